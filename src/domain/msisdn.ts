@@ -1,0 +1,29 @@
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { err, ok, type Result } from './result.ts';
+
+/** A subscriber number in E.164 form, e.g. "+79161234567". */
+export type Msisdn = string & { readonly __brand: 'Msisdn' };
+
+export type MsisdnError = 'msisdn.invalid' | 'msisdn.not_mobile';
+
+/**
+ * Parses a number typed in any common format ("8 (916) 123-45-67", "+7 916 123 4567",
+ * "79161234567") and returns it in E.164. Only mobile numbers can hold a SIM.
+ */
+export function parseMsisdn(input: string, defaultCountry: CountryCode = 'RU'): Result<Msisdn, MsisdnError> {
+  const phone = parsePhoneNumberFromString(input.trim(), { defaultCountry, extract: false });
+  if (!phone?.isValid()) return err('msisdn.invalid');
+  const type = phone.getType();
+  if (type !== undefined && type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE') return err('msisdn.not_mobile');
+  return ok(phone.number as Msisdn);
+}
+
+/** International format ("+7 916 123 45 67"), readable by visitors and residents alike. */
+export function formatMsisdn(msisdn: string): string {
+  return parsePhoneNumberFromString(msisdn)?.formatInternational() ?? msisdn;
+}
+
+/** Hides all but the last digits, for notices sent to other contacts. */
+export function maskMsisdn(msisdn: string): string {
+  return msisdn.slice(0, 2) + msisdn.slice(2, -2).replace(/\d/g, '•') + msisdn.slice(-2);
+}

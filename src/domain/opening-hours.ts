@@ -1,0 +1,64 @@
+import { DateTime } from 'luxon';
+
+/** "HH:MM" in the center's local time; "24:00" closes at midnight. */
+export type Interval = { opens: string; closes: string };
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export type WeeklyHours = { weekday: number; opens: string; closes: string }[];
+/** A holiday or a day with special hours, by local date "YYYY-MM-DD"; no intervals means closed. */
+export type HoursException = { date: string; intervals: Interval[] };
+
+export type Schedule = { timeZone: string; weekly: WeeklyHours; exceptions: HoursException[] };
+
+const minutesOf = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/** The opening intervals of one local day, holidays applied. */
+export function intervalsOn(schedule: Schedule, localDate: DateTime): Interval[] {
+  const iso = localDate.toISODate();
+  const exception = schedule.exceptions.find((e) => e.date === iso);
+  if (exception) return exception.intervals;
+  return schedule.weekly
+    .filter((h) => h.weekday === localDate.weekday)
+    .map(({ opens, closes }) => ({ opens, closes }))
+    .sort((a, b) => minutesOf(a.opens) - minutesOf(b.opens));
+}
+
+function localNow(schedule: Schedule, at: Date): DateTime {
+  const local = DateTime.fromJSDate(at, { zone: schedule.timeZone });
+  if (!local.isValid) throw new Error(`unknown time zone ${schedule.timeZone}`);
+  return local;
+}
+
+/** When the center next opens, looking up to `horizonDays` ahead; null if it stays closed. */
+export function nextOpening(schedule: Schedule, at: Date, horizonDays = 14): Date | null {
+  const local = localNow(schedule, at);
+  for (let day = 0; day <= horizonDays; day++) {
+    const date = local.plus({ days: day }).startOf('day');
+    for (const interval of intervalsOn(schedule, date)) {
+      const opens = date.plus({ minutes: minutesOf(interval.opens) });
+      if (opens > local) return opens.toJSDate();
+    }
+  }
+  return null;
+}
+
+/** When the current opening interval ends, or null if closed now. */
+export function closesAt(schedule: Schedule, at: Date): Date | null {
+  const local = localNow(schedule, at);
+  const minute = local.hour * 60 + local.minute;
+  const current = intervalsOn(schedule, local).find(
+    (i) => minute >= minutesOf(i.opens) && minute < minutesOf(i.closes),
+  );
+  return current
+    ? local
+        .startOf('day')
+        .plus({ minutes: minutesOf(current.closes) })
+        .toJSDate()
+    : null;
+}
+
+export function isOpenAt(schedule: Schedule, at: Date): boolean {
+  return closesAt(schedule, at) !== null;
+}
