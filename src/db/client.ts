@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import * as schema from './schema/index.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/** Plain SQL for the few paths Drizzle does not cover: COPY and catalogue queries. */
+export type RawTx = {
+  query<T extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Runs `COPY … FROM STDIN` with CSV text as input. */
+  copyCsv(copySql: string, csv: string): Promise<void>;
+};
+
+export type Database = {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  raw: RawTx & { transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> };
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+};
+
+const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export type OpenOptions = {
+  /** postgres:// URL; without it an embedded PGlite database is used. */
+  url?: string | undefined;
+  /** PGlite data directory; omit for an in-memory database. */
+  dataDir?: string | undefined;
+  /** PGlite: start from a dumped data directory (fast test databases). */
+  loadDataDir?: Blob | undefined;
+  poolSize?: number;
+};
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options);
+}
+
+async function openPglite(options: OpenOptions): Promise<Database> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const client = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  type Queryable = Pick<PGlite, 'query'>;
+  const rawOf = (q: Queryable): RawTx => ({
+    query: async (text, params) => (await q.query(text, params)).rows as never,
+    copyCsv: async (copySql, csv) => {
+      await q.query(copySql.replace(/FROM STDIN/i, "FROM '/dev/blob'"), [], { blob: new Blob([csv]) });
+    },
+  });
+  return {
+    kind: 'pglite',
+    db,
+    raw: { ...rawOf(client), transaction: (fn) => client.transaction((tx) => fn(rawOf(tx))) },
+    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const rawOf = (c: pg.Pool | pg.PoolClient): RawTx => ({
+    query: async (text, params) => (await c.query(text, params)).rows,
+    copyCsv: async (copySql, csv) => {
+      if (!('release' in c)) throw new Error('COPY needs a transaction');
+      const stream = c.query(copyFrom(copySql));
+      await new Promise<void>((resolve, reject) => {
+        stream.on('error', reject);
+        stream.on('finish', resolve);
+        stream.end(csv);
+      });
+    },
+  });
+  return {
+    kind: 'postgres',
+    db,
+    raw: {
+      ...rawOf(pool),
+      transaction: async (fn) => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await fn(rawOf(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (e) {
+          await client.query('ROLLBACK');
+          throw e;
+        } finally {
+          client.release();
+        }
+      },
+    },
+    migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,42 @@
+import { sql } from 'drizzle-orm';
+import { check, index, pgTable, text, unique, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import { FORM_FACTORS, SIM_STATUSES } from '../../domain/replacement.ts';
+import { serviceCenters } from './centers.ts';
+import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
+import { operatorId } from './operators.ts';
+import { lines } from './subscribers.ts';
+
+/** A physical SIM card or an eSIM profile, in stock or in use. */
+export const sims = pgTable(
+  'sims',
+  {
+    id: id(),
+    operatorId: operatorId(),
+    iccid: varchar('iccid', { length: 20 }).notNull().unique(),
+    imsi: varchar('imsi', { length: 15 }).notNull().unique(),
+    formFactor: text('form_factor', { enum: FORM_FACTORS }).notNull(),
+    /** SM-DP+ matching id of an eSIM profile. */
+    esimMatchingId: text('esim_matching_id').unique(),
+    batch: text('batch'),
+    /** The center holding it; null means the central warehouse. */
+    centerId: uuid('center_id'),
+    status: text('status', { enum: SIM_STATUSES }).notNull().default('in_stock'),
+    lineId: uuid('line_id'),
+    activatedAt: at('activated_at'),
+    deactivatedAt: at('deactivated_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('sims_operator_id_key').on(t.operatorId, t.id),
+    sameOperator('sims_center_fk', t.operatorId, t.centerId, serviceCenters),
+    sameOperator('sims_line_fk', t.operatorId, t.lineId, lines),
+    oneOf('sims_form_factor_check', t.formFactor, FORM_FACTORS),
+    oneOf('sims_status_check', t.status, SIM_STATUSES),
+    check('sims_iccid_check', sql`${t.iccid} ~ '^89[0-9]{17,18}$'`),
+    check('sims_imsi_check', sql`${t.imsi} ~ '^[0-9]{15}$'`),
+    check('sims_esim_profile_check', sql`(${t.formFactor} = 'esim') = (${t.esimMatchingId} is not null)`),
+    check('sims_active_line_check', sql`${t.status} <> 'active' or ${t.lineId} is not null`),
+    uniqueIndex('sims_one_active_per_line_idx').on(t.lineId).where(sql`${t.status} = 'active'`),
+    index('sims_stock_idx').on(t.operatorId, t.centerId, t.status, t.formFactor),
+  ],
+);

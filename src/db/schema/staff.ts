@@ -1,0 +1,62 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, integer, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { serviceCenters } from './centers.ts';
+import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
+import { operatorId } from './operators.ts';
+
+export const STAFF_ROLES = ['reviewer', 'store_agent', 'logistics', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
+
+export const staffUsers = pgTable(
+  'staff_users',
+  {
+    id: id(),
+    operatorId: operatorId(),
+    email: text('email').notNull(),
+    fullName: text('full_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    /** TOTP secret, encrypted by the application; staff sign-in requires it. */
+    totpSecretEncrypted: text('totp_secret_encrypted'),
+    totpConfirmedAt: at('totp_confirmed_at'),
+    /** Home center of a store agent. */
+    centerId: uuid('center_id'),
+    active: boolean('active').notNull().default(true),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: at('locked_until'),
+    lastLoginAt: at('last_login_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    unique('staff_users_operator_id_key').on(t.operatorId, t.id),
+    uniqueIndex('staff_users_operator_email_idx').on(t.operatorId, sql`lower(${t.email})`),
+    sameOperator('staff_users_center_fk', t.operatorId, t.centerId, serviceCenters),
+    check('staff_users_failed_logins_check', sql`${t.failedLogins} >= 0`),
+  ],
+);
+
+export const staffRoles = pgTable(
+  'staff_roles',
+  {
+    operatorId: operatorId(),
+    staffId: uuid('staff_id').notNull(),
+    role: text('role', { enum: STAFF_ROLES }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.staffId, t.role] }),
+    sameOperator('staff_roles_staff_fk', t.operatorId, t.staffId, staffUsers),
+    oneOf('staff_roles_role_check', t.role, STAFF_ROLES),
+  ],
+);
+
+/** A bank or partner calling the APIs with OAuth2 client credentials. */
+export const apiClients = pgTable('api_clients', {
+  id: id(),
+  operatorId: operatorId(),
+  name: text('name').notNull(),
+  clientId: text('client_id').notNull().unique(),
+  secretHash: text('secret_hash').notNull(),
+  scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+  active: boolean('active').notNull().default(true),
+  lastUsedAt: at('last_used_at'),
+  createdAt: createdAt(),
+});
