@@ -44,7 +44,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options);
 }
 
-async function openPglite(options: OpenOptions): Promise<Database> {
+/** An embedded database that can also be dumped, to clone a migrated state quickly. */
+export type PgliteDatabase = Database & { dump(): Promise<Blob> };
+
+export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<PgliteDatabase> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
@@ -64,6 +67,7 @@ async function openPglite(options: OpenOptions): Promise<Database> {
     raw: { ...rawOf(client), transaction: (fn) => client.transaction((tx) => fn(rawOf(tx))) },
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     close: () => client.close(),
+    dump: () => client.dumpDataDir('none'),
   };
 }
 

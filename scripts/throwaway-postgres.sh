@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL server in a temporary directory and prints its DATABASE_URL.
+# Installs Debian's postgresql package when it is missing. Stop it with:
+#   runuser -u postgres -- pg_ctl -D "$PGDATA" stop   (PGDATA is printed on stderr)
+set -euo pipefail
+
+port="${1:-54329}"
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [ -z "$bindir" ]; then
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+  bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+
+run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --home /nonexistent postgres; fi
+
+dir=$(mktemp -d /tmp/simdesk-pg.XXXXXX)
+[ "$(id -u)" = 0 ] && chown postgres "$dir"
+run "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+run "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
+  -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+echo "PGDATA=$dir/data" >&2
+echo "postgres://postgres@127.0.0.1:$port/postgres"
