@@ -25,6 +25,7 @@ const schema = z
       .default(DEV_DOCUMENT_KEY),
     DEMO: flag.optional(),
     DEFAULT_OPERATOR: z.string().optional(),
+    TRUST_PROXY: flag.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -58,6 +59,8 @@ export type Config = {
   /** Demo mode seeds fictional data and shows the developer mailbox. */
   demo: boolean;
   defaultOperator: string | undefined;
+  /** Behind a load balancer: take the client address and protocol from X-Forwarded-*. */
+  trustProxy: boolean;
 };
 
 export class ConfigError extends Error {
@@ -86,5 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     documentKey: Buffer.from(e.DOCUMENT_KEY, 'base64'),
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     defaultOperator: e.DEFAULT_OPERATOR,
+    trustProxy: e.TRUST_PROXY ?? false,
   };
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { adminUrl, TEMPLATE_DB, withDatabase } from './postgres.ts';
@@ -25,5 +27,45 @@ export async function testDatabase(): Promise<Database> {
       await admin.raw.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.close();
     },
+  };
+}
+
+/**
+ * A database the `simdesk` command can be pointed at, for tests that run the CLI in a child
+ * process: environment variables naming it, and a way to open it from the test itself (close
+ * it again before running the CLI when it is PGlite, which allows one process at a time).
+ */
+export async function cliDatabase(): Promise<{
+  env: Record<string, string>;
+  open(): Promise<Database>;
+  drop(): Promise<void>;
+}> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const name = `simdesk_test_${randomBytes(6).toString('hex')}`;
+    const admin = await openDatabase({ url: adminUrl(url), poolSize: 1 });
+    await admin.raw.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    const dbUrl = withDatabase(url, name);
+    return {
+      env: { DATABASE_URL: dbUrl },
+      open: () => openDatabase({ url: dbUrl, poolSize: 2 }),
+      drop: async () => {
+        await admin.raw.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.close();
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'simdesk-cli-'));
+  const dataDir = join(dir, 'pglite');
+  const dump = new Blob([readFileSync(inject('pgliteDump'))]);
+  let loaded = false;
+  return {
+    env: { DATA_DIR: dir },
+    open: async () => {
+      const db = await openDatabase({ dataDir, ...(loaded ? {} : { loadDataDir: dump }) });
+      loaded = true;
+      return db;
+    },
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
   };
 }

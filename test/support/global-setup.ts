@@ -38,4 +38,3 @@ export default async function setup(project: TestProject) {
   project.provide('pgliteDump', file);
   return () => rmSync(dir, { recursive: true, force: true });
 }
-

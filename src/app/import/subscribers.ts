@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { LOCALES, type Locale } from '../../db/schema/columns.ts';
+import { LINE_KINDS } from '../../db/schema/subscribers.ts';
+import { parseIccid } from '../../domain/iccid.ts';
+import { parseImsi } from '../../domain/imsi.ts';
+import { parseMsisdn } from '../../domain/msisdn.ts';
+import { err, ok } from '../../domain/result.ts';
+import type { ImportSpec, RejectedRow } from './csv-import.ts';
+
+/** One line of one account; rows sharing an `account_ref` belong to the same account. */
+export type SubscriberRow = {
+  accountRef: string;
+  fullName: string;
+  email: string | null;
+  secondPhone: string | null;
+  locale: Locale;
+  citizenship: string;
+  msisdn: string;
+  lineKind: (typeof LINE_KINDS)[number];
+  iccid: string;
+  imsi: string;
+};
+
+const email = z.email();
+
+/**
+ * Subscribers from the operator's billing system:
+ * `account_ref,full_name,msisdn,iccid,imsi[,email][,second_phone][,locale][,citizenship][,line_kind]`.
+ * Each row becomes a line with its current SIM; imported accounts have no password until the
+ * subscriber sets one through password recovery.
+ */
+export function subscribersSpec(operatorId: string): ImportSpec<SubscriberRow> {
+  const seenMsisdns = new Set<string>();
+  const seenSims = new Set<string>();
+  const emailOwner = new Map<string, string>();
+  return {
+    columns: [
+      'account_ref',
+      'full_name',
+      'email',
+      'second_phone',
+      'locale',
+      'citizenship',
+      'msisdn',
+      'line_kind',
+      'iccid',
+      'imsi',
+    ],
+    required: ['account_ref', 'full_name', 'msisdn', 'iccid', 'imsi'],
+    validate(r) {
+      if (!r.account_ref) return err('subscribers.account_ref');
+      if (!r.full_name) return err('subscribers.full_name');
+      const msisdn = parseMsisdn(r.msisdn ?? '');
+      if (!msisdn.ok) return msisdn;
+      let secondPhone: string | null = null;
+      if (r.second_phone) {
+        const parsed = parseMsisdn(r.second_phone);
+        if (!parsed.ok) return err('subscribers.second_phone');
+        if (parsed.value === msisdn.value) return err('subscribers.second_phone_same_line');
+        secondPhone = parsed.value;
+      }
+      if (r.email && !email.safeParse(r.email).success) return err('subscribers.email');
+      const locale = (r.locale || 'ru').toLowerCase() as Locale;
+      if (!LOCALES.includes(locale)) return err('subscribers.locale');
+      const citizenship = (r.citizenship || 'RU').toUpperCase();
+      if (!/^[A-Z]{2}$/.test(citizenship)) return err('subscribers.citizenship');
+      const lineKind = (r.line_kind || 'voice').toLowerCase() as SubscriberRow['lineKind'];
+      if (!LINE_KINDS.includes(lineKind)) return err('subscribers.line_kind');
+      const iccid = parseIccid(r.iccid ?? '');
+      if (!iccid.ok) return iccid;
+      const imsi = parseImsi(r.imsi ?? '');
+      if (!imsi.ok) return imsi;
+      return ok({
+        accountRef: r.account_ref,
+        fullName: r.full_name,
+        email: r.email ? r.email.toLowerCase() : null,
+        secondPhone,
+        locale,
+        citizenship,
+        msisdn: msisdn.value,
+        lineKind,
+        iccid: iccid.value,
+        imsi: imsi.value.imsi,
+      });
+    },
+    seen(row) {
+      if (seenMsisdns.has(row.msisdn)) return 'subscribers.duplicate_msisdn';
+      if (seenSims.has(row.iccid) || seenSims.has(row.imsi)) return 'subscribers.duplicate_sim';
+      const owner = row.email ? emailOwner.get(row.email) : undefined;
+      if (owner !== undefined && owner !== row.accountRef) return 'subscribers.duplicate_email';
+      seenMsisdns.add(row.msisdn);
+      seenSims.add(row.iccid).add(row.imsi);
+      if (row.email) emailOwner.set(row.email, row.accountRef);
+      return null;
+    },
+    async write(tx, rows) {
+      const values = rows.map((r) => r.value);
+      const taken = await tx.query<{ kind: string; value: string }>(
+        `select 'msisdn' as kind, msisdn as value from lines where msisdn = any($1)
+         union all select 'sim', iccid from sims where iccid = any($2)
+         union all select 'sim', imsi from sims where imsi = any($3)
+         union all select 'email', lower(email) from accounts
+           where operator_id = $4 and lower(email) = any($5) and (import_ref is null or import_ref <> all($6))`,
+        [
+          values.map((v) => v.msisdn),
+          values.map((v) => v.iccid),
+          values.map((v) => v.imsi),
+          operatorId,
+          values.flatMap((v) => v.email ?? []),
+          values.map((v) => v.accountRef),
+        ],
+      );
+      const takenSet = new Set(taken.map((t) => `${t.kind}:${t.value}`));
+      const refused: RejectedRow[] = [];
+      const accepted = rows.filter(({ line, value: v }) => {
+        const reason = takenSet.has(`msisdn:${v.msisdn}`)
+          ? 'subscribers.msisdn_exists'
+          : takenSet.has(`sim:${v.iccid}`) || takenSet.has(`sim:${v.imsi}`)
+            ? 'subscribers.sim_exists'
+            : v.email && takenSet.has(`email:${v.email}`)
+              ? 'subscribers.email_exists'
+              : null;
+        if (reason) refused.push({ line, reason });
+        return reason === null;
+      });
+      if (accepted.length === 0) return refused;
+      const payload = JSON.stringify(accepted.map((r) => r.value));
+      await tx.query(
+        `insert into accounts (operator_id, import_ref, full_name, email, second_phone, locale, citizenship)
+         select distinct on ("accountRef") $1::uuid, "accountRef", "fullName", email, "secondPhone", locale, citizenship
+         from json_to_recordset($2::json) as r("accountRef" text, "fullName" text, email text, "secondPhone" text,
+           locale text, citizenship text)
+         on conflict (operator_id, import_ref) where import_ref is not null do nothing`,
+        [operatorId, payload],
+      );
+      await tx.query(
+        `with r as (
+           select * from json_to_recordset($2::json) as r("accountRef" text, msisdn text, "lineKind" text,
+             iccid text, imsi text)
+         ), l as (
+           insert into lines (operator_id, account_id, msisdn, kind)
+           select $1::uuid, a.id, r.msisdn, r."lineKind" from r
+           join accounts a on a.operator_id = $1::uuid and a.import_ref = r."accountRef"
+           returning id, msisdn
+         )
+         insert into sims (operator_id, iccid, imsi, form_factor, status, line_id, activated_at)
+         select $1::uuid, r.iccid, r.imsi, 'triple', 'active', l.id, now() from r join l using (msisdn)`,
+        [operatorId, payload],
+      );
+      return refused;
+    },
+  };
+}

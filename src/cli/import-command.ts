@@ -1,0 +1,72 @@
+import { createReadStream, statSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import { eq } from 'drizzle-orm';
+import { type ImportSpec, type ImportSummary, importCsv } from '../app/import/csv-import.ts';
+import { inventorySpec } from '../app/import/inventory.ts';
+import { subscribersSpec } from '../app/import/subscribers.ts';
+import { operatorIdBySlug } from '../app/seed/seed.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import { serviceCenters } from '../db/schema/centers.ts';
+import { isMessageKey, translator } from '../i18n/translate.ts';
+import { openConfiguredDatabase } from './database.ts';
+
+export type ImportKind = 'inventory' | 'subscribers';
+export type ImportCommandOptions = { operator: string; allOrNothing: boolean; batchSize: number };
+
+export class CliError extends Error {}
+
+/** Exit codes: 0 all rows imported, 2 imported with some rows rejected, 1 nothing imported. */
+export async function runImport(
+  config: Config,
+  kind: ImportKind,
+  file: string,
+  options: ImportCommandOptions,
+): Promise<number> {
+  const size = statSync(file).size;
+  const database = await openConfiguredDatabase(config);
+  try {
+    const spec = await specFor(database, kind, options.operator);
+    const bar = process.stderr.isTTY
+      ? new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} bytes | {duration}s', stream: process.stderr })
+      : null;
+    bar?.start(size, 0);
+    const summary = await importCsv(database, createReadStream(file), spec, {
+      allOrNothing: options.allOrNothing,
+      batchSize: options.batchSize,
+      ...(bar ? { onProgress: (bytes: number) => bar.update(bytes) } : {}),
+    });
+    bar?.update(size);
+    bar?.stop();
+    report(summary);
+    if (summary.rolledBack || (summary.imported === 0 && summary.rejectedCount > 0)) return 1;
+    return summary.rejectedCount > 0 ? 2 : 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function specFor(database: Database, kind: ImportKind, slug: string): Promise<ImportSpec<unknown>> {
+  const operatorId = await operatorIdBySlug(database, slug);
+  if (!operatorId) throw new CliError(`Unknown operator "${slug}".`);
+  if (kind === 'subscribers') return subscribersSpec(operatorId) as ImportSpec<unknown>;
+  const centers = await database.db
+    .select({ code: serviceCenters.code, id: serviceCenters.id })
+    .from(serviceCenters)
+    .where(eq(serviceCenters.operatorId, operatorId));
+  return inventorySpec({ operatorId, centers: new Map(centers.map((c) => [c.code, c.id])) }) as ImportSpec<unknown>;
+}
+
+function report(summary: ImportSummary) {
+  const t = translator('en');
+  for (const r of summary.rejected) {
+    console.error(`line ${r.line}: ${isMessageKey(r.reason) ? t(r.reason) : r.reason} (${r.reason})`);
+  }
+  if (summary.rejectedCount > summary.rejected.length) {
+    console.error(`… and ${summary.rejectedCount - summary.rejected.length} more rejected rows`);
+  }
+  const verdict = summary.rolledBack
+    ? `nothing imported: ${summary.rejectedCount} bad rows and --all-or-nothing`
+    : `${summary.imported} imported, ${summary.rejectedCount} rejected`;
+  console.log(`${summary.read} rows read; ${verdict}.`);
+}

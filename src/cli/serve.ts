@@ -1,0 +1,28 @@
+import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from '../app/seed/demo-subscribers.ts';
+import { isEmpty, seedDemo } from '../app/seed/seed.ts';
+import type { Config } from '../config.ts';
+import { buildApp } from '../web/app.ts';
+import { openConfiguredDatabase } from './database.ts';
+
+/** Starts the product: migrate, seed an empty database in demo mode, listen, stop cleanly on a signal. */
+export async function serve(config: Config): Promise<void> {
+  const database = await openConfiguredDatabase(config);
+  if (config.demo && (await isEmpty(database))) await seedDemo(database, config.documentKey);
+  const app = await buildApp({ config, database });
+  const stop = async () => {
+    await app.close();
+    await database.close();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
+  await app.listen({ host: config.host, port: config.port });
+  const logins = DEMO_SUBSCRIBERS.filter((s) => s.operator === 'volna')
+    .slice(0, 3)
+    .map((s) => `    ${s.lines[0]!.msisdn}  ${DEMO_PASSWORD}  (${s.fullName}, ${s.locale})`);
+  console.log(
+    [
+      '',
+      `  simdesk is running at ${config.publicUrl}  (database: ${database.kind})`,
+      ...(config.demo ? ['', '  Demo subscriber logins (phone number, password):', ...logins, ''] : []),
+    ].join('\n'),
+  );
+}

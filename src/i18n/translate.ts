@@ -1,0 +1,70 @@
+import { match } from '@formatjs/intl-localematcher';
+import { IntlMessageFormat } from 'intl-messageformat';
+import { LOCALES, type Locale } from '../db/schema/columns.ts';
+import { en, type MessageKey } from './messages/en.ts';
+import { ru } from './messages/ru.ts';
+import { zh } from './messages/zh.ts';
+
+export { LOCALES, type Locale, type MessageKey };
+export const DEFAULT_LOCALE: Locale = 'ru';
+
+/** Every catalogue has every key: ru and zh are typed against the English one. */
+const catalogues: Record<Locale, Record<MessageKey, string>> = { en, ru, zh };
+const intlTags: Record<Locale, string> = { ru: 'ru-RU', en: 'en-GB', zh: 'zh-CN' };
+
+export type Values = Record<string, string | number | Date>;
+export type Translate = ((key: MessageKey, values?: Values) => string) & { locale: Locale };
+
+const compiled = new Map<string, IntlMessageFormat>();
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/** True when `key` names a message, e.g. an error code coming from the domain. */
+export function isMessageKey(key: string): key is MessageKey {
+  return key in en;
+}
+
+export function translator(locale: Locale): Translate {
+  const t = (key: MessageKey, values?: Values) => {
+    const id = `${locale}:${key}`;
+    let format = compiled.get(id);
+    if (!format) {
+      format = new IntlMessageFormat(catalogues[locale][key], intlTags[locale]);
+      compiled.set(id, format);
+    }
+    return String(format.format(values));
+  };
+  return Object.assign(t, { locale });
+}
+
+function isValidTag(tag: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(tag).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/** Picks the best supported locale from Accept-Language ranges, in preference order; junk is ignored. */
+export function negotiateLocale(requested: readonly string[]): Locale {
+  return match(requested.filter(isValidTag), [...LOCALES], DEFAULT_LOCALE) as Locale;
+}
+
+export function formatList(locale: Locale, items: readonly string[]): string {
+  return new Intl.ListFormat(intlTags[locale], { type: 'conjunction' }).format(items);
+}
+
+export function intlTag(locale: Locale): string {
+  return intlTags[locale];
+}
+
+export function formatMoney(locale: Locale, amountMinor: number, currency: string): string {
+  return new Intl.NumberFormat(intlTags[locale], {
+    style: 'currency',
+    currency,
+    currencyDisplay: 'narrowSymbol',
+    maximumFractionDigits: 2,
+  }).format(amountMinor / 100);
+}

@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import { registerAssets } from './assets.ts';
+import { registerErrorPages } from './plugins/errors.tsx';
+import { i18nPlugin } from './plugins/i18n.ts';
+import { operatorResolver } from './plugins/operator.ts';
+import { healthRoutes } from './routes/health.ts';
+import { publicPages } from './routes/public-pages.tsx';
+
+export type AppOptions = {
+  config: Config;
+  database: Database;
+  logger?: FastifyServerOptions['logger'];
+};
+
+/** Builds the whole web application without listening, so tests drive it with `inject`. */
+export async function buildApp({ config, database, logger }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    strictTransportSecurity: config.env === 'production',
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  await app.register(fastifyCookie, { secret: config.sessionSecret });
+  await app.register(fastifyFormbody);
+  await app.register(i18nPlugin);
+  await app.register(operatorResolver, { db: database.db, defaultOperator: config.defaultOperator });
+
+  const assets = await registerAssets(app);
+  registerErrorPages(app, { assets, demo: config.demo });
+  await app.register(healthRoutes, { database });
+  await app.register(publicPages, { assets, demo: config.demo });
+  return app;
+}

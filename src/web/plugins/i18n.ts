@@ -1,0 +1,50 @@
+import type {} from '@fastify/cookie';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import Negotiator from 'negotiator';
+import { isLocale, LOCALES, type Locale, negotiateLocale, type Translate, translator } from '../../i18n/translate.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+    t: Translate;
+  }
+}
+
+export const LOCALE_COOKIE = 'lang';
+const YEAR_SECONDS = 365 * 24 * 3600;
+
+/** Query `?lang=`, then the remembered cookie, then Accept-Language. */
+function pickLocale(request: FastifyRequest): Locale {
+  const query = (request.query as Record<string, unknown> | undefined)?.lang;
+  if (isLocale(query)) return query;
+  const cookie = request.cookies[LOCALE_COOKIE];
+  if (isLocale(cookie)) return cookie;
+  return negotiateLocale(new Negotiator(request).languages());
+}
+
+/** Only same-site paths, so the switch cannot be used as an open redirect. */
+export function safeReturnPath(value: unknown): string {
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')
+    ? value
+    : '/';
+}
+
+async function i18n(app: FastifyInstance) {
+  app.decorateRequest('locale', 'ru');
+  app.decorateRequest('t', null as unknown as Translate);
+  app.addHook('onRequest', async (request) => {
+    request.locale = pickLocale(request);
+    request.t = translator(request.locale);
+  });
+
+  app.get<{ Params: { locale: string }; Querystring: { next?: string } }>('/lang/:locale', async (request, reply) => {
+    const { locale } = request.params;
+    if (!isLocale(locale)) return reply.callNotFound();
+    reply.setCookie(LOCALE_COOKIE, locale, { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true });
+    return reply.redirect(safeReturnPath(request.query.next), 303);
+  });
+}
+
+export const i18nPlugin = fp(i18n, { name: 'i18n', dependencies: ['@fastify/cookie'] });
+export { LOCALES };

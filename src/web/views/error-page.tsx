@@ -1,0 +1,28 @@
+import { Layout } from './layout.tsx';
+import type { PageContext } from './page-context.ts';
+
+export function NotFoundPage({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('error.notFound.title')}>
+      <h1>{t('error.notFound.title')}</h1>
+      <p>{t('error.notFound.body')}</p>
+      <p>
+        <a href="/">{t('error.back')}</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function ServerErrorPage({ ctx, requestId }: { ctx: PageContext; requestId: string }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('error.server.title')}>
+      <h1>{t('error.server.title')}</h1>
+      <p>{t('error.server.body', { id: requestId })}</p>
+      <p>
+        <a href="/">{t('error.back')}</a>
+      </p>
+    </Layout>
+  );
+}

@@ -1,0 +1,70 @@
+import type { ComponentChildren } from 'preact';
+import { formatMsisdn } from '../../domain/msisdn.ts';
+import { LOCALES, type Locale } from '../../i18n/translate.ts';
+import type { PageContext } from './page-context.ts';
+
+const LANGUAGE_NAMES: Record<Locale, string> = { ru: 'Русский', en: 'English', zh: '中文' };
+const LANGUAGE_TAGS: Record<Locale, string> = { ru: 'ru', en: 'en', zh: 'zh-Hans' };
+
+export function Layout({ ctx, title, children }: { ctx: PageContext; title: string; children: ComponentChildren }) {
+  const { t, locale, operator } = ctx;
+  const site = t('site.name', { operator: operator?.name[locale] ?? 'simdesk' });
+  return (
+    <html lang={LANGUAGE_TAGS[locale]}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} — ${site}`}</title>
+        <link rel="stylesheet" href={ctx.assets.css} />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          {t('layout.skip')}
+        </a>
+        <header class="header">
+          <div class="wrap header-row">
+            <a class="brand" href="/">
+              {site}
+            </a>
+            <nav aria-label={t('layout.language')} class="langs">
+              <ul>
+                {LOCALES.map((l) => (
+                  <li key={l}>
+                    {l === locale ? (
+                      <span aria-current="true" lang={LANGUAGE_TAGS[l]}>
+                        {LANGUAGE_NAMES[l]}
+                      </span>
+                    ) : (
+                      <a
+                        href={`/lang/${l}?next=${encodeURIComponent(ctx.path)}`}
+                        lang={LANGUAGE_TAGS[l]}
+                        hreflang={LANGUAGE_TAGS[l]}
+                      >
+                        {LANGUAGE_NAMES[l]}
+                      </a>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </div>
+          <nav aria-label={t('layout.nav')} class="wrap nav">
+            <a href="/">{t('layout.home')}</a>
+            <a href="/faq">{t('layout.faq')}</a>
+          </nav>
+        </header>
+        {ctx.demo && <p class="demo wrap">{t('layout.demo')}</p>}
+        <main id="main" class="wrap" tabindex={-1}>
+          {children}
+        </main>
+        {operator && (
+          <footer class="footer">
+            <p class="wrap">
+              {t('layout.support', { phone: formatMsisdn(operator.supportPhone), email: operator.supportEmail })}
+            </p>
+          </footer>
+        )}
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,140 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { HeaderError, importCsv } from '../../src/app/import/csv-import.ts';
+import { inventorySpec } from '../../src/app/import/inventory.ts';
+import { subscribersSpec } from '../../src/app/import/subscribers.ts';
+import { operatorIdBySlug } from '../../src/app/seed/seed.ts';
+import type { Database } from '../../src/db/client.ts';
+import { completeIccid } from '../../src/domain/iccid.ts';
+import { seededDatabase } from '../support/seeded.ts';
+
+let database: Database;
+let operatorId: string;
+let centers: Map<string, string>;
+beforeAll(async () => {
+  database = await seededDatabase();
+  operatorId = (await operatorIdBySlug(database, 'volna'))!;
+  const rows = await database.raw.query<{ code: string; id: string }>(
+    'select code, id from service_centers where operator_id = $1',
+    [operatorId],
+  );
+  centers = new Map(rows.map((r) => [r.code, r.id]));
+});
+afterAll(() => database.close());
+
+const iccid = (n: number) => completeIccid(`8970155${String(n).padStart(11, '0')}`);
+const imsi = (n: number) => `25097555${String(n).padStart(7, '0')}`;
+const sims = async () => Number((await database.raw.query<{ n: string }>('select count(*) n from sims'))[0]!.n);
+
+function inventory(csv: string, allOrNothing: boolean, batchSize = 3) {
+  return importCsv(database, Readable.from([csv]), inventorySpec({ operatorId, centers }), { allOrNothing, batchSize });
+}
+
+describe('inventory import', () => {
+  test('imports valid rows in batches, to centers and the warehouse', async () => {
+    const before = await sims();
+    const rows = Array.from({ length: 7 }, (_, i) => `${iccid(i)},${imsi(i)},nano,${i % 2 ? 'MSK-TVER' : ''},B1,`);
+    const summary = await inventory(
+      ['iccid,imsi,form_factor,center,batch,esim_matching_id', ...rows].join('\n'),
+      false,
+    );
+    expect(summary).toMatchObject({ read: 7, imported: 7, rejectedCount: 0, rolledBack: false });
+    expect(await sims()).toBe(before + 7);
+    const [row] = await database.raw.query<{ center_id: string | null; status: string }>(
+      'select center_id, status from sims where iccid = $1',
+      [iccid(1)],
+    );
+    expect(row).toEqual({ center_id: centers.get('MSK-TVER'), status: 'in_stock' });
+  });
+
+  test('a bad check digit is reported with its line and, with all-or-nothing, nothing is imported', async () => {
+    const before = await sims();
+    const good = iccid(100);
+    const bad = `${good.slice(0, -1)}${(Number(good.at(-1)) + 1) % 10}`;
+    const csv = [
+      'iccid,imsi,form_factor',
+      `${iccid(101)},${imsi(101)},triple`,
+      `${bad},${imsi(100)},triple`,
+      `${iccid(102)},${imsi(102)},triple`,
+      `${iccid(103)},${imsi(103)},triple`,
+    ].join('\n');
+    const summary = await inventory(csv, true, 2);
+    expect(summary.rolledBack).toBe(true);
+    expect(summary.imported).toBe(0);
+    expect(summary.rejected).toEqual([{ line: 3, reason: 'iccid.check_digit' }]);
+    expect(await sims()).toBe(before);
+
+    const partial = await inventory(csv, false, 2);
+    expect(partial).toMatchObject({ imported: 3, rejectedCount: 1, rolledBack: false });
+    expect(await sims()).toBe(before + 3);
+  });
+
+  test('rows clashing with the file or with stock are reported, the rest imported', async () => {
+    const csv = [
+      'iccid,imsi,form_factor,center,batch,esim_matching_id',
+      `${iccid(0)},${imsi(200)},nano,,,`,
+      `${iccid(201)},${imsi(201)},nano,NOWHERE,,`,
+      `${iccid(202)},${imsi(202)},esim,,,`,
+      `${iccid(203)},${imsi(203)},esim,,,M-203`,
+      `${iccid(203)},${imsi(204)},nano,,,`,
+      `${iccid(205)},${imsi(205)},"nano",,"batch, with comma",`,
+    ].join('\r\n');
+    const summary = await inventory(csv, false);
+    expect(summary.rejected).toEqual([
+      { line: 3, reason: 'inventory.unknown_center' },
+      { line: 4, reason: 'inventory.esim_matching_id' },
+      { line: 6, reason: 'inventory.duplicate_iccid' },
+      { line: 2, reason: 'inventory.iccid_exists' },
+    ]);
+    expect(summary.imported).toBe(2);
+    const [row] = await database.raw.query<{ batch: string }>('select batch from sims where iccid = $1', [iccid(205)]);
+    expect(row!.batch).toBe('batch, with comma');
+  });
+
+  test('a file without the required columns is refused before any row', async () => {
+    await expect(inventory('iccid,form_factor\n1,nano', false)).rejects.toThrow(HeaderError);
+  });
+});
+
+describe('subscribers import', () => {
+  const header = 'account_ref,full_name,email,second_phone,locale,citizenship,msisdn,line_kind,iccid,imsi';
+  const run = (rows: string[], allOrNothing = false) =>
+    importCsv(database, Readable.from([[header, ...rows].join('\n')]), subscribersSpec(operatorId), {
+      allOrNothing,
+    });
+
+  test('groups lines by account and gives each line its active SIM', async () => {
+    const summary = await run([
+      `A-1,Орлов Олег,oleg@example.ru,,ru,RU,8 (916) 555-00-01,voice,${iccid(300)},${imsi(300)}`,
+      `A-1,Орлов Олег,oleg@example.ru,,ru,RU,+7 916 555 00 02,data,${iccid(301)},${imsi(301)}`,
+      `A-2,Chen Jie,chen@example.cn,+8613800138001,zh,CN,+79165550003,,${iccid(302)},${imsi(302)}`,
+    ]);
+    expect(summary).toMatchObject({ imported: 3, rejectedCount: 0 });
+    const lines = await database.raw.query<{ msisdn: string; kind: string; ref: string; iccid: string }>(
+      `select l.msisdn, l.kind, a.import_ref ref, s.iccid from lines l join accounts a on a.id = l.account_id
+       join sims s on s.line_id = l.id and s.status = 'active' where a.import_ref in ('A-1', 'A-2') order by l.msisdn`,
+    );
+    expect(lines).toEqual([
+      { msisdn: '+79165550001', kind: 'voice', ref: 'A-1', iccid: iccid(300) },
+      { msisdn: '+79165550002', kind: 'data', ref: 'A-1', iccid: iccid(301) },
+      { msisdn: '+79165550003', kind: 'voice', ref: 'A-2', iccid: iccid(302) },
+    ]);
+  });
+
+  test('bad and clashing rows are named by line', async () => {
+    const summary = await run(
+      [
+        `A-3,Иванов,bad-email,,ru,RU,+79165550010,voice,${iccid(310)},${imsi(310)}`,
+        `A-4,Петров,,,ru,RU,12345,voice,${iccid(311)},${imsi(311)}`,
+        `A-5,Сидоров,,,ru,RU,+79161110001,voice,${iccid(312)},${imsi(312)}`,
+      ],
+      true,
+    );
+    expect(summary.rolledBack).toBe(true);
+    expect(summary.rejected).toEqual([
+      { line: 2, reason: 'subscribers.email' },
+      { line: 3, reason: 'msisdn.invalid' },
+      { line: 4, reason: 'subscribers.msisdn_exists' },
+    ]);
+  });
+});
