@@ -69,9 +69,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the environment, listing every bad variable at once. */
+/** Reads and validates the environment, listing every bad variable at once; empty means unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(set);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }

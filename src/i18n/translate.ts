@@ -65,6 +65,7 @@ export function formatMoney(locale: Locale, amountMinor: number, currency: strin
     style: 'currency',
     currency,
     currencyDisplay: 'narrowSymbol',
+    minimumFractionDigits: amountMinor % 100 === 0 ? 0 : 2,
     maximumFractionDigits: 2,
   }).format(amountMinor / 100);
 }

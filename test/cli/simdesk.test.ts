@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { seedDemo } from '../../src/app/seed/seed.ts';
+import { completeIccid } from '../../src/domain/iccid.ts';
+import { cliDatabase } from '../support/db.ts';
+import { testConfig } from '../support/seeded.ts';
+
+const exec = promisify(execFile);
+/** Each run starts Node, compiles the CLI and opens the database: seconds, not milliseconds. */
+vi.setConfig({ testTimeout: 180_000 });
+let target: Awaited<ReturnType<typeof cliDatabase>>;
+const dir = mkdtempSync(join(tmpdir(), 'simdesk-csv-'));
+
+beforeAll(async () => {
+  target = await cliDatabase();
+  const database = await target.open();
+  await seedDemo(database, testConfig.documentKey);
+  await database.close();
+});
+afterAll(() => target.drop());
+
+async function simdesk(...args: string[]) {
+  try {
+    const { stdout, stderr } = await exec('node', ['bin/simdesk.js', ...args], {
+      env: { ...process.env, DATABASE_URL: '', NODE_ENV: 'test', ...target.env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const failed = e as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function stock(): Promise<number> {
+  const database = await target.open();
+  try {
+    return Number((await database.raw.query<{ n: string }>('select count(*) n from sims'))[0]!.n);
+  } finally {
+    await database.close();
+  }
+}
+
+test('import inventory names the bad line and, with --all-or-nothing, imports nothing', async () => {
+  const iccid = (n: number) => completeIccid(`8970177${String(n).padStart(11, '0')}`);
+  const good = iccid(2);
+  const badCheckDigit = `${good.slice(0, -1)}${(Number(good.at(-1)) + 5) % 10}`;
+  const file = join(dir, 'stock.csv');
+  writeFileSync(
+    file,
+    [
+      'iccid,imsi,form_factor,center',
+      `${iccid(1)},250977770000001,nano,MSK-TVER`,
+      `${badCheckDigit},250977770000002,nano,MSK-TVER`,
+      `${iccid(3)},250977770000003,nano,`,
+    ].join('\n'),
+  );
+  const before = await stock();
+
+  const strict = await simdesk('import', 'inventory', file, '--operator', 'volna', '--all-or-nothing');
+  expect(strict.code).toBe(1);
+  expect(strict.stderr).toContain('line 3: The ICCID check digit is wrong');
+  expect(strict.stdout).toContain('nothing imported');
+  expect(await stock()).toBe(before);
+
+  const lenient = await simdesk('import', 'inventory', file, '--operator', 'volna');
+  expect(lenient.code).toBe(2);
+  expect(lenient.stdout).toContain('3 rows read; 2 imported, 1 rejected');
+  expect(await stock()).toBe(before + 2);
+});
+
+test('clear errors for an unknown operator and a missing file', async () => {
+  const unknown = await simdesk('import', 'inventory', join(dir, 'stock.csv'), '--operator', 'nope');
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toContain('Unknown operator "nope"');
+  const missing = await simdesk('import', 'subscribers', join(dir, 'missing.csv'), '--operator', 'volna');
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toContain('no such file');
+});
+
+test('staff create prints the generated password and the TOTP enrolment URI', async () => {
+  const res = await simdesk(
+    'staff',
+    'create',
+    '--operator',
+    'sever',
+    '--email',
+    'new.reviewer@sever.example',
+    '--name',
+    'Новый Проверяющий',
+    '--role',
+    'reviewer',
+    'admin',
+  );
+  expect(res.stderr).toBe('');
+  expect(res.code).toBe(0);
+  expect(res.stdout).toMatch(/Password: \S{16}/);
+  expect(res.stdout).toMatch(/otpauth:\/\/totp\/.*secret=[A-Z2-7]+/);
+  const again = await simdesk(
+    'staff',
+    'create',
+    '--operator',
+    'sever',
+    '--email',
+    'x@sever.example',
+    '--name',
+    'X',
+    '--role',
+    'janitor',
+  );
+  expect(again.code).not.toBe(0);
+  expect(again.stderr).toContain('janitor');
+});
+
+test('configuration errors name the bad variable', async () => {
+  const res = await exec('node', ['bin/simdesk.js', 'migrate'], { env: { ...process.env, PORT: 'eighty' } }).catch(
+    (e) => e,
+  );
+  expect(res.code).toBe(1);
+  expect(res.stderr).toContain('PORT');
+});
