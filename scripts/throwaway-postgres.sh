@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# Starts a throwaway PostgreSQL server in a temporary directory and prints its DATABASE_URL.
-# Installs Debian's postgresql package when it is missing. Stop it with:
-#   runuser -u postgres -- pg_ctl -D "$PGDATA" stop   (PGDATA is printed on stderr)
+# Starts a throwaway PostgreSQL server in a temporary directory and prints its DATABASE_URL;
+# its data directory is printed on stderr as PGDATA=…. Installs Debian's postgresql package when
+# it is missing. PostgreSQL refuses to run as root, so as root it runs as the postgres user.
+#   scripts/throwaway-postgres.sh [PORT]        start
+#   scripts/throwaway-postgres.sh stop PGDATA   stop it
 set -euo pipefail
 
-port="${1:-54329}"
+run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+
+if [ "${1:-}" = stop ]; then
+  run "$bindir/pg_ctl" -D "$2" -m fast stop >/dev/null
+  exit 0
+fi
+
+port="${1:-54329}"
 if [ -z "$bindir" ]; then
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
   bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 fi
 
-run() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then useradd --system --home /nonexistent postgres; fi
 
 dir=$(mktemp -d /tmp/simdesk-pg.XXXXXX)

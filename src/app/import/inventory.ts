@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RawTx } from '../../db/client.ts';
 import { parseIccid } from '../../domain/iccid.ts';
 import { parseImsi } from '../../domain/imsi.ts';
@@ -22,7 +23,7 @@ export type InventoryContext = {
 };
 
 const COPY_SQL =
-  'COPY sims (operator_id, iccid, imsi, form_factor, esim_matching_id, batch, center_id) FROM STDIN WITH (FORMAT csv)';
+  'COPY sims (id, operator_id, iccid, imsi, form_factor, esim_matching_id, batch, center_id) FROM STDIN WITH (FORMAT csv)';
 
 /**
  * SIM stock from a supplier's file: `iccid,imsi,form_factor[,center][,batch][,esim_matching_id]`.
@@ -85,11 +86,12 @@ export function inventorySpec(ctx: InventoryContext): ImportSpec<InventoryRow> {
   };
 }
 
+/** Ids are made here: gen_random_uuid() is the slowest part of a COPY into embedded PGlite. */
 function copy(tx: RawTx, operatorId: string, rows: Numbered<InventoryRow>[]) {
   if (rows.length === 0) return Promise.resolve();
   let csv = '';
   for (const { value: r } of rows) {
-    csv += csvLine([operatorId, r.iccid, r.imsi, r.formFactor, r.esimMatchingId, r.batch, r.centerId]);
+    csv += csvLine([randomUUID(), operatorId, r.iccid, r.imsi, r.formFactor, r.esimMatchingId, r.batch, r.centerId]);
   }
   return tx.copyCsv(COPY_SQL, csv);
 }
