@@ -31,7 +31,7 @@ async function generate() {
     const n = String(i).padStart(10, '0');
     chunk += `${completeIccid(`89701990${n}`)},25099${n},${i % 3 ? 'nano' : 'triple'},${centerCodes[i % 4]},B-${Math.floor(i / 50_000)}\n`;
     if (chunk.length > 1 << 20) {
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
       chunk = '';
     }
   }
