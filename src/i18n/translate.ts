@@ -56,10 +56,6 @@ export function formatList(locale: Locale, items: readonly string[]): string {
   return new Intl.ListFormat(intlTags[locale], { type: 'conjunction' }).format(items);
 }
 
-export function intlTag(locale: Locale): string {
-  return intlTags[locale];
-}
-
 export function formatMoney(locale: Locale, amountMinor: number, currency: string): string {
   return new Intl.NumberFormat(intlTags[locale], {
     style: 'currency',

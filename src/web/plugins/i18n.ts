@@ -2,7 +2,7 @@ import type {} from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import Negotiator from 'negotiator';
-import { isLocale, LOCALES, type Locale, negotiateLocale, type Translate, translator } from '../../i18n/translate.ts';
+import { isLocale, type Locale, negotiateLocale, type Translate, translator } from '../../i18n/translate.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,4 +47,3 @@ async function i18n(app: FastifyInstance) {
 }
 
 export const i18nPlugin = fp(i18n, { name: 'i18n', dependencies: ['@fastify/cookie'] });
-export { LOCALES };
