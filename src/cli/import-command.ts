@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { type ImportSpec, type ImportSummary, importCsv } from '../app/import/csv-import.ts';
 import { inventorySpec } from '../app/import/inventory.ts';
 import { subscribersSpec } from '../app/import/subscribers.ts';
-import { operatorIdBySlug } from '../app/seed/seed.ts';
+import { operatorIdBySlug } from '../app/operators/operator-profile.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { serviceCenters } from '../db/schema/centers.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { HeaderError, importCsv } from '../../src/app/import/csv-import.ts';
 import { inventorySpec } from '../../src/app/import/inventory.ts';
 import { subscribersSpec } from '../../src/app/import/subscribers.ts';
-import { operatorIdBySlug } from '../../src/app/seed/seed.ts';
+import { operatorIdBySlug } from '../../src/app/operators/operator-profile.ts';
 import type { Database } from '../../src/db/client.ts';
 import { completeIccid } from '../../src/domain/iccid.ts';
 import { seededDatabase } from '../support/seeded.ts';

@@ -1,5 +1,5 @@
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Database, Db } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import type { LocalizedText } from '../../db/schema/columns.ts';
 import { deliveryZones, feeRules, operators } from '../../db/schema/operators.ts';
@@ -44,4 +44,9 @@ export function baseFeeMinor(rules: readonly FeeRule[]): number | null {
   const general = rules.find((r) => !r.reason && !r.simType && !r.channel && !r.delivery);
   if (general) return general.amountMinor;
   return rules.length ? Math.min(...rules.map((r) => r.amountMinor)) : null;
+}
+
+export async function operatorIdBySlug(database: Database, slug: string): Promise<string | undefined> {
+  const [row] = await database.db.select({ id: operators.id }).from(operators).where(eq(operators.slug, slug));
+  return row?.id;
 }

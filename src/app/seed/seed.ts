@@ -1,5 +1,5 @@
 import { hash } from '@node-rs/argon2';
-import { eq, inArray } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
 import { centerExceptions, centerHours, serviceCenters } from '../../db/schema/centers.ts';
 import { deliveryZones, feeRules, operators } from '../../db/schema/operators.ts';
@@ -159,9 +159,4 @@ async function seedOperator(database: Database, documentKey: Buffer, o: DemoOper
 export async function isEmpty(database: Database): Promise<boolean> {
   const rows = await database.db.select({ id: operators.id }).from(operators).limit(1);
   return rows.length === 0;
-}
-
-export async function operatorIdBySlug(database: Database, slug: string): Promise<string | undefined> {
-  const [row] = await database.db.select({ id: operators.id }).from(operators).where(eq(operators.slug, slug));
-  return row?.id;
 }
