@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: CI machines here are shared and can be many times slower than a laptop.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
   },
 });

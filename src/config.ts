@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UserError } from './errors.ts';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-0000000000';
 const DEV_DOCUMENT_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -63,7 +64,7 @@ export type Config = {
   trustProxy: boolean;
 };
 
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }

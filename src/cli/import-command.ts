@@ -8,13 +8,14 @@ import { operatorIdBySlug } from '../app/operators/operator-profile.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { serviceCenters } from '../db/schema/centers.ts';
+import { UserError } from '../errors.ts';
 import { isMessageKey, translator } from '../i18n/translate.ts';
 import { openConfiguredDatabase } from './database.ts';
 
 export type ImportKind = 'inventory' | 'subscribers';
 export type ImportCommandOptions = { operator: string; allOrNothing: boolean; batchSize: number };
 
-export class CliError extends Error {}
+export class CliError extends UserError {}
 
 /** Exit codes: 0 all rows imported, 2 imported with some rows rejected, 1 nothing imported. */
 export async function runImport(

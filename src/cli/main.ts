@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ZodError } from 'zod';
-import { HeaderError } from '../app/import/csv-import.ts';
-import { seedDemo } from '../app/seed/seed.ts';
-import { createStaff, StaffError } from '../app/staff/create-staff.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { type Config, loadConfig } from '../config.ts';
 import { STAFF_ROLES } from '../db/schema/staff.ts';
-import { openConfiguredDatabase } from './database.ts';
-import { CliError, type ImportKind, runImport } from './import-command.ts';
-import { serve } from './serve.ts';
+import { UserError } from '../errors.ts';
+import type { ImportKind } from './import-command.ts';
+
+// Commands load their modules when they run, so that `--help` and configuration errors are quick.
+async function openDatabase(config: Config) {
+  const { openConfiguredDatabase } = await import('./database.ts');
+  return openConfiguredDatabase(config);
+}
 
 const positiveInt = (value: string) => {
   const n = Number(value);
@@ -21,14 +23,13 @@ const program = new Command('simdesk').description('SIM card replacement platfor
 program
   .command('serve')
   .description('migrate the database, seed demo data on an empty one (in demo mode) and start the web server')
-  .action(async () => serve(loadConfig()));
+  .action(async () => (await import('./serve.ts')).serve(loadConfig()));
 
 program
   .command('migrate')
   .description('apply database migrations')
   .action(async () => {
-    const database = await openConfiguredDatabase(loadConfig());
-    await database.close();
+    await (await openDatabase(loadConfig())).close();
     console.log('Database is up to date.');
   });
 
@@ -37,12 +38,13 @@ program
   .description('load the fictional demo operators, centers, stock, subscribers and staff (idempotent)')
   .action(async () => {
     const config = loadConfig();
-    const database = await openConfiguredDatabase(config);
+    const { seedDemo } = await import('../app/seed/seed.ts');
+    const db = await openDatabase(config);
     try {
-      const { created, skipped } = await seedDemo(database, config.documentKey);
+      const { created, skipped } = await seedDemo(db, config.documentKey);
       console.log(`Seeded: ${created.join(', ') || 'nothing'}; already present: ${skipped.join(', ') || 'none'}.`);
     } finally {
-      await database.close();
+      await db.close();
     }
   });
 
@@ -59,6 +61,7 @@ for (const kind of ['inventory', 'subscribers'] as const satisfies ImportKind[])
     .option('--all-or-nothing', 'import nothing if any row is bad', false)
     .option('--batch-size <n>', 'rows per batch', positiveInt, 20_000)
     .action(async (file: string, options: { operator: string; allOrNothing: boolean; batchSize: number }) => {
+      const { runImport } = await import('./import-command.ts');
       process.exitCode = await runImport(loadConfig(), kind, file, options);
     });
 }
@@ -84,10 +87,11 @@ program
       password?: string;
     }) => {
       const config = loadConfig();
-      const database = await openConfiguredDatabase(config);
+      const { createStaff } = await import('../app/staff/create-staff.ts');
+      const db = await openDatabase(config);
       try {
         const password = o.password ?? randomBytes(12).toString('base64url');
-        const created = await createStaff(database.db, config.documentKey, {
+        const created = await createStaff(db.db, config.documentKey, {
           operator: o.operator,
           email: o.email,
           fullName: o.name,
@@ -99,7 +103,7 @@ program
         if (!o.password) console.log(`Password: ${password}`);
         console.log(`Add to an authenticator app: ${created.totpUri}`);
       } finally {
-        await database.close();
+        await db.close();
       }
     },
   );
@@ -107,8 +111,7 @@ program
 try {
   await program.parseAsync();
 } catch (e) {
-  if (e instanceof ConfigError || e instanceof CliError || e instanceof StaffError) console.error(e.message);
-  else if (e instanceof HeaderError) console.error(`The CSV header is ${e.message}.`);
+  if (e instanceof UserError) console.error(e.message);
   else if (e instanceof ZodError) console.error(e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
   else if ((e as NodeJS.ErrnoException).code === 'ENOENT') console.error((e as Error).message);
   else throw e;

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { seedDemo } from '../../src/app/seed/seed.ts';
 import type { Database } from '../../src/db/client.ts';
-import { seededDatabase, testConfig } from '../support/seeded.ts';
+import { seededDatabase } from '../support/seeded.ts';
+import { testConfig } from '../support/test-config.ts';
 
 let database: Database;
 beforeAll(async () => {

@@ -4,22 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
-import { seedDemo } from '../../src/app/seed/seed.ts';
 import { completeIccid } from '../../src/domain/iccid.ts';
 import { cliDatabase } from '../support/db.ts';
-import { testConfig } from '../support/seeded.ts';
 
 const exec = promisify(execFile);
 /** Each run starts Node, compiles the CLI and opens the database: seconds, not milliseconds. */
-vi.setConfig({ testTimeout: 180_000 });
+vi.setConfig({ testTimeout: 400_000 });
 let target: Awaited<ReturnType<typeof cliDatabase>>;
 const dir = mkdtempSync(join(tmpdir(), 'simdesk-csv-'));
 
 beforeAll(async () => {
-  target = await cliDatabase();
-  const database = await target.open();
-  await seedDemo(database, testConfig.documentKey);
-  await database.close();
+  target = await cliDatabase('seeded');
+  await (await target.open()).close();
 });
 afterAll(() => target.drop());
 

@@ -4,21 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
-import { adminUrl, TEMPLATE_DB, withDatabase } from './postgres.ts';
+import { adminUrl, TEMPLATES, type TemplateKind, withDatabase } from './postgres.ts';
+
+const image = (kind: TemplateKind) => new Blob([readFileSync(inject('pgliteDumps')[kind])]);
 
 /**
- * A fresh, migrated, empty database of its own for a test file: PGlite cloned from the run's
- * dump, or a PostgreSQL database created from the template when DATABASE_URL is set.
- * Closing it drops it.
+ * A fresh, migrated database of its own for a test file, empty or with the demo data: PGlite
+ * cloned from the run's dump, or a PostgreSQL database created from a template when
+ * DATABASE_URL is set. Closing it drops it.
  */
-export async function testDatabase(): Promise<Database> {
+export async function testDatabase(kind: TemplateKind = 'empty'): Promise<Database> {
   const url = process.env.DATABASE_URL;
-  if (!url) {
-    return openDatabase({ loadDataDir: new Blob([readFileSync(inject('pgliteDump'))]) });
-  }
+  if (!url) return openDatabase({ loadDataDir: image(kind) });
   const name = `simdesk_test_${randomBytes(6).toString('hex')}`;
   const admin = await openDatabase({ url: adminUrl(url), poolSize: 1 });
-  await admin.raw.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  await admin.raw.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATES[kind]}`);
   const db = await openDatabase({ url: withDatabase(url, name), poolSize: 4 });
   return {
     ...db,
@@ -35,7 +35,7 @@ export async function testDatabase(): Promise<Database> {
  * process: environment variables naming it, and a way to open it from the test itself (close
  * it again before running the CLI when it is PGlite, which allows one process at a time).
  */
-export async function cliDatabase(): Promise<{
+export async function cliDatabase(kind: TemplateKind = 'empty'): Promise<{
   env: Record<string, string>;
   open(): Promise<Database>;
   drop(): Promise<void>;
@@ -44,7 +44,7 @@ export async function cliDatabase(): Promise<{
   if (url) {
     const name = `simdesk_test_${randomBytes(6).toString('hex')}`;
     const admin = await openDatabase({ url: adminUrl(url), poolSize: 1 });
-    await admin.raw.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await admin.raw.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATES[kind]}`);
     const dbUrl = withDatabase(url, name);
     return {
       env: { DATABASE_URL: dbUrl },
@@ -57,7 +57,7 @@ export async function cliDatabase(): Promise<{
   }
   const dir = mkdtempSync(join(tmpdir(), 'simdesk-cli-'));
   const dataDir = join(dir, 'pglite');
-  const dump = new Blob([readFileSync(inject('pgliteDump'))]);
+  const dump = image(kind);
   let loaded = false;
   return {
     env: { DATA_DIR: dir },

@@ -1,5 +1,6 @@
-/** The database every PostgreSQL test database is created from. */
-export const TEMPLATE_DB = 'simdesk_test_template';
+/** The databases PostgreSQL test databases are created from: migrated, and migrated plus demo data. */
+export const TEMPLATES = { empty: 'simdesk_test_template', seeded: 'simdesk_test_seeded' } as const;
+export type TemplateKind = keyof typeof TEMPLATES;
 
 export function withDatabase(url: string, name: string): string {
   const u = new URL(url);

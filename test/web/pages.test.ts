@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
-import { seededDatabase, testConfig } from '../support/seeded.ts';
+import { seededDatabase } from '../support/seeded.ts';
+import { testConfig } from '../support/test-config.ts';
 
 let database: Database;
 let app: FastifyInstance;

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Database, RawTx } from '../../db/client.ts';
 import type { Result } from '../../domain/result.ts';
+import { UserError } from '../../errors.ts';
 
 /** A row the import refused, with the file's line number and a reason code. */
 export type RejectedRow = { line: number; reason: string };
@@ -44,9 +45,9 @@ export type ImportOptions = {
 
 class AllOrNothingAbort extends Error {}
 
-export class HeaderError extends Error {
+export class HeaderError extends UserError {
   constructor(readonly missing: string[]) {
-    super(`missing columns: ${missing.join(', ')}`);
+    super(`The CSV header is missing columns: ${missing.join(', ')}.`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Db } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import { operators } from '../../db/schema/operators.ts';
 import { STAFF_ROLES, staffRoles, staffUsers } from '../../db/schema/staff.ts';
+import { UserError } from '../../errors.ts';
 import { sealSecret } from '../secret-box.ts';
 
 export const newStaffInput = z.object({
@@ -22,7 +23,7 @@ export type NewStaff = z.input<typeof newStaffInput>;
 
 export type CreatedStaff = { id: string; totpSecret: string; totpUri: string };
 
-export class StaffError extends Error {}
+export class StaffError extends UserError {}
 
 /**
  * Creates a staff user with roles and a TOTP second factor. The seed is stored sealed with the
