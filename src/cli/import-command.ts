@@ -11,6 +11,7 @@ import { serviceCenters } from '../db/schema/centers.ts';
 import { UserError } from '../errors.ts';
 import { isMessageKey, translator } from '../i18n/translate.ts';
 import { openConfiguredDatabase } from './database.ts';
+import type { Terminal } from './terminal.ts';
 
 export type ImportKind = 'inventory' | 'subscribers';
 export type ImportCommandOptions = { operator: string; allOrNothing: boolean; batchSize: number };
@@ -23,13 +24,14 @@ export async function runImport(
   kind: ImportKind,
   file: string,
   options: ImportCommandOptions,
+  term: Terminal,
 ): Promise<number> {
   const size = statSync(file).size;
   const database = await openConfiguredDatabase(config);
   try {
     const spec = await specFor(database, kind, options.operator);
-    const bar = process.stderr.isTTY
-      ? new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} bytes | {duration}s', stream: process.stderr })
+    const bar = term.tty
+      ? new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} bytes | {duration}s', stream: term.tty })
       : null;
     bar?.start(size, 0);
     const summary = await importCsv(database, createReadStream(file), spec, {
@@ -39,7 +41,7 @@ export async function runImport(
     });
     bar?.update(size);
     bar?.stop();
-    report(summary);
+    report(summary, term);
     if (summary.rolledBack || (summary.imported === 0 && summary.rejectedCount > 0)) return 1;
     return summary.rejectedCount > 0 ? 2 : 0;
   } finally {
@@ -58,16 +60,16 @@ async function specFor(database: Database, kind: ImportKind, slug: string): Prom
   return inventorySpec({ operatorId, centers: new Map(centers.map((c) => [c.code, c.id])) }) as ImportSpec<unknown>;
 }
 
-function report(summary: ImportSummary) {
+function report(summary: ImportSummary, term: Terminal) {
   const t = translator('en');
   for (const r of summary.rejected) {
-    console.error(`line ${r.line}: ${isMessageKey(r.reason) ? t(r.reason) : r.reason} (${r.reason})`);
+    term.err(`line ${r.line}: ${isMessageKey(r.reason) ? t(r.reason) : r.reason} (${r.reason})`);
   }
   if (summary.rejectedCount > summary.rejected.length) {
-    console.error(`… and ${summary.rejectedCount - summary.rejected.length} more rejected rows`);
+    term.err(`… and ${summary.rejectedCount - summary.rejected.length} more rejected rows`);
   }
   const verdict = summary.rolledBack
     ? `nothing imported: ${summary.rejectedCount} bad rows and --all-or-nothing`
     : `${summary.imported} imported, ${summary.rejectedCount} rejected`;
-  console.log(`${summary.read} rows read; ${verdict}.`);
+  term.out(`${summary.read} rows read; ${verdict}.`);
 }

@@ -13,6 +13,7 @@ export function pageContext(request: FastifyRequest, assets: Assets, demo: boole
     operator: request.operator ?? null,
     path: request.url,
     demo,
+    signedIn: Boolean(request.session),
     assets,
   };
 }

@@ -3,13 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, test, vi } from 'vitest';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { runCli } from '../../src/cli/program.ts';
 import { completeIccid } from '../../src/domain/iccid.ts';
 import { cliDatabase } from '../support/db.ts';
 
 const exec = promisify(execFile);
-/** Each run starts Node, compiles the CLI and opens the database: seconds, not milliseconds. */
-vi.setConfig({ testTimeout: 400_000 });
 let target: Awaited<ReturnType<typeof cliDatabase>>;
 const dir = mkdtempSync(join(tmpdir(), 'simdesk-csv-'));
 
@@ -19,16 +18,13 @@ beforeAll(async () => {
 });
 afterAll(() => target.drop());
 
+/** Runs the command line in this process, as the shell would, capturing what it prints. */
 async function simdesk(...args: string[]) {
-  try {
-    const { stdout, stderr } = await exec('node', ['bin/simdesk.js', ...args], {
-      env: { ...process.env, DATABASE_URL: '', NODE_ENV: 'test', ...target.env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const failed = e as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const term = { out: (l: string) => stdout.push(l), err: (l: string) => stderr.push(l), tty: null };
+  const code = await runCli(args, term, { NODE_ENV: 'test', LOG_LEVEL: 'silent', ...target.env });
+  return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
 }
 
 async function stock(): Promise<number> {
@@ -111,7 +107,7 @@ test('staff create prints the generated password and the TOTP enrolment URI', as
   expect(again.stderr).toContain('janitor');
 });
 
-test('configuration errors name the bad variable', async () => {
+test('the installed command starts, and configuration errors name the bad variable', async () => {
   const res = await exec('node', ['bin/simdesk.js', 'migrate'], { env: { ...process.env, PORT: 'eighty' } }).catch(
     (e) => e,
   );

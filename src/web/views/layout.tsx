@@ -6,7 +6,9 @@ import type { PageContext } from './page-context.ts';
 const LANGUAGE_NAMES: Record<Locale, string> = { ru: 'Русский', en: 'English', zh: '中文' };
 const LANGUAGE_TAGS: Record<Locale, string> = { ru: 'ru', en: 'en', zh: 'zh-Hans' };
 
-export function Layout({ ctx, title, children }: { ctx: PageContext; title: string; children: ComponentChildren }) {
+type LayoutProps = { ctx: PageContext; title: string; hasErrors?: boolean; children: ComponentChildren };
+
+export function Layout({ ctx, title, hasErrors = false, children }: LayoutProps) {
   const { t, locale, operator } = ctx;
   const site = t('site.name', { operator: operator?.name[locale] ?? 'simdesk' });
   return (
@@ -14,7 +16,7 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} — ${site}`}</title>
+        <title>{`${hasErrors ? `${t('form.errorSummary')}: ` : ''}${title} — ${site}`}</title>
         <link rel="stylesheet" href={ctx.assets.css} />
       </head>
       <body>
@@ -51,6 +53,7 @@ export function Layout({ ctx, title, children }: { ctx: PageContext; title: stri
           <nav aria-label={t('layout.nav')} class="wrap nav">
             <a href="/">{t('layout.home')}</a>
             <a href="/faq">{t('layout.faq')}</a>
+            {ctx.signedIn ? <a href="/account">{t('layout.account')}</a> : <a href="/login">{t('layout.signIn')}</a>}
           </nav>
         </header>
         {ctx.demo && <p class="demo wrap">{t('layout.demo')}</p>}

@@ -10,5 +10,6 @@ export type PageContext = {
   /** Path and query of this page, for the language switch to come back to. */
   path: string;
   demo: boolean;
+  signedIn: boolean;
   assets: { css: string };
 };

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ZodError } from 'zod';
+import { type Config, loadConfig } from '../config.ts';
+import { STAFF_ROLES } from '../db/schema/staff.ts';
+import { UserError } from '../errors.ts';
+import type { ImportKind } from './import-command.ts';
+import type { Terminal } from './terminal.ts';
+
+// Commands load their modules when they run, so that `--help` and configuration errors are quick.
+async function openDatabase(config: Config) {
+  const { openConfiguredDatabase } = await import('./database.ts');
+  return openConfiguredDatabase(config);
+}
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+
+/**
+ * The `simdesk` command line, run in-process: arguments, environment and terminal are
+ * parameters, and the exit code is returned, so tests drive it like the shell does.
+ */
+export async function runCli(argv: string[], term: Terminal, env: NodeJS.ProcessEnv): Promise<number> {
+  const program = new Command('simdesk')
+    .description('SIM card replacement platform')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => term.out(s.trimEnd()), writeErr: (s) => term.err(s.trimEnd()) });
+  let exitCode = 0;
+  const config = () => loadConfig(env);
+
+  program
+    .command('serve')
+    .description('migrate the database, seed demo data on an empty one (in demo mode) and start the web server')
+    .action(async () => (await import('./serve.ts')).serve(config()));
+
+  program
+    .command('migrate')
+    .description('apply database migrations')
+    .action(async () => {
+      await (await openDatabase(config())).close();
+      term.out('Database is up to date.');
+    });
+
+  program
+    .command('seed')
+    .description('load the fictional demo operators, centers, stock, subscribers and staff (idempotent)')
+    .action(async () => {
+      const settings = config();
+      const { seedDemo } = await import('../app/seed/seed.ts');
+      const db = await openDatabase(settings);
+      try {
+        const { created, skipped } = await seedDemo(db, settings.documentKey);
+        term.out(`Seeded: ${created.join(', ') || 'nothing'}; already present: ${skipped.join(', ') || 'none'}.`);
+      } finally {
+        await db.close();
+      }
+    });
+
+  const importCommand = program.command('import').description('bulk-load data from CSV files');
+  for (const kind of ['inventory', 'subscribers'] as const satisfies ImportKind[]) {
+    importCommand
+      .command(`${kind} <file>`)
+      .description(
+        kind === 'inventory'
+          ? 'SIM stock: iccid,imsi,form_factor[,center][,batch][,esim_matching_id]'
+          : 'subscribers: account_ref,full_name,msisdn,iccid,imsi[,email][,second_phone][,locale][,citizenship][,line_kind]',
+      )
+      .requiredOption('--operator <slug>', 'operator the rows belong to')
+      .option('--all-or-nothing', 'import nothing if any row is bad', false)
+      .option('--batch-size <n>', 'rows per batch', positiveInt, 20_000)
+      .action(async (file: string, options: { operator: string; allOrNothing: boolean; batchSize: number }) => {
+        const { runImport } = await import('./import-command.ts');
+        exitCode = await runImport(config(), kind, file, options, term);
+      });
+  }
+
+  program
+    .command('staff')
+    .description('manage staff users')
+    .command('create')
+    .description('create a staff user; prints the password (unless given) and the TOTP enrolment URI')
+    .requiredOption('--operator <slug>', 'operator')
+    .requiredOption('--email <email>', 'sign-in e-mail')
+    .requiredOption('--name <name>', 'full name')
+    .addOption(new Option('--role <role...>', 'one or more roles').choices(STAFF_ROLES).makeOptionMandatory())
+    .option('--center <code>', 'home service center (store agents)')
+    .addOption(
+      new Option('--password <password>', 'initial password (default: generated)').env('SIMDESK_STAFF_PASSWORD'),
+    )
+    .action(
+      async (o: {
+        operator: string;
+        email: string;
+        name: string;
+        role: string[];
+        center?: string;
+        password?: string;
+      }) => {
+        const settings = config();
+        const { createStaff } = await import('../app/staff/create-staff.ts');
+        const db = await openDatabase(settings);
+        try {
+          const password = o.password ?? randomBytes(12).toString('base64url');
+          const created = await createStaff(db.db, settings.documentKey, {
+            operator: o.operator,
+            email: o.email,
+            fullName: o.name,
+            roles: o.role as (typeof STAFF_ROLES)[number][],
+            ...(o.center ? { center: o.center } : {}),
+            password,
+          });
+          term.out(`Created staff user ${o.email} (${created.id}).`);
+          if (!o.password) term.out(`Password: ${password}`);
+          term.out(`Add to an authenticator app: ${created.totpUri}`);
+        } finally {
+          await db.close();
+        }
+      },
+    );
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof UserError) term.err(e.message);
+    else if (e instanceof ZodError) term.err(e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
+    else if ((e as NodeJS.ErrnoException).code === 'ENOENT') term.err((e as Error).message);
+    else throw e;
+    return 1;
+  }
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { IDLE_MINUTES, resumeSession, type SubscriberSession } from '../../app/auth/sessions.ts';
+import type { Db } from '../../db/client.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in subscriber's session, or null. */
+    session: SubscriberSession | null;
+  }
+  interface FastifyReply {
+    startSessionCookie(token: string): FastifyReply;
+    clearSessionCookie(): FastifyReply;
+  }
+}
+
+export const SESSION_COOKIE = 'sid';
+
+/** Page handlers that need a signed-in subscriber: others are sent to sign in and brought back. */
+export async function requireSubscriber(request: FastifyRequest, reply: FastifyReply) {
+  if (!request.session) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+}
+
+async function sessionPlugin(app: FastifyInstance, options: { db: Db; secure: boolean }) {
+  const cookie = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: options.secure };
+  app.decorateRequest('session', null);
+  app.decorateReply('startSessionCookie', function (this: FastifyReply, token: string) {
+    return this.setCookie(SESSION_COOKIE, token, { ...cookie, maxAge: IDLE_MINUTES * 60 * 24 });
+  });
+  app.decorateReply('clearSessionCookie', function (this: FastifyReply) {
+    return this.clearCookie(SESSION_COOKIE, cookie);
+  });
+  app.addHook('preHandler', async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token && request.operator) request.session = await resumeSession(options.db, request.operator.id, token);
+  });
+}
+
+export const sessions = fp(sessionPlugin, { name: 'session', dependencies: ['@fastify/cookie', 'operator'] });

@@ -1,0 +1,67 @@
+import type { MessageKey, Translate } from '../../i18n/translate.ts';
+
+/** Field name → message key of what is wrong with it. */
+export type FieldErrors = Partial<Record<string, MessageKey>>;
+
+/** GOV.UK error summary: focused first, each problem a link to its field. */
+export function ErrorSummary({ t, errors }: { t: Translate; errors: FieldErrors }) {
+  const entries = Object.entries(errors).filter((e): e is [string, MessageKey] => Boolean(e[1]));
+  if (entries.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1}>
+      <h2 id="error-summary-title">{t('form.errorSummary')}</h2>
+      <ul>
+        {entries.map(([field, key]) => (
+          <li key={field}>
+            <a href={`#${field}`}>{t(key)}</a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+type FieldProps = {
+  t: Translate;
+  name: string;
+  label: string;
+  hint?: string;
+  type?: 'text' | 'tel' | 'password' | 'email';
+  value?: string;
+  autocomplete?: string;
+  inputmode?: 'tel' | 'numeric' | 'email' | 'text';
+  errors: FieldErrors;
+};
+
+/** A labelled input with its hint and error wired to it for screen readers. */
+export function Field({ t, name, label, hint, type = 'text', value, autocomplete, inputmode, errors }: FieldProps) {
+  const error = errors[name];
+  const described = [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ');
+  return (
+    <div class={error ? 'field field-error' : 'field'}>
+      <label for={name}>{label}</label>
+      {hint && (
+        <p class="hint" id={`${name}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="error" id={`${name}-error`}>
+          {t(error)}
+        </p>
+      )}
+      <input
+        id={name}
+        name={name}
+        type={type}
+        value={value}
+        autocomplete={autocomplete}
+        inputMode={inputmode}
+        aria-describedby={described || undefined}
+        aria-invalid={error ? 'true' : undefined}
+      />
+    </div>
+  );
+}
+
+export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;

@@ -1,0 +1,52 @@
+import { CsrfField, ErrorSummary, Field, type FieldErrors } from './form.tsx';
+import { Layout } from './layout.tsx';
+import type { PageContext } from './page-context.ts';
+
+export type SignInForm = { phone: string; next: string };
+
+export function SignInPage({
+  ctx,
+  form,
+  errors,
+  csrf,
+}: {
+  ctx: PageContext;
+  form: SignInForm;
+  errors: FieldErrors;
+  csrf: string;
+}) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('signin.title')} hasErrors={Object.keys(errors).length > 0}>
+      <ErrorSummary t={t} errors={errors} />
+      <h1>{t('signin.title')}</h1>
+      <p>{t('signin.lead')}</p>
+      <form method="post" action="/login" novalidate>
+        <CsrfField token={csrf} />
+        <input type="hidden" name="next" value={form.next} />
+        <Field
+          t={t}
+          name="phone"
+          label={t('signin.phone')}
+          hint={t('signin.phone.hint')}
+          type="tel"
+          inputmode="tel"
+          autocomplete="tel"
+          value={form.phone}
+          errors={errors}
+        />
+        <Field
+          t={t}
+          name="password"
+          label={t('signin.password')}
+          type="password"
+          autocomplete="current-password"
+          errors={errors}
+        />
+        <button type="submit" class="button">
+          {t('signin.submit')}
+        </button>
+      </form>
+    </Layout>
+  );
+}
