@@ -65,3 +65,9 @@ export function formatMoney(locale: Locale, amountMinor: number, currency: strin
     maximumFractionDigits: 2,
   }).format(amountMinor / 100);
 }
+
+export function formatDate(locale: Locale, date: Date, timeZone?: string): string {
+  return new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'long', ...(timeZone ? { timeZone } : {}) }).format(
+    date,
+  );
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -9,17 +10,27 @@ import { registerAssets } from './assets.ts';
 import { registerErrorPages } from './plugins/errors.tsx';
 import { i18nPlugin } from './plugins/i18n.ts';
 import { operatorResolver } from './plugins/operator.ts';
+import { sessions } from './plugins/session.ts';
+import { accountRoutes } from './routes/account-routes.tsx';
 import { healthRoutes } from './routes/health.ts';
 import { publicPages } from './routes/public-pages.tsx';
+import { signInRoutes } from './routes/sign-in-routes.tsx';
 
 export type AppOptions = {
   config: Config;
   database: Database;
   logger?: FastifyServerOptions['logger'];
+  /** Called after a request commits outbox messages, so the worker delivers them at once. */
+  onOutboxWrite?: () => void;
 };
 
 /** Builds the whole web application without listening, so tests drive it with `inject`. */
-export async function buildApp({ config, database, logger }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  database,
+  logger,
+  onOutboxWrite = () => {},
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
     trustProxy: config.trustProxy,
@@ -51,10 +62,22 @@ export async function buildApp({ config, database, logger }: AppOptions): Promis
   await app.register(fastifyFormbody);
   await app.register(i18nPlugin);
   await app.register(operatorResolver, { db: database.db, defaultOperator: config.defaultOperator });
+  const secure = config.env === 'production';
+  await app.register(sessions, { db: database.db, secure });
+  await app.register(fastifyCsrf, {
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true },
+  });
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.method === 'POST') app.csrfProtection(request, reply, done);
+    else done();
+  });
 
   const assets = await registerAssets(app);
   registerErrorPages(app, { assets, demo: config.demo });
   await app.register(healthRoutes, { database });
   await app.register(publicPages, { assets, demo: config.demo });
+  const pages = { assets, demo: config.demo, db: database.db };
+  await app.register(signInRoutes, pages);
+  await app.register(accountRoutes, { ...pages, onOutboxWrite });
   return app;
 }

@@ -1,8 +1,8 @@
-import { and, asc, eq } from 'drizzle-orm';
-import type { FormFactor } from '../../domain/replacement.ts';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { sims } from '../../db/schema/sims.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
+import type { FormFactor } from '../../domain/replacement.ts';
 
 export type LineOverview = {
   id: string;
@@ -16,7 +16,11 @@ export type LineOverview = {
 export type AccountOverview = { fullName: string; lines: LineOverview[] };
 
 /** The signed-in subscriber's own account: always scoped by operator and account id. */
-export async function loadAccountOverview(db: Db, operatorId: string, accountId: string): Promise<AccountOverview | null> {
+export async function loadAccountOverview(
+  db: Db,
+  operatorId: string,
+  accountId: string,
+): Promise<AccountOverview | null> {
   const [account] = await db
     .select({ fullName: accounts.fullName })
     .from(accounts)
@@ -34,6 +38,6 @@ export async function loadAccountOverview(db: Db, operatorId: string, accountId:
     .from(lines)
     .leftJoin(sims, and(eq(sims.lineId, lines.id), eq(sims.status, 'active')))
     .where(and(eq(lines.operatorId, operatorId), eq(lines.accountId, accountId)))
-    .orderBy(asc(lines.kind), asc(lines.msisdn));
+    .orderBy(desc(lines.kind), asc(lines.msisdn));
   return { fullName: account.fullName, lines: rows };
 }

@@ -52,7 +52,7 @@ export async function resumeSession(
     .select()
     .from(sessions)
     .where(and(eq(sessions.id, id), eq(sessions.operatorId, operatorId), gt(sessions.expiresAt, now)));
-  if (!row || !row.accountId) return null;
+  if (!row?.accountId) return null;
   const absoluteEnd = row.createdAt.getTime() + ABSOLUTE_HOURS * 3600_000;
   if (now.getTime() > absoluteEnd) {
     await db.delete(sessions).where(eq(sessions.id, id));

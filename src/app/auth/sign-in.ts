@@ -1,11 +1,11 @@
 import { hash, verify } from '@node-rs/argon2';
 import { and, count, desc, eq, gt, ne } from 'drizzle-orm';
-import { lockedUntil } from '../../domain/lockout.ts';
-import { parseMsisdn } from '../../domain/msisdn.ts';
-import { err, ok, type Result } from '../../domain/result.ts';
 import type { Db } from '../../db/client.ts';
 import { loginAttempts } from '../../db/schema/security.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
+import { lockedUntil } from '../../domain/lockout.ts';
+import { parseMsisdn } from '../../domain/msisdn.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
 import { sha256 } from './tokens.ts';
 
 export type SignInError = 'auth.invalid' | 'auth.locked' | 'auth.rate_limited';
@@ -51,7 +51,9 @@ export async function signIn(db: Db, input: SignInInput): Promise<Result<{ accou
         .select({ id: accounts.id, passwordHash: accounts.passwordHash })
         .from(lines)
         .innerJoin(accounts, eq(accounts.id, lines.accountId))
-        .where(and(eq(lines.operatorId, input.operatorId), eq(lines.msisdn, parsed.value), ne(lines.status, 'terminated')))
+        .where(
+          and(eq(lines.operatorId, input.operatorId), eq(lines.msisdn, parsed.value), ne(lines.status, 'terminated')),
+        )
     : [];
 
   const record = async (succeeded: boolean) => {

@@ -110,6 +110,7 @@ export const replacementRequests = pgTable(
 );
 
 export const ACTOR_KINDS = ['subscriber', 'staff', 'system', 'api_client'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
 
 /** The request timeline: one row per accepted event, written with the status change. */
 export const requestEvents = pgTable(

@@ -107,6 +107,18 @@ export const en = {
   'account.sim.none': 'No SIM',
   'account.signOut': 'Sign out',
   'account.signOutEverywhere': 'Sign out on all devices',
+  'account.block': 'Block SIM',
+  'account.block.hint':
+    'Lost or stolen SIM? Block it: calls, SMS and data stop at once. You can unblock it later with your password.',
+  'account.unblock': 'Unblock',
+  'account.actions': 'Actions',
+  'account.notice.blocked': 'The SIM for {number} is blocked. Calls, SMS and data are stopped.',
+  'account.notice.unblocked': 'The SIM for {number} works again.',
+  'unblock.title': 'Unblock {number}',
+  'unblock.lead': 'To make sure it is you, enter your password.',
+  'unblock.submit': 'Unblock the SIM',
+  'unblock.cancel': 'Back to my account',
+  'error.expired.title': 'This form has expired',
 
   'error.notFound.title': 'Page not found',
   'error.notFound.body': 'There is no page at this address. Check the address, or start again from the home page.',

@@ -78,7 +78,8 @@ export const ru: Record<MessageKey, string> = {
   'layout.signIn': 'Войти',
   'layout.account': 'Личный кабинет',
   'form.errorSummary': 'Есть проблема',
-  'form.csrf': 'Срок действия формы истёк. Вернитесь назад, обновите страницу и попробуйте ещё раз; ничего не изменено.',
+  'form.csrf':
+    'Срок действия формы истёк. Вернитесь назад, обновите страницу и попробуйте ещё раз; ничего не изменено.',
   'signin.title': 'Вход',
   'signin.lead': 'Введите номер любого из ваших телефонов и пароль.',
   'signin.phone': 'Номер телефона',
@@ -88,7 +89,8 @@ export const ru: Record<MessageKey, string> = {
   'signin.phone_missing': 'Введите номер телефона',
   'signin.password_missing': 'Введите пароль',
   'auth.invalid': 'Неверный номер телефона или пароль',
-  'auth.locked': 'Слишком много неудачных попыток. Подождите несколько минут и попробуйте снова или восстановите пароль',
+  'auth.locked':
+    'Слишком много неудачных попыток. Подождите несколько минут и попробуйте снова или восстановите пароль',
   'auth.rate_limited': 'Слишком много попыток из вашей сети. Попробуйте через 15 минут',
   'account.title': 'Личный кабинет',
   'account.hello': 'Здравствуйте, {name}',
@@ -109,6 +111,18 @@ export const ru: Record<MessageKey, string> = {
   'account.sim.none': 'Нет SIM',
   'account.signOut': 'Выйти',
   'account.signOutEverywhere': 'Выйти на всех устройствах',
+  'account.block': 'Заблокировать SIM',
+  'account.block.hint':
+    'SIM-карта потеряна или украдена? Заблокируйте её: звонки, SMS и интернет сразу прекратятся. Разблокировать можно позже, указав пароль.',
+  'account.unblock': 'Разблокировать',
+  'account.actions': 'Действия',
+  'account.notice.blocked': 'SIM-карта номера {number} заблокирована. Звонки, SMS и интернет остановлены.',
+  'account.notice.unblocked': 'SIM-карта номера {number} снова работает.',
+  'unblock.title': 'Разблокировать {number}',
+  'unblock.lead': 'Чтобы убедиться, что это вы, введите пароль.',
+  'unblock.submit': 'Разблокировать SIM-карту',
+  'unblock.cancel': 'Вернуться в личный кабинет',
+  'error.expired.title': 'Срок действия формы истёк',
 
   'error.notFound.title': 'Страница не найдена',
   'error.notFound.body': 'По этому адресу страницы нет. Проверьте адрес или начните с главной страницы.',

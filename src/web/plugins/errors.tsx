@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Assets, pageContext, sendPage } from '../render.ts';
-import { NotFoundPage, ServerErrorPage } from '../views/error-page.tsx';
+import { ExpiredFormPage, NotFoundPage, ServerErrorPage } from '../views/error-page.tsx';
 
 const wantsHtml = (accept: string | undefined) => !accept || accept.includes('text/html') || accept.includes('*/*');
 
@@ -11,7 +11,11 @@ export function registerErrorPages(app: FastifyInstance, { assets, demo }: { ass
     return sendPage(reply, <NotFoundPage ctx={pageContext(request, assets, demo)} />, 404);
   });
 
-  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+  app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error.code?.startsWith('FST_CSRF_') && wantsHtml(request.headers.accept)) {
+      request.log.info({ err: error }, 'form without a valid CSRF token');
+      return sendPage(reply, <ExpiredFormPage ctx={pageContext(request, assets, demo)} />, 403);
+    }
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ err: error }, 'bad request');

@@ -1,17 +1,26 @@
 import type { AccountOverview } from '../../app/accounts/account-overview.ts';
 import { formatMsisdn } from '../../domain/msisdn.ts';
-import { intlTag } from '../../i18n/translate.ts';
+import { formatDate } from '../../i18n/translate.ts';
 import { CsrfField } from './form.tsx';
 import { Layout } from './layout.tsx';
 import type { PageContext } from './page-context.ts';
 
-export function AccountPage({ ctx, account, csrf }: { ctx: PageContext; account: AccountOverview; csrf: string }) {
+export type AccountNotice = { kind: 'blocked' | 'unblocked'; msisdn: string };
+
+type AccountPageProps = { ctx: PageContext; account: AccountOverview; csrf: string; notice: AccountNotice | null };
+
+export function AccountPage({ ctx, account, csrf, notice }: AccountPageProps) {
   const { t, locale } = ctx;
-  const date = new Intl.DateTimeFormat(intlTag(locale), { dateStyle: 'long' });
   return (
     <Layout ctx={ctx} title={t('account.title')}>
+      {notice && (
+        <div class="notice" role="status">
+          <p>{t(`account.notice.${notice.kind}`, { number: formatMsisdn(notice.msisdn) })}</p>
+        </div>
+      )}
       <h1>{t('account.hello', { name: account.fullName })}</h1>
       <h2>{t('account.lines')}</h2>
+      <p class="hint">{t('account.block.hint')}</p>
       <table class="table">
         <thead>
           <tr>
@@ -20,6 +29,7 @@ export function AccountPage({ ctx, account, csrf }: { ctx: PageContext; account:
             <th scope="col">{t('account.sim')}</th>
             <th scope="col">{t('account.status')}</th>
             <th scope="col">{t('account.lastChange')}</th>
+            <th scope="col">{t('account.actions')}</th>
           </tr>
         </thead>
         <tbody>
@@ -33,7 +43,10 @@ export function AccountPage({ ctx, account, csrf }: { ctx: PageContext; account:
                   : t(line.formFactor === 'esim' ? 'account.sim.esim' : 'account.sim.physical')}
               </td>
               <td>{t(`account.status.${line.status}`)}</td>
-              <td>{line.lastSimChangeAt ? date.format(line.lastSimChangeAt) : t('account.never')}</td>
+              <td>{line.lastSimChangeAt ? formatDate(locale, line.lastSimChangeAt) : t('account.never')}</td>
+              <td>
+                <LineAction ctx={ctx} lineId={line.id} msisdn={line.msisdn} status={line.status} csrf={csrf} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -55,3 +68,26 @@ export function AccountPage({ ctx, account, csrf }: { ctx: PageContext; account:
     </Layout>
   );
 }
+
+function LineAction({ ctx, lineId, msisdn, status, csrf }: { ctx: PageContext; csrf: string } & LineRef) {
+  const { t } = ctx;
+  const number = formatMsisdn(msisdn);
+  if (status === 'blocked') {
+    return (
+      <a href={`/lines/${lineId}/unblock`} aria-label={`${t('account.unblock')} ${number}`}>
+        {t('account.unblock')}
+      </a>
+    );
+  }
+  if (status !== 'active') return null;
+  return (
+    <form method="post" action={`/lines/${lineId}/block`}>
+      <CsrfField token={csrf} />
+      <button type="submit" class="button warning" aria-label={`${t('account.block')} ${number}`}>
+        {t('account.block')}
+      </button>
+    </form>
+  );
+}
+
+type LineRef = { lineId: string; msisdn: string; status: AccountOverview['lines'][number]['status'] };

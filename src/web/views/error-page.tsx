@@ -26,3 +26,17 @@ export function ServerErrorPage({ ctx, requestId }: { ctx: PageContext; requestI
     </Layout>
   );
 }
+
+/** A form posted without a valid CSRF token: stale page, or a request forged by another site. */
+export function ExpiredFormPage({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('error.expired.title')}>
+      <h1>{t('error.expired.title')}</h1>
+      <p>{t('form.csrf')}</p>
+      <p>
+        <a href="/">{t('error.back')}</a>
+      </p>
+    </Layout>
+  );
+}

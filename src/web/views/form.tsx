@@ -33,10 +33,20 @@ type FieldProps = {
   errors: FieldErrors;
 };
 
+const definedOnly = (attributes: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(attributes).filter(([, v]) => v !== undefined));
+
 /** A labelled input with its hint and error wired to it for screen readers. */
 export function Field({ t, name, label, hint, type = 'text', value, autocomplete, inputmode, errors }: FieldProps) {
   const error = errors[name];
   const described = [hint && `${name}-hint`, error && `${name}-error`].filter(Boolean).join(' ');
+  const optional = {
+    value,
+    autocomplete,
+    inputMode: inputmode,
+    'aria-describedby': described || undefined,
+    'aria-invalid': error ? 'true' : undefined,
+  };
   return (
     <div class={error ? 'field field-error' : 'field'}>
       <label for={name}>{label}</label>
@@ -50,16 +60,8 @@ export function Field({ t, name, label, hint, type = 'text', value, autocomplete
           {t(error)}
         </p>
       )}
-      <input
-        id={name}
-        name={name}
-        type={type}
-        value={value}
-        autocomplete={autocomplete}
-        inputMode={inputmode}
-        aria-describedby={described || undefined}
-        aria-invalid={error ? 'true' : undefined}
-      />
+      {/* Preact types each input type's ARIA roles separately, so a union-typed `type` needs one named member. */}
+      <input id={name} name={name} type={type as 'text'} {...definedOnly(optional)} />
     </div>
   );
 }

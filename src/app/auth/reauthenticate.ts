@@ -1,0 +1,46 @@
+import { verify } from '@node-rs/argon2';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { loginAttempts, sessions } from '../../db/schema/security.ts';
+import { accounts } from '../../db/schema/subscribers.ts';
+import { lockedUntil } from '../../domain/lockout.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { sha256 } from './tokens.ts';
+
+/**
+ * The signed-in subscriber types the password again before a sensitive step (unblocking a SIM,
+ * showing an eSIM code). Failures count towards the same lockout as sign-in.
+ */
+export async function reauthenticate(
+  db: Db,
+  input: { operatorId: string; accountId: string; sessionId: string; password: string; ip: string; now?: Date },
+): Promise<Result<null, 'auth.invalid' | 'auth.locked'>> {
+  const now = input.now ?? new Date();
+  const [account] = await db
+    .select({ passwordHash: accounts.passwordHash, failed: accounts.failedLogins, lockedUntil: accounts.lockedUntil })
+    .from(accounts)
+    .where(and(eq(accounts.operatorId, input.operatorId), eq(accounts.id, input.accountId)));
+  if (!account?.passwordHash) return err('auth.invalid');
+  if (account.lockedUntil && account.lockedUntil > now) return err('auth.locked');
+  const matches = await verify(account.passwordHash, input.password).catch(() => false);
+  await db.insert(loginAttempts).values({
+    operatorId: input.operatorId,
+    subject: 'subscriber',
+    accountId: input.accountId,
+    identifierHash: sha256(`${input.operatorId}:account:${input.accountId}`),
+    ip: input.ip,
+    succeeded: matches,
+    createdAt: now,
+  });
+  if (!matches) {
+    const failed = account.failed + 1;
+    await db
+      .update(accounts)
+      .set({ failedLogins: failed, lockedUntil: lockedUntil(failed, now) })
+      .where(eq(accounts.id, input.accountId));
+    return err('auth.invalid');
+  }
+  await db.update(accounts).set({ failedLogins: 0, lockedUntil: null }).where(eq(accounts.id, input.accountId));
+  await db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, input.sessionId));
+  return ok(null);
+}

@@ -1,0 +1,20 @@
+import type { Tx } from '../../db/client.ts';
+import { outbox } from '../../db/schema/system.ts';
+
+/** Every side effect the outbox carries, by topic, with its payload. */
+export type OutboxMessages = {
+  'line.suspend': { msisdn: string };
+  'line.resume': { msisdn: string };
+};
+export type OutboxTopic = keyof OutboxMessages;
+
+/**
+ * Records a side effect in the caller's transaction: it happens if and only if the change
+ * commits. A repeated idempotency key is ignored, so a retried request enqueues nothing twice.
+ */
+export async function enqueue<T extends OutboxTopic>(
+  tx: Tx,
+  message: { operatorId: string; topic: T; payload: OutboxMessages[T]; idempotencyKey: string },
+): Promise<void> {
+  await tx.insert(outbox).values(message).onConflictDoNothing({ target: outbox.idempotencyKey });
+}

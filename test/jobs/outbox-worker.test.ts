@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { enqueue } from '../../src/app/outbox/outbox.ts';
+import type { Database } from '../../src/db/client.ts';
+import { ProvisioningSimulator } from '../../src/integrations/provisioning/simulator.ts';
+import { outboxWorker } from '../../src/jobs/outbox-worker.ts';
+import { provisioningHandlers } from '../../src/jobs/provisioning-handlers.ts';
+import { seededDatabase } from '../support/seeded.ts';
+
+let database: Database;
+let operatorId: string;
+beforeAll(async () => {
+  database = await seededDatabase();
+  operatorId = (await database.raw.query<{ id: string }>(`select id from operators where slug = 'volna'`))[0]!.id;
+});
+afterAll(() => database.close());
+
+const message = async (key: string) =>
+  (
+    await database.raw.query<{ status: string; attempts: number; last_error: string | null; due: boolean }>(
+      'select status, attempts, last_error, next_attempt_at <= now() due from outbox where idempotency_key = $1',
+      [key],
+    )
+  )[0];
+const suspend = (msisdn: string, key: string) =>
+  database.db.transaction((tx) =>
+    enqueue(tx, { operatorId, topic: 'line.suspend', payload: { msisdn }, idempotencyKey: key }),
+  );
+
+test('a failed delivery is retried later with backoff, and the network applies it once', async () => {
+  let failNext = true;
+  const network = new ProvisioningSimulator({ random: () => (failNext ? 0 : 0.99), failureRate: 0.5 });
+  const errors: unknown[] = [];
+  const worker = outboxWorker({
+    db: database.db,
+    handlers: provisioningHandlers(network),
+    onError: (e) => errors.push(e),
+  });
+  await suspend('+79160000001', 'retry-1');
+
+  expect(await worker.deliverDue()).toBe(1);
+  expect(await message('retry-1')).toMatchObject({ status: 'pending', attempts: 1, due: false });
+  expect((await message('retry-1'))?.last_error).toContain('simulated HLR timeout');
+  expect(errors).toHaveLength(1);
+
+  failNext = false;
+  expect(await worker.deliverDue(new Date(Date.now() + 3_600_000))).toBe(1);
+  expect(await message('retry-1')).toMatchObject({ status: 'sent', attempts: 2 });
+  expect(network.applied.filter((a) => a.idempotencyKey === 'retry-1')).toHaveLength(1);
+});
+
+test('a message is enqueued once per idempotency key, and redelivery after a crash changes nothing', async () => {
+  await suspend('+79160000002', 'once-1');
+  await suspend('+79160000002', 'once-1');
+  const rows = await database.raw.query(`select 1 from outbox where idempotency_key = 'once-1'`);
+  expect(rows).toHaveLength(1);
+
+  const network = new ProvisioningSimulator();
+  const handlers = provisioningHandlers(network);
+  await handlers['line.suspend']({ msisdn: '+79160000002' }, { idempotencyKey: 'once-1', operatorId });
+  await outboxWorker({ db: database.db, handlers }).drain();
+  expect(network.applied.filter((a) => a.idempotencyKey === 'once-1')).toHaveLength(1);
+  expect(await message('once-1')).toMatchObject({ status: 'sent' });
+});
+
+test('a permanent failure is not retried', async () => {
+  const network = new ProvisioningSimulator();
+  await suspend('not-a-number', 'dead-1');
+  await outboxWorker({ db: database.db, handlers: provisioningHandlers(network) }).drain();
+  expect(await message('dead-1')).toMatchObject({ status: 'dead', attempts: 1 });
+  expect((await message('dead-1'))?.last_error).toContain('unknown subscriber');
+});
