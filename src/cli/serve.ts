@@ -1,6 +1,9 @@
 import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from '../app/seed/demo-subscribers.ts';
 import { isEmpty, seedDemo } from '../app/seed/seed.ts';
 import type { Config } from '../config.ts';
+import { ProvisioningSimulator } from '../integrations/provisioning/simulator.ts';
+import { outboxWorker } from '../jobs/outbox-worker.ts';
+import { provisioningHandlers } from '../jobs/provisioning-handlers.ts';
 import { buildApp } from '../web/app.ts';
 import { openConfiguredDatabase } from './database.ts';
 
@@ -8,13 +11,20 @@ import { openConfiguredDatabase } from './database.ts';
 export async function serve(config: Config): Promise<void> {
   const database = await openConfiguredDatabase(config);
   if (config.demo && (await isEmpty(database))) await seedDemo(database, config.documentKey);
-  const app = await buildApp({ config, database });
+  const worker = outboxWorker({
+    db: database.db,
+    handlers: provisioningHandlers(new ProvisioningSimulator({ maxLatencyMs: 300 })),
+    onError: (error, message) => app.log.warn({ err: error, message }, 'outbox delivery failed'),
+  });
+  const app = await buildApp({ config, database, onOutboxWrite: worker.kick });
   const stop = async () => {
     await app.close();
+    await worker.stop();
     await database.close();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
   await app.listen({ host: config.host, port: config.port });
+  worker.start();
   const logins = DEMO_SUBSCRIBERS.filter((s) => s.operator === 'volna')
     .slice(0, 3)
     .map((s) => `    ${s.lines[0]!.msisdn}  ${DEMO_PASSWORD}  (${s.fullName}, ${s.locale})`);
