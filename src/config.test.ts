@@ -31,6 +31,7 @@ describe('loadConfig', () => {
         'SESSION_SECRET: must be set to a secret of your own in production',
         'DOCUMENT_KEY: must be set to a key of your own in production',
         'DATABASE_URL: is required in production (PostgreSQL)',
+        'SMTP_URL: is required in production (e-mail delivery)',
       ]);
     }
   });
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
       SESSION_SECRET: 'x'.repeat(40),
       DOCUMENT_KEY: Buffer.alloc(32, 1).toString('base64'),
       DATABASE_URL: 'postgres://db/simdesk',
+      SMTP_URL: 'smtp://mail.internal:25',
     });
     expect(config.demo).toBe(false);
   });

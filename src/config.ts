@@ -27,6 +27,11 @@ const schema = z
     DEMO: flag.optional(),
     DEFAULT_OPERATOR: z.string().optional(),
     TRUST_PROXY: flag.optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    MAIL_FROM: z.string().default('simdesk <no-reply@simdesk.localhost>'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -44,6 +49,8 @@ const schema = z
       });
     if (!env.DATABASE_URL)
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production (PostgreSQL)' });
+    if (!env.SMTP_URL)
+      ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production (e-mail delivery)' });
   });
 
 export type Config = {
@@ -62,6 +69,9 @@ export type Config = {
   defaultOperator: string | undefined;
   /** Behind a load balancer: take the client address and protocol from X-Forwarded-*. */
   trustProxy: boolean;
+  /** Outgoing e-mail; unset outside production means messages only reach the developer mailbox. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 };
 
 export class ConfigError extends UserError {
@@ -92,5 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     defaultOperator: e.DEFAULT_OPERATOR,
     trustProxy: e.TRUST_PROXY ?? false,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
   };
 }

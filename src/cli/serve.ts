@@ -1,8 +1,11 @@
 import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from '../app/seed/demo-subscribers.ts';
 import { isEmpty, seedDemo } from '../app/seed/seed.ts';
 import type { Config } from '../config.ts';
+import { developerMailbox } from '../integrations/email/developer-mailbox.ts';
+import { smtpMailer } from '../integrations/email/smtp-mailer.ts';
 import { ProvisioningSimulator } from '../integrations/provisioning/simulator.ts';
-import { outboxWorker } from '../jobs/outbox-worker.ts';
+import { messageHandlers } from '../jobs/message-handlers.ts';
+import { type OutboxHandlers, outboxWorker } from '../jobs/outbox-worker.ts';
 import { provisioningHandlers } from '../jobs/provisioning-handlers.ts';
 import { buildApp } from '../web/app.ts';
 import { openConfiguredDatabase } from './database.ts';
@@ -13,7 +16,10 @@ export async function serve(config: Config): Promise<void> {
   if (config.demo && (await isEmpty(database))) await seedDemo(database, config.documentKey);
   const worker = outboxWorker({
     db: database.db,
-    handlers: provisioningHandlers(new ProvisioningSimulator({ maxLatencyMs: 300 })),
+    handlers: {
+      ...provisioningHandlers(new ProvisioningSimulator({ maxLatencyMs: 300 })),
+      ...messageHandlers(config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : developerMailbox),
+    } satisfies OutboxHandlers,
     onError: (error, message) => app.log.warn({ err: error, message }, 'outbox delivery failed'),
   });
   const app = await buildApp({ config, database, onOutboxWrite: worker.kick });

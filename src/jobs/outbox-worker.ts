@@ -13,7 +13,8 @@ export type OutboxHandlers = {
 
 export type OutboxWorkerOptions = {
   db: Db;
-  handlers: OutboxHandlers;
+  /** A topic without a handler fails permanently; `simdesk serve` checks it covers every topic. */
+  handlers: Partial<OutboxHandlers>;
   batchSize?: number;
   /** A claimed message is retried after this long if its worker dies before finishing it. */
   leaseMs?: number;

@@ -13,6 +13,8 @@ import { operatorResolver } from './plugins/operator.ts';
 import { sessions } from './plugins/session.ts';
 import { accountRoutes } from './routes/account-routes.tsx';
 import { healthRoutes } from './routes/health.ts';
+import { mailboxRoutes } from './routes/mailbox-routes.tsx';
+import { passwordRoutes } from './routes/password-routes.tsx';
 import { publicPages } from './routes/public-pages.tsx';
 import { signInRoutes } from './routes/sign-in-routes.tsx';
 
@@ -79,5 +81,7 @@ export async function buildApp({
   const pages = { assets, demo: config.demo, db: database.db };
   await app.register(signInRoutes, pages);
   await app.register(accountRoutes, { ...pages, onOutboxWrite });
+  await app.register(passwordRoutes, { ...pages, onOutboxWrite, publicUrl: config.publicUrl });
+  if (config.demo) await app.register(mailboxRoutes, pages);
   return app;
 }

@@ -5,6 +5,8 @@ import { outbox } from '../../db/schema/system.ts';
 export type OutboxMessages = {
   'line.suspend': { msisdn: string };
   'line.resume': { msisdn: string };
+  /** Rendered in the recipient's language when enqueued; the worker only delivers it. */
+  'email.send': { to: string; subject: string; text: string };
 };
 export type OutboxTopic = keyof OutboxMessages;
 

@@ -13,13 +13,13 @@ type Options = { assets: Assets; demo: boolean; db: Db };
 
 /** Sign in with a number and password, sign out here or everywhere. */
 export async function signInRoutes(app: FastifyInstance, { assets, demo, db }: Options) {
-  app.get<{ Querystring: { next?: string } }>('/login', async (request, reply) => {
+  app.get<{ Querystring: { next?: string; reset?: string } }>('/login', async (request, reply) => {
     const next = safeReturnPath(request.query.next ?? '/account');
     if (request.session) return reply.redirect(next, 303);
     const page = (
       <SignInPage
         ctx={pageContext(request, assets, demo)}
-        form={{ phone: '', next }}
+        form={{ phone: '', next, passwordWasReset: request.query.reset === 'done' }}
         errors={{}}
         csrf={reply.generateCsrf()}
       />

@@ -2,7 +2,7 @@ import { CsrfField, ErrorSummary, Field, type FieldErrors } from './form.tsx';
 import { Layout } from './layout.tsx';
 import type { PageContext } from './page-context.ts';
 
-export type SignInForm = { phone: string; next: string };
+export type SignInForm = { phone: string; next: string; passwordWasReset?: boolean };
 
 export function SignInPage({
   ctx,
@@ -19,6 +19,11 @@ export function SignInPage({
   return (
     <Layout ctx={ctx} title={t('signin.title')} hasErrors={Object.keys(errors).length > 0}>
       <ErrorSummary t={t} errors={errors} />
+      {form.passwordWasReset && (
+        <div class="notice" role="status">
+          <p>{t('signin.notice.reset')}</p>
+        </div>
+      )}
       <h1>{t('signin.title')}</h1>
       <p>{t('signin.lead')}</p>
       <form method="post" action="/login" novalidate>
@@ -47,6 +52,9 @@ export function SignInPage({
           {t('signin.submit')}
         </button>
       </form>
+      <p>
+        <a href="/password/forgot">{t('signin.forgot')}</a>
+      </p>
     </Layout>
   );
 }

@@ -1,0 +1,165 @@
+import { hash } from '@node-rs/argon2';
+import { and, count, eq, gt, isNull, ne } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import type { Locale } from '../../db/schema/columns.ts';
+import { passwordResetTokens, sessions } from '../../db/schema/security.ts';
+import { accounts, lines } from '../../db/schema/subscribers.ts';
+import { parseMsisdn } from '../../domain/msisdn.ts';
+import { type PasswordProblem, passwordProblem } from '../../domain/password-policy.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { translator } from '../../i18n/translate.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { enqueue } from '../outbox/outbox.ts';
+import { newToken, sha256 } from './tokens.ts';
+
+export const RESET_LINK_MINUTES = 30;
+/** Links sent per account per hour; further requests get the same answer and send nothing. */
+const MAX_LINKS_PER_HOUR = 3;
+
+type OperatorRef = { id: string; name: Record<Locale, string> };
+
+/**
+ * "Forgot password": e-mails a single-use link, valid for 30 minutes, to the account that owns
+ * the number, if it has an e-mail address. The caller shows the same answer in every case, so
+ * the form reveals nothing about who is a subscriber; only the token's hash is stored.
+ */
+export async function requestPasswordReset(
+  db: Db,
+  input: { operator: OperatorRef; phone: string; ip: string; publicUrl: string; now?: Date },
+): Promise<void> {
+  const now = input.now ?? new Date();
+  const parsed = parseMsisdn(input.phone);
+  if (!parsed.ok) return;
+  const [account] = await db
+    .select({ id: accounts.id, email: accounts.email, locale: accounts.locale })
+    .from(lines)
+    .innerJoin(accounts, eq(accounts.id, lines.accountId))
+    .where(
+      and(eq(lines.operatorId, input.operator.id), eq(lines.msisdn, parsed.value), ne(lines.status, 'terminated')),
+    );
+  if (!account?.email) return;
+  const email = account.email;
+  const hourAgo = new Date(now.getTime() - 3_600_000);
+  const [recent] = await db
+    .select({ n: count() })
+    .from(passwordResetTokens)
+    .where(and(eq(passwordResetTokens.accountId, account.id), gt(passwordResetTokens.createdAt, hourAgo)));
+  if ((recent?.n ?? 0) >= MAX_LINKS_PER_HOUR) return;
+
+  const token = newToken();
+  const t = translator(account.locale);
+  const operator = input.operator.name[account.locale];
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(passwordResetTokens)
+      .values({
+        operatorId: input.operator.id,
+        accountId: account.id,
+        tokenHash: sha256(token),
+        channel: 'email',
+        expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000),
+        ip: input.ip,
+        createdAt: now,
+      })
+      .returning({ id: passwordResetTokens.id });
+    await enqueue(tx, {
+      operatorId: input.operator.id,
+      topic: 'email.send',
+      payload: {
+        to: email,
+        subject: t('email.reset.subject', { operator }),
+        text: t('email.reset.body', {
+          operator,
+          link: `${input.publicUrl}/password/reset/${token}`,
+          minutes: RESET_LINK_MINUTES,
+        }),
+      },
+      idempotencyKey: `password-reset:${row!.id}`,
+    });
+  });
+}
+
+/** The account a reset link belongs to, while it is unused and unexpired. */
+export async function validResetToken(
+  db: Db,
+  operatorId: string,
+  token: string,
+  now = new Date(),
+): Promise<{ accountId: string } | null> {
+  const [row] = await db
+    .select({ accountId: passwordResetTokens.accountId })
+    .from(passwordResetTokens)
+    .where(
+      and(
+        eq(passwordResetTokens.operatorId, operatorId),
+        eq(passwordResetTokens.tokenHash, sha256(token)),
+        isNull(passwordResetTokens.usedAt),
+        gt(passwordResetTokens.expiresAt, now),
+      ),
+    );
+  return row ?? null;
+}
+
+export type ResetError = 'reset.invalid' | PasswordProblem;
+
+/**
+ * Sets a new password from a reset link: the link is used up (with every other open link of the
+ * account), all sessions end, failed-attempt lockout is cleared and the owner is told by e-mail.
+ */
+export async function resetPassword(
+  db: Db,
+  input: { operator: OperatorRef; token: string; password: string; ip: string; now?: Date },
+): Promise<Result<null, ResetError>> {
+  const now = input.now ?? new Date();
+  const link = await validResetToken(db, input.operator.id, input.token, now);
+  if (!link) return err('reset.invalid');
+  const numbers = await db.select({ msisdn: lines.msisdn }).from(lines).where(eq(lines.accountId, link.accountId));
+  const problem = passwordProblem(
+    input.password,
+    numbers.map((n) => n.msisdn),
+  );
+  if (problem) return err(problem);
+  const passwordHash = await hash(input.password);
+  return db.transaction(async (tx) => {
+    const used = await tx
+      .update(passwordResetTokens)
+      .set({ usedAt: now })
+      .where(and(eq(passwordResetTokens.accountId, link.accountId), isNull(passwordResetTokens.usedAt)))
+      .returning({ tokenHash: passwordResetTokens.tokenHash });
+    if (!used.some((u) => u.tokenHash === sha256(input.token))) return err('reset.invalid' as const);
+    const [account] = await tx
+      .update(accounts)
+      .set({ passwordHash, passwordChangedAt: now, failedLogins: 0, lockedUntil: null })
+      .where(eq(accounts.id, link.accountId))
+      .returning({ email: accounts.email, locale: accounts.locale });
+    await tx.delete(sessions).where(eq(sessions.accountId, link.accountId));
+    if (account?.email) {
+      const t = translator(account.locale);
+      const operator = input.operator.name[account.locale];
+      await enqueue(tx, {
+        operatorId: input.operator.id,
+        topic: 'email.send',
+        payload: {
+          to: account.email,
+          subject: t('email.passwordChanged.subject', { operator }),
+          text: t('email.passwordChanged.body', { operator }),
+        },
+        idempotencyKey: `password-changed:${link.accountId}:${now.getTime()}`,
+      });
+    }
+    await appendAudit(
+      tx,
+      {
+        operatorId: input.operator.id,
+        actorKind: 'subscriber',
+        actorId: link.accountId,
+        action: 'account.password_reset',
+        targetKind: 'account',
+        targetId: link.accountId,
+        ip: input.ip,
+      },
+      now,
+    );
+    return ok(null);
+  });
+}

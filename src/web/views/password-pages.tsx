@@ -1,0 +1,91 @@
+import { formatMsisdn } from '../../domain/msisdn.ts';
+import { MIN_PASSWORD_LENGTH } from '../../domain/password-policy.ts';
+import { CsrfField, ErrorSummary, Field, type FieldErrors } from './form.tsx';
+import { Layout } from './layout.tsx';
+import type { PageContext } from './page-context.ts';
+
+type FormPageProps = { ctx: PageContext; errors: FieldErrors; csrf: string };
+
+export function ForgotPasswordPage({ ctx, errors, csrf, phone }: FormPageProps & { phone: string }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('forgot.title')} hasErrors={Object.keys(errors).length > 0}>
+      <ErrorSummary t={t} errors={errors} />
+      <h1>{t('forgot.title')}</h1>
+      <p>{t('forgot.lead')}</p>
+      <form method="post" action="/password/forgot" novalidate>
+        <CsrfField token={csrf} />
+        <Field
+          t={t}
+          name="phone"
+          label={t('signin.phone')}
+          hint={t('signin.phone.hint')}
+          type="tel"
+          inputmode="tel"
+          autocomplete="tel"
+          value={phone}
+          errors={errors}
+        />
+        <button type="submit" class="button">
+          {t('forgot.submit')}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export function ResetLinkSentPage({ ctx, minutes }: { ctx: PageContext; minutes: number }) {
+  const { t, operator } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('forgot.sent.title')}>
+      <h1>{t('forgot.sent.title')}</h1>
+      <p>{t('forgot.sent.body', { minutes, phone: operator ? formatMsisdn(operator.supportPhone) : '' })}</p>
+    </Layout>
+  );
+}
+
+export function NewPasswordPage({ ctx, errors, csrf, token }: FormPageProps & { token: string }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('reset.title')} hasErrors={Object.keys(errors).length > 0}>
+      <ErrorSummary t={t} errors={errors} />
+      <h1>{t('reset.title')}</h1>
+      <form method="post" action={`/password/reset/${token}`} novalidate>
+        <CsrfField token={csrf} />
+        <Field
+          t={t}
+          name="password"
+          label={t('reset.password')}
+          hint={t('reset.lead', { min: MIN_PASSWORD_LENGTH })}
+          type="password"
+          autocomplete="new-password"
+          errors={errors}
+        />
+        <Field
+          t={t}
+          name="confirm"
+          label={t('reset.confirm')}
+          type="password"
+          autocomplete="new-password"
+          errors={errors}
+        />
+        <button type="submit" class="button">
+          {t('reset.submit')}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export function ResetLinkInvalidPage({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('reset.invalid')}>
+      <h1>{t('reset.invalid')}</h1>
+      <p>{t('reset.invalid.body')}</p>
+      <p>
+        <a href="/password/forgot">{t('reset.again')}</a>
+      </p>
+    </Layout>
+  );
+}
