@@ -71,3 +71,7 @@ export function formatDate(locale: Locale, date: Date, timeZone?: string): strin
     date,
   );
 }
+
+export function formatDateTime(locale: Locale, date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date);
+}

@@ -101,6 +101,30 @@ test("a session of one account cannot see, block or unblock another account's li
   expect(kicks).toBe(0);
 });
 
+test('the SIM-change lock turns on at once, turns off only after the waiting period, and each change is e-mailed', async () => {
+  const john = await signedIn('+79161110021');
+  expect(john.last?.body).toContain('The lock is off.');
+  await john.post('/account/sim-lock', { lock: 'on' });
+  expect((await john.get('/account')).body).toContain('The lock is on.');
+  await john.post('/account/sim-lock', { lock: 'off' });
+  const releasing = (await john.get('/account')).body;
+  expect(releasing).toMatch(/The lock is on until [^<]+; then it turns off\./);
+  expect(releasing).toContain('Keep the lock on');
+  const [account] = await database.raw.query<{ sim_change_lock: boolean; hours: number }>(
+    `select a.sim_change_lock, round(extract(epoch from a.lock_release_at - now()) / 3600)::int hours
+       from accounts a join lines l on l.account_id = a.id where l.msisdn = '+79161110021'`,
+  );
+  expect(account).toEqual({ sim_change_lock: true, hours: 24 });
+  const mails = await database.raw.query<{ subject: string }>(
+    `select payload->>'subject' subject from outbox
+      where topic = 'email.send' and payload->>'to' = 'john.smith@example.com' order by id`,
+  );
+  expect(mails.map((m) => m.subject)).toEqual([
+    'Volna Mobile: SIM-change lock turned on',
+    'Volna Mobile: SIM-change lock turns off soon',
+  ]);
+});
+
 test('tampering with the audit log is detected at the edited row', async () => {
   const [first] = await database.raw.query<{ id: number }>('select min(id)::int id from audit_log');
   await database.raw.query(`update audit_log set data = '{"forged":true}' where id = $1`, [first!.id]);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { loadAccountOverview } from '../../app/accounts/account-overview.ts';
+import { currentSimChangeLock, setSimChangeLock } from '../../app/accounts/sim-change-lock.ts';
 import { reauthenticate } from '../../app/auth/reauthenticate.ts';
 import type { SubscriberSession } from '../../app/auth/sessions.ts';
 import { blockLine, type LineActor, unblockLine } from '../../app/lines/line-blocking.ts';
@@ -39,7 +40,8 @@ export async function accountRoutes(app: FastifyInstance, { assets, demo, db, on
   app.get<{ Querystring: { done?: string; line?: string } }>('/account', async (request, reply) => {
     const { operatorId, accountId } = actor(request);
     const account = await loadAccountOverview(db, operatorId, accountId);
-    if (!account) return reply.clearSessionCookie().redirect('/login', 303);
+    const lock = await currentSimChangeLock(db, { operatorId, accountId });
+    if (!account || !lock) return reply.clearSessionCookie().redirect('/login', 303);
     const { done, line } = request.query;
     const noticed = account.lines.find((l) => l.id === line);
     const notice: AccountNotice | null =
@@ -48,11 +50,20 @@ export async function accountRoutes(app: FastifyInstance, { assets, demo, db, on
       <AccountPage
         ctx={pageContext(request, assets, demo)}
         account={account}
+        lock={lock}
         csrf={reply.generateCsrf()}
         notice={notice}
       />
     );
     return sendPage(reply, page);
+  });
+
+  app.post<{ Body: { lock?: string } }>('/account/sim-lock', async (request, reply) => {
+    const wanted = request.body?.lock;
+    if (wanted !== 'on' && wanted !== 'off') return reply.redirect('/account', 303);
+    await setSimChangeLock(db, actor(request), wanted === 'on');
+    onOutboxWrite();
+    return reply.redirect('/account#lock-title', 303);
   });
 
   app.post<LineParams>('/lines/:lineId/block', async (request, reply) => {

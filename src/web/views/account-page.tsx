@@ -1,15 +1,22 @@
 import type { AccountOverview } from '../../app/accounts/account-overview.ts';
 import { formatMsisdn } from '../../domain/msisdn.ts';
-import { formatDate } from '../../i18n/translate.ts';
+import type { SimChangeLockState } from '../../domain/sim-change-lock.ts';
+import { formatDate, formatDateTime } from '../../i18n/translate.ts';
 import { CsrfField } from './form.tsx';
 import { Layout } from './layout.tsx';
 import type { PageContext } from './page-context.ts';
 
 export type AccountNotice = { kind: 'blocked' | 'unblocked'; msisdn: string };
 
-type AccountPageProps = { ctx: PageContext; account: AccountOverview; csrf: string; notice: AccountNotice | null };
+type AccountPageProps = {
+  ctx: PageContext;
+  account: AccountOverview;
+  lock: SimChangeLockState & { releaseHours: number };
+  csrf: string;
+  notice: AccountNotice | null;
+};
 
-export function AccountPage({ ctx, account, csrf, notice }: AccountPageProps) {
+export function AccountPage({ ctx, account, lock, csrf, notice }: AccountPageProps) {
   const { t, locale } = ctx;
   return (
     <Layout ctx={ctx} title={t('account.title')}>
@@ -51,6 +58,7 @@ export function AccountPage({ ctx, account, csrf, notice }: AccountPageProps) {
           ))}
         </tbody>
       </table>
+      <LockSection ctx={ctx} lock={lock} csrf={csrf} />
       <div class="actions">
         <form method="post" action="/logout">
           <CsrfField token={csrf} />
@@ -91,3 +99,30 @@ function LineAction({ ctx, lineId, msisdn, status, csrf }: { ctx: PageContext; c
 }
 
 type LineRef = { lineId: string; msisdn: string; status: AccountOverview['lines'][number]['status'] };
+
+function LockSection({ ctx, lock, csrf }: { ctx: PageContext; lock: AccountPageProps['lock']; csrf: string }) {
+  const { t, locale, operator } = ctx;
+  const state =
+    lock.state === 'releasing'
+      ? t('lock.state.releasing', {
+          at: formatDateTime(locale, lock.releaseAt, operator?.timeZone ?? 'Europe/Moscow'),
+        })
+      : t(`lock.state.${lock.state}`);
+  const wantOn = lock.state !== 'on';
+  return (
+    <section aria-labelledby="lock-title">
+      <h2 id="lock-title">{t('lock.title')}</h2>
+      <p>{t('lock.explain', { hours: lock.releaseHours })}</p>
+      <p>
+        <strong>{state}</strong>
+      </p>
+      <form method="post" action="/account/sim-lock">
+        <CsrfField token={csrf} />
+        <input type="hidden" name="lock" value={wantOn ? 'on' : 'off'} />
+        <button type="submit" class={wantOn ? 'button' : 'button secondary'}>
+          {t(lock.state === 'off' ? 'lock.turnOn' : lock.state === 'on' ? 'lock.turnOff' : 'lock.keepOn')}
+        </button>
+      </form>
+    </section>
+  );
+}
