@@ -32,6 +32,11 @@ const schema = z
       .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
       .optional(),
     MAIL_FROM: z.string().default('simdesk <no-reply@simdesk.localhost>'),
+    SMPP_URL: z
+      .string()
+      .regex(/^ssmpp?:\/\//, 'must be an smpp://system_id:password@host:port or ssmpp:// URL')
+      .optional(),
+    SMS_SENDER: z.string().max(11).default('simdesk'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
@@ -72,6 +77,10 @@ export type Config = {
   /** Outgoing e-mail; unset outside production means messages only reach the developer mailbox. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** SMSC for codes to second phones; unset means the developer mailbox only. */
+  smppUrl: string | undefined;
+  /** SMS source address: an alphanumeric name of up to 11 characters or a number. */
+  smsSender: string;
 };
 
 export class ConfigError extends UserError {
@@ -104,5 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY ?? false,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    smppUrl: e.SMPP_URL,
+    smsSender: e.SMS_SENDER,
   };
 }

@@ -4,7 +4,8 @@ import type { Config } from '../config.ts';
 import { developerMailbox } from '../integrations/email/developer-mailbox.ts';
 import { smtpMailer } from '../integrations/email/smtp-mailer.ts';
 import { ProvisioningSimulator } from '../integrations/provisioning/simulator.ts';
-import { messageHandlers } from '../jobs/message-handlers.ts';
+import { smppSender } from '../integrations/sms/smpp-sender.ts';
+import { emailHandlers, smsHandlers } from '../jobs/message-handlers.ts';
 import { type OutboxHandlers, outboxWorker } from '../jobs/outbox-worker.ts';
 import { provisioningHandlers } from '../jobs/provisioning-handlers.ts';
 import { buildApp } from '../web/app.ts';
@@ -18,7 +19,8 @@ export async function serve(config: Config): Promise<void> {
     db: database.db,
     handlers: {
       ...provisioningHandlers(new ProvisioningSimulator({ maxLatencyMs: 300 })),
-      ...messageHandlers(config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : developerMailbox),
+      ...emailHandlers(config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : developerMailbox),
+      ...smsHandlers(config.smppUrl ? smppSender(config.smppUrl, config.smsSender) : developerMailbox),
     } satisfies OutboxHandlers,
     onError: (error, message) => app.log.warn({ err: error, message }, 'outbox delivery failed'),
   });

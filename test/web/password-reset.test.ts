@@ -3,10 +3,12 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 import type { Database } from '../../src/db/client.ts';
 import { smtpMailer } from '../../src/integrations/email/smtp-mailer.ts';
-import { messageHandlers } from '../../src/jobs/message-handlers.ts';
+import { smppSender } from '../../src/integrations/sms/smpp-sender.ts';
+import { emailHandlers, smsHandlers } from '../../src/jobs/message-handlers.ts';
 import { type OutboxWorker, outboxWorker } from '../../src/jobs/outbox-worker.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { seededDatabase } from '../support/seeded.ts';
+import { startSmppSink } from '../support/smpp-sink.ts';
 import { startSmtpSink } from '../support/smtp-sink.ts';
 import { testConfig } from '../support/test-config.ts';
 import { WebClient } from '../support/web-client.ts';
@@ -15,16 +17,22 @@ let database: Database;
 let app: FastifyInstance;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let mailer: ReturnType<typeof smtpMailer>;
+let smsc: Awaited<ReturnType<typeof startSmppSink>>;
+let sms: ReturnType<typeof smppSender>;
 let worker: OutboxWorker;
 beforeAll(async () => {
   database = await seededDatabase();
   smtp = await startSmtpSink();
+  smsc = await startSmppSink();
   mailer = smtpMailer(smtp.url, 'Volna <no-reply@volna.example>');
-  worker = outboxWorker({ db: database.db, handlers: messageHandlers(mailer) });
+  sms = smppSender(smsc.url, 'Volna');
+  worker = outboxWorker({ db: database.db, handlers: { ...emailHandlers(mailer), ...smsHandlers(sms) } });
   app = await buildApp({ config: testConfig, database, logger: false });
 });
 afterAll(async () => {
   mailer.close();
+  await sms.close();
+  await smsc.close();
   await smtp.close();
   await app.close();
   await database.close();
@@ -41,10 +49,11 @@ test('a reset link goes to the registered e-mail, works once, and ends every ses
   expect((await before.get('/account')).statusCode).toBe(200);
 
   const c = new WebClient(app, { 'accept-language': 'en' });
-  const asked = await c.submit('/password/forgot', '/password/forgot', { phone: '8 916 111 00 01' });
+  const asked = await c.submit('/password/forgot', '/password/forgot', { phone: '8 916 111 00 01', channel: 'email' });
   expect(asked.statusCode).toBe(200);
   const unknown = await new WebClient(app, { 'accept-language': 'en' }).submit('/password/forgot', '/password/forgot', {
     phone: '+79169999999',
+    channel: 'email',
   });
   expect(mainText(unknown.body)).toBe(mainText(asked.body));
 
@@ -91,7 +100,11 @@ test('at most three links an hour per account; more requests get the same page a
     );
   const pages = [];
   for (let i = 0; i < 4; i++) {
-    pages.push(mainText((await new WebClient(app).submit('/password/forgot', '/password/forgot', { phone })).body));
+    pages.push(
+      mainText(
+        (await new WebClient(app).submit('/password/forgot', '/password/forgot', { phone, channel: 'email' })).body,
+      ),
+    );
   }
   expect(await count()).toBe(3);
   expect(new Set(pages).size).toBe(1);
@@ -101,4 +114,39 @@ test('a made-up link is refused with a translated page', async () => {
   const res = await new WebClient(app, { 'accept-language': 'zh' }).get('/password/reset/not-a-real-token');
   expect(res.statusCode).toBe(410);
   expect(res.body).toContain('此链接已过期或已被使用');
+});
+
+test('a code by SMS goes to the second phone, never to the line, and is traded once for a reset link', async () => {
+  const c = new WebClient(app, { 'accept-language': 'ru' });
+  const asked = await c.submit('/password/forgot', '/password/forgot', { phone: '+79161110003', channel: 'sms' });
+  expect(asked.statusCode).toBe(200);
+  expect(asked.body).toContain('Введите код');
+  await worker.drain();
+  const message = smsc.received.at(-1);
+  expect(message?.to).toBe('79161110002');
+  expect(smsc.received.some((m) => m.to === '79161110003' || m.to === '79161110001')).toBe(false);
+  expect(message?.text).toMatch(/^Волна Мобайл: код \d{6} для смены пароля/);
+  const code = message!.text.match(/\d{6}/)![0];
+
+  const wrong = await c.post('/password/code', {
+    phone: '+79161110003',
+    code: code === '000000' ? '111111' : '000000',
+  });
+  expect(wrong.statusCode).toBe(400);
+  expect(wrong.body).toContain('Код неверный или устарел');
+  const right = await c.post('/password/code', { phone: '+79161110003', code });
+  expect(right.statusCode).toBe(303);
+  expect(right.headers.location).toMatch(/^\/password\/reset\/\S+$/);
+  expect((await c.get(right.headers.location as string)).statusCode).toBe(200);
+  expect((await c.post('/password/code', { phone: '+79161110003', code })).statusCode).toBe(400);
+});
+
+test('five wrong codes kill the code', async () => {
+  const c = new WebClient(app);
+  await c.submit('/password/forgot', '/password/forgot', { phone: '+79161110001', channel: 'sms' });
+  await worker.drain();
+  const code = smsc.received.at(-1)!.text.match(/\d{6}/)![0];
+  const wrongCode = code === '000000' ? '111111' : '000000';
+  for (let i = 0; i < 5; i++) await c.post('/password/code', { phone: '+79161110001', code: wrongCode });
+  expect((await c.post('/password/code', { phone: '+79161110001', code })).statusCode).toBe(400);
 });

@@ -1,8 +1,9 @@
+import { randomInt, timingSafeEqual } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
-import { and, count, eq, gt, isNull, ne } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../db/schema/columns.ts';
-import { passwordResetTokens, sessions } from '../../db/schema/security.ts';
+import { otpChallenges, passwordResetTokens, sessions } from '../../db/schema/security.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
 import { type PasswordProblem, passwordProblem } from '../../domain/password-policy.ts';
@@ -13,6 +14,8 @@ import { enqueue } from '../outbox/outbox.ts';
 import { newToken, sha256 } from './tokens.ts';
 
 export const RESET_LINK_MINUTES = 30;
+/** Wrong codes allowed per SMS code before it stops working. */
+const MAX_CODE_ATTEMPTS = 5;
 /** Links sent per account per hour; further requests get the same answer and send nothing. */
 const MAX_LINKS_PER_HOUR = 3;
 
@@ -28,15 +31,7 @@ export async function requestPasswordReset(
   input: { operator: OperatorRef; phone: string; ip: string; publicUrl: string; now?: Date },
 ): Promise<void> {
   const now = input.now ?? new Date();
-  const parsed = parseMsisdn(input.phone);
-  if (!parsed.ok) return;
-  const [account] = await db
-    .select({ id: accounts.id, email: accounts.email, locale: accounts.locale })
-    .from(lines)
-    .innerJoin(accounts, eq(accounts.id, lines.accountId))
-    .where(
-      and(eq(lines.operatorId, input.operator.id), eq(lines.msisdn, parsed.value), ne(lines.status, 'terminated')),
-    );
+  const account = await accountByPhone(db, input.operator.id, input.phone);
   if (!account?.email) return;
   const email = account.email;
   const hourAgo = new Date(now.getTime() - 3_600_000);
@@ -76,6 +71,120 @@ export async function requestPasswordReset(
       },
       idempotencyKey: `password-reset:${row!.id}`,
     });
+  });
+}
+
+async function accountByPhone(db: Db, operatorId: string, phone: string) {
+  const parsed = parseMsisdn(phone);
+  if (!parsed.ok) return undefined;
+  const [account] = await db
+    .select({ id: accounts.id, email: accounts.email, secondPhone: accounts.secondPhone, locale: accounts.locale })
+    .from(lines)
+    .innerJoin(accounts, eq(accounts.id, lines.accountId))
+    .where(and(eq(lines.operatorId, operatorId), eq(lines.msisdn, parsed.value), ne(lines.status, 'terminated')));
+  return account;
+}
+
+const codeHash = (accountId: string, code: string) => sha256(`${accountId}:${code}`);
+
+/**
+ * "Forgot password" by SMS: a 6-digit code to the bound second phone, never to the line itself.
+ * Same limits and the same silence about unknown numbers as the e-mail link.
+ */
+export async function requestResetCode(
+  db: Db,
+  input: { operator: OperatorRef; phone: string; now?: Date },
+): Promise<void> {
+  const now = input.now ?? new Date();
+  const account = await accountByPhone(db, input.operator.id, input.phone);
+  if (!account?.secondPhone) return;
+  const secondPhone = account.secondPhone;
+  const hourAgo = new Date(now.getTime() - 3_600_000);
+  const [recent] = await db
+    .select({ n: count() })
+    .from(otpChallenges)
+    .where(
+      and(
+        eq(otpChallenges.accountId, account.id),
+        eq(otpChallenges.purpose, 'password_reset'),
+        gt(otpChallenges.createdAt, hourAgo),
+      ),
+    );
+  if ((recent?.n ?? 0) >= MAX_LINKS_PER_HOUR) return;
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const t = translator(account.locale);
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(otpChallenges)
+      .values({
+        operatorId: input.operator.id,
+        accountId: account.id,
+        purpose: 'password_reset',
+        channel: 'sms',
+        destination: secondPhone,
+        codeHash: codeHash(account.id, code),
+        expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000),
+        createdAt: now,
+      })
+      .returning({ id: otpChallenges.id });
+    await enqueue(tx, {
+      operatorId: input.operator.id,
+      topic: 'sms.send',
+      payload: {
+        to: secondPhone,
+        text: t('sms.reset', { operator: input.operator.name[account.locale], code, minutes: RESET_LINK_MINUTES }),
+      },
+      idempotencyKey: `password-reset-code:${row!.id}`,
+    });
+  });
+}
+
+/**
+ * Trades a correct SMS code for a reset link token (the same single-use, 30-minute kind the
+ * e-mail carries). Every try counts; after five wrong ones the code is dead.
+ */
+export async function exchangeResetCode(
+  db: Db,
+  input: { operatorId: string; phone: string; code: string; ip: string; now?: Date },
+): Promise<string | null> {
+  const now = input.now ?? new Date();
+  const account = await accountByPhone(db, input.operatorId, input.phone);
+  if (!account) return null;
+  return db.transaction(async (tx) => {
+    const [challenge] = await tx
+      .select()
+      .from(otpChallenges)
+      .where(
+        and(
+          eq(otpChallenges.accountId, account.id),
+          eq(otpChallenges.purpose, 'password_reset'),
+          isNull(otpChallenges.consumedAt),
+          gt(otpChallenges.expiresAt, now),
+        ),
+      )
+      .orderBy(desc(otpChallenges.createdAt))
+      .limit(1)
+      .for('update');
+    if (!challenge || challenge.attempts >= MAX_CODE_ATTEMPTS) return null;
+    const expected = Buffer.from(challenge.codeHash);
+    const given = Buffer.from(codeHash(account.id, input.code.replace(/\s/g, '')));
+    const matches = expected.length === given.length && timingSafeEqual(expected, given);
+    await tx
+      .update(otpChallenges)
+      .set({ attempts: challenge.attempts + 1, ...(matches ? { consumedAt: now } : {}) })
+      .where(eq(otpChallenges.id, challenge.id));
+    if (!matches) return null;
+    const token = newToken();
+    await tx.insert(passwordResetTokens).values({
+      operatorId: input.operatorId,
+      accountId: account.id,
+      tokenHash: sha256(token),
+      channel: 'sms',
+      expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000),
+      ip: input.ip,
+      createdAt: now,
+    });
+    return token;
   });
 }
 

@@ -1,26 +1,36 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { outbox } from '../../db/schema/system.ts';
 import type { OutboxMessages } from './outbox.ts';
 
-export type MailboxMessage = OutboxMessages['email.send'] & {
+export type MailboxMessage = {
   id: number;
+  channel: 'email' | 'sms';
+  to: string;
+  subject: string | null;
+  text: string;
   status: 'pending' | 'sent' | 'dead';
   createdAt: Date;
 };
 
-/** The operator's latest e-mails from the outbox, for the developer mailbox of demo installs. */
-export async function latestEmails(db: Db, operatorId: string, limit = 50): Promise<MailboxMessage[]> {
+/** The operator's latest e-mails and SMS from the outbox, for the developer mailbox of demo installs. */
+export async function latestMessages(db: Db, operatorId: string, limit = 50): Promise<MailboxMessage[]> {
   const rows = await db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.operatorId, operatorId), eq(outbox.topic, 'email.send')))
+    .where(and(eq(outbox.operatorId, operatorId), inArray(outbox.topic, ['email.send', 'sms.send'])))
     .orderBy(desc(outbox.id))
     .limit(limit);
-  return rows.map((r) => ({
-    ...(r.payload as OutboxMessages['email.send']),
-    id: r.id,
-    status: r.status,
-    createdAt: r.createdAt,
-  }));
+  return rows.map((r) => {
+    const payload = r.payload as OutboxMessages['email.send'] | OutboxMessages['sms.send'];
+    return {
+      id: r.id,
+      channel: r.topic === 'sms.send' ? 'sms' : 'email',
+      to: payload.to,
+      subject: 'subject' in payload ? payload.subject : null,
+      text: payload.text,
+      status: r.status,
+      createdAt: r.createdAt,
+    };
+  });
 }

@@ -7,6 +7,7 @@ export type OutboxMessages = {
   'line.resume': { msisdn: string };
   /** Rendered in the recipient's language when enqueued; the worker only delivers it. */
   'email.send': { to: string; subject: string; text: string };
+  'sms.send': { to: string; text: string };
 };
 export type OutboxTopic = keyof OutboxMessages;
 

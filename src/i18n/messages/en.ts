@@ -88,6 +88,20 @@ export const en = {
   'auth.invalid': 'The phone number or the password is not right',
   'auth.locked': 'Too many failed attempts. Wait a few minutes and try again, or reset your password',
   'auth.rate_limited': 'Too many attempts from your network. Try again in 15 minutes',
+  'mailbox.sms': 'SMS',
+  'forgot.channel': 'Where should we send it?',
+  'forgot.channel.email': 'A link to the e-mail address registered with the account',
+  'forgot.channel.sms': 'A code by SMS to the second phone bound to the account',
+  'forgot.channel_missing': 'Choose where to send it',
+  'code.title': 'Enter the code',
+  'code.lead':
+    'If this number belongs to an account with a bound second phone, we have sent a 6-digit code to it. It works for {minutes} minutes.',
+  'code.code': 'Code from the SMS',
+  'code.submit': 'Continue',
+  'code.wrong': 'The code is wrong or has expired',
+  'code.code_missing': 'Enter the 6-digit code',
+  'sms.reset':
+    '{operator}: code {code} to reset your password. Valid {minutes} min. Do not tell it to anyone, even to staff.',
   'lock.title': 'SIM-change lock',
   'lock.explain':
     'While the lock is on, nobody can replace the SIM of your numbers online, not even with your password. Turning it off takes effect {hours, plural, one {# hour} other {# hours}} later, and we e-mail you about every change.',

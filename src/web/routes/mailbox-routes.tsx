@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { latestEmails } from '../../app/outbox/mailbox.ts';
+import { latestMessages } from '../../app/outbox/mailbox.ts';
 import type { Db } from '../../db/client.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import { MailboxPage } from '../views/mailbox-page.tsx';
@@ -10,7 +10,7 @@ export async function mailboxRoutes(
   { assets, demo, db }: { assets: Assets; demo: boolean; db: Db },
 ) {
   app.get('/dev/mailbox', async (request, reply) => {
-    const messages = await latestEmails(db, request.operator.id);
+    const messages = await latestMessages(db, request.operator.id);
     return sendPage(reply, <MailboxPage ctx={pageContext(request, assets, demo)} messages={messages} />);
   });
 }

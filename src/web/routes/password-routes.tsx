@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  exchangeResetCode,
   RESET_LINK_MINUTES,
   requestPasswordReset,
+  requestResetCode,
   resetPassword,
   validResetToken,
 } from '../../app/auth/password-reset.ts';
@@ -11,6 +13,7 @@ import type { FieldErrors } from '../views/form.tsx';
 import {
   ForgotPasswordPage,
   NewPasswordPage,
+  ResetCodePage,
   ResetLinkInvalidPage,
   ResetLinkSentPage,
 } from '../views/password-pages.tsx';
@@ -18,29 +21,61 @@ import {
 type Options = { assets: Assets; demo: boolean; db: Db; publicUrl: string; onOutboxWrite: () => void };
 type TokenParams = { Params: { token: string } };
 
-/** Forgotten password: a single-use link to the registered e-mail, then a new password. */
+/**
+ * Forgotten password: a single-use link to the registered e-mail, or a code by SMS to the bound
+ * second phone that is traded for such a link; then a new password.
+ */
 export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, publicUrl, onOutboxWrite }: Options) {
-  app.get('/password/forgot', async (request, reply) =>
-    sendPage(
-      reply,
-      <ForgotPasswordPage ctx={pageContext(request, assets, demo)} errors={{}} csrf={reply.generateCsrf()} phone="" />,
-    ),
-  );
-
-  app.post<{ Body: { phone?: string } }>('/password/forgot', async (request, reply) => {
-    const phone = (request.body?.phone ?? '').trim();
+  app.get('/password/forgot', async (request, reply) => {
     const ctx = pageContext(request, assets, demo);
-    if (!phone) {
-      const errors: FieldErrors = { phone: 'signin.phone_missing' };
-      return sendPage(
-        reply,
-        <ForgotPasswordPage ctx={ctx} errors={errors} csrf={reply.generateCsrf()} phone="" />,
-        400,
+    const page = <ForgotPasswordPage ctx={ctx} errors={{}} csrf={reply.generateCsrf()} phone="" channel="email" />;
+    return sendPage(reply, page);
+  });
+
+  app.post<{ Body: { phone?: string; channel?: string } }>('/password/forgot', async (request, reply) => {
+    const phone = (request.body?.phone ?? '').trim();
+    const channel = request.body?.channel ?? '';
+    const ctx = pageContext(request, assets, demo);
+    const errors: FieldErrors = {};
+    if (!phone) errors.phone = 'signin.phone_missing';
+    if (channel !== 'email' && channel !== 'sms') errors.channel = 'forgot.channel_missing';
+    if (Object.keys(errors).length > 0) {
+      const page = (
+        <ForgotPasswordPage ctx={ctx} errors={errors} csrf={reply.generateCsrf()} phone={phone} channel={channel} />
       );
+      return sendPage(reply, page, 400);
+    }
+    if (channel === 'sms') {
+      await requestResetCode(db, { operator: request.operator, phone });
+      onOutboxWrite();
+      const page = (
+        <ResetCodePage ctx={ctx} errors={{}} csrf={reply.generateCsrf()} phone={phone} minutes={RESET_LINK_MINUTES} />
+      );
+      return sendPage(reply, page);
     }
     await requestPasswordReset(db, { operator: request.operator, phone, ip: request.ip, publicUrl });
     onOutboxWrite();
     return sendPage(reply, <ResetLinkSentPage ctx={ctx} minutes={RESET_LINK_MINUTES} />);
+  });
+
+  app.post<{ Body: { phone?: string; code?: string } }>('/password/code', async (request, reply) => {
+    const phone = request.body?.phone ?? '';
+    const code = (request.body?.code ?? '').trim();
+    const token = code
+      ? await exchangeResetCode(db, { operatorId: request.operator.id, phone, code, ip: request.ip })
+      : null;
+    if (token) return reply.redirect(`/password/reset/${token}`, 303);
+    const errors: FieldErrors = { code: code ? 'code.wrong' : 'code.code_missing' };
+    const page = (
+      <ResetCodePage
+        ctx={pageContext(request, assets, demo)}
+        errors={errors}
+        csrf={reply.generateCsrf()}
+        phone={phone}
+        minutes={RESET_LINK_MINUTES}
+      />
+    );
+    return sendPage(reply, page, 400);
   });
 
   app.get<TokenParams>('/password/reset/:token', async (request, reply) => {

@@ -67,3 +67,39 @@ export function Field({ t, name, label, hint, type = 'text', value, autocomplete
 }
 
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
+
+type RadiosProps = {
+  t: Translate;
+  name: string;
+  legend: string;
+  options: { value: string; label: string }[];
+  value: string;
+  errors: FieldErrors;
+};
+
+/** A group of radio buttons in a fieldset; the error links to the first option. */
+export function Radios({ t, name, legend, options, value, errors }: RadiosProps) {
+  const error = errors[name];
+  return (
+    <fieldset class={error ? 'field field-error' : 'field'} aria-describedby={error ? `${name}-error` : undefined}>
+      <legend>{legend}</legend>
+      {error && (
+        <p class="error" id={`${name}-error`}>
+          {t(error)}
+        </p>
+      )}
+      {options.map((o, i) => (
+        <div class="radio" key={o.value}>
+          <input
+            type="radio"
+            id={i === 0 ? name : `${name}-${o.value}`}
+            name={name}
+            value={o.value}
+            checked={value === o.value}
+          />
+          <label for={i === 0 ? name : `${name}-${o.value}`}>{o.label}</label>
+        </div>
+      ))}
+    </fieldset>
+  );
+}

@@ -12,7 +12,7 @@ export function MailboxPage({ ctx, messages }: { ctx: PageContext; messages: Mai
       {messages.length === 0 && <p>{t('mailbox.empty')}</p>}
       {messages.map((m) => (
         <article class="mail" key={m.id} aria-labelledby={`mail-${m.id}`}>
-          <h2 id={`mail-${m.id}`}>{m.subject}</h2>
+          <h2 id={`mail-${m.id}`}>{m.subject ?? t('mailbox.sms')}</h2>
           <p class="hint">
             {t('mailbox.to', { to: m.to })} ·{' '}
             <time dateTime={m.createdAt.toISOString()}>{m.createdAt.toISOString()}</time> ·{' '}

@@ -1,12 +1,18 @@
 import { formatMsisdn } from '../../domain/msisdn.ts';
 import { MIN_PASSWORD_LENGTH } from '../../domain/password-policy.ts';
-import { CsrfField, ErrorSummary, Field, type FieldErrors } from './form.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, Radios } from './form.tsx';
 import { Layout } from './layout.tsx';
 import type { PageContext } from './page-context.ts';
 
 type FormPageProps = { ctx: PageContext; errors: FieldErrors; csrf: string };
 
-export function ForgotPasswordPage({ ctx, errors, csrf, phone }: FormPageProps & { phone: string }) {
+export function ForgotPasswordPage({
+  ctx,
+  errors,
+  csrf,
+  phone,
+  channel,
+}: FormPageProps & { phone: string; channel: string }) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('forgot.title')} hasErrors={Object.keys(errors).length > 0}>
@@ -24,6 +30,17 @@ export function ForgotPasswordPage({ ctx, errors, csrf, phone }: FormPageProps &
           inputmode="tel"
           autocomplete="tel"
           value={phone}
+          errors={errors}
+        />
+        <Radios
+          t={t}
+          name="channel"
+          legend={t('forgot.channel')}
+          options={[
+            { value: 'email', label: t('forgot.channel.email') },
+            { value: 'sms', label: t('forgot.channel.sms') },
+          ]}
+          value={channel}
           errors={errors}
         />
         <button type="submit" class="button">
@@ -86,6 +103,39 @@ export function ResetLinkInvalidPage({ ctx }: { ctx: PageContext }) {
       <p>
         <a href="/password/forgot">{t('reset.again')}</a>
       </p>
+    </Layout>
+  );
+}
+
+export function ResetCodePage({
+  ctx,
+  errors,
+  csrf,
+  phone,
+  minutes,
+}: FormPageProps & { phone: string; minutes: number }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('code.title')} hasErrors={Object.keys(errors).length > 0}>
+      <ErrorSummary t={t} errors={errors} />
+      <h1>{t('code.title')}</h1>
+      <p>{t('code.lead', { minutes })}</p>
+      <form method="post" action="/password/code" novalidate>
+        <CsrfField token={csrf} />
+        <input type="hidden" name="phone" value={phone} />
+        <Field
+          t={t}
+          name="code"
+          label={t('code.code')}
+          type="text"
+          inputmode="numeric"
+          autocomplete="one-time-code"
+          errors={errors}
+        />
+        <button type="submit" class="button">
+          {t('code.submit')}
+        </button>
+      </form>
     </Layout>
   );
 }
