@@ -73,6 +73,10 @@ export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<Pgl
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server closes (restart, failover, DROP DATABASE … FORCE) is discarded
+  // by the pool and replaced on the next query; without a listener the 'error' event would crash
+  // the process, so it is reported as a warning instead.
+  pool.on('error', (error) => process.emitWarning(`PostgreSQL closed an idle connection: ${error.message}`));
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   const rawOf = (c: pg.Pool | pg.PoolClient): RawTx => ({
     query: async (text, params) => (await c.query(text, params)).rows,
