@@ -26,3 +26,15 @@ export const SIM_STATUSES = [
   'defective',
 ] as const;
 export type SimStatus = (typeof SIM_STATUSES)[number];
+
+export const DOCUMENT_TYPES = ['passport_ru', 'passport_foreign', 'residence_permit', 'other'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+
+export type DeliveryAddress = {
+  city: string;
+  street: string;
+  building: string;
+  flat?: string;
+  postcode?: string;
+  comment?: string;
+};

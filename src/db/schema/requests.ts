@@ -15,7 +15,14 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { FeeItem } from '../../domain/fees.ts';
-import { CHANNELS, DELIVERIES, REASONS, SIM_TYPES } from '../../domain/replacement.ts';
+import {
+  CHANNELS,
+  DELIVERIES,
+  type DeliveryAddress,
+  DOCUMENT_TYPES,
+  REASONS,
+  SIM_TYPES,
+} from '../../domain/replacement.ts';
 import { REQUEST_STATUSES, TERMINAL_STATUSES } from '../../domain/request-machine.ts';
 import { serviceCenters } from './centers.ts';
 import { at, createdAt, id, notIn, oneOf, sameOperator } from './columns.ts';
@@ -23,15 +30,6 @@ import { deliveryZones, operatorId } from './operators.ts';
 import { sims } from './sims.ts';
 import { staffUsers } from './staff.ts';
 import { accounts, lines } from './subscribers.ts';
-
-export type DeliveryAddress = {
-  city: string;
-  street: string;
-  building: string;
-  flat?: string;
-  postcode?: string;
-  comment?: string;
-};
 
 /** A SIM replacement request; `status` only changes through domain/request-machine.ts. */
 export const replacementRequests = pgTable(
@@ -135,8 +133,6 @@ export const requestEvents = pgTable(
     index('request_events_request_idx').on(t.requestId, t.id),
   ],
 );
-
-export const DOCUMENT_TYPES = ['passport_ru', 'passport_foreign', 'residence_permit', 'other'] as const;
 
 /** Metadata of an identity document; the encrypted content lives in storage under `storage_key`. */
 export const identityDocuments = pgTable(

@@ -1,0 +1,43 @@
+import { expect, test } from 'vitest';
+import { assessRisk, type RiskInput } from './risk.ts';
+
+const now = new Date('2026-06-01T12:00:00Z');
+const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000);
+const calm: RiskInput = {
+  passwordChangedAt: hoursAgo(24 * 200),
+  contactsChangedAt: null,
+  failedSignInsLastDay: 0,
+  lastSimChangeAt: null,
+  blockedAt: null,
+  accountName: 'Иванова Анна Сергеевна',
+  contactName: 'Анна Сергеевна Иванова',
+  now,
+};
+
+test('an ordinary request scores zero, whatever the word order or ё in the name', () => {
+  expect(assessRisk(calm)).toEqual({ score: 0, signals: [] });
+  expect(assessRisk({ ...calm, accountName: 'Королёв Иван', contactName: 'королев иван' }).score).toBe(0);
+});
+
+test('the swap pattern adds up and is capped at 100', () => {
+  const swap = assessRisk({
+    ...calm,
+    passwordChangedAt: hoursAgo(2),
+    contactsChangedAt: hoursAgo(1),
+    failedSignInsLastDay: 5,
+    lastSimChangeAt: hoursAgo(24 * 3),
+    contactName: 'Someone Else',
+    blockedAt: hoursAgo(0.5),
+  });
+  expect(swap.signals).toEqual([
+    'password_changed_recently',
+    'contacts_changed_recently',
+    'failed_sign_ins',
+    'recent_sim_change',
+    'name_mismatch',
+    'blocked_just_before',
+  ]);
+  expect(swap.score).toBe(100);
+  expect(assessRisk({ ...calm, failedSignInsLastDay: 2 }).score).toBe(0);
+  expect(assessRisk({ ...calm, lastSimChangeAt: hoursAgo(24 * 31) }).score).toBe(0);
+});

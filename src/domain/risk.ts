@@ -1,0 +1,46 @@
+/**
+ * Risk signals of a SIM replacement request, the patterns SIM-swap fraud leaves: fresh
+ * credential or contact changes, failed sign-ins, a recent swap, a name that is not the
+ * owner's. Each adds to a 0–100 score; from the operator's threshold on, two reviewers must agree.
+ */
+export const RISK_SIGNALS = {
+  password_changed_recently: 30,
+  contacts_changed_recently: 30,
+  failed_sign_ins: 20,
+  recent_sim_change: 25,
+  name_mismatch: 20,
+  blocked_just_before: 10,
+} as const;
+export type RiskSignal = keyof typeof RISK_SIGNALS;
+
+export type RiskInput = {
+  passwordChangedAt: Date | null;
+  contactsChangedAt: Date | null;
+  failedSignInsLastDay: number;
+  lastSimChangeAt: Date | null;
+  blockedAt: Date | null;
+  accountName: string;
+  contactName: string;
+  now: Date;
+};
+
+const DAY = 86_400_000;
+const within = (date: Date | null, ms: number, now: Date) => date !== null && now.getTime() - date.getTime() < ms;
+const normalName = (name: string) =>
+  name.toLocaleLowerCase('ru').replace(/ё/g, 'е').split(/\s+/).filter(Boolean).sort().join(' ');
+
+export function assessRisk(input: RiskInput): { score: number; signals: RiskSignal[] } {
+  const { now } = input;
+  const signals: RiskSignal[] = [];
+  if (within(input.passwordChangedAt, 7 * DAY, now)) signals.push('password_changed_recently');
+  if (within(input.contactsChangedAt, 7 * DAY, now)) signals.push('contacts_changed_recently');
+  if (input.failedSignInsLastDay >= 3) signals.push('failed_sign_ins');
+  if (within(input.lastSimChangeAt, 30 * DAY, now)) signals.push('recent_sim_change');
+  if (normalName(input.accountName) !== normalName(input.contactName)) signals.push('name_mismatch');
+  if (within(input.blockedAt, 3_600_000, now)) signals.push('blocked_just_before');
+  const score = Math.min(
+    100,
+    signals.reduce((sum, s) => sum + RISK_SIGNALS[s], 0),
+  );
+  return { score, signals };
+}
