@@ -18,6 +18,7 @@ const schema = z
       .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     DATA_DIR: z.string().default('./data'),
+    DOCUMENTS_DIR: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SESSION_SECRET),
     DOCUMENT_KEY: z
@@ -66,6 +67,8 @@ export type Config = {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
+  /** Encrypted identity-document files (local storage). */
+  documentsDir: string;
   logLevel: string;
   sessionSecret: string;
   documentKey: Buffer;
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
+    documentsDir: e.DOCUMENTS_DIR ?? `${e.DATA_DIR}/documents`,
     logLevel: e.LOG_LEVEL,
     sessionSecret: e.SESSION_SECRET,
     documentKey: Buffer.from(e.DOCUMENT_KEY, 'base64'),

@@ -1,3 +1,9 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 
-export const testConfig = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
+export const testConfig = loadConfig({
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  DOCUMENTS_DIR: join(tmpdir(), `simdesk-test-documents-${process.pid}`),
+});

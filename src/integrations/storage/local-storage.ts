@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { DocumentStorage } from './document-storage.ts';
+
+const KEY = /^[a-z0-9-]+(\/[a-z0-9-]+)*$/;
+
+/** Files in a local directory, written to a temporary name, flushed and renamed into place. */
+export class LocalStorage implements DocumentStorage {
+  constructor(private readonly root: string) {}
+
+  async put(key: string, content: Buffer): Promise<void> {
+    const path = this.path(key);
+    await mkdir(dirname(path), { recursive: true });
+    const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    const file = await open(temporary, 'wx', 0o600);
+    try {
+      await file.writeFile(content);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+  }
+
+  get(key: string): Promise<Buffer> {
+    return readFile(this.path(key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  private path(key: string): string {
+    if (!KEY.test(key)) throw new Error(`bad storage key: ${key}`);
+    return join(this.root, key);
+  }
+}
