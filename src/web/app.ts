@@ -6,6 +6,8 @@ import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import type { DocumentStorage } from '../integrations/storage/document-storage.ts';
+import { LocalStorage } from '../integrations/storage/local-storage.ts';
 import { registerAssets } from './assets.ts';
 import { registerErrorPages } from './plugins/errors.tsx';
 import { i18nPlugin } from './plugins/i18n.ts';
@@ -16,7 +18,9 @@ import { healthRoutes } from './routes/health.ts';
 import { mailboxRoutes } from './routes/mailbox-routes.tsx';
 import { passwordRoutes } from './routes/password-routes.tsx';
 import { publicPages } from './routes/public-pages.tsx';
+import { replacementRoutes } from './routes/replacement-routes.tsx';
 import { signInRoutes } from './routes/sign-in-routes.tsx';
+import { wasntMeRoutes } from './routes/wasnt-me-routes.tsx';
 
 export type AppOptions = {
   config: Config;
@@ -24,6 +28,8 @@ export type AppOptions = {
   logger?: FastifyServerOptions['logger'];
   /** Called after a request commits outbox messages, so the worker delivers them at once. */
   onOutboxWrite?: () => void;
+  /** Where encrypted identity documents go; a local directory unless a test or deployment passes another. */
+  storage?: DocumentStorage;
 };
 
 /** Builds the whole web application without listening, so tests drive it with `inject`. */
@@ -32,6 +38,7 @@ export async function buildApp({
   database,
   logger,
   onOutboxWrite = () => {},
+  storage = new LocalStorage(config.documentsDir),
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
@@ -82,6 +89,14 @@ export async function buildApp({
   await app.register(signInRoutes, pages);
   await app.register(accountRoutes, { ...pages, onOutboxWrite });
   await app.register(passwordRoutes, { ...pages, onOutboxWrite, publicUrl: config.publicUrl });
+  const links = { publicUrl: config.publicUrl, linkSecret: config.sessionSecret };
+  await app.register(replacementRoutes, {
+    ...pages,
+    onOutboxWrite,
+    links,
+    vault: { storage, key: config.documentKey },
+  });
+  await app.register(wasntMeRoutes, { ...pages, linkSecret: links.linkSecret });
   if (config.demo) await app.register(mailboxRoutes, pages);
   return app;
 }

@@ -21,7 +21,29 @@ export class WebClient {
   /** Posts a form; the CSRF token of the last page that had one is added unless the fields set `_csrf`. */
   async post(url: string, fields: Record<string, string> = {}) {
     const body = new URLSearchParams({ _csrf: this.csrf() ?? '', ...fields }).toString();
-    return this.send('POST', url, body);
+    return this.send('POST', url, body, 'application/x-www-form-urlencoded');
+  }
+
+  /** Posts a multipart form, as a browser does for a form with a file input. */
+  async postMultipart(
+    url: string,
+    fields: Record<string, string>,
+    file?: { name: string; filename: string; content: Buffer; type: string },
+  ) {
+    const boundary = `----simdesk${Date.now().toString(16)}`;
+    const parts: Buffer[] = [];
+    for (const [name, value] of Object.entries({ _csrf: this.csrf() ?? '', ...fields }))
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+    if (file)
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+        ),
+        file.content,
+        Buffer.from('\r\n'),
+      );
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    return this.send('POST', url, Buffer.concat(parts), `multipart/form-data; boundary=${boundary}`);
   }
 
   /** Fetches `page` first, then posts the form with that page's CSRF token. */
@@ -34,14 +56,14 @@ export class WebClient {
     return this.token;
   }
 
-  private async send(method: 'GET' | 'POST', url: string, payload?: string) {
+  private async send(method: 'GET' | 'POST', url: string, payload?: string | Buffer, contentType?: string) {
     const res = await this.app.inject({
       method,
       url,
       headers: {
         ...this.headers,
         cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(payload === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' }),
+        ...(contentType === undefined ? {} : { 'content-type': contentType }),
       },
       ...(payload === undefined ? {} : { payload }),
     });

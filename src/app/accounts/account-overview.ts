@@ -1,8 +1,10 @@
 import { and, asc, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { replacementRequests } from '../../db/schema/requests.ts';
 import { sims } from '../../db/schema/sims.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import type { FormFactor } from '../../domain/replacement.ts';
+import type { RequestStatus } from '../../domain/request-machine.ts';
 
 export type LineOverview = {
   id: string;
@@ -13,7 +15,8 @@ export type LineOverview = {
   lastSimChangeAt: Date | null;
 };
 
-export type AccountOverview = { fullName: string; lines: LineOverview[] };
+export type RequestOverview = { id: string; reference: string; msisdn: string; status: RequestStatus };
+export type AccountOverview = { fullName: string; lines: LineOverview[]; requests: RequestOverview[] };
 
 /** The signed-in subscriber's own account: always scoped by operator and account id. */
 export async function loadAccountOverview(
@@ -39,5 +42,16 @@ export async function loadAccountOverview(
     .leftJoin(sims, and(eq(sims.lineId, lines.id), eq(sims.status, 'active')))
     .where(and(eq(lines.operatorId, operatorId), eq(lines.accountId, accountId)))
     .orderBy(desc(lines.kind), asc(lines.msisdn));
-  return { fullName: account.fullName, lines: rows };
+  const requests = await db
+    .select({
+      id: replacementRequests.id,
+      reference: replacementRequests.reference,
+      msisdn: lines.msisdn,
+      status: replacementRequests.status,
+    })
+    .from(replacementRequests)
+    .innerJoin(lines, eq(lines.id, replacementRequests.lineId))
+    .where(and(eq(replacementRequests.operatorId, operatorId), eq(replacementRequests.accountId, accountId)))
+    .orderBy(desc(replacementRequests.createdAt));
+  return { fullName: account.fullName, lines: rows, requests };
 }

@@ -30,7 +30,7 @@ async function sessionPlugin(app: FastifyInstance, options: { db: Db; secure: bo
   app.decorateReply('clearSessionCookie', function (this: FastifyReply) {
     return this.clearCookie(SESSION_COOKIE, cookie);
   });
-  app.addHook('preHandler', async (request) => {
+  app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token && request.operator) request.session = await resumeSession(options.db, request.operator.id, token);
   });

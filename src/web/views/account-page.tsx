@@ -58,6 +58,19 @@ export function AccountPage({ ctx, account, lock, csrf, notice }: AccountPagePro
           ))}
         </tbody>
       </table>
+      {account.requests.length > 0 && (
+        <>
+          <h2>{t('account.requests')}</h2>
+          <ul>
+            {account.requests.map((r) => (
+              <li key={r.id}>
+                <a href={`/requests/${r.id}`}>{r.reference}</a> {formatMsisdn(r.msisdn)}:{' '}
+                {t(`requestStatus.${r.status}`)}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <LockSection ctx={ctx} lock={lock} csrf={csrf} />
       <div class="actions">
         <form method="post" action="/logout">
@@ -82,17 +95,45 @@ function LineAction({ ctx, lineId, msisdn, status, csrf }: { ctx: PageContext; c
   const number = formatMsisdn(msisdn);
   if (status === 'blocked') {
     return (
-      <a href={`/lines/${lineId}/unblock`} aria-label={`${t('account.unblock')} ${number}`}>
-        {t('account.unblock')}
-      </a>
+      <>
+        <a href={`/lines/${lineId}/unblock`} aria-label={`${t('account.unblock')} ${number}`}>
+          {t('account.unblock')}
+        </a>
+        <ReplaceButton ctx={ctx} lineId={lineId} number={number} csrf={csrf} />
+      </>
     );
   }
   if (status !== 'active') return null;
   return (
-    <form method="post" action={`/lines/${lineId}/block`}>
+    <>
+      <form method="post" action={`/lines/${lineId}/block`}>
+        <CsrfField token={csrf} />
+        <button type="submit" class="button warning" aria-label={`${t('account.block')} ${number}`}>
+          {t('account.block')}
+        </button>
+      </form>
+      <ReplaceButton ctx={ctx} lineId={lineId} number={number} csrf={csrf} />
+    </>
+  );
+}
+
+function ReplaceButton({
+  ctx,
+  lineId,
+  number,
+  csrf,
+}: {
+  ctx: PageContext;
+  lineId: string;
+  number: string;
+  csrf: string;
+}) {
+  const { t } = ctx;
+  return (
+    <form method="post" action={`/lines/${lineId}/replace`}>
       <CsrfField token={csrf} />
-      <button type="submit" class="button warning" aria-label={`${t('account.block')} ${number}`}>
-        {t('account.block')}
+      <button type="submit" class="button secondary" aria-label={`${t('account.replace')} ${number}`}>
+        {t('account.replace')}
       </button>
     </form>
   );

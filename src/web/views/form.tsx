@@ -72,34 +72,45 @@ type RadiosProps = {
   t: Translate;
   name: string;
   legend: string;
-  options: { value: string; label: string }[];
+  options: { value: string; label: string; hint?: string }[];
   value: string;
   errors: FieldErrors;
+  /** On a one-question page the legend is the page's heading. */
+  heading?: boolean;
 };
 
 /** A group of radio buttons in a fieldset; the error links to the first option. */
-export function Radios({ t, name, legend, options, value, errors }: RadiosProps) {
+export function Radios({ t, name, legend, options, value, errors, heading = false }: RadiosProps) {
   const error = errors[name];
   return (
     <fieldset class={error ? 'field field-error' : 'field'} aria-describedby={error ? `${name}-error` : undefined}>
-      <legend>{legend}</legend>
+      <legend>{heading ? <h1>{legend}</h1> : legend}</legend>
       {error && (
         <p class="error" id={`${name}-error`}>
           {t(error)}
         </p>
       )}
-      {options.map((o, i) => (
-        <div class="radio" key={o.value}>
-          <input
-            type="radio"
-            id={i === 0 ? name : `${name}-${o.value}`}
-            name={name}
-            value={o.value}
-            checked={value === o.value}
-          />
-          <label for={i === 0 ? name : `${name}-${o.value}`}>{o.label}</label>
-        </div>
-      ))}
+      {options.map((o, i) => {
+        const id = i === 0 ? name : `${name}-${o.value}`;
+        return (
+          <div class="radio" key={o.value}>
+            <input
+              type="radio"
+              id={id}
+              name={name}
+              value={o.value}
+              checked={value === o.value}
+              aria-describedby={o.hint ? `${id}-hint` : undefined}
+            />
+            <label for={id}>{o.label}</label>
+            {o.hint && (
+              <p class="hint" id={`${id}-hint`}>
+                {o.hint}
+              </p>
+            )}
+          </div>
+        );
+      })}
     </fieldset>
   );
 }

@@ -1,0 +1,227 @@
+import { randomInt } from 'node:crypto';
+import { and, asc, eq, inArray, isNotNull, notInArray } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { serviceCenters } from '../../db/schema/centers.ts';
+import { deliveryZones, operators } from '../../db/schema/operators.ts';
+import { identityDocuments, replacementRequests } from '../../db/schema/requests.ts';
+import { accounts, lines } from '../../db/schema/subscribers.ts';
+import { type Ineligibility, onlineIneligibility } from '../../domain/online-eligibility.ts';
+import { type DraftAnswers, settle, type WizardOffer } from '../../domain/replacement-wizard.ts';
+import { TERMINAL_STATUSES } from '../../domain/request-machine.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+
+export type SubscriberActor = { operatorId: string; accountId: string; ip: string };
+export type ReplacementRequest = typeof replacementRequests.$inferSelect;
+export type Draft = { request: ReplacementRequest; answers: DraftAnswers; msisdn: string };
+
+/** What this operator offers online: eSIM, courier zones and centers that hand over SIMs. */
+export async function wizardOffer(db: Db | Tx, operatorId: string): Promise<WizardOffer> {
+  const [operator] = await db
+    .select({ esim: operators.esimEnabled, smdp: operators.smdpAddress })
+    .from(operators)
+    .where(eq(operators.id, operatorId));
+  const zones = await db
+    .select({ id: deliveryZones.id })
+    .from(deliveryZones)
+    .where(eq(deliveryZones.operatorId, operatorId))
+    .orderBy(asc(deliveryZones.minDays));
+  const centers = await db
+    .select({ id: serviceCenters.id })
+    .from(serviceCenters)
+    .where(
+      and(
+        eq(serviceCenters.operatorId, operatorId),
+        eq(serviceCenters.active, true),
+        eq(serviceCenters.offersPickup, true),
+      ),
+    );
+  return {
+    esim: Boolean(operator?.esim && operator.smdp),
+    zoneIds: zones.map((z) => z.id),
+    centerIds: centers.map((c) => c.id),
+  };
+}
+
+/** Why this account may not replace a SIM online now, or null when it may. */
+export async function replacementIneligibility(
+  db: Db | Tx,
+  actor: SubscriberActor,
+  now = new Date(),
+): Promise<Ineligibility | null> {
+  const [row] = await db
+    .select({ account: accounts, operator: operators })
+    .from(accounts)
+    .innerJoin(operators, eq(operators.id, accounts.operatorId))
+    .where(and(eq(accounts.operatorId, actor.operatorId), eq(accounts.id, actor.accountId)));
+  if (!row) return { reason: 'eligibility.frozen' };
+  const { account, operator } = row;
+  return onlineIneligibility({
+    lock: { on: account.simChangeLock, releaseAt: account.lockReleaseAt },
+    frozen: account.frozenAt !== null,
+    policy: operator.onlineReplacement,
+    citizenship: account.citizenship,
+    operatorCountry: operator.countryCode,
+    passwordChangedAt: account.passwordChangedAt,
+    contactsChangedAt: account.contactsChangedAt,
+    coolingOffHours: operator.coolingOffHours,
+    now,
+  });
+}
+
+export type StartError = { reason: 'line.not_found' } | Ineligibility;
+export type Started = { kind: 'draft'; requestId: string } | { kind: 'open'; requestId: string };
+
+/**
+ * Opens the wizard for one of the account's lines: resumes its draft, points at a request already
+ * under way (a line has one open request at most), or creates a draft after checking eligibility.
+ */
+export async function startReplacement(
+  db: Db,
+  actor: SubscriberActor,
+  lineId: string,
+  now = new Date(),
+): Promise<Result<Started, StartError>> {
+  return db.transaction(async (tx) => {
+    const [line] = await tx
+      .select({ id: lines.id, status: lines.status })
+      .from(lines)
+      .where(and(eq(lines.operatorId, actor.operatorId), eq(lines.accountId, actor.accountId), eq(lines.id, lineId)))
+      .for('update');
+    if (!line || line.status === 'terminated') return err({ reason: 'line.not_found' as const });
+    const [open] = await tx
+      .select({ id: replacementRequests.id, status: replacementRequests.status })
+      .from(replacementRequests)
+      .where(
+        and(eq(replacementRequests.lineId, line.id), notInArray(replacementRequests.status, [...TERMINAL_STATUSES])),
+      );
+    if (open) return ok({ kind: open.status === 'draft' ? 'draft' : 'open', requestId: open.id } as const);
+    const refusal = await replacementIneligibility(tx, actor, now);
+    if (refusal) return err(refusal);
+    const [created] = await tx
+      .insert(replacementRequests)
+      .values({
+        operatorId: actor.operatorId,
+        accountId: actor.accountId,
+        lineId: line.id,
+        reference: newReference(),
+        channel: 'online',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: replacementRequests.id });
+    return ok({ kind: 'draft' as const, requestId: (created as { id: string }).id });
+  });
+}
+
+/** Unambiguous characters only: no 0/O or 1/I to misread on the phone. */
+const REFERENCE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+const newReference = () =>
+  `R-${Array.from({ length: 7 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('')}`;
+
+/** One of the account's own requests; anyone else's is "not found". */
+export async function ownRequest(db: Db | Tx, actor: SubscriberActor, requestId: string) {
+  const [row] = await db
+    .select({ request: replacementRequests, msisdn: lines.msisdn })
+    .from(replacementRequests)
+    .innerJoin(lines, eq(lines.id, replacementRequests.lineId))
+    .where(
+      and(
+        eq(replacementRequests.operatorId, actor.operatorId),
+        eq(replacementRequests.accountId, actor.accountId),
+        eq(replacementRequests.id, requestId),
+      ),
+    );
+  return row ?? null;
+}
+
+/** The account's draft with its answers so far, or null when it is not a draft of this account. */
+export async function loadDraft(db: Db | Tx, actor: SubscriberActor, requestId: string): Promise<Draft | null> {
+  const row = await ownRequest(db, actor, requestId);
+  if (row?.request.status !== 'draft') return null;
+  const [document] = await db
+    .select({ id: identityDocuments.id })
+    .from(identityDocuments)
+    .where(and(eq(identityDocuments.requestId, requestId), isNotNull(identityDocuments.storageKey)));
+  return { request: row.request, msisdn: row.msisdn, answers: answersOf(row.request, document !== undefined) };
+}
+
+function answersOf(r: ReplacementRequest, documentUploaded: boolean): DraftAnswers {
+  return {
+    reason: r.reason,
+    simType: r.simType,
+    delivery: r.delivery,
+    zoneId: r.deliveryZoneId,
+    centerId: r.centerId,
+    contactName: r.contactName,
+    contactPhone: r.contactPhone,
+    contactEmail: r.contactEmail,
+    deliveryAddress: r.deliveryAddress,
+    documentUploaded,
+  };
+}
+
+export type SaveError = 'draft.not_found' | 'draft.changed';
+
+/**
+ * Stores a page's answers in the draft at once, so nothing typed is lost. The version check
+ * refuses a save based on a stale page (say, from a second tab) rather than mixing the two.
+ */
+export async function saveAnswers(
+  db: Db,
+  actor: SubscriberActor,
+  requestId: string,
+  patch: Partial<Omit<DraftAnswers, 'documentUploaded'>>,
+  now = new Date(),
+): Promise<Result<DraftAnswers, SaveError>> {
+  return db.transaction(async (tx) => {
+    const draft = await loadDraft(tx, actor, requestId);
+    if (!draft) return err('draft.not_found' as const);
+    const answers = settle({ ...draft.answers, ...patch }, await wizardOffer(tx, actor.operatorId));
+    const updated = await tx
+      .update(replacementRequests)
+      .set({
+        reason: answers.reason,
+        simType: answers.simType,
+        delivery: answers.delivery,
+        deliveryZoneId: answers.zoneId,
+        centerId: answers.centerId,
+        contactName: answers.contactName,
+        contactPhone: answers.contactPhone,
+        contactEmail: answers.contactEmail,
+        deliveryAddress: answers.deliveryAddress,
+        version: draft.request.version + 1,
+        updatedAt: now,
+      })
+      .where(
+        and(
+          eq(replacementRequests.id, requestId),
+          eq(replacementRequests.version, draft.request.version),
+          eq(replacementRequests.status, 'draft'),
+        ),
+      )
+      .returning({ id: replacementRequests.id });
+    if (updated.length === 0) return err('draft.changed' as const);
+    return ok(answers);
+  });
+}
+
+/** Zones and centers by id, for the pages that show them. */
+export async function deliveryChoices(db: Db, operatorId: string, offer: WizardOffer) {
+  const [zones, centers] = await Promise.all([
+    offer.zoneIds.length
+      ? db
+          .select()
+          .from(deliveryZones)
+          .where(inArray(deliveryZones.id, [...offer.zoneIds]))
+          .orderBy(asc(deliveryZones.minDays), asc(deliveryZones.code))
+      : [],
+    offer.centerIds.length
+      ? db
+          .select()
+          .from(serviceCenters)
+          .where(and(eq(serviceCenters.operatorId, operatorId), inArray(serviceCenters.id, [...offer.centerIds])))
+          .orderBy(asc(serviceCenters.cityKey), asc(serviceCenters.code))
+      : [],
+  ]);
+  return { zones, centers };
+}

@@ -1,0 +1,79 @@
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { type ActorKind, replacementRequests, requestEvents } from '../../db/schema/requests.ts';
+import { sims } from '../../db/schema/sims.ts';
+import {
+  type Applied,
+  applyEvent,
+  type RequestEvent,
+  type RequestState,
+  type TransitionError,
+} from '../../domain/request-machine.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import type { ReplacementRequest } from './replacement-draft.ts';
+
+export type EventActor = { kind: ActorKind; id: string | null };
+
+export function stateOf(r: ReplacementRequest): RequestState {
+  return {
+    status: r.status,
+    context: {
+      delivery: r.delivery ?? 'courier',
+      feeMinor: r.feeMinor,
+      paid: r.paidAt !== null,
+      fourEyes: r.fourEyes,
+      approvers: [r.firstApproverId, r.secondApproverId].filter((a): a is string => a !== null),
+      approvedInPerson: r.approvedInPerson,
+      simId: r.simId,
+    },
+  };
+}
+
+/**
+ * The one way a request's status changes: the state machine decides, the row is updated only if
+ * nobody changed it since it was read (optimistic lock), and the event joins the timeline in the
+ * same transaction. `extra` carries the columns the event itself sets (the fee, the reason…).
+ */
+export async function applyRequestEvent(
+  tx: Tx,
+  request: ReplacementRequest,
+  event: RequestEvent,
+  actor: EventActor,
+  now: Date,
+  extra: Partial<typeof replacementRequests.$inferInsert> = {},
+  data: Record<string, unknown> = {},
+): Promise<Result<Applied, TransitionError | 'request.changed'>> {
+  const applied = applyEvent(stateOf(request), event);
+  if (!applied.ok) return applied;
+  const { status, context } = applied.value.state;
+  const updated = await tx
+    .update(replacementRequests)
+    .set({
+      status,
+      simId: context.simId,
+      approvedInPerson: context.approvedInPerson,
+      ...extra,
+      updatedAt: now,
+      version: request.version + 1,
+    })
+    .where(and(eq(replacementRequests.id, request.id), eq(replacementRequests.version, request.version)))
+    .returning({ id: replacementRequests.id });
+  if (updated.length === 0) return err('request.changed');
+  await tx.insert(requestEvents).values({
+    operatorId: request.operatorId,
+    requestId: request.id,
+    type: event.type,
+    fromStatus: request.status,
+    toStatus: status,
+    actorKind: actor.kind,
+    actorId: actor.id,
+    data,
+    createdAt: now,
+  });
+  if (applied.value.effects.includes('release_sim') && request.simId)
+    await tx
+      .update(sims)
+      .set({ status: 'in_stock', lineId: null })
+      .where(and(eq(sims.id, request.simId), eq(sims.status, 'reserved')));
+  return ok(applied.value);
+}

@@ -1,0 +1,177 @@
+import { and, count, eq, gt } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { operators } from '../../db/schema/operators.ts';
+import { loginAttempts } from '../../db/schema/security.ts';
+import { accounts, lines } from '../../db/schema/subscribers.ts';
+import { formatMsisdn } from '../../domain/msisdn.ts';
+import { nextStep } from '../../domain/replacement-wizard.ts';
+import type { RequestStatus } from '../../domain/request-machine.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { assessRisk } from '../../domain/risk.ts';
+import { translator } from '../../i18n/translate.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { enqueue } from '../outbox/outbox.ts';
+import { quoteDraft } from './fee-quote.ts';
+import { loadDraft, replacementIneligibility, type SubscriberActor, wizardOffer } from './replacement-draft.ts';
+import { applyRequestEvent } from './request-transitions.ts';
+import { wasntMeLink } from './wasnt-me.ts';
+
+export type SubmitError =
+  | 'draft.not_found'
+  | 'draft.incomplete'
+  | 'draft.changed'
+  | 'fee.no_rule'
+  | 'eligibility.frozen'
+  | 'eligibility.locked'
+  | 'eligibility.in_person_only'
+  | 'eligibility.cooling_off';
+
+export type Links = { publicUrl: string; linkSecret: string };
+
+/**
+ * Submits a complete draft: the fee is fixed from the operator's table, the risk scored, the
+ * status moved by the state machine and written to the timeline, and every contact of the
+ * account told, with a link to stop it, all in one transaction.
+ */
+export async function submitReplacement(
+  db: Db,
+  actor: SubscriberActor,
+  requestId: string,
+  links: Links,
+  now = new Date(),
+): Promise<Result<{ reference: string; status: RequestStatus }, SubmitError>> {
+  return db.transaction(async (tx) => {
+    const draft = await loadDraft(tx, actor, requestId);
+    if (!draft) return err('draft.not_found' as const);
+    const { request, answers } = draft;
+    if (nextStep(answers, await wizardOffer(tx, actor.operatorId)) !== 'check') return err('draft.incomplete' as const);
+    const refusal = await replacementIneligibility(tx, actor, now);
+    if (refusal) return err(refusal.reason);
+    const quote = await quoteDraft(tx, actor.operatorId, request.lineId, answers, now);
+    if (!quote.ok) return err(quote.error);
+
+    const [row] = await tx
+      .select({ account: accounts, operator: operators, line: lines })
+      .from(accounts)
+      .innerJoin(operators, eq(operators.id, accounts.operatorId))
+      .innerJoin(lines, eq(lines.id, request.lineId))
+      .where(eq(accounts.id, actor.accountId));
+    const { account, operator, line } = row as NonNullable<typeof row>;
+    const risk = assessRisk({
+      passwordChangedAt: account.passwordChangedAt,
+      contactsChangedAt: account.contactsChangedAt,
+      failedSignInsLastDay: await failedSignIns(tx, actor.accountId, now),
+      lastSimChangeAt: line.lastSimChangeAt,
+      blockedAt: line.blockedAt,
+      accountName: account.fullName,
+      contactName: answers.contactName ?? '',
+      now,
+    });
+    const fourEyes = risk.score >= operator.fourEyesRiskThreshold;
+    const applied = await applyRequestEvent(
+      tx,
+      request,
+      { type: 'submit', feeMinor: quote.value.totalMinor, fourEyes },
+      { kind: 'subscriber', id: actor.accountId },
+      now,
+      {
+        feeMinor: quote.value.totalMinor,
+        currency: operator.currency,
+        feeItems: quote.value.items,
+        riskScore: risk.score,
+        riskSignals: risk.signals,
+        fourEyes,
+        submittedAt: now,
+      },
+      { feeMinor: quote.value.totalMinor, currency: operator.currency },
+    );
+    if (!applied.ok) return err('draft.changed' as const);
+    const status = applied.value.state.status;
+    await appendAudit(
+      tx,
+      {
+        operatorId: actor.operatorId,
+        actorKind: 'subscriber',
+        actorId: actor.accountId,
+        action: 'request.submit',
+        targetKind: 'replacement_request',
+        targetId: request.id,
+        ip: actor.ip,
+        data: { reference: request.reference, riskScore: risk.score, signals: risk.signals },
+      },
+      now,
+    );
+    await notifyEveryContact(tx, {
+      operatorId: actor.operatorId,
+      requestId: request.id,
+      reference: request.reference,
+      msisdn: line.msisdn,
+      account,
+      operatorName: operator.name[account.locale],
+      link: wasntMeLink(links, request.id),
+      now,
+    });
+    return ok({ reference: request.reference, status });
+  });
+}
+
+async function failedSignIns(tx: Tx, accountId: string, now: Date): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(loginAttempts)
+    .where(
+      and(
+        eq(loginAttempts.accountId, accountId),
+        eq(loginAttempts.succeeded, false),
+        gt(loginAttempts.createdAt, new Date(now.getTime() - 86_400_000)),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/**
+ * The FCC rule: tell the customer about every SIM change request, on every channel, including
+ * the number itself, in case the person asking is not the owner.
+ */
+async function notifyEveryContact(
+  tx: Tx,
+  n: {
+    operatorId: string;
+    requestId: string;
+    reference: string;
+    msisdn: string;
+    account: typeof accounts.$inferSelect;
+    operatorName: string;
+    link: string;
+    now: Date;
+  },
+) {
+  const t = translator(n.account.locale);
+  const values = { operator: n.operatorName, msisdn: formatMsisdn(n.msisdn), reference: n.reference, link: n.link };
+  const sms = t('notify.request.sms', values);
+  const key = (channel: string) => `request-submitted:${n.requestId}:${channel}`;
+  if (n.account.email)
+    await enqueue(tx, {
+      operatorId: n.operatorId,
+      topic: 'email.send',
+      payload: {
+        to: n.account.email,
+        subject: t('notify.request.subject', values),
+        text: t('notify.request.email', { ...values, date: n.now }),
+      },
+      idempotencyKey: key('email'),
+    });
+  if (n.account.secondPhone)
+    await enqueue(tx, {
+      operatorId: n.operatorId,
+      topic: 'sms.send',
+      payload: { to: n.account.secondPhone, text: sms },
+      idempotencyKey: key('second-phone'),
+    });
+  await enqueue(tx, {
+    operatorId: n.operatorId,
+    topic: 'sms.send',
+    payload: { to: n.msisdn, text: sms },
+    idempotencyKey: key('line'),
+  });
+}

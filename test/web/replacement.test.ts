@@ -1,0 +1,299 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { DOCUMENT_MAX_BYTES } from '../../src/app/documents/document-content.ts';
+import { openBytes } from '../../src/app/secret-box.ts';
+import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
+import type { Database } from '../../src/db/client.ts';
+import { buildApp } from '../../src/web/app.ts';
+import { seededDatabase } from '../support/seeded.ts';
+import { testConfig } from '../support/test-config.ts';
+import { WebClient } from '../support/web-client.ts';
+
+let database: Database;
+let app: FastifyInstance;
+let kicks = 0;
+beforeAll(async () => {
+  database = await seededDatabase();
+  app = await buildApp({ config: testConfig, database, logger: false, onOutboxWrite: () => kicks++ });
+});
+afterAll(async () => {
+  await app.close();
+  await database.close();
+});
+
+async function signedIn(phone: string, lang = 'en', host = 'localhost') {
+  const c = new WebClient(app, { 'accept-language': lang, host });
+  const res = await c.submit('/login', '/login', { phone, password: DEMO_PASSWORD, next: '/account' });
+  expect(res.statusCode).toBe(303);
+  await c.get('/account');
+  return c;
+}
+
+const lineId = async (msisdn: string) =>
+  (await database.raw.query<{ id: string }>('select id from lines where msisdn = $1', [msisdn]))[0]!.id;
+
+/** Follows redirects to the page they end on; fails the test unless the first answer is a 303. */
+async function follow(c: WebClient, res: { statusCode: number; headers: Record<string, unknown> }) {
+  expect(res.statusCode).toBe(303);
+  let page = res;
+  while (page.statusCode === 303) page = await c.get(page.headers.location as string);
+  return page as Awaited<ReturnType<WebClient['get']>>;
+}
+
+const photo = () =>
+  sharp({ create: { width: 120, height: 80, channels: 3, background: '#246' } })
+    .jpeg()
+    .withMetadata({ exif: { IFD0: { Copyright: 'GPS 55.7558 37.6173' } } })
+    .toBuffer();
+
+test('the courier journey: every answer saved, errors keep what was typed, submit fixes the fee and tells every contact', async () => {
+  const anna = await signedIn('+79161110001');
+  expect(anna.last?.body).toContain('Replace SIM');
+  const line = await lineId('+79161110001');
+  const started = await anna.post(`/lines/${line}/replace`);
+  const base = started.headers.location as string;
+  expect(base).toMatch(/^\/requests\/[0-9a-f-]{36}$/);
+  let page = await follow(anna, started);
+  expect(page.body).toContain('What happened to your SIM?');
+
+  const missing = await anna.post(`${base}/reason`, {});
+  expect(missing.statusCode).toBe(400);
+  expect(missing.body).toContain('href="#reason">Choose what happened to your SIM</a>');
+
+  page = await follow(anna, await anna.post(`${base}/reason`, { reason: 'lost' }));
+  expect(page.body).toContain('Which kind of SIM do you want?');
+  expect(page.body).toContain(`href="${base}/reason"`);
+  page = await follow(anna, await anna.post(`${base}/sim-type`, { simType: 'physical' }));
+  expect(page.body).toContain('How do you want to get the new SIM?');
+  expect(page.body).toContain('Arrives in 7–10 days after approval. Delivery: free.');
+  const regions = page.body.match(
+    /value="(courier:[0-9a-f-]{36})"[^>]*>\s*<label[^>]*>Courier delivery: Other regions/,
+  )?.[1];
+  expect(regions).toBeDefined();
+  page = await follow(anna, await anna.post(`${base}/delivery`, { delivery: regions! }));
+  expect(page.body).toContain('Delivery address');
+
+  const typed = { contactName: 'Иванова Анна Сергеевна', contactPhone: 'not a phone', city: 'Казань', street: '' };
+  const bad = await anna.post(`${base}/contact`, { ...typed, building: '5' });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.body).toContain('href="#contactPhone">Enter a phone number we can call');
+  expect(bad.body).toContain('href="#street">Enter the street</a>');
+  expect(bad.body).toContain('value="Казань"');
+  expect(bad.body).toContain('value="Иванова Анна Сергеевна"');
+
+  page = await follow(
+    anna,
+    await anna.post(`${base}/contact`, {
+      ...typed,
+      contactPhone: '8 (916) 111-00-02',
+      street: 'ул. Баумана',
+      building: '5',
+      postcode: '420111',
+    }),
+  );
+  expect(page.body).toContain('Your identity document');
+  expect(page.body).toContain(`up to ${DOCUMENT_MAX_BYTES / 1024 / 1024} MB`);
+  expect(page.body).toContain('enctype="multipart/form-data"');
+
+  const doc = { docType: 'passport_ru', docNumber: '45 06 123456' };
+  const wrongType = await anna.postMultipart(`${base}/identity`, doc, {
+    name: 'document',
+    filename: 'passport.jpg',
+    content: Buffer.from('MZ this is really an executable'),
+    type: 'image/jpeg',
+  });
+  expect(wrongType.statusCode).toBe(400);
+  expect(wrongType.body).toContain('href="#document">The file must be a JPEG, PNG or PDF</a>');
+  expect(wrongType.body).toContain('value="45 06 123456"');
+
+  const oversized = await anna.postMultipart(`${base}/identity`, doc, {
+    name: 'document',
+    filename: 'huge.jpg',
+    content: Buffer.concat([await photo(), Buffer.alloc(DOCUMENT_MAX_BYTES)]),
+    type: 'image/jpeg',
+  });
+  expect(oversized.statusCode, oversized.body.match(/<main[\s\S]*<\/main>/)?.[0]).toBe(400);
+  expect(oversized.body).toContain('The file is larger than the limit');
+  expect((await anna.get(`${base}/identity`)).body).toContain('value="45 06 123456"');
+
+  const check = await follow(
+    anna,
+    await anna.postMultipart(`${base}/identity`, doc, {
+      name: 'document',
+      filename: 'passport.jpg',
+      content: await photo(),
+      type: 'image/jpeg',
+    }),
+  );
+  expect(check.body).toContain('Check your answers before sending');
+  expect(check.body).toContain('Russian internal passport, 45 06 123456');
+  expect(check.body).toContain('420111, Казань, ул. Баумана, 5');
+  expect(check.body).toContain(`href="${base}/contact?from=check"`);
+  expect(check.body).toContain('Total to pay: ₽650');
+
+  const back = await anna.get(`${base}/delivery?from=check`);
+  expect(back.body).toContain(`class="back" href="${base}/check"`);
+
+  kicks = 0;
+  const confirmation = await follow(anna, await anna.post(`${base}/submit`));
+  expect(kicks).toBe(1);
+  const [request] = await database.raw.query<{
+    id: string;
+    reference: string;
+    status: string;
+    fee_minor: number;
+    submitted_at: Date | null;
+  }>(`select id, reference, status, fee_minor, submitted_at from replacement_requests where line_id = $1`, [line]);
+  expect(request).toMatchObject({ status: 'awaiting_payment', fee_minor: 65000 });
+  expect(confirmation.body).toContain('Request sent');
+  expect(confirmation.body).toContain(`<strong>${request!.reference}</strong>`);
+  expect(confirmation.body).toContain('Waiting for payment');
+
+  const events = await database.raw.query<{ type: string; to_status: string }>(
+    'select type, to_status from request_events where request_id = $1 order by id',
+    [request!.id],
+  );
+  expect(events).toEqual([{ type: 'submit', to_status: 'awaiting_payment' }]);
+
+  const notices = await database.raw.query<{ topic: string; to: string; text: string }>(
+    `select topic, payload->>'to' "to", payload->>'text' text from outbox
+      where idempotency_key like 'request-submitted:' || $1 || ':%' order by id`,
+    [request!.id],
+  );
+  expect(notices.map((n) => [n.topic, n.to])).toEqual([
+    ['email.send', 'anna.ivanova@example.ru'],
+    ['sms.send', '+79161110002'],
+    ['sms.send', '+79161110001'],
+  ]);
+  expect(notices[0]?.text).toContain('Если это были не вы');
+  expect(notices[0]?.text).toContain(`/wasnt-me/${request!.id}.`);
+
+  const wizardAfterSubmit = await anna.get(`${base}/reason`);
+  expect(wizardAfterSubmit.statusCode).toBe(303);
+  expect(wizardAfterSubmit.headers.location).toBe(base);
+});
+
+test('the identity document is stored encrypted, bound to its record, without EXIF', async () => {
+  const [row] = await database.raw.query<{ id: string; storage_key: string; number_encrypted: string; sha256: string }>(
+    `select d.id, d.storage_key, d.number_encrypted, d.sha256 from identity_documents d
+       join lines l on l.account_id = d.account_id where l.msisdn = '+79161110001'`,
+  );
+  expect(row?.number_encrypted).not.toContain('123456');
+  const sealed = await readFile(join(testConfig.documentsDir, row!.storage_key));
+  expect(sealed.subarray(0, 3)).not.toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  const plain = openBytes(testConfig.documentKey, sealed, row!.id);
+  expect((await sharp(plain).metadata()).format).toBe('jpeg');
+  expect(plain.includes('GPS 55.7558')).toBe(false);
+  expect(() => openBytes(testConfig.documentKey, sealed, 'another-record')).toThrow();
+  const files = await readdir(join(testConfig.documentsDir, row!.storage_key.split('/')[0]!));
+  expect(files.filter((f) => f.startsWith(row!.id))).toHaveLength(1);
+});
+
+test('a zero fee goes straight to review, and eSIM skips the delivery question', async () => {
+  const li = await signedIn('+79161110011', 'zh');
+  const base = (await li.post(`/lines/${await lineId('+79161110011')}/replace`)).headers.location as string;
+  await li.post(`${base}/reason`, { reason: 'switch_to_esim' });
+  const contact = await li.get(`${base}/contact`);
+  expect(contact.body).toContain('您的联系方式');
+  expect(contact.body).toContain(`class="back" href="${base}/reason"`);
+  expect(contact.body).not.toContain('收货地址');
+  await li.post(`${base}/contact`, { contactName: 'Ли Вэй (李伟)', contactPhone: '+86 139 1234 5678' });
+  await li.postMultipart(
+    `${base}/identity`,
+    { docType: 'passport_foreign', docNumber: 'E12345678' },
+    {
+      name: 'document',
+      filename: 'p.png',
+      content: await sharp({ create: { width: 20, height: 20, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer(),
+      type: 'image/png',
+    },
+  );
+  const check = await li.get(`${base}/check`);
+  expect(check.body).toContain('无需付费');
+  const done = await follow(li, await li.post(`${base}/submit`));
+  expect(done.body).toContain('已提交：正在审核证件');
+});
+
+test('the SIM-change lock, the operator policy and a fresh password change each refuse an online request', async () => {
+  const john = await signedIn('+79161110021');
+  await john.post('/account/sim-lock', { lock: 'on' });
+  await john.get('/account');
+  const locked = await john.post(`/lines/${await lineId('+79161110021')}/replace`);
+  expect(locked.statusCode).toBe(403);
+  expect(locked.body).toContain('The SIM-change lock is on for your account');
+  expect(locked.body).toContain('bring your passport');
+
+  const liu = await signedIn('+79222220021', 'en', 'sever.localhost');
+  const foreign = await liu.post(`/lines/${await lineId('+79222220021')}/replace`);
+  expect(foreign.statusCode).toBe(403);
+  expect(foreign.body).toContain('only in person at a service center');
+
+  await database.raw.query(
+    `update accounts set password_changed_at = now() - interval '1 hour'
+      where id = (select account_id from lines where msisdn = '+79161110031')`,
+  );
+  const dmitry = await signedIn('+79161110031');
+  const fresh = await dmitry.post(`/lines/${await lineId('+79161110031')}/replace`);
+  expect(fresh.statusCode).toBe(403);
+  expect(fresh.body).toContain('online replacement is possible again from');
+  const count = await database.raw.query<{ n: number }>(
+    `select count(*)::int n from replacement_requests r join lines l on l.id = r.line_id
+      where l.msisdn in ('+79161110021', '+79222220021', '+79161110031')`,
+  );
+  expect(count[0]?.n).toBe(0);
+});
+
+test("a session of one account cannot read or change another account's request", async () => {
+  const [anna] = await database.raw.query<{ id: string }>(
+    `select r.id from replacement_requests r join lines l on l.id = r.line_id where l.msisdn = '+79161110001'`,
+  );
+  const john = await signedIn('+79161110021');
+  for (const path of [`/requests/${anna!.id}`, `/requests/${anna!.id}/reason`, `/requests/${anna!.id}/check`])
+    expect((await john.get(path)).statusCode, path).toBe(404);
+  expect((await john.post(`/requests/${anna!.id}/reason`, { reason: 'damaged' })).statusCode).toBe(404);
+  expect((await john.post(`/requests/${anna!.id}/submit`)).statusCode).toBe(404);
+  expect((await john.post(`/lines/${await lineId('+79161110001')}/replace`)).statusCode).toBe(404);
+  const anonymous = new WebClient(app);
+  expect((await anonymous.get(`/requests/${anna!.id}`)).statusCode).toBe(303);
+});
+
+test('"This wasn\'t me" freezes the request and the account and signs everyone out', async () => {
+  const [request] = await database.raw.query<{ id: string; account_id: string }>(
+    `select r.id, r.account_id from replacement_requests r join lines l on l.id = r.line_id where l.msisdn = '+79161110001'`,
+  );
+  const [notice] = await database.raw.query<{ text: string }>(
+    `select payload->>'text' text from outbox where idempotency_key = $1`,
+    [`request-submitted:${request!.id}:line`],
+  );
+  const link = new URL(notice!.text.match(/https?:\/\/\S+/)![0]);
+  const signedInElsewhere = await signedIn('+79161110001');
+
+  const owner = new WebClient(app, { 'accept-language': 'en' });
+  const ask = await owner.get(link.pathname);
+  expect(ask.body).toContain('Stop this SIM change?');
+  expect(
+    (
+      await database.raw.query<{ status: string }>('select status from replacement_requests where id = $1', [
+        request!.id,
+      ])
+    )[0]?.status,
+  ).toBe('awaiting_payment');
+  const done = await owner.post(link.pathname);
+  expect(done.body).toContain('The request is stopped');
+
+  const [after] = await database.raw.query<{ status: string; frozen: boolean; lock: boolean; sessions: number }>(
+    `select r.status, a.frozen_at is not null frozen, a.sim_change_lock lock,
+            (select count(*)::int from sessions s where s.account_id = a.id) sessions
+       from replacement_requests r join accounts a on a.id = r.account_id where r.id = $1`,
+    [request!.id],
+  );
+  expect(after).toEqual({ status: 'frozen', frozen: true, lock: true, sessions: 0 });
+  expect((await signedInElsewhere.get('/account')).statusCode).toBe(303);
+
+  expect((await owner.get(`${link.pathname.slice(0, -3)}xyz`)).statusCode).toBe(404);
+});
