@@ -1,6 +1,7 @@
 export * from './centers.ts';
 export * from './operators.ts';
 export * from './requests.ts';
+export * from './sandbox.ts';
 export * from './security.ts';
 export * from './sim-changes.ts';
 export * from './sims.ts';

@@ -72,6 +72,8 @@ export const replacementRequests = pgTable(
     holdUntil: at('hold_until'),
     submittedAt: at('submitted_at'),
     activatedAt: at('activated_at'),
+    /** An eSIM activation code is shown once; after that only support can issue another. */
+    activationCodeShownAt: at('activation_code_shown_at'),
     createdAt: createdAt(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },

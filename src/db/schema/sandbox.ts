@@ -1,0 +1,38 @@
+import { sql } from 'drizzle-orm';
+import { check, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { at, createdAt, oneOf } from './columns.ts';
+
+export const SANDBOX_METHODS = ['card', 'ewallet'] as const;
+export const SANDBOX_STATUSES = ['pending', 'requires_action', 'succeeded', 'failed'] as const;
+
+/**
+ * The sandbox payment gateway's own records. They stand for a real gateway's database, so
+ * nothing of simdesk references them: the application knows a payment only by its reference.
+ */
+export const sandboxPayments = pgTable(
+  'sandbox_payments',
+  {
+    ref: text('ref').primaryKey(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    amountMinor: integer('amount_minor').notNull(),
+    currency: text('currency').notNull(),
+    method: text('method', { enum: SANDBOX_METHODS }).notNull(),
+    description: text('description').notNull(),
+    returnUrl: text('return_url').notNull(),
+    status: text('status', { enum: SANDBOX_STATUSES }).notNull().default('pending'),
+    failureReason: text('failure_reason'),
+    /** Card number's last four digits, as a receipt shows them. */
+    cardLast4: text('card_last4'),
+    refundedMinor: integer('refunded_minor').notNull().default(0),
+    refundKeys: text('refund_keys').array().notNull().default(sql`'{}'::text[]`),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    createdAt: createdAt(),
+    completedAt: at('completed_at'),
+  },
+  (t) => [
+    oneOf('sandbox_payments_method_check', t.method, SANDBOX_METHODS),
+    oneOf('sandbox_payments_status_check', t.status, SANDBOX_STATUSES),
+    check('sandbox_payments_amount_check', sql`${t.amountMinor} > 0`),
+    check('sandbox_payments_refund_check', sql`${t.refundedMinor} between 0 and ${t.amountMinor}`),
+  ],
+);

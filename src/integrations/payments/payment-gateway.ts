@@ -1,0 +1,46 @@
+import type { Result } from '../../domain/result.ts';
+
+export type GatewayMethod = 'card' | 'ewallet';
+export type GatewayStatus = 'pending' | 'requires_action' | 'succeeded' | 'failed';
+
+/** A payment as the gateway reports it. */
+export type GatewayPayment = {
+  ref: string;
+  status: GatewayStatus;
+  amountMinor: number;
+  currency: string;
+  method: GatewayMethod;
+  failureReason: string | null;
+  cardLast4: string | null;
+  refundedMinor: number;
+};
+
+export type WebhookProblem = 'webhook.bad_signature' | 'webhook.stale' | 'webhook.malformed';
+
+/** An error the caller may retry later (the gateway is down or slow), as opposed to a refusal. */
+export class GatewayUnavailable extends Error {
+  readonly retryable = true;
+}
+
+/**
+ * What simdesk needs from a payment provider: a hosted payment page (card data never touch
+ * simdesk), the payment's state, refunds, and signed notifications. Every call that moves money
+ * takes an idempotency key, so a retried call never charges or refunds twice.
+ */
+export interface PaymentGateway {
+  readonly name: string;
+  createPayment(input: {
+    idempotencyKey: string;
+    amountMinor: number;
+    currency: string;
+    method: GatewayMethod;
+    description: string;
+    /** Where the hosted page sends the payer back when done. */
+    returnUrl: string;
+    metadata: Record<string, string>;
+  }): Promise<{ ref: string; checkoutUrl: string }>;
+  retrieve(ref: string): Promise<GatewayPayment | null>;
+  refund(input: { ref: string; amountMinor: number; idempotencyKey: string }): Promise<GatewayPayment>;
+  /** Checks a notification's signature and age; only then is its content believed. */
+  verifyWebhook(rawBody: string, signature: string | undefined, now?: Date): Result<GatewayPayment, WebhookProblem>;
+}
