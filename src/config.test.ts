@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       expect((e as ConfigError).problems).toEqual([
         'SESSION_SECRET: must be set to a secret of your own in production',
         'DOCUMENT_KEY: must be set to a key of your own in production',
+        'PAYMENT_WEBHOOK_SECRET: must be set to the secret shared with the payment gateway in production',
         'DATABASE_URL: is required in production (PostgreSQL)',
         'SMTP_URL: is required in production (e-mail delivery)',
       ]);
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
       DOCUMENT_KEY: Buffer.alloc(32, 1).toString('base64'),
       DATABASE_URL: 'postgres://db/simdesk',
       SMTP_URL: 'smtp://mail.internal:25',
+      PAYMENT_WEBHOOK_SECRET: 'w'.repeat(40),
     });
     expect(config.demo).toBe(false);
   });

@@ -3,6 +3,7 @@ import { UserError } from './errors.ts';
 
 const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-0000000000';
 const DEV_DOCUMENT_KEY = Buffer.alloc(32, 7).toString('base64');
+const DEV_WEBHOOK_SECRET = 'dev-only-payment-webhook-secret-change-me-00';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -25,6 +26,7 @@ const schema = z
       .string()
       .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
       .default(DEV_DOCUMENT_KEY),
+    PAYMENT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_WEBHOOK_SECRET),
     DEMO: flag.optional(),
     DEFAULT_OPERATOR: z.string().optional(),
     TRUST_PROXY: flag.optional(),
@@ -53,6 +55,12 @@ const schema = z
         path: ['DOCUMENT_KEY'],
         message: 'must be set to a key of your own in production',
       });
+    if (env.PAYMENT_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PAYMENT_WEBHOOK_SECRET'],
+        message: 'must be set to the secret shared with the payment gateway in production',
+      });
     if (!env.DATABASE_URL)
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production (PostgreSQL)' });
     if (!env.SMTP_URL)
@@ -72,6 +80,8 @@ export type Config = {
   logLevel: string;
   sessionSecret: string;
   documentKey: Buffer;
+  /** Signs and verifies the payment gateway's notifications (HMAC-SHA256). */
+  paymentWebhookSecret: string;
   /** Demo mode seeds fictional data and shows the developer mailbox. */
   demo: boolean;
   defaultOperator: string | undefined;
@@ -112,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     sessionSecret: e.SESSION_SECRET,
     documentKey: Buffer.from(e.DOCUMENT_KEY, 'base64'),
+    paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET,
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     defaultOperator: e.DEFAULT_OPERATOR,
     trustProxy: e.TRUST_PROXY ?? false,

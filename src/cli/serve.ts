@@ -3,10 +3,12 @@ import { isEmpty, seedDemo } from '../app/seed/seed.ts';
 import type { Config } from '../config.ts';
 import { developerMailbox } from '../integrations/email/developer-mailbox.ts';
 import { smtpMailer } from '../integrations/email/smtp-mailer.ts';
+import { sandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
 import { ProvisioningSimulator } from '../integrations/provisioning/simulator.ts';
 import { smppSender } from '../integrations/sms/smpp-sender.ts';
 import { emailHandlers, smsHandlers } from '../jobs/message-handlers.ts';
 import { type OutboxHandlers, outboxWorker } from '../jobs/outbox-worker.ts';
+import { paymentHandlers } from '../jobs/payment-handlers.ts';
 import { provisioningHandlers } from '../jobs/provisioning-handlers.ts';
 import { buildApp } from '../web/app.ts';
 import { openConfiguredDatabase } from './database.ts';
@@ -15,18 +17,21 @@ import { openConfiguredDatabase } from './database.ts';
 export async function serve(config: Config): Promise<void> {
   const database = await openConfiguredDatabase(config);
   if (config.demo && (await isEmpty(database))) await seedDemo(database, config.documentKey);
+  const gateway = sandboxGateway(config, database.db);
   const worker = outboxWorker({
     db: database.db,
     handlers: {
       ...provisioningHandlers(new ProvisioningSimulator({ maxLatencyMs: 300 })),
       ...emailHandlers(config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : developerMailbox),
       ...smsHandlers(config.smppUrl ? smppSender(config.smppUrl, config.smsSender) : developerMailbox),
+      ...paymentHandlers(database.db, gateway),
     } satisfies OutboxHandlers,
     onError: (error, message) => app.log.warn({ err: error, message }, 'outbox delivery failed'),
   });
-  const app = await buildApp({ config, database, onOutboxWrite: worker.kick });
+  const app = await buildApp({ config, database, gateway, onOutboxWrite: worker.kick });
   const stop = async () => {
     await app.close();
+    await gateway.flushWebhooks();
     await worker.stop();
     await database.close();
   };

@@ -6,6 +6,8 @@ import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts';
+import { SandboxGateway, sandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
 import type { DocumentStorage } from '../integrations/storage/document-storage.ts';
 import { LocalStorage } from '../integrations/storage/local-storage.ts';
 import { registerAssets } from './assets.ts';
@@ -17,8 +19,10 @@ import { accountRoutes } from './routes/account-routes.tsx';
 import { healthRoutes } from './routes/health.ts';
 import { mailboxRoutes } from './routes/mailbox-routes.tsx';
 import { passwordRoutes } from './routes/password-routes.tsx';
+import { paymentWebhookRoutes } from './routes/payment-webhook-routes.ts';
 import { publicPages } from './routes/public-pages.tsx';
 import { replacementRoutes } from './routes/replacement-routes.tsx';
+import { sandboxRoutes } from './routes/sandbox-routes.tsx';
 import { signInRoutes } from './routes/sign-in-routes.tsx';
 import { wasntMeRoutes } from './routes/wasnt-me-routes.tsx';
 
@@ -30,7 +34,16 @@ export type AppOptions = {
   onOutboxWrite?: () => void;
   /** Where encrypted identity documents go; a local directory unless a test or deployment passes another. */
   storage?: DocumentStorage;
+  /** The payment gateway; the built-in sandbox unless another is passed. */
+  gateway?: PaymentGateway;
 };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** False for machine-to-machine endpoints authenticated otherwise (signed webhooks). */
+    csrf?: boolean;
+  }
+}
 
 /** Builds the whole web application without listening, so tests drive it with `inject`. */
 export async function buildApp({
@@ -39,6 +52,7 @@ export async function buildApp({
   logger,
   onOutboxWrite = () => {},
   storage = new LocalStorage(config.documentsDir),
+  gateway = sandboxGateway(config, database.db),
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
@@ -77,7 +91,8 @@ export async function buildApp({
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true },
   });
   app.addHook('preHandler', (request, reply, done) => {
-    if (request.method === 'POST') app.csrfProtection(request, reply, done);
+    if (request.method === 'POST' && request.routeOptions.config.csrf !== false)
+      app.csrfProtection(request, reply, done);
     else done();
   });
 
@@ -95,7 +110,20 @@ export async function buildApp({
     onOutboxWrite,
     links,
     vault: { storage, key: config.documentKey },
+    gateway,
   });
+  await app.register(paymentWebhookRoutes, { db: database.db, gateway, onOutboxWrite });
+  if (gateway instanceof SandboxGateway) {
+    await app.register(sandboxRoutes, { assets, demo: config.demo, sandbox: gateway });
+    gateway.connect(async (body, signature) =>
+      app.inject({
+        method: 'POST',
+        url: `/webhooks/payments/${gateway.name}`,
+        headers: { 'content-type': 'application/json', 'x-signature': signature },
+        payload: body,
+      }),
+    );
+  }
   await app.register(wasntMeRoutes, { ...pages, linkSecret: links.linkSecret });
   if (config.demo) await app.register(mailboxRoutes, pages);
   return app;

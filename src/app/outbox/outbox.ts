@@ -8,6 +8,8 @@ export type OutboxMessages = {
   /** Rendered in the recipient's language when enqueued; the worker only delivers it. */
   'email.send': { to: string; subject: string; text: string };
   'sms.send': { to: string; text: string };
+  /** Refund of a settled payment through the gateway it was made with. */
+  'payment.refund': { paymentId: string };
 };
 export type OutboxTopic = keyof OutboxMessages;
 

@@ -24,7 +24,7 @@ export async function wizardOffer(db: Db | Tx, operatorId: string): Promise<Wiza
     .select({ id: deliveryZones.id })
     .from(deliveryZones)
     .where(eq(deliveryZones.operatorId, operatorId))
-    .orderBy(asc(deliveryZones.minDays));
+    .orderBy(asc(deliveryZones.minDays), asc(deliveryZones.code));
   const centers = await db
     .select({ id: serviceCenters.id })
     .from(serviceCenters)

@@ -10,6 +10,7 @@ import {
   type TransitionError,
 } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import { refundRequestPayment } from '../payments/refunds.ts';
 import type { ReplacementRequest } from './replacement-draft.ts';
 
 export type EventActor = { kind: ActorKind; id: string | null };
@@ -70,6 +71,7 @@ export async function applyRequestEvent(
     data,
     createdAt: now,
   });
+  if (applied.value.effects.includes('refund')) await refundRequestPayment(tx, request.id, now);
   if (applied.value.effects.includes('release_sim') && request.simId)
     await tx
       .update(sims)

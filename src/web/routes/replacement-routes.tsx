@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import type { SubscriberSession } from '../../app/auth/sessions.ts';
 import { DOCUMENT_MAX_BYTES } from '../../app/documents/document-content.ts';
 import { savedDocument, saveIdentityDocument, type Vault } from '../../app/documents/identity-document.ts';
+import { ownPayment, requestPayments, settlePayment, startPayment } from '../../app/payments/payments.ts';
+import { cancelRequest } from '../../app/requests/cancel-request.ts';
 import { quoteDraft } from '../../app/requests/fee-quote.ts';
 import {
   type Draft,
@@ -35,10 +38,13 @@ import {
   type WizardOffer,
   type WizardStep,
 } from '../../domain/replacement-wizard.ts';
+import { eventsFrom } from '../../domain/request-machine.ts';
 import { formatDateTime } from '../../i18n/translate.ts';
+import type { PaymentGateway } from '../../integrations/payments/payment-gateway.ts';
 import { requireSubscriber } from '../plugins/session.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import type { FieldErrors } from '../views/form.tsx';
+import { PayPage } from '../views/pay-page.tsx';
 import { RequestStatusPage } from '../views/request-status-page.tsx';
 import {
   CenterPage,
@@ -53,7 +59,15 @@ import {
   type WizardView,
 } from '../views/wizard-pages.tsx';
 
-type Options = { assets: Assets; demo: boolean; db: Db; onOutboxWrite: () => void; vault: Vault; links: Links };
+type Options = {
+  assets: Assets;
+  demo: boolean;
+  db: Db;
+  onOutboxWrite: () => void;
+  vault: Vault;
+  links: Links;
+  gateway: PaymentGateway;
+};
 type Body = Record<string, string | Upload | undefined>;
 type Upload = { content: Buffer; truncated: boolean };
 type StepRoute = { Params: { requestId: string; step: string }; Querystring: { from?: string }; Body: Body };
@@ -75,7 +89,7 @@ async function readUpload(part: MultipartFile) {
 
 /** The online replacement wizard, its submission and the request's status page. */
 export async function replacementRoutes(app: FastifyInstance, options: Options) {
-  const { assets, demo, db, onOutboxWrite, vault, links } = options;
+  const { assets, demo, db, onOutboxWrite, vault, links, gateway } = options;
   app.addHook('onRequest', requireSubscriber);
   await app.register(fastifyMultipart, {
     attachFieldsToBody: 'keyValues',
@@ -405,10 +419,76 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
         return reply.redirect(stepUrl(requestId, nextStep(draft.answers, offer)), 303);
       }
       const ctx = pageContext(request, assets, demo);
-      return sendPage(
-        reply,
-        <RequestStatusPage ctx={ctx} view={view} justSubmitted={request.query.submitted === '1'} />,
+      const page = (
+        <RequestStatusPage
+          ctx={ctx}
+          view={view}
+          justSubmitted={request.query.submitted === '1'}
+          payments={await requestPayments(db, requestId)}
+          canCancel={eventsFrom(view.request.status).includes('cancel')}
+          csrf={reply.generateCsrf()}
+        />
       );
+      return sendPage(reply, page);
     },
   );
+
+  type PayRoute = { Params: { requestId: string }; Querystring: { payment?: string; unavailable?: string } };
+
+  app.get<PayRoute>('/requests/:requestId/pay', async (request, reply) => {
+    const { requestId } = request.params;
+    const own = UUID.test(requestId) ? await ownRequest(db, actor(request), requestId) : null;
+    if (!own) return reply.callNotFound();
+    if (own.request.status !== 'awaiting_payment') return reply.redirect(`/requests/${requestId}`, 303);
+    const [last] = await requestPayments(db, requestId);
+    const page = (
+      <PayPage
+        ctx={pageContext(request, assets, demo)}
+        request={own.request}
+        attemptKey={randomUUID()}
+        csrf={reply.generateCsrf()}
+        failed={last?.status === 'failed' && request.query.payment === last.id ? last : null}
+        unavailable={request.query.unavailable === '1'}
+      />
+    );
+    return sendPage(reply, page);
+  });
+
+  app.post<PayRoute & { Body: Body }>('/requests/:requestId/pay', async (request, reply) => {
+    const { requestId } = request.params;
+    if (!UUID.test(requestId)) return reply.callNotFound();
+    const own = await ownRequest(db, actor(request), requestId);
+    if (!own) return reply.callNotFound();
+    const started = await startPayment(db, gateway, actor(request), requestId, {
+      method: text(request.body, 'method') === 'ewallet' ? 'ewallet' : 'card',
+      attemptKey: text(request.body, 'attempt') ?? '',
+      publicUrl: links.publicUrl,
+      description: request.t('pay.description', { reference: own.request.reference }),
+    });
+    if (started.ok) return reply.redirect(started.value.checkoutUrl, 303);
+    if (started.error === 'payment.unavailable') return reply.redirect(`/requests/${requestId}/pay?unavailable=1`, 303);
+    return reply.redirect(`/requests/${requestId}`, 303);
+  });
+
+  /** The gateway sends the payer back here; the outcome is asked from the gateway, not read from the URL. */
+  app.get<PayRoute>('/requests/:requestId/paid', async (request, reply) => {
+    const { requestId } = request.params;
+    const payment = await ownPayment(db, actor(request), requestId, request.query.payment ?? '');
+    if (!payment) return reply.callNotFound();
+    const reported = payment.providerRef ? await gateway.retrieve(payment.providerRef).catch(() => null) : null;
+    const settled = reported ? await settlePayment(db, gateway.name, reported) : null;
+    if (settled?.ok) onOutboxWrite();
+    const status = settled?.ok ? settled.value.status : payment.status;
+    if (status === 'failed') return reply.redirect(`/requests/${requestId}/pay?payment=${payment.id}`, 303);
+    return reply.redirect(`/requests/${requestId}`, 303);
+  });
+
+  app.post<{ Params: { requestId: string } }>('/requests/:requestId/cancel', async (request, reply) => {
+    const { requestId } = request.params;
+    if (!UUID.test(requestId)) return reply.callNotFound();
+    const cancelled = await cancelRequest(db, actor(request), requestId);
+    if (!cancelled.ok && cancelled.error === 'request.not_found') return reply.callNotFound();
+    if (cancelled.ok) onOutboxWrite();
+    return reply.redirect(`/requests/${requestId}`, 303);
+  });
 }

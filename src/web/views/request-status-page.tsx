@@ -1,5 +1,7 @@
-import type { RequestStatusView } from '../../app/requests/request-status.ts';
+import type { Payment } from '../../app/payments/payments.ts';
+import type { RequestStatusView, TimelineEvent } from '../../app/requests/request-status.ts';
 import { formatMsisdn } from '../../domain/msisdn.ts';
+import type { RequestEventType } from '../../domain/request-machine.ts';
 import { formatDateTime, formatMoney } from '../../i18n/translate.ts';
 import { CsrfField } from './form.tsx';
 import { Layout } from './layout.tsx';
@@ -10,10 +12,16 @@ export function RequestStatusPage({
   ctx,
   view,
   justSubmitted,
+  payments,
+  canCancel,
+  csrf,
 }: {
   ctx: PageContext;
   view: RequestStatusView;
   justSubmitted: boolean;
+  payments: Payment[];
+  canCancel: boolean;
+  csrf: string;
 }) {
   const { t, locale, operator } = ctx;
   const { request } = view;
@@ -36,15 +44,45 @@ export function RequestStatusPage({
       </p>
       <h2>{t('status.next.title')}</h2>
       <p>{t(`status.next.${request.status}`, { fee: formatMoney(locale, request.feeMinor, request.currency) })}</p>
+      {request.status === 'awaiting_payment' && (
+        <p>
+          <a class="button" href={`/requests/${request.id}/pay`}>
+            {t('status.pay', { fee: formatMoney(locale, request.feeMinor, request.currency) })}
+          </a>
+        </p>
+      )}
+      {payments.length > 0 && (
+        <>
+          <h2>{t('status.payments')}</h2>
+          <ul>
+            {payments.map((p) => (
+              <li key={p.id}>
+                {formatMoney(locale, p.amountMinor, p.currency)}, {t(`pay.method.${p.method as 'card'}`)}:{' '}
+                {t(`paymentStatus.${p.status}`)}
+                {p.providerRef && ` (${t('status.transaction', { ref: p.providerRef })})`}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h2>{t('status.timeline')}</h2>
       <ol class="timeline">
         {view.events.map((e) => (
           <li key={e.id}>
             <time dateTime={e.createdAt.toISOString()}>{formatDateTime(locale, e.createdAt, zone)}</time>{' '}
-            {t(`requestStatus.${e.toStatus}`)}
+            <TimelineText ctx={ctx} event={e} />
           </li>
         ))}
       </ol>
+      {canCancel && (
+        <form method="post" action={`/requests/${request.id}/cancel`}>
+          <CsrfField token={csrf} />
+          <p>{t(request.paidAt ? 'status.cancel.refund' : 'status.cancel.hint')}</p>
+          <button type="submit" class="button warning">
+            {t('status.cancel')}
+          </button>
+        </form>
+      )}
       <p>
         <a href="/account">{t('wizard.toAccount')}</a>
       </p>
@@ -76,5 +114,32 @@ export function WasntMePage({
         </form>
       )}
     </Layout>
+  );
+}
+
+function TimelineText({ ctx, event }: { ctx: PageContext; event: TimelineEvent }) {
+  const { t } = ctx;
+  const data = event.data as Record<string, string | undefined>;
+  const type = event.type as RequestEventType;
+  const key =
+    type === 'approve' && event.toStatus === 'second_review'
+      ? 'timeline.first_approval'
+      : (`timeline.${type}` as const);
+  const detail =
+    type === 'dispatch'
+      ? t('timeline.dispatch.detail', {
+          carrier: data.carrier ?? '',
+          tracking: data.trackingNumber ?? '',
+          from: data.expectedFrom ?? '',
+          to: data.expectedTo ?? '',
+        })
+      : type === 'reject' || type === 'request_info' || type === 'fail'
+        ? (data.reason ?? data.note ?? null)
+        : null;
+  return (
+    <>
+      {t(key)}
+      {detail && `: ${detail}`}
+    </>
   );
 }

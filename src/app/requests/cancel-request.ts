@@ -1,0 +1,55 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { replacementRequests } from '../../db/schema/requests.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { SubscriberActor } from './replacement-draft.ts';
+import { applyRequestEvent } from './request-transitions.ts';
+
+/**
+ * The subscriber withdraws a request before the SIM leaves: the state machine allows it only
+ * before dispatch, and a settled fee is refunded through the outbox in the same transaction.
+ */
+export async function cancelRequest(
+  db: Db,
+  actor: SubscriberActor,
+  requestId: string,
+  now = new Date(),
+): Promise<Result<{ refund: boolean }, 'request.not_found' | 'request.cannot_cancel'>> {
+  return db.transaction(async (tx) => {
+    const [request] = await tx
+      .select()
+      .from(replacementRequests)
+      .where(
+        and(
+          eq(replacementRequests.operatorId, actor.operatorId),
+          eq(replacementRequests.accountId, actor.accountId),
+          eq(replacementRequests.id, requestId),
+        ),
+      )
+      .for('update');
+    if (!request) return err('request.not_found' as const);
+    const applied = await applyRequestEvent(
+      tx,
+      request,
+      { type: 'cancel' },
+      { kind: 'subscriber', id: actor.accountId },
+      now,
+    );
+    if (!applied.ok) return err('request.cannot_cancel' as const);
+    await appendAudit(
+      tx,
+      {
+        operatorId: actor.operatorId,
+        actorKind: 'subscriber',
+        actorId: actor.accountId,
+        action: 'request.cancel',
+        targetKind: 'replacement_request',
+        targetId: request.id,
+        ip: actor.ip,
+      },
+      now,
+    );
+    return ok({ refund: applied.value.effects.includes('refund') });
+  });
+}

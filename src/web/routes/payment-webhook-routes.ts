@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { settlePayment } from '../../app/payments/payments.ts';
+import type { Db } from '../../db/client.ts';
+import type { PaymentGateway } from '../../integrations/payments/payment-gateway.ts';
+
+/**
+ * Notifications from the payment gateway. The body is kept as sent, because the signature
+ * covers the exact bytes; nothing in it is believed before the signature and its age check out.
+ */
+export async function paymentWebhookRoutes(
+  app: FastifyInstance,
+  { db, gateway, onOutboxWrite }: { db: Db; gateway: PaymentGateway; onOutboxWrite: () => void },
+) {
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  app.post<{ Body: string }>(
+    `/webhooks/payments/${gateway.name}`,
+    { config: { csrf: false } },
+    async (request, reply) => {
+      const signature = request.headers['x-signature'];
+      const verified = gateway.verifyWebhook(
+        typeof request.body === 'string' ? request.body : '',
+        typeof signature === 'string' ? signature : undefined,
+      );
+      if (!verified.ok) {
+        request.log.warn({ problem: verified.error }, 'payment notification refused');
+        return reply.status(400).send({ error: verified.error });
+      }
+      const settled = await settlePayment(db, gateway.name, verified.value);
+      if (!settled.ok && settled.error === 'payment.mismatch') {
+        request.log.error({ ref: verified.value.ref }, 'payment notification does not match the payment');
+        return reply.status(422).send({ error: settled.error });
+      }
+      onOutboxWrite();
+      return reply.send({ received: true });
+    },
+  );
+}

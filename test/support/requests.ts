@@ -1,0 +1,63 @@
+import sharp from 'sharp';
+import { expect } from 'vitest';
+import { saveIdentityDocument } from '../../src/app/documents/identity-document.ts';
+import {
+  type SubscriberActor,
+  saveAnswers,
+  startReplacement,
+  wizardOffer,
+} from '../../src/app/requests/replacement-draft.ts';
+import { submitReplacement } from '../../src/app/requests/submit-replacement.ts';
+import type { Database } from '../../src/db/client.ts';
+import type { DraftAnswers } from '../../src/domain/replacement-wizard.ts';
+import { LocalStorage } from '../../src/integrations/storage/local-storage.ts';
+import { testConfig } from './test-config.ts';
+
+export const passportPhoto = () =>
+  sharp({ create: { width: 60, height: 40, channels: 3, background: '#357' } })
+    .jpeg()
+    .toBuffer();
+
+/**
+ * A submitted online request for the line, made through the application layer as the wizard
+ * makes it: courier to the operator's first zone unless `answers` say otherwise.
+ */
+export async function submittedRequest(
+  database: Database,
+  msisdn: string,
+  answers: Partial<DraftAnswers> = {},
+): Promise<{ requestId: string; actor: SubscriberActor }> {
+  const [line] = await database.raw.query<{ id: string; operator_id: string; account_id: string; full_name: string }>(
+    `select l.id, l.operator_id, l.account_id, a.full_name from lines l join accounts a on a.id = l.account_id
+      where l.msisdn = $1`,
+    [msisdn],
+  );
+  if (!line) throw new Error(`no line ${msisdn}`);
+  const actor = { operatorId: line.operator_id, accountId: line.account_id, ip: '127.0.0.1' };
+  const started = await startReplacement(database.db, actor, line.id);
+  if (!started.ok) throw new Error(`cannot start: ${started.error.reason}`);
+  const requestId = started.value.requestId;
+  const offer = await wizardOffer(database.db, actor.operatorId);
+  const saved = await saveAnswers(database.db, actor, requestId, {
+    reason: 'lost',
+    simType: 'physical',
+    delivery: 'courier',
+    zoneId: offer.zoneIds[0] ?? null,
+    contactName: line.full_name,
+    contactPhone: msisdn,
+    deliveryAddress: { city: 'Москва', street: 'Тверская', building: '1' },
+    ...answers,
+  });
+  expect(saved.ok).toBe(true);
+  const vault = { storage: new LocalStorage(testConfig.documentsDir), key: testConfig.documentKey };
+  const document = await saveIdentityDocument(database.db, vault, actor, requestId, {
+    docType: 'passport_ru',
+    docNumber: '4506 123456',
+    file: await passportPhoto(),
+  });
+  expect(document.ok).toBe(true);
+  const links = { publicUrl: testConfig.publicUrl, linkSecret: testConfig.sessionSecret };
+  const submitted = await submitReplacement(database.db, actor, requestId, links);
+  if (!submitted.ok) throw new Error(`cannot submit: ${submitted.error}`);
+  return { requestId, actor };
+}
