@@ -11,6 +11,7 @@ const base: EligibilityInput = {
   passwordChangedAt: new Date('2026-01-01T00:00:00Z'),
   contactsChangedAt: null,
   coolingOffHours: 72,
+  hasSecondFactorContact: true,
   now,
 };
 
@@ -29,6 +30,7 @@ test('a frozen account, the lock (also while it is being released) and the polic
   );
   expect(onlineIneligibility({ ...base, policy: 'citizens_only' })?.reason).toBe('eligibility.in_person_only');
   expect(onlineIneligibility({ ...base, policy: 'citizens_only', citizenship: 'RU' })).toBeNull();
+  expect(onlineIneligibility({ ...base, hasSecondFactorContact: false })?.reason).toBe('eligibility.no_second_factor');
 });
 
 test('a recent password or contact change starts a cooling-off period, ending at the later change plus the period', () => {

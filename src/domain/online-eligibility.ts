@@ -16,6 +16,8 @@ export type EligibilityInput = {
   passwordChangedAt: Date | null;
   contactsChangedAt: Date | null;
   coolingOffHours: number;
+  /** An e-mail or a second phone for the second factor: the line itself may be in a thief's hands. */
+  hasSecondFactorContact: boolean;
   now: Date;
 };
 
@@ -23,6 +25,7 @@ export type Ineligibility =
   | { reason: 'eligibility.frozen' }
   | { reason: 'eligibility.locked' }
   | { reason: 'eligibility.in_person_only' }
+  | { reason: 'eligibility.no_second_factor' }
   | { reason: 'eligibility.cooling_off'; until: Date };
 
 export function onlineIneligibility(input: EligibilityInput): Ineligibility | null {
@@ -31,6 +34,7 @@ export function onlineIneligibility(input: EligibilityInput): Ineligibility | nu
   if (input.policy === 'nobody') return { reason: 'eligibility.in_person_only' };
   if (input.policy === 'citizens_only' && input.citizenship !== input.operatorCountry)
     return { reason: 'eligibility.in_person_only' };
+  if (!input.hasSecondFactorContact) return { reason: 'eligibility.no_second_factor' };
   const changes = [input.passwordChangedAt, input.contactsChangedAt].filter((d): d is Date => d !== null);
   const lastChange = Math.max(0, ...changes.map((d) => d.getTime()));
   const until = new Date(lastChange + input.coolingOffHours * 3_600_000);

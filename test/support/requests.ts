@@ -19,10 +19,11 @@ export const passportPhoto = () =>
     .toBuffer();
 
 /**
- * A submitted online request for the line, made through the application layer as the wizard
- * makes it: courier to the operator's first zone unless `answers` say otherwise.
+ * A complete draft for the line, made through the application layer as the wizard makes it:
+ * courier to the operator's first zone unless `answers` say otherwise. Only the second factor
+ * and the submission are left.
  */
-export async function submittedRequest(
+export async function readyDraft(
   database: Database,
   msisdn: string,
   answers: Partial<DraftAnswers> = {},
@@ -56,6 +57,16 @@ export async function submittedRequest(
     file: await passportPhoto(),
   });
   expect(document.ok).toBe(true);
+  return { requestId, actor };
+}
+
+/** A submitted online request for the line (see `readyDraft`). */
+export async function submittedRequest(
+  database: Database,
+  msisdn: string,
+  answers: Partial<DraftAnswers> = {},
+): Promise<{ requestId: string; actor: SubscriberActor }> {
+  const { requestId, actor } = await readyDraft(database, msisdn, answers);
   const links = { publicUrl: testConfig.publicUrl, linkSecret: testConfig.sessionSecret };
   const submitted = await submitReplacement(database.db, actor, requestId, links);
   if (!submitted.ok) throw new Error(`cannot submit: ${submitted.error}`);

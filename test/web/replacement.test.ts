@@ -4,10 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DOCUMENT_MAX_BYTES } from '../../src/app/documents/document-content.ts';
+import { wizardOffer } from '../../src/app/requests/replacement-draft.ts';
 import { openBytes } from '../../src/app/secret-box.ts';
 import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
+import { readyDraft } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
 import { WebClient } from '../support/web-client.ts';
@@ -41,6 +43,16 @@ async function follow(c: WebClient, res: { statusCode: number; headers: Record<s
   let page = res;
   while (page.statusCode === 303) page = await c.get(page.headers.location as string);
   return page as Awaited<ReturnType<WebClient['get']>>;
+}
+
+/** The latest one-time code sent to this e-mail address or phone. */
+async function lastCode(to: string): Promise<string> {
+  const [message] = await database.raw.query<{ text: string }>(
+    `select payload->>'text' text from outbox where payload->>'to' = $1 and idempotency_key like 'second-factor:%'
+      order by id desc limit 1`,
+    [to],
+  );
+  return message?.text.match(/\b(\d{6})\b/)?.[1] ?? 'none';
 }
 
 const photo = () =>
@@ -137,8 +149,23 @@ test('the courier journey: every answer saved, errors keep what was typed, submi
   const back = await anna.get(`${base}/delivery?from=check`);
   expect(back.body).toContain(`class="back" href="${base}/check"`);
 
+  const confirm = await anna.post(`${base}/submit`);
+  expect(confirm.headers.location).toBe(`${base}/confirm?via=email`);
+  const codePage = await anna.get(confirm.headers.location as string);
+  expect(codePage.body).toContain('We sent a 6-digit code to a•••@example.ru');
+  expect(codePage.body).toContain('Send the code to my second phone instead');
+  const wrong = await anna.post(`${base}/confirm`, { code: '000000' });
+  expect(wrong.statusCode).toBe(400);
+  expect(wrong.body).toContain('The code is wrong or has expired');
+  expect(
+    await database.raw.query(`select 1 from replacement_requests where line_id = $1 and status = 'draft'`, [line]),
+  ).toHaveLength(1);
+
   kicks = 0;
-  const confirmation = await follow(anna, await anna.post(`${base}/submit`));
+  const confirmation = await follow(
+    anna,
+    await anna.post(`${base}/confirm`, { code: await lastCode('anna.ivanova@example.ru') }),
+  );
   expect(kicks).toBe(1);
   const [request] = await database.raw.query<{
     id: string;
@@ -215,7 +242,9 @@ test('a zero fee goes straight to review, and eSIM skips the delivery question',
   );
   const check = await li.get(`${base}/check`);
   expect(check.body).toContain('无需付费');
-  const done = await follow(li, await li.post(`${base}/submit`));
+  const viaSms = await li.post(`${base}/submit`);
+  expect(viaSms.headers.location).toBe(`${base}/confirm?via=email`);
+  const done = await follow(li, await li.post(`${base}/confirm`, { code: await lastCode('li.wei@example.cn') }));
   expect(done.body).toContain('已提交：正在审核证件');
 });
 
@@ -296,4 +325,38 @@ test('"This wasn\'t me" freezes the request and the account and signs everyone o
   expect((await signedInElsewhere.get('/account')).statusCode).toBe(303);
 
   expect((await owner.get(`${link.pathname.slice(0, -3)}xyz`)).statusCode).toBe(404);
+});
+
+test('the second factor goes to the second phone when asked, never to the line; without either contact no online request', async () => {
+  const offer = await wizardOffer(
+    database.db,
+    (await database.raw.query<{ id: string }>(`select id from operators where slug = 'volna'`))[0]!.id,
+  );
+  const { requestId } = await readyDraft(database, '+79161110091', {
+    reason: 'damaged',
+    delivery: 'pickup',
+    centerId: offer.centerIds[0] ?? null,
+  });
+  const maria = await signedIn('+79161110091');
+  const sent = await maria.post(`/requests/${requestId}/submit`);
+  expect(sent.headers.location).toBe(`/requests/${requestId}/confirm?via=sms`);
+  expect((await maria.get(sent.headers.location as string)).body).toContain('to your second phone +7••••••••92');
+  const codes = await database.raw.query<{ to: string }>(
+    `select payload->>'to' "to" from outbox where idempotency_key like 'second-factor:%' and payload->>'to' like '+7916111009%'`,
+  );
+  expect(codes.map((c) => c.to)).toEqual(['+79161110092']);
+  const done = await follow(
+    maria,
+    await maria.post(`/requests/${requestId}/confirm`, { code: await lastCode('+79161110092') }),
+  );
+  expect(done.body).toContain('Request sent');
+
+  await database.raw.query(
+    `update accounts set email = null, second_phone = null
+      where id = (select account_id from lines where msisdn = '+79161110101')`,
+  );
+  const igor = await signedIn('+79161110101');
+  const refused = await igor.post(`/lines/${await lineId('+79161110101')}/replace`);
+  expect(refused.statusCode).toBe(403);
+  expect(refused.body).toContain('no e-mail and no second phone');
 });

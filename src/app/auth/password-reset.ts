@@ -1,9 +1,8 @@
-import { randomInt, timingSafeEqual } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
-import { and, count, desc, eq, gt, isNull, ne } from 'drizzle-orm';
+import { and, count, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../db/schema/columns.ts';
-import { otpChallenges, passwordResetTokens, sessions } from '../../db/schema/security.ts';
+import { passwordResetTokens, sessions } from '../../db/schema/security.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
 import { type PasswordProblem, passwordProblem } from '../../domain/password-policy.ts';
@@ -11,11 +10,10 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import { translator } from '../../i18n/translate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { enqueue } from '../outbox/outbox.ts';
+import { codesSince, consumeCode, newCode, storeCode } from './one-time-codes.ts';
 import { newToken, sha256 } from './tokens.ts';
 
 export const RESET_LINK_MINUTES = 30;
-/** Wrong codes allowed per SMS code before it stops working. */
-const MAX_CODE_ATTEMPTS = 5;
 /** Links sent per account per hour; further requests get the same answer and send nothing. */
 const MAX_LINKS_PER_HOUR = 3;
 
@@ -85,8 +83,6 @@ async function accountByPhone(db: Db, operatorId: string, phone: string) {
   return account;
 }
 
-const codeHash = (accountId: string, code: string) => sha256(`${accountId}:${code}`);
-
 /**
  * "Forgot password" by SMS: a 6-digit code to the bound second phone, never to the line itself.
  * Same limits and the same silence about unknown numbers as the e-mail link.
@@ -100,33 +96,20 @@ export async function requestResetCode(
   if (!account?.secondPhone) return;
   const secondPhone = account.secondPhone;
   const hourAgo = new Date(now.getTime() - 3_600_000);
-  const [recent] = await db
-    .select({ n: count() })
-    .from(otpChallenges)
-    .where(
-      and(
-        eq(otpChallenges.accountId, account.id),
-        eq(otpChallenges.purpose, 'password_reset'),
-        gt(otpChallenges.createdAt, hourAgo),
-      ),
-    );
-  if ((recent?.n ?? 0) >= MAX_LINKS_PER_HOUR) return;
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  if ((await codesSince(db, account.id, 'password_reset', hourAgo)) >= MAX_LINKS_PER_HOUR) return;
+  const code = newCode();
   const t = translator(account.locale);
   await db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(otpChallenges)
-      .values({
-        operatorId: input.operator.id,
-        accountId: account.id,
-        purpose: 'password_reset',
-        channel: 'sms',
-        destination: secondPhone,
-        codeHash: codeHash(account.id, code),
-        expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000),
-        createdAt: now,
-      })
-      .returning({ id: otpChallenges.id });
+    const id = await storeCode(tx, {
+      operatorId: input.operator.id,
+      accountId: account.id,
+      purpose: 'password_reset',
+      channel: 'sms',
+      destination: secondPhone,
+      code,
+      expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000),
+      now,
+    });
     await enqueue(tx, {
       operatorId: input.operator.id,
       topic: 'sms.send',
@@ -134,7 +117,7 @@ export async function requestResetCode(
         to: secondPhone,
         text: t('sms.reset', { operator: input.operator.name[account.locale], code, minutes: RESET_LINK_MINUTES }),
       },
-      idempotencyKey: `password-reset-code:${row!.id}`,
+      idempotencyKey: `password-reset-code:${id}`,
     });
   });
 }
@@ -151,28 +134,7 @@ export async function exchangeResetCode(
   const account = await accountByPhone(db, input.operatorId, input.phone);
   if (!account) return null;
   return db.transaction(async (tx) => {
-    const [challenge] = await tx
-      .select()
-      .from(otpChallenges)
-      .where(
-        and(
-          eq(otpChallenges.accountId, account.id),
-          eq(otpChallenges.purpose, 'password_reset'),
-          isNull(otpChallenges.consumedAt),
-          gt(otpChallenges.expiresAt, now),
-        ),
-      )
-      .orderBy(desc(otpChallenges.createdAt))
-      .limit(1)
-      .for('update');
-    if (!challenge || challenge.attempts >= MAX_CODE_ATTEMPTS) return null;
-    const expected = Buffer.from(challenge.codeHash);
-    const given = Buffer.from(codeHash(account.id, input.code.replace(/\s/g, '')));
-    const matches = expected.length === given.length && timingSafeEqual(expected, given);
-    await tx
-      .update(otpChallenges)
-      .set({ attempts: challenge.attempts + 1, ...(matches ? { consumedAt: now } : {}) })
-      .where(eq(otpChallenges.id, challenge.id));
+    const matches = await consumeCode(tx, { accountId: account.id, purpose: 'password_reset', code: input.code, now });
     if (!matches) return null;
     const token = newToken();
     await tx.insert(passwordResetTokens).values({

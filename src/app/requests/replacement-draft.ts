@@ -64,6 +64,7 @@ export async function replacementIneligibility(
     passwordChangedAt: account.passwordChangedAt,
     contactsChangedAt: account.contactsChangedAt,
     coolingOffHours: operator.coolingOffHours,
+    hasSecondFactorContact: account.email !== null || account.secondPhone !== null,
     now,
   });
 }

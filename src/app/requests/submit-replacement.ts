@@ -4,6 +4,7 @@ import { operators } from '../../db/schema/operators.ts';
 import { loginAttempts } from '../../db/schema/security.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { formatMsisdn } from '../../domain/msisdn.ts';
+import type { Ineligibility } from '../../domain/online-eligibility.ts';
 import { nextStep } from '../../domain/replacement-wizard.ts';
 import type { RequestStatus } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
@@ -21,10 +22,7 @@ export type SubmitError =
   | 'draft.incomplete'
   | 'draft.changed'
   | 'fee.no_rule'
-  | 'eligibility.frozen'
-  | 'eligibility.locked'
-  | 'eligibility.in_person_only'
-  | 'eligibility.cooling_off';
+  | Ineligibility['reason'];
 
 export type Links = { publicUrl: string; linkSecret: string };
 

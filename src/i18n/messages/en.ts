@@ -448,6 +448,23 @@ export const en = {
   'sandbox.challenge.hint': 'Your bank sent a code for the card ending {last4}. In the sandbox the code is {code}.',
   'sandbox.challenge.code': 'Code from the bank',
   'sandbox.challenge.confirm': 'Confirm',
+  'confirm.title': 'Confirm it is you',
+  'confirm.sent.email': 'We sent a 6-digit code to {to}. It works for 10 minutes.',
+  'confirm.sent.sms': 'We sent a 6-digit code by SMS to your second phone {to}. It works for 10 minutes.',
+  'confirm.code': 'Code',
+  'confirm.code.hint': 'We never send it to the number being replaced.',
+  'confirm.resend': 'Send a new code',
+  'confirm.useEmail': 'Send the code by e-mail instead',
+  'confirm.useSms': 'Send the code to my second phone instead',
+  'second_factor.wrong': 'The code is wrong or has expired: check it or ask for a new one',
+  'second_factor.too_many':
+    'Too many codes were sent in the last hour. Use the last code you received or try again later',
+  'email.secondFactor.subject': '{operator}: your confirmation code',
+  'email.secondFactor.body':
+    'Your code to confirm the SIM replacement request: {code}\n\nIt works for {minutes} minutes. If you did not ask for it, someone may know your password: change it and call support.',
+  'sms.secondFactor': '{operator}: code {code} to confirm the SIM replacement. Valid {minutes} min. Never share it.',
+  'eligibility.no_second_factor':
+    'Your account has no e-mail and no second phone, so we cannot confirm online that it is you without the SIM being replaced.',
 } as const;
 
 export type MessageKey = keyof typeof en;

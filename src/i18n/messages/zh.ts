@@ -429,4 +429,20 @@ export const zh: Record<MessageKey, string> = {
   'sandbox.challenge.hint': '银行已为尾号 {last4} 的卡发送验证码。测试环境中验证码为 {code}。',
   'sandbox.challenge.code': '银行验证码',
   'sandbox.challenge.confirm': '确认',
+  'confirm.title': '确认是您本人',
+  'confirm.sent.email': '我们已向 {to} 发送 6 位验证码，10 分钟内有效。',
+  'confirm.sent.sms': '我们已通过短信向您的第二个电话 {to} 发送 6 位验证码，10 分钟内有效。',
+  'confirm.code': '验证码',
+  'confirm.code.hint': '我们绝不会把它发送到要更换的号码。',
+  'confirm.resend': '发送新的验证码',
+  'confirm.useEmail': '改为发送到电子邮箱',
+  'confirm.useSms': '改为发送到第二个电话',
+  'second_factor.wrong': '验证码错误或已过期：请检查或重新获取',
+  'second_factor.too_many': '过去一小时内发送的验证码太多。请使用最近收到的验证码或稍后再试',
+  'email.secondFactor.subject': '{operator}：您的验证码',
+  'email.secondFactor.body':
+    '用于确认 SIM 卡更换申请的验证码：{code}\n\n{minutes} 分钟内有效。如果不是您本人申请，可能有人知道了您的密码：请修改密码并联系客服。',
+  'sms.secondFactor': '{operator}：验证码 {code}，用于确认更换 SIM 卡，{minutes} 分钟内有效。请勿告诉他人。',
+  'eligibility.no_second_factor':
+    '您的账户没有电子邮箱也没有第二个电话，因此无法在不使用要更换的 SIM 卡的情况下在线确认您的身份。',
 };

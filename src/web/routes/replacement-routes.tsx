@@ -2,6 +2,14 @@ import { randomUUID } from 'node:crypto';
 import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
+import {
+  hasFreshSecondFactor,
+  maskEmail,
+  type SecondFactorChannel,
+  secondFactorChannels,
+  sendSecondFactorCode,
+  verifySecondFactor,
+} from '../../app/auth/second-factor.ts';
 import type { SubscriberSession } from '../../app/auth/sessions.ts';
 import { DOCUMENT_MAX_BYTES } from '../../app/documents/document-content.ts';
 import { savedDocument, saveIdentityDocument, type Vault } from '../../app/documents/identity-document.ts';
@@ -22,7 +30,7 @@ import {
 import { requestStatus } from '../../app/requests/request-status.ts';
 import { type Links, submitReplacement } from '../../app/requests/submit-replacement.ts';
 import type { Db } from '../../db/client.ts';
-import { formatMsisdn } from '../../domain/msisdn.ts';
+import { formatMsisdn, maskMsisdn } from '../../domain/msisdn.ts';
 import type { Ineligibility } from '../../domain/online-eligibility.ts';
 import {
   type DraftAnswers,
@@ -43,6 +51,7 @@ import { formatDateTime } from '../../i18n/translate.ts';
 import type { PaymentGateway } from '../../integrations/payments/payment-gateway.ts';
 import { requireSubscriber } from '../plugins/session.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
+import { ConfirmPage } from '../views/confirm-page.tsx';
 import type { FieldErrors } from '../views/form.tsx';
 import { PayPage } from '../views/pay-page.tsx';
 import { RequestStatusPage } from '../views/request-status-page.tsx';
@@ -383,9 +392,9 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
     return rows.filter((r): r is CheckRow => r !== false);
   };
 
-  app.post<StepRoute>('/requests/:requestId/submit', async (request, reply) => {
+  /** Sends the draft; the second factor has been passed in this session. */
+  const submitDraft = async (request: FastifyRequest<StepRoute>, reply: FastifyReply) => {
     const { requestId } = request.params;
-    if (!UUID.test(requestId)) return reply.callNotFound();
     const submitted = await submitReplacement(db, actor(request), requestId, links);
     if (submitted.ok) {
       onOutboxWrite();
@@ -393,7 +402,6 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
     }
     switch (submitted.error) {
       case 'draft.not_found':
-        if (!(await ownRequest(db, actor(request), requestId))) return reply.callNotFound();
         return reply.redirect(`/requests/${requestId}`, 303);
       case 'draft.incomplete':
       case 'draft.changed':
@@ -405,6 +413,67 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
         return ineligiblePage(request, reply, refusal ?? ({ reason: submitted.error } as Ineligibility));
       }
     }
+  };
+
+  const sessionActor = (request: FastifyRequest) => ({
+    ...actor(request),
+    sessionId: (request.session as SubscriberSession).id,
+  });
+
+  const sendCode = async (request: FastifyRequest<StepRoute>, reply: FastifyReply, channel: SecondFactorChannel) => {
+    const sent = await sendSecondFactorCode(db, sessionActor(request), channel);
+    if (sent.ok) onOutboxWrite();
+    const error = sent.ok ? '' : `&error=${sent.error === 'second_factor.too_many' ? 'too_many' : 'no_channel'}`;
+    return reply.redirect(`/requests/${request.params.requestId}/confirm?via=${channel}${error}`, 303);
+  };
+
+  app.post<StepRoute>('/requests/:requestId/submit', async (request, reply) => {
+    const draft = await draftOf(request, reply);
+    if (!draft) return reply;
+    if (hasFreshSecondFactor((request.session as SubscriberSession).secondFactorAt)) return submitDraft(request, reply);
+    const channels = await secondFactorChannels(db, actor(request));
+    return sendCode(request, reply, channels.email ? 'email' : 'sms');
+  });
+
+  type ConfirmRoute = StepRoute & { Querystring: { via?: string; error?: string } };
+  const confirmPage = async (request: FastifyRequest<ConfirmRoute>, reply: FastifyReply, errors: FieldErrors) => {
+    const draft = await draftOf(request, reply);
+    if (!draft) return reply;
+    const channels = await secondFactorChannels(db, actor(request));
+    const via: SecondFactorChannel =
+      request.query.via === 'sms' && channels.sms ? 'sms' : channels.email ? 'email' : 'sms';
+    const destination = channels[via];
+    if (!destination) return reply.redirect(stepUrl(draft.request.id, 'check'), 303);
+    const other = via === 'email' ? (channels.sms ? 'sms' : null) : channels.email ? 'email' : null;
+    const page = (
+      <ConfirmPage
+        ctx={pageContext(request, assets, demo)}
+        requestId={draft.request.id}
+        via={via}
+        to={via === 'email' ? maskEmail(destination) : maskMsisdn(destination)}
+        other={other}
+        errors={request.query.error === 'too_many' ? { code: 'second_factor.too_many', ...errors } : errors}
+        csrf={reply.generateCsrf()}
+      />
+    );
+    return sendPage(reply, page, Object.keys(errors).length > 0 ? 400 : 200);
+  };
+
+  app.get<ConfirmRoute>('/requests/:requestId/confirm', (request, reply) => confirmPage(request, reply, {}));
+
+  app.post<ConfirmRoute>('/requests/:requestId/confirm/send', async (request, reply) => {
+    const draft = await draftOf(request, reply);
+    if (!draft) return reply;
+    return sendCode(request, reply, text(request.body, 'channel') === 'sms' ? 'sms' : 'email');
+  });
+
+  app.post<ConfirmRoute>('/requests/:requestId/confirm', async (request, reply) => {
+    const draft = await draftOf(request, reply);
+    if (!draft) return reply;
+    const code = text(request.body, 'code') ?? '';
+    if (!(await verifySecondFactor(db, sessionActor(request), code)))
+      return confirmPage(request, reply, { code: 'second_factor.wrong' });
+    return submitDraft(request, reply);
   });
 
   app.get<{ Params: { requestId: string }; Querystring: { submitted?: string } }>(

@@ -1,0 +1,92 @@
+import { randomInt, timingSafeEqual } from 'node:crypto';
+import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { type OTP_CHANNELS, type OTP_PURPOSES, otpChallenges } from '../../db/schema/security.ts';
+import { sha256 } from './tokens.ts';
+
+/** Wrong tries allowed per code before it stops working. */
+export const MAX_CODE_ATTEMPTS = 5;
+
+type Purpose = (typeof OTP_PURPOSES)[number];
+type Channel = (typeof OTP_CHANNELS)[number];
+
+/** A 6-digit code; only its hash, salted with the account id, is stored. */
+export const newCode = () => String(randomInt(0, 1_000_000)).padStart(6, '0');
+const codeHash = (accountId: string, code: string) => sha256(`${accountId}:${code}`);
+
+/** Codes of this purpose sent to the account since `since`, for rate limits. */
+export async function codesSince(db: Db | Tx, accountId: string, purpose: Purpose, since: Date): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(otpChallenges)
+    .where(
+      and(
+        eq(otpChallenges.accountId, accountId),
+        eq(otpChallenges.purpose, purpose),
+        gt(otpChallenges.createdAt, since),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+export async function storeCode(
+  tx: Tx,
+  c: {
+    operatorId: string;
+    accountId: string;
+    purpose: Purpose;
+    channel: Channel;
+    destination: string;
+    code: string;
+    expiresAt: Date;
+    now: Date;
+  },
+): Promise<string> {
+  const [row] = await tx
+    .insert(otpChallenges)
+    .values({
+      operatorId: c.operatorId,
+      accountId: c.accountId,
+      purpose: c.purpose,
+      channel: c.channel,
+      destination: c.destination,
+      codeHash: codeHash(c.accountId, c.code),
+      expiresAt: c.expiresAt,
+      createdAt: c.now,
+    })
+    .returning({ id: otpChallenges.id });
+  return (row as { id: string }).id;
+}
+
+/**
+ * Checks a code against the account's latest open one of this purpose and uses it up when it
+ * matches. Every try counts, so guessing stops after a few.
+ */
+export async function consumeCode(
+  tx: Tx,
+  c: { accountId: string; purpose: Purpose; code: string; now: Date },
+): Promise<boolean> {
+  const [challenge] = await tx
+    .select()
+    .from(otpChallenges)
+    .where(
+      and(
+        eq(otpChallenges.accountId, c.accountId),
+        eq(otpChallenges.purpose, c.purpose),
+        isNull(otpChallenges.consumedAt),
+        gt(otpChallenges.expiresAt, c.now),
+      ),
+    )
+    .orderBy(desc(otpChallenges.createdAt))
+    .limit(1)
+    .for('update');
+  if (!challenge || challenge.attempts >= MAX_CODE_ATTEMPTS) return false;
+  const expected = Buffer.from(challenge.codeHash);
+  const given = Buffer.from(codeHash(c.accountId, c.code.replace(/\s/g, '')));
+  const matches = expected.length === given.length && timingSafeEqual(expected, given);
+  await tx
+    .update(otpChallenges)
+    .set({ attempts: challenge.attempts + 1, ...(matches ? { consumedAt: c.now } : {}) })
+    .where(eq(otpChallenges.id, challenge.id));
+  return matches;
+}

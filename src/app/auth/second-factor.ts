@@ -1,0 +1,106 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { operators } from '../../db/schema/operators.ts';
+import { sessions } from '../../db/schema/security.ts';
+import { accounts } from '../../db/schema/subscribers.ts';
+import { maskMsisdn } from '../../domain/msisdn.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { translator } from '../../i18n/translate.ts';
+import { enqueue } from '../outbox/outbox.ts';
+import { codesSince, consumeCode, newCode, storeCode } from './one-time-codes.ts';
+
+/** A code is valid this long; a passed check counts for the session this long. */
+export const CODE_MINUTES = 10;
+export const SECOND_FACTOR_FRESH_MINUTES = 15;
+const MAX_CODES_PER_HOUR = 5;
+
+export type SecondFactorChannel = 'email' | 'sms';
+export type SessionActor = { operatorId: string; accountId: string; sessionId: string };
+
+export const hasFreshSecondFactor = (secondFactorAt: Date | null, now = new Date()) =>
+  secondFactorAt !== null && now.getTime() - secondFactorAt.getTime() < SECOND_FACTOR_FRESH_MINUTES * 60_000;
+
+/** Where a code may go: the e-mail and the bound second phone, never a line that may be in a thief's hands. */
+export async function secondFactorChannels(db: Db, actor: Omit<SessionActor, 'sessionId'>) {
+  const [account] = await db
+    .select({ email: accounts.email, secondPhone: accounts.secondPhone })
+    .from(accounts)
+    .where(and(eq(accounts.operatorId, actor.operatorId), eq(accounts.id, actor.accountId)));
+  return { email: account?.email ?? null, sms: account?.secondPhone ?? null };
+}
+
+export const maskEmail = (email: string) => email.replace(/^(.)[^@]*(@.*)$/, '$1•••$2');
+
+/** Sends a 6-digit code for the second factor; the answer names the masked destination. */
+export async function sendSecondFactorCode(
+  db: Db,
+  actor: SessionActor,
+  channel: SecondFactorChannel,
+  now = new Date(),
+): Promise<
+  Result<{ channel: SecondFactorChannel; to: string }, 'second_factor.no_channel' | 'second_factor.too_many'>
+> {
+  const [row] = await db
+    .select({ account: accounts, operatorName: operators.name })
+    .from(accounts)
+    .innerJoin(operators, eq(operators.id, accounts.operatorId))
+    .where(and(eq(accounts.operatorId, actor.operatorId), eq(accounts.id, actor.accountId)));
+  const destination = channel === 'email' ? row?.account.email : row?.account.secondPhone;
+  if (!row || !destination) return err('second_factor.no_channel');
+  const hourAgo = new Date(now.getTime() - 3_600_000);
+  if ((await codesSince(db, actor.accountId, 'second_factor', hourAgo)) >= MAX_CODES_PER_HOUR)
+    return err('second_factor.too_many');
+  const { account } = row;
+  const t = translator(account.locale);
+  const values = { operator: row.operatorName[account.locale], code: newCode(), minutes: CODE_MINUTES };
+  await db.transaction(async (tx) => {
+    const id = await storeCode(tx, {
+      operatorId: actor.operatorId,
+      accountId: actor.accountId,
+      purpose: 'second_factor',
+      channel,
+      destination,
+      code: values.code,
+      expiresAt: new Date(now.getTime() + CODE_MINUTES * 60_000),
+      now,
+    });
+    const idempotencyKey = `second-factor:${id}`;
+    if (channel === 'email')
+      await enqueue(tx, {
+        operatorId: actor.operatorId,
+        topic: 'email.send',
+        payload: {
+          to: destination,
+          subject: t('email.secondFactor.subject', values),
+          text: t('email.secondFactor.body', values),
+        },
+        idempotencyKey,
+      });
+    else
+      await enqueue(tx, {
+        operatorId: actor.operatorId,
+        topic: 'sms.send',
+        payload: { to: destination, text: t('sms.secondFactor', values) },
+        idempotencyKey,
+      });
+  });
+  return ok({ channel, to: channel === 'email' ? maskEmail(destination) : maskMsisdn(destination) });
+}
+
+/** A correct code marks the session as having passed the second factor just now. */
+export async function verifySecondFactor(
+  db: Db,
+  actor: SessionActor,
+  code: string,
+  now = new Date(),
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const matches = await consumeCode(tx, { accountId: actor.accountId, purpose: 'second_factor', code, now });
+    if (matches)
+      await tx
+        .update(sessions)
+        .set({ secondFactorAt: now })
+        .where(and(eq(sessions.id, actor.sessionId), eq(sessions.accountId, actor.accountId)));
+    return matches;
+  });
+}
