@@ -16,12 +16,14 @@ import { i18nPlugin } from './plugins/i18n.ts';
 import { operatorResolver } from './plugins/operator.ts';
 import { sessions } from './plugins/session.ts';
 import { accountRoutes } from './routes/account-routes.tsx';
+import { activationRoutes } from './routes/activation-routes.tsx';
 import { healthRoutes } from './routes/health.ts';
 import { mailboxRoutes } from './routes/mailbox-routes.tsx';
 import { passwordRoutes } from './routes/password-routes.tsx';
 import { paymentWebhookRoutes } from './routes/payment-webhook-routes.ts';
 import { publicPages } from './routes/public-pages.tsx';
 import { replacementRoutes } from './routes/replacement-routes.tsx';
+import { requestRoutes } from './routes/request-routes.tsx';
 import { sandboxRoutes } from './routes/sandbox-routes.tsx';
 import { signInRoutes } from './routes/sign-in-routes.tsx';
 import { wasntMeRoutes } from './routes/wasnt-me-routes.tsx';
@@ -105,14 +107,11 @@ export async function buildApp({
   await app.register(accountRoutes, { ...pages, onOutboxWrite });
   await app.register(passwordRoutes, { ...pages, onOutboxWrite, publicUrl: config.publicUrl });
   const links = { publicUrl: config.publicUrl, linkSecret: config.sessionSecret };
-  await app.register(replacementRoutes, {
-    ...pages,
-    onOutboxWrite,
-    links,
-    vault: { storage, key: config.documentKey },
-    gateway,
-  });
-  await app.register(paymentWebhookRoutes, { db: database.db, gateway, onOutboxWrite });
+  const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey } };
+  await app.register(replacementRoutes, subscriber);
+  await app.register(requestRoutes, { ...subscriber, gateway });
+  await app.register(activationRoutes, { ...pages, onOutboxWrite, publicUrl: config.publicUrl });
+  await app.register(paymentWebhookRoutes, { db: database.db, gateway, onOutboxWrite, publicUrl: config.publicUrl });
   if (gateway instanceof SandboxGateway) {
     await app.register(sandboxRoutes, { assets, demo: config.demo, sandbox: gateway });
     gateway.connect(async (body, signature) =>

@@ -1,4 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 
 /**
  * A minimal browser for `inject`: keeps cookies between requests, posts forms as
@@ -76,4 +78,13 @@ export class WebClient {
     this.token = res.body.match(/name="_csrf" value="([^"]+)"/)?.[1] ?? this.token;
     return res;
   }
+}
+
+/** A client signed in as the demo subscriber with this number, having opened the account page. */
+export async function signedInClient(app: FastifyInstance, phone: string, lang = 'en', host = 'localhost') {
+  const c = new WebClient(app, { 'accept-language': lang, host });
+  const res = await c.submit('/login', '/login', { phone, password: DEMO_PASSWORD, next: '/account' });
+  expect(res.statusCode).toBe(303);
+  await c.get('/account');
+  return c;
 }

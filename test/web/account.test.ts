@@ -9,7 +9,7 @@ import { provisioningHandlers } from '../../src/jobs/provisioning-handlers.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
-import { WebClient } from '../support/web-client.ts';
+import { signedInClient } from '../support/web-client.ts';
 
 let database: Database;
 let app: FastifyInstance;
@@ -30,13 +30,7 @@ beforeEach(() => {
   kicks = 0;
 });
 
-async function signedIn(phone: string, lang = 'en') {
-  const c = new WebClient(app, { 'accept-language': lang });
-  const res = await c.submit('/login', '/login', { phone, password: DEMO_PASSWORD, next: '/account' });
-  expect(res.statusCode).toBe(303);
-  await c.get('/account');
-  return c;
-}
+const signedIn = (phone: string, lang = 'en', host = 'localhost') => signedInClient(app, phone, lang, host);
 
 const lineOf = async (msisdn: string) =>
   (

@@ -9,7 +9,7 @@ import { buildApp } from '../../src/web/app.ts';
 import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
-import { WebClient } from '../support/web-client.ts';
+import { signedInClient, WebClient } from '../support/web-client.ts';
 
 let database: Database;
 let app: FastifyInstance;
@@ -32,12 +32,7 @@ afterAll(async () => {
   await database.close();
 });
 
-async function signedIn(phone: string, lang = 'en') {
-  const c = new WebClient(app, { 'accept-language': lang });
-  const res = await c.submit('/login', '/login', { phone, password: DEMO_PASSWORD, next: '/account' });
-  expect(res.statusCode).toBe(303);
-  return c;
-}
+const signedIn = (phone: string, lang = 'en', host = 'localhost') => signedInClient(app, phone, lang, host);
 
 const path = (url: string) => new URL(url, testConfig.publicUrl).pathname + new URL(url, testConfig.publicUrl).search;
 

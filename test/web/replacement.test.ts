@@ -6,13 +6,12 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DOCUMENT_MAX_BYTES } from '../../src/app/documents/document-content.ts';
 import { wizardOffer } from '../../src/app/requests/replacement-draft.ts';
 import { openBytes } from '../../src/app/secret-box.ts';
-import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { readyDraft } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
-import { WebClient } from '../support/web-client.ts';
+import { signedInClient, WebClient } from '../support/web-client.ts';
 
 let database: Database;
 let app: FastifyInstance;
@@ -26,13 +25,7 @@ afterAll(async () => {
   await database.close();
 });
 
-async function signedIn(phone: string, lang = 'en', host = 'localhost') {
-  const c = new WebClient(app, { 'accept-language': lang, host });
-  const res = await c.submit('/login', '/login', { phone, password: DEMO_PASSWORD, next: '/account' });
-  expect(res.statusCode).toBe(303);
-  await c.get('/account');
-  return c;
-}
+const signedIn = (phone: string, lang = 'en', host = 'localhost') => signedInClient(app, phone, lang, host);
 
 const lineId = async (msisdn: string) =>
   (await database.raw.query<{ id: string }>('select id from lines where msisdn = $1', [msisdn]))[0]!.id;

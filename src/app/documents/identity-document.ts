@@ -7,7 +7,7 @@ import type { DocumentType } from '../../domain/replacement.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { DocumentStorage } from '../../integrations/storage/document-storage.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { loadDraft, type SubscriberActor } from '../requests/replacement-draft.ts';
+import { ownRequest, type SubscriberActor } from '../requests/replacement-draft.ts';
 import { keyId, openSecret, sealBytes, sealSecret } from '../secret-box.ts';
 import { cleanDocument, type DocumentProblem } from './document-content.ts';
 
@@ -42,7 +42,7 @@ export async function savedDocument(
 }
 
 /**
- * Stores the identity page of a draft. The type and number are kept even when the file is
+ * Stores the identity page of a draft, or a new scan when review asked for one. The type and number are kept even when the file is
  * refused, so the subscriber only has to choose the file again. A new scan replaces the old
  * one, which is deleted from storage once the database no longer points at it.
  */
@@ -57,8 +57,8 @@ export async function saveIdentityDocument(
   const cleaned = input.file ? await cleanDocument(input.file) : null;
   const file = cleaned?.ok ? cleaned.value : null;
   const written = await db.transaction(async (tx) => {
-    const draft = await loadDraft(tx, actor, requestId);
-    if (!draft) return null;
+    const own = await ownRequest(tx, actor, requestId);
+    if (own?.request.status !== 'draft' && own?.request.status !== 'needs_info') return null;
     const [operator] = await tx
       .select({ retentionDays: operators.documentRetentionDays })
       .from(operators)

@@ -5,6 +5,7 @@ import { outbox } from '../../db/schema/system.ts';
 export type OutboxMessages = {
   'line.suspend': { msisdn: string };
   'line.resume': { msisdn: string };
+  'line.swap_sim': { msisdn: string; newIccid: string; newImsi: string };
   /** Rendered in the recipient's language when enqueued; the worker only delivers it. */
   'email.send': { to: string; subject: string; text: string };
   'sms.send': { to: string; text: string };

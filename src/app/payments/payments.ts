@@ -11,6 +11,7 @@ import {
 import { appendAudit } from '../audit/audit-log.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { ownRequest, type SubscriberActor } from '../requests/replacement-draft.ts';
+import { noticeRequestUpdate } from '../requests/request-notices.ts';
 import { applyRequestEvent } from '../requests/request-transitions.ts';
 
 export type Payment = typeof payments.$inferSelect;
@@ -77,6 +78,7 @@ export async function settlePayment(
   db: Db,
   provider: string,
   reported: GatewayPayment,
+  publicUrl: string,
   now = new Date(),
 ): Promise<Result<Payment, 'payment.unknown' | 'payment.mismatch'>> {
   return db.transaction(async (tx) => {
@@ -158,6 +160,7 @@ export async function settlePayment(
       },
       data,
     );
+    await noticeRequestUpdate(tx, request, 'paid', { reference: request.reference }, publicUrl);
     await appendAudit(
       tx,
       {

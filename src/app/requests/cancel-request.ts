@@ -1,9 +1,8 @@
-import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { replacementRequests } from '../../db/schema/requests.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import type { SubscriberActor } from './replacement-draft.ts';
+import { lockOwnRequest, type SubscriberActor } from './replacement-draft.ts';
+import { noticeRequestUpdate } from './request-notices.ts';
 import { applyRequestEvent } from './request-transitions.ts';
 
 /**
@@ -14,20 +13,11 @@ export async function cancelRequest(
   db: Db,
   actor: SubscriberActor,
   requestId: string,
+  publicUrl: string,
   now = new Date(),
 ): Promise<Result<{ refund: boolean }, 'request.not_found' | 'request.cannot_cancel'>> {
   return db.transaction(async (tx) => {
-    const [request] = await tx
-      .select()
-      .from(replacementRequests)
-      .where(
-        and(
-          eq(replacementRequests.operatorId, actor.operatorId),
-          eq(replacementRequests.accountId, actor.accountId),
-          eq(replacementRequests.id, requestId),
-        ),
-      )
-      .for('update');
+    const request = await lockOwnRequest(tx, actor, requestId);
     if (!request) return err('request.not_found' as const);
     const applied = await applyRequestEvent(
       tx,
@@ -50,6 +40,8 @@ export async function cancelRequest(
       },
       now,
     );
-    return ok({ refund: applied.value.effects.includes('refund') });
+    const refund = applied.value.effects.includes('refund');
+    await noticeRequestUpdate(tx, request, 'cancelled', {}, publicUrl);
+    return ok({ refund });
   });
 }

@@ -135,6 +135,22 @@ export async function ownRequest(db: Db | Tx, actor: SubscriberActor, requestId:
   return row ?? null;
 }
 
+/** One of the account's own requests, locked until the transaction ends; anyone else's is undefined. */
+export async function lockOwnRequest(tx: Tx, actor: SubscriberActor, requestId: string) {
+  const [request] = await tx
+    .select()
+    .from(replacementRequests)
+    .where(
+      and(
+        eq(replacementRequests.operatorId, actor.operatorId),
+        eq(replacementRequests.accountId, actor.accountId),
+        eq(replacementRequests.id, requestId),
+      ),
+    )
+    .for('update');
+  return request;
+}
+
 /** The account's draft with its answers so far, or null when it is not a draft of this account. */
 export async function loadDraft(db: Db | Tx, actor: SubscriberActor, requestId: string): Promise<Draft | null> {
   const row = await ownRequest(db, actor, requestId);

@@ -465,6 +465,59 @@ export const en = {
   'sms.secondFactor': '{operator}: code {code} to confirm the SIM replacement. Valid {minutes} min. Never share it.',
   'eligibility.no_second_factor':
     'Your account has no e-mail and no second phone, so we cannot confirm online that it is you without the SIM being replaced.',
+  'notify.update.subject': '{operator}: request {reference}',
+  'notify.update.link': 'Where your request stands: {link}',
+  'notify.update.paid': 'We received your payment for request {reference}. A reviewer now checks your document.',
+  'notify.update.needs_info': 'We need more information for request {reference}: {note}',
+  'notify.update.approved': 'Request {reference} is approved. We are preparing your new SIM.',
+  'notify.update.rejected': 'Request {reference} was rejected: {reason}. Any payment is refunded.',
+  'notify.update.dispatched':
+    'Your new SIM for request {reference} is on its way: {carrier}, tracking number {trackingNumber}, expected {expectedFrom} – {expectedTo}.',
+  'notify.update.ready_for_pickup':
+    'Your new SIM for request {reference} is waiting at the service center. Bring your passport.',
+  'notify.update.delivered':
+    'Your new SIM for request {reference} was delivered. Activate it with the number printed on the card.',
+  'notify.update.activated':
+    'The SIM card for {msisdn} was changed (request {reference}). If you did not do this, call support at once.',
+  'notify.update.cancelled': 'Request {reference} is cancelled. Any payment is refunded.',
+  'status.activate': 'Activate your new SIM',
+  'status.esim': 'Get your eSIM',
+  'activate.title': 'Activate your new SIM',
+  'activate.lead':
+    'Put the new card in your phone, then type the number printed on the card (ICCID, 19 or 20 digits starting with 89). The old SIM stops working as soon as the new one is active.',
+  'activate.iccid': 'ICCID printed on the card',
+  'activate.iccid.hint': 'Spaces are fine. Only the card sent to you for this request is accepted.',
+  'activate.submit': 'Activate',
+  'activation.wrong_sim': 'This is not the card we sent you for this request: check the number on the card',
+  'activation.not_ready': 'This request cannot be activated now.',
+  'activation.already_shown': 'The eSIM code was already shown once.',
+  'activation.on_hold':
+    'For your safety the change waits until {at} so that you can still stop it if it was not you. Try again after that.',
+  'esim.title': 'Get your eSIM',
+  'esim.lead':
+    'To protect your number we show the eSIM code once, after you enter your password. Have the phone you will install it on ready.',
+  'esim.show': 'Show the code',
+  'esim.alreadyShown': 'The code was already shown. If you could not install the eSIM, call support for a new one.',
+  'esim.code.title': 'Your eSIM activation code',
+  'esim.code.lead': 'On your phone open Settings → Mobile network → Add eSIM and scan this QR code.',
+  'esim.code.qr': 'QR code with the eSIM activation code',
+  'esim.code.manual': 'Or type the activation code by hand:',
+  'esim.code.once': 'This code is shown only once. Do not share it or post a screenshot.',
+  'esim.switch.hint':
+    'When the eSIM is installed, switch your number over to it. The old SIM stops working at that moment.',
+  'esim.switch': 'The eSIM is installed: switch my number over',
+  'checklist.title': 'Check that everything works',
+  'checklist.restart': 'Restart the phone.',
+  'checklist.restart.fix': 'The network may take up to 15 minutes to pick up the new SIM.',
+  'checklist.calls': 'Make a call.',
+  'checklist.calls.fix': 'If it fails, check that airplane mode is off and the new SIM is selected for calls.',
+  'checklist.sms': 'Send an SMS.',
+  'checklist.sms.fix': 'If it fails, check the SMS center number in the messaging settings or restart once more.',
+  'checklist.data': 'Open a web page with Wi-Fi off.',
+  'checklist.data.fix': 'If it fails, turn mobile data on and check the APN settings in the network menu.',
+  'checklist.support': 'Still not working? Call {phone} or write to {email}: we will check your line.',
+  'moreInfo.title': 'Send what the reviewer asked for',
+  'moreInfo.submit': 'Send the new document',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -9,7 +9,12 @@ import type { PaymentGateway } from '../../integrations/payments/payment-gateway
  */
 export async function paymentWebhookRoutes(
   app: FastifyInstance,
-  { db, gateway, onOutboxWrite }: { db: Db; gateway: PaymentGateway; onOutboxWrite: () => void },
+  {
+    db,
+    gateway,
+    onOutboxWrite,
+    publicUrl,
+  }: { db: Db; gateway: PaymentGateway; onOutboxWrite: () => void; publicUrl: string },
 ) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
@@ -26,7 +31,7 @@ export async function paymentWebhookRoutes(
         request.log.warn({ problem: verified.error }, 'payment notification refused');
         return reply.status(400).send({ error: verified.error });
       }
-      const settled = await settlePayment(db, gateway.name, verified.value);
+      const settled = await settlePayment(db, gateway.name, verified.value, publicUrl);
       if (!settled.ok && settled.error === 'payment.mismatch') {
         request.log.error({ ref: verified.value.ref }, 'payment notification does not match the payment');
         return reply.status(422).send({ error: settled.error });

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import fastifyMultipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import {
@@ -12,9 +10,7 @@ import {
 } from '../../app/auth/second-factor.ts';
 import type { SubscriberSession } from '../../app/auth/sessions.ts';
 import { DOCUMENT_MAX_BYTES } from '../../app/documents/document-content.ts';
-import { savedDocument, saveIdentityDocument, type Vault } from '../../app/documents/identity-document.ts';
-import { ownPayment, requestPayments, settlePayment, startPayment } from '../../app/payments/payments.ts';
-import { cancelRequest } from '../../app/requests/cancel-request.ts';
+import { savedDocument, saveIdentityDocument } from '../../app/documents/identity-document.ts';
 import { quoteDraft } from '../../app/requests/fee-quote.ts';
 import {
   type Draft,
@@ -27,9 +23,7 @@ import {
   startReplacement,
   wizardOffer,
 } from '../../app/requests/replacement-draft.ts';
-import { requestStatus } from '../../app/requests/request-status.ts';
-import { type Links, submitReplacement } from '../../app/requests/submit-replacement.ts';
-import type { Db } from '../../db/client.ts';
+import { submitReplacement } from '../../app/requests/submit-replacement.ts';
 import { formatMsisdn, maskMsisdn } from '../../domain/msisdn.ts';
 import type { Ineligibility } from '../../domain/online-eligibility.ts';
 import {
@@ -46,15 +40,11 @@ import {
   type WizardOffer,
   type WizardStep,
 } from '../../domain/replacement-wizard.ts';
-import { eventsFrom } from '../../domain/request-machine.ts';
 import { formatDateTime } from '../../i18n/translate.ts';
-import type { PaymentGateway } from '../../integrations/payments/payment-gateway.ts';
 import { requireSubscriber } from '../plugins/session.ts';
-import { type Assets, pageContext, sendPage } from '../render.ts';
+import { pageContext, sendPage } from '../render.ts';
 import { ConfirmPage } from '../views/confirm-page.tsx';
 import type { FieldErrors } from '../views/form.tsx';
-import { PayPage } from '../views/pay-page.tsx';
-import { RequestStatusPage } from '../views/request-status-page.tsx';
 import {
   CenterPage,
   CheckPage,
@@ -67,50 +57,30 @@ import {
   SimTypePage,
   type WizardView,
 } from '../views/wizard-pages.tsx';
+import {
+  acceptDocumentUploads,
+  type FormBody,
+  formText,
+  type SubscriberRouteOptions,
+  subscriberActor,
+  typedFields,
+  UUID,
+  uploaded,
+} from './subscriber-context.ts';
 
-type Options = {
-  assets: Assets;
-  demo: boolean;
-  db: Db;
-  onOutboxWrite: () => void;
-  vault: Vault;
-  links: Links;
-  gateway: PaymentGateway;
-};
-type Body = Record<string, string | Upload | undefined>;
-type Upload = { content: Buffer; truncated: boolean };
+type Options = SubscriberRouteOptions;
+type Body = FormBody;
 type StepRoute = { Params: { requestId: string; step: string }; Querystring: { from?: string }; Body: Body };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isStep = (s: string): s is WizardStep => (WIZARD_STEPS as readonly string[]).includes(s);
 const stepUrl = (requestId: string, step: WizardStep | 'check') => `/requests/${requestId}/${step}`;
-const text = (body: Body | undefined, name: string) => {
-  const v = body?.[name];
-  return typeof v === 'string' ? v : undefined;
-};
 
-/** Reads the one file of the identity page into memory, stopping at the size limit. */
-async function readUpload(part: MultipartFile) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of part.file) chunks.push(chunk as Buffer);
-  (part as unknown as { value: Upload }).value = { content: Buffer.concat(chunks), truncated: part.file.truncated };
-}
-
-/** The online replacement wizard, its submission and the request's status page. */
+/** The online replacement wizard: one question per page, check your answers, second factor, submission. */
 export async function replacementRoutes(app: FastifyInstance, options: Options) {
-  const { assets, demo, db, onOutboxWrite, vault, links, gateway } = options;
+  const { assets, demo, db, onOutboxWrite, vault, links } = options;
   app.addHook('onRequest', requireSubscriber);
-  await app.register(fastifyMultipart, {
-    attachFieldsToBody: 'keyValues',
-    onFile: readUpload,
-    throwFileSizeLimit: false,
-    limits: { fileSize: DOCUMENT_MAX_BYTES + 1, files: 1, fields: 8, fieldSize: 1000, parts: 10 },
-  });
-
-  const actor = (request: FastifyRequest): SubscriberActor => {
-    const session = request.session as SubscriberSession;
-    return { operatorId: session.operatorId, accountId: session.accountId, ip: request.ip };
-  };
+  await acceptDocumentUploads(app);
+  const actor = subscriberActor;
 
   const ineligiblePage = (request: FastifyRequest, reply: FastifyReply, refusal: Ineligibility) => {
     const ctx = pageContext(request, assets, demo);
@@ -198,15 +168,28 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
     }
   };
 
-  app.get<StepRoute>('/requests/:requestId/:step', async (request, reply) => {
+  /** The draft and offer behind a question page; a page the draft does not need goes to the one it does. */
+  const openStep = async (request: FastifyRequest<StepRoute>, reply: FastifyReply) => {
     const { step } = request.params;
-    if (step === 'check') return checkPage(request, reply);
-    if (!isStep(step)) return reply.callNotFound();
+    if (!isStep(step)) {
+      reply.callNotFound();
+      return null;
+    }
     const draft = await draftOf(request, reply);
-    if (!draft) return reply;
+    if (!draft) return null;
     const offer = await wizardOffer(db, draft.request.operatorId);
-    if (!stepsFor(draft.answers, offer).includes(step))
-      return reply.redirect(stepUrl(draft.request.id, nextStep(draft.answers, offer)), 303);
+    if (!stepsFor(draft.answers, offer).includes(step)) {
+      reply.redirect(stepUrl(draft.request.id, nextStep(draft.answers, offer)), 303);
+      return null;
+    }
+    return { draft, offer, step };
+  };
+
+  app.get<StepRoute>('/requests/:requestId/:step', async (request, reply) => {
+    if (request.params.step === 'check') return checkPage(request, reply);
+    const open = await openStep(request, reply);
+    if (!open) return reply;
+    const { draft, offer, step } = open;
     return sendPage(
       reply,
       await renderStep(actor(request), viewOf(request, reply, draft, offer, step), step, draft, offer),
@@ -215,7 +198,7 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
 
   /** A page's answers, or what is wrong with them. */
   const readStep = (step: WizardStep, body: Body | undefined, draft: Draft, offer: WizardOffer) => {
-    const value = (name: string) => text(body, name) ?? '';
+    const value = (name: string) => formText(body, name) ?? '';
     switch (step) {
       case 'reason': {
         const reason = reasonsFor(offer).find((r) => r === value('reason'));
@@ -249,25 +232,16 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
     }
   };
 
-  const inputOf = (body: Body | undefined) =>
-    Object.fromEntries(
-      Object.entries(body ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string' && e[0] !== '_csrf'),
-    );
-
   app.post<StepRoute>('/requests/:requestId/:step', async (request, reply) => {
-    const { step } = request.params;
-    if (!isStep(step)) return reply.callNotFound();
-    const draft = await draftOf(request, reply);
-    if (!draft) return reply;
-    const offer = await wizardOffer(db, draft.request.operatorId);
-    if (!stepsFor(draft.answers, offer).includes(step))
-      return reply.redirect(stepUrl(draft.request.id, nextStep(draft.answers, offer)), 303);
+    const open = await openStep(request, reply);
+    if (!open) return reply;
+    const { draft, offer, step } = open;
     const refuse = async (errors: FieldErrors) =>
       sendPage(
         reply,
         await renderStep(
           actor(request),
-          viewOf(request, reply, draft, offer, step, inputOf(request.body), errors),
+          viewOf(request, reply, draft, offer, step, typedFields(request.body), errors),
           step,
           draft,
           offer,
@@ -296,9 +270,8 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
     draft: Draft,
   ): Promise<{ answers: DraftAnswers } | { errors: FieldErrors }> => {
     const body = request.body;
-    const document = readDocument({ docType: text(body, 'docType'), docNumber: text(body, 'docNumber') });
-    const upload = body?.document;
-    const file = typeof upload === 'object' && upload.content.length > 0 ? upload : null;
+    const document = readDocument({ docType: formText(body, 'docType'), docNumber: formText(body, 'docNumber') });
+    const file = uploaded(body, 'document');
     const errors: FieldErrors = document.ok ? {} : { ...document.error };
     if (file?.truncated) errors.document = 'document.too_large';
     if (!document.ok) return { errors };
@@ -464,100 +437,15 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
   app.post<ConfirmRoute>('/requests/:requestId/confirm/send', async (request, reply) => {
     const draft = await draftOf(request, reply);
     if (!draft) return reply;
-    return sendCode(request, reply, text(request.body, 'channel') === 'sms' ? 'sms' : 'email');
+    return sendCode(request, reply, formText(request.body, 'channel') === 'sms' ? 'sms' : 'email');
   });
 
   app.post<ConfirmRoute>('/requests/:requestId/confirm', async (request, reply) => {
     const draft = await draftOf(request, reply);
     if (!draft) return reply;
-    const code = text(request.body, 'code') ?? '';
+    const code = formText(request.body, 'code') ?? '';
     if (!(await verifySecondFactor(db, sessionActor(request), code)))
       return confirmPage(request, reply, { code: 'second_factor.wrong' });
     return submitDraft(request, reply);
-  });
-
-  app.get<{ Params: { requestId: string }; Querystring: { submitted?: string } }>(
-    '/requests/:requestId',
-    async (request, reply) => {
-      const { requestId } = request.params;
-      const view = UUID.test(requestId) ? await requestStatus(db, actor(request), requestId) : null;
-      if (!view) return reply.callNotFound();
-      if (view.request.status === 'draft') {
-        const draft = (await loadDraft(db, actor(request), requestId)) as Draft;
-        const offer = await wizardOffer(db, draft.request.operatorId);
-        return reply.redirect(stepUrl(requestId, nextStep(draft.answers, offer)), 303);
-      }
-      const ctx = pageContext(request, assets, demo);
-      const page = (
-        <RequestStatusPage
-          ctx={ctx}
-          view={view}
-          justSubmitted={request.query.submitted === '1'}
-          payments={await requestPayments(db, requestId)}
-          canCancel={eventsFrom(view.request.status).includes('cancel')}
-          csrf={reply.generateCsrf()}
-        />
-      );
-      return sendPage(reply, page);
-    },
-  );
-
-  type PayRoute = { Params: { requestId: string }; Querystring: { payment?: string; unavailable?: string } };
-
-  app.get<PayRoute>('/requests/:requestId/pay', async (request, reply) => {
-    const { requestId } = request.params;
-    const own = UUID.test(requestId) ? await ownRequest(db, actor(request), requestId) : null;
-    if (!own) return reply.callNotFound();
-    if (own.request.status !== 'awaiting_payment') return reply.redirect(`/requests/${requestId}`, 303);
-    const [last] = await requestPayments(db, requestId);
-    const page = (
-      <PayPage
-        ctx={pageContext(request, assets, demo)}
-        request={own.request}
-        attemptKey={randomUUID()}
-        csrf={reply.generateCsrf()}
-        failed={last?.status === 'failed' && request.query.payment === last.id ? last : null}
-        unavailable={request.query.unavailable === '1'}
-      />
-    );
-    return sendPage(reply, page);
-  });
-
-  app.post<PayRoute & { Body: Body }>('/requests/:requestId/pay', async (request, reply) => {
-    const { requestId } = request.params;
-    if (!UUID.test(requestId)) return reply.callNotFound();
-    const own = await ownRequest(db, actor(request), requestId);
-    if (!own) return reply.callNotFound();
-    const started = await startPayment(db, gateway, actor(request), requestId, {
-      method: text(request.body, 'method') === 'ewallet' ? 'ewallet' : 'card',
-      attemptKey: text(request.body, 'attempt') ?? '',
-      publicUrl: links.publicUrl,
-      description: request.t('pay.description', { reference: own.request.reference }),
-    });
-    if (started.ok) return reply.redirect(started.value.checkoutUrl, 303);
-    if (started.error === 'payment.unavailable') return reply.redirect(`/requests/${requestId}/pay?unavailable=1`, 303);
-    return reply.redirect(`/requests/${requestId}`, 303);
-  });
-
-  /** The gateway sends the payer back here; the outcome is asked from the gateway, not read from the URL. */
-  app.get<PayRoute>('/requests/:requestId/paid', async (request, reply) => {
-    const { requestId } = request.params;
-    const payment = await ownPayment(db, actor(request), requestId, request.query.payment ?? '');
-    if (!payment) return reply.callNotFound();
-    const reported = payment.providerRef ? await gateway.retrieve(payment.providerRef).catch(() => null) : null;
-    const settled = reported ? await settlePayment(db, gateway.name, reported) : null;
-    if (settled?.ok) onOutboxWrite();
-    const status = settled?.ok ? settled.value.status : payment.status;
-    if (status === 'failed') return reply.redirect(`/requests/${requestId}/pay?payment=${payment.id}`, 303);
-    return reply.redirect(`/requests/${requestId}`, 303);
-  });
-
-  app.post<{ Params: { requestId: string } }>('/requests/:requestId/cancel', async (request, reply) => {
-    const { requestId } = request.params;
-    if (!UUID.test(requestId)) return reply.callNotFound();
-    const cancelled = await cancelRequest(db, actor(request), requestId);
-    if (!cancelled.ok && cancelled.error === 'request.not_found') return reply.callNotFound();
-    if (cancelled.ok) onOutboxWrite();
-    return reply.redirect(`/requests/${requestId}`, 303);
   });
 }

@@ -66,6 +66,18 @@ export function Field({ t, name, label, hint, type = 'text', value, autocomplete
   );
 }
 
+/** The account password, typed to sign in or again before a sensitive step. */
+export const PasswordField = ({ t, errors }: { t: Translate; errors: FieldErrors }) => (
+  <Field
+    t={t}
+    name="password"
+    label={t('signin.password')}
+    type="password"
+    autocomplete="current-password"
+    errors={errors}
+  />
+);
+
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
 
 type RadiosProps = {

@@ -3,7 +3,9 @@ import type { RequestStatusView, TimelineEvent } from '../../app/requests/reques
 import { formatMsisdn } from '../../domain/msisdn.ts';
 import type { RequestEventType } from '../../domain/request-machine.ts';
 import { formatDateTime, formatMoney } from '../../i18n/translate.ts';
-import { CsrfField } from './form.tsx';
+import { Checklist } from './activation-pages.tsx';
+import { DocumentFields } from './document-fields.tsx';
+import { CsrfField, ErrorSummary, type FieldErrors } from './form.tsx';
 import { Layout } from './layout.tsx';
 import type { PageContext } from './page-context.ts';
 
@@ -15,6 +17,7 @@ export function RequestStatusPage({
   payments,
   canCancel,
   csrf,
+  upload,
 }: {
   ctx: PageContext;
   view: RequestStatusView;
@@ -22,6 +25,8 @@ export function RequestStatusPage({
   payments: Payment[];
   canCancel: boolean;
   csrf: string;
+  /** The new-scan form shown while review waits for more information. */
+  upload: { errors: FieldErrors; input: Record<string, string>; maxMegabytes: number };
 }) {
   const { t, locale, operator } = ctx;
   const { request } = view;
@@ -44,6 +49,24 @@ export function RequestStatusPage({
       </p>
       <h2>{t('status.next.title')}</h2>
       <p>{t(`status.next.${request.status}`, { fee: formatMoney(locale, request.feeMinor, request.currency) })}</p>
+      {request.status === 'needs_info' && (
+        <NewDocument ctx={ctx} requestId={request.id} note={request.infoRequest} csrf={csrf} {...upload} />
+      )}
+      {request.status === 'delivered' && (
+        <p>
+          <a class="button" href={`/requests/${request.id}/activate`}>
+            {t('status.activate')}
+          </a>
+        </p>
+      )}
+      {request.status === 'sim_assigned' && request.delivery === 'esim' && (
+        <p>
+          <a class="button" href={`/requests/${request.id}/esim`}>
+            {t('status.esim')}
+          </a>
+        </p>
+      )}
+      {request.status === 'activated' && <Checklist ctx={ctx} />}
       {request.status === 'awaiting_payment' && (
         <p>
           <a class="button" href={`/requests/${request.id}/pay`}>
@@ -141,5 +164,45 @@ function TimelineText({ ctx, event }: { ctx: PageContext; event: TimelineEvent }
       {t(key)}
       {detail && `: ${detail}`}
     </>
+  );
+}
+
+function NewDocument({
+  ctx,
+  requestId,
+  note,
+  csrf,
+  errors,
+  input,
+  maxMegabytes,
+}: {
+  ctx: PageContext;
+  requestId: string;
+  note: string | null;
+  csrf: string;
+  errors: FieldErrors;
+  input: Record<string, string>;
+  maxMegabytes: number;
+}) {
+  const { t } = ctx;
+  return (
+    <section aria-labelledby="more-info-title">
+      <h2 id="more-info-title">{t('moreInfo.title')}</h2>
+      {note && <p class="panel">{note}</p>}
+      <ErrorSummary t={t} errors={errors} />
+      <form method="post" action={`/requests/${requestId}/document`} enctype="multipart/form-data" novalidate>
+        <CsrfField token={csrf} />
+        <DocumentFields
+          t={t}
+          errors={errors}
+          docType={input.docType ?? ''}
+          docNumber={input.docNumber ?? ''}
+          maxMegabytes={maxMegabytes}
+        />
+        <button type="submit" class="button">
+          {t('moreInfo.submit')}
+        </button>
+      </form>
+    </section>
   );
 }

@@ -1,4 +1,4 @@
-import { CsrfField, ErrorSummary, Field, type FieldErrors } from './form.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, PasswordField } from './form.tsx';
 import { Layout } from './layout.tsx';
 import type { PageContext } from './page-context.ts';
 
@@ -40,14 +40,7 @@ export function SignInPage({
           value={form.phone}
           errors={errors}
         />
-        <Field
-          t={t}
-          name="password"
-          label={t('signin.password')}
-          type="password"
-          autocomplete="current-password"
-          errors={errors}
-        />
+        <PasswordField t={t} errors={errors} />
         <button type="submit" class="button">
           {t('signin.submit')}
         </button>

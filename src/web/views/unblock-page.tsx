@@ -1,5 +1,5 @@
 import { formatMsisdn } from '../../domain/msisdn.ts';
-import { CsrfField, ErrorSummary, Field, type FieldErrors } from './form.tsx';
+import { CsrfField, ErrorSummary, type FieldErrors, PasswordField } from './form.tsx';
 import { Layout } from './layout.tsx';
 import type { PageContext } from './page-context.ts';
 
@@ -16,14 +16,7 @@ export function UnblockPage({ ctx, lineId, msisdn, errors, csrf }: UnblockPagePr
       <p>{t('unblock.lead')}</p>
       <form method="post" action={`/lines/${lineId}/unblock`} novalidate>
         <CsrfField token={csrf} />
-        <Field
-          t={t}
-          name="password"
-          label={t('signin.password')}
-          type="password"
-          autocomplete="current-password"
-          errors={errors}
-        />
+        <PasswordField t={t} errors={errors} />
         <button type="submit" class="button">
           {t('unblock.submit')}
         </button>

@@ -4,9 +4,10 @@ import type { DeliveryZone } from '../../app/operators/operator-profile.ts';
 import type { serviceCenters } from '../../db/schema/centers.ts';
 import type { FeeQuote } from '../../domain/fees.ts';
 import { formatMsisdn } from '../../domain/msisdn.ts';
-import { DOCUMENT_TYPES, type Reason, type SimType } from '../../domain/replacement.ts';
+import type { Reason, SimType } from '../../domain/replacement.ts';
 import type { DraftAnswers, WizardStep } from '../../domain/replacement-wizard.ts';
 import { formatMoney } from '../../i18n/translate.ts';
+import { DocumentFields } from './document-fields.tsx';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, Radios } from './form.tsx';
 import { Layout } from './layout.tsx';
 import type { PageContext } from './page-context.ts';
@@ -71,39 +72,64 @@ function QuestionPage({
 
 const value = (view: WizardView, name: string, stored: string | null | undefined) => view.input[name] ?? stored ?? '';
 
-export function ReasonPage({ view, reasons }: { view: WizardView; reasons: Reason[] }) {
-  const { t } = view.ctx;
-  const title = t('wizard.reason.title');
+type Option = { value: string; label: string; hint?: string };
+
+/** A page asking one question with radio buttons; the question is the page's heading. */
+function RadioQuestion({
+  view,
+  step,
+  name,
+  title,
+  stored,
+  options,
+}: {
+  view: WizardView;
+  step: WizardStep;
+  name: string;
+  title: string;
+  stored: string | null;
+  options: Option[];
+}) {
   return (
-    <QuestionPage view={view} step="reason" title={title} legendIsTitle>
+    <QuestionPage view={view} step={step} title={title} legendIsTitle>
       <Radios
-        t={t}
-        name="reason"
+        t={view.ctx.t}
+        name={name}
         legend={title}
         heading
-        value={value(view, 'reason', view.answers.reason)}
+        value={value(view, name, stored)}
         errors={view.errors}
-        options={reasons.map((r) => ({ value: r, label: t(`reason.${r}`), hint: t(`reason.${r}.hint`) }))}
+        options={options}
       />
     </QuestionPage>
   );
 }
 
+export function ReasonPage({ view, reasons }: { view: WizardView; reasons: Reason[] }) {
+  const { t } = view.ctx;
+  return (
+    <RadioQuestion
+      view={view}
+      step="reason"
+      name="reason"
+      title={t('wizard.reason.title')}
+      stored={view.answers.reason}
+      options={reasons.map((r) => ({ value: r, label: t(`reason.${r}`), hint: t(`reason.${r}.hint`) }))}
+    />
+  );
+}
+
 export function SimTypePage({ view, simTypes }: { view: WizardView; simTypes: SimType[] }) {
   const { t } = view.ctx;
-  const title = t('wizard.simType.title');
   return (
-    <QuestionPage view={view} step="sim-type" title={title} legendIsTitle>
-      <Radios
-        t={t}
-        name="simType"
-        legend={title}
-        heading
-        value={value(view, 'simType', view.answers.simType)}
-        errors={view.errors}
-        options={simTypes.map((s) => ({ value: s, label: t(`simType.${s}`), hint: t(`simType.${s}.hint`) }))}
-      />
-    </QuestionPage>
+    <RadioQuestion
+      view={view}
+      step="sim-type"
+      name="simType"
+      title={t('wizard.simType.title')}
+      stored={view.answers.simType}
+      options={simTypes.map((s) => ({ value: s, label: t(`simType.${s}`), hint: t(`simType.${s}.hint`) }))}
+    />
   );
 }
 
@@ -122,40 +148,24 @@ export function DeliveryPage({ view, zones, pickup }: { view: WizardView; zones:
       ? [{ value: 'pickup', label: t('wizard.delivery.pickup'), hint: t('wizard.delivery.pickup.hint') }]
       : []),
   ];
-  return (
-    <QuestionPage view={view} step="delivery" title={title} legendIsTitle>
-      <Radios
-        t={t}
-        name="delivery"
-        legend={title}
-        heading
-        value={value(view, 'delivery', current)}
-        errors={view.errors}
-        options={options}
-      />
-    </QuestionPage>
-  );
+  return <RadioQuestion view={view} step="delivery" name="delivery" title={title} stored={current} options={options} />;
 }
 
 export function CenterPage({ view, centers }: { view: WizardView; centers: Center[] }) {
   const { t, locale } = view.ctx;
-  const title = t('wizard.center.title');
   return (
-    <QuestionPage view={view} step="center" title={title} legendIsTitle>
-      <Radios
-        t={t}
-        name="centerId"
-        legend={title}
-        heading
-        value={value(view, 'centerId', view.answers.centerId)}
-        errors={view.errors}
-        options={centers.map((c) => ({
-          value: c.id,
-          label: `${c.city[locale]}: ${c.name[locale]}`,
-          hint: `${c.address[locale]}, ${formatMsisdn(c.phone)}`,
-        }))}
-      />
-    </QuestionPage>
+    <RadioQuestion
+      view={view}
+      step="center"
+      name="centerId"
+      title={t('wizard.center.title')}
+      stored={view.answers.centerId}
+      options={centers.map((c) => ({
+        value: c.id,
+        label: `${c.city[locale]}: ${c.name[locale]}`,
+        hint: `${c.address[locale]}, ${formatMsisdn(c.phone)}`,
+      }))}
+    />
   );
 }
 
@@ -229,46 +239,17 @@ export function IdentityPage({
   maxMegabytes: number;
 }) {
   const { t } = view.ctx;
-  const fileError = view.errors.document;
   return (
     <QuestionPage view={view} step="identity" title={t('wizard.identity.title')} multipart>
       <p>{t('wizard.identity.lead')}</p>
-      <Radios
+      <DocumentFields
         t={t}
-        name="docType"
-        legend={t('wizard.identity.docType')}
-        value={value(view, 'docType', saved?.docType)}
         errors={view.errors}
-        options={DOCUMENT_TYPES.map((d) => ({ value: d, label: t(`document.${d}`) }))}
+        docType={value(view, 'docType', saved?.docType)}
+        docNumber={value(view, 'docNumber', saved?.docNumber)}
+        maxMegabytes={maxMegabytes}
+        kept={saved?.uploaded ?? false}
       />
-      <Field
-        t={t}
-        name="docNumber"
-        label={t('wizard.identity.docNumber')}
-        hint={t('wizard.identity.docNumber.hint')}
-        value={value(view, 'docNumber', saved?.docNumber)}
-        errors={view.errors}
-      />
-      <div class={fileError ? 'field field-error' : 'field'}>
-        <label for="document">{t('wizard.identity.file')}</label>
-        <p class="hint" id="document-hint">
-          {t('wizard.identity.file.hint', { mb: maxMegabytes })}
-          {saved?.uploaded && ` ${t('wizard.identity.file.kept')}`}
-        </p>
-        {fileError && (
-          <p class="error" id="document-error">
-            {t(fileError)}
-          </p>
-        )}
-        <input
-          id="document"
-          name="document"
-          type="file"
-          accept="image/jpeg,image/png,application/pdf"
-          aria-describedby={fileError ? 'document-hint document-error' : 'document-hint'}
-          aria-invalid={fileError ? 'true' : undefined}
-        />
-      </div>
     </QuestionPage>
   );
 }

@@ -1,0 +1,208 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { operators } from '../../db/schema/operators.ts';
+import { replacementRequests } from '../../db/schema/requests.ts';
+import { simChanges } from '../../db/schema/sim-changes.ts';
+import { sims } from '../../db/schema/sims.ts';
+import { lines } from '../../db/schema/subscribers.ts';
+import { type IccidError, parseIccid } from '../../domain/iccid.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { enqueue } from '../outbox/outbox.ts';
+import { lockOwnRequest, type ReplacementRequest, type SubscriberActor } from './replacement-draft.ts';
+import { noticeRequestUpdate } from './request-notices.ts';
+import { applyRequestEvent } from './request-transitions.ts';
+
+export type ActivationError =
+  | 'request.not_found'
+  | 'activation.not_ready'
+  | 'activation.wrong_sim'
+  | 'activation.already_shown'
+  | IccidError;
+export type OnHold = { hold: Date };
+
+/**
+ * The SIM change itself, in the transaction that activates the request: the new SIM becomes the
+ * line's only active one and the old one is deactivated (the database allows one active SIM per
+ * line), a blocked line works again, the change is recorded for the SIM Swap API, and the
+ * network is told through the outbox to move the number and cut the old card off.
+ */
+async function swapSim(
+  tx: Tx,
+  request: ReplacementRequest,
+  newSimId: string,
+  actor: SubscriberActor,
+  now: Date,
+  publicUrl: string,
+) {
+  const [line] = await tx.select().from(lines).where(eq(lines.id, request.lineId)).for('update');
+  const [sim] = await tx.select().from(sims).where(eq(sims.id, newSimId));
+  if (!line || !sim) throw new Error(`request ${request.id} lost its line or SIM`);
+  const [old] = await tx
+    .update(sims)
+    .set({ status: 'deactivated', deactivatedAt: now })
+    .where(and(eq(sims.lineId, line.id), eq(sims.status, 'active')))
+    .returning({ id: sims.id });
+  await tx
+    .update(sims)
+    .set({ status: 'active', lineId: line.id, activatedAt: now, centerId: null })
+    .where(eq(sims.id, sim.id));
+  await tx.update(lines).set({ status: 'active', blockedAt: null, lastSimChangeAt: now }).where(eq(lines.id, line.id));
+  await tx.insert(simChanges).values({
+    operatorId: request.operatorId,
+    lineId: line.id,
+    msisdn: line.msisdn,
+    oldSimId: old?.id ?? null,
+    newSimId: sim.id,
+    requestId: request.id,
+    channel: request.channel,
+    changedAt: now,
+  });
+  await enqueue(tx, {
+    operatorId: request.operatorId,
+    topic: 'line.swap_sim',
+    payload: { msisdn: line.msisdn, newIccid: sim.iccid, newImsi: sim.imsi },
+    idempotencyKey: `swap:${request.id}`,
+  });
+  await appendAudit(
+    tx,
+    {
+      operatorId: request.operatorId,
+      actorKind: 'subscriber',
+      actorId: actor.accountId,
+      action: 'sim.swap',
+      targetKind: 'line',
+      targetId: line.id,
+      ip: actor.ip,
+      data: { reference: request.reference, oldSimId: old?.id ?? null, newSimId: sim.id },
+    },
+    now,
+  );
+  await noticeRequestUpdate(tx, request, 'activated', {}, publicUrl);
+}
+
+async function activate(
+  tx: Tx,
+  request: ReplacementRequest,
+  actor: SubscriberActor,
+  now: Date,
+  publicUrl: string,
+): Promise<Result<{ msisdn: string }, ActivationError>> {
+  const applied = await applyRequestEvent(
+    tx,
+    request,
+    { type: 'activate' },
+    { kind: 'subscriber', id: actor.accountId },
+    now,
+    { activatedAt: now },
+  );
+  if (!applied.ok || !request.simId) return err('activation.not_ready');
+  await swapSim(tx, request, request.simId, actor, now, publicUrl);
+  const [line] = await tx.select({ msisdn: lines.msisdn }).from(lines).where(eq(lines.id, request.lineId));
+  return ok({ msisdn: line?.msisdn ?? '' });
+}
+
+const holdOf = (request: ReplacementRequest, now: Date): OnHold | null =>
+  request.holdUntil && request.holdUntil > now ? { hold: request.holdUntil } : null;
+
+/**
+ * A delivered card is activated by typing the ICCID printed on it: only the card reserved for
+ * this request is accepted, and only after the hold that follows approval.
+ */
+export async function activateDeliveredSim(
+  db: Db,
+  actor: SubscriberActor,
+  requestId: string,
+  typedIccid: string,
+  publicUrl: string,
+  now = new Date(),
+): Promise<Result<{ msisdn: string }, ActivationError | OnHold>> {
+  return db.transaction(async (tx) => {
+    const request = await lockOwnRequest(tx, actor, requestId);
+    if (!request) return err('request.not_found' as const);
+    if (request.status !== 'delivered' || !request.simId) return err('activation.not_ready' as const);
+    const iccid = parseIccid(typedIccid);
+    if (!iccid.ok) return iccid;
+    const [sim] = await tx.select({ iccid: sims.iccid }).from(sims).where(eq(sims.id, request.simId));
+    if (sim?.iccid !== iccid.value) {
+      await appendAudit(
+        tx,
+        {
+          operatorId: actor.operatorId,
+          actorKind: 'subscriber',
+          actorId: actor.accountId,
+          action: 'sim.activation_refused',
+          targetKind: 'replacement_request',
+          targetId: request.id,
+          ip: actor.ip,
+        },
+        now,
+      );
+      return err('activation.wrong_sim' as const);
+    }
+    const hold = holdOf(request, now);
+    if (hold) return err(hold);
+    return activate(tx, request, actor, now, publicUrl);
+  });
+}
+
+/**
+ * The eSIM activation code, `LPA:1$<SM-DP+ address>$<matching id>`, released once: after that
+ * only support can issue a new profile. The caller re-authenticates the subscriber first.
+ */
+export async function revealEsimCode(
+  db: Db,
+  actor: SubscriberActor,
+  requestId: string,
+  now = new Date(),
+): Promise<Result<{ code: string }, ActivationError | OnHold>> {
+  return db.transaction(async (tx) => {
+    const request = await lockOwnRequest(tx, actor, requestId);
+    if (!request) return err('request.not_found' as const);
+    if (request.status !== 'sim_assigned' || request.delivery !== 'esim' || !request.simId)
+      return err('activation.not_ready' as const);
+    if (request.activationCodeShownAt) return err('activation.already_shown' as const);
+    const hold = holdOf(request, now);
+    if (hold) return err(hold);
+    const [row] = await tx
+      .select({ smdp: operators.smdpAddress, matchingId: sims.esimMatchingId })
+      .from(sims)
+      .innerJoin(operators, eq(operators.id, sims.operatorId))
+      .where(eq(sims.id, request.simId));
+    if (!row?.smdp || !row.matchingId) return err('activation.not_ready' as const);
+    await tx
+      .update(replacementRequests)
+      .set({ activationCodeShownAt: now })
+      .where(eq(replacementRequests.id, request.id));
+    await appendAudit(
+      tx,
+      {
+        operatorId: actor.operatorId,
+        actorKind: 'subscriber',
+        actorId: actor.accountId,
+        action: 'esim.code_shown',
+        targetKind: 'replacement_request',
+        targetId: request.id,
+        ip: actor.ip,
+      },
+      now,
+    );
+    return ok({ code: `LPA:1$${row.smdp}$${row.matchingId}` });
+  });
+}
+
+/** After installing the profile the subscriber switches the number over to the eSIM. */
+export async function activateEsim(
+  db: Db,
+  actor: SubscriberActor,
+  requestId: string,
+  publicUrl: string,
+  now = new Date(),
+): Promise<Result<{ msisdn: string }, ActivationError>> {
+  return db.transaction(async (tx) => {
+    const request = await lockOwnRequest(tx, actor, requestId);
+    if (!request) return err('request.not_found' as const);
+    if (request.delivery !== 'esim' || !request.activationCodeShownAt) return err('activation.not_ready' as const);
+    return activate(tx, request, actor, now, publicUrl);
+  });
+}

@@ -1,0 +1,47 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { replacementRequests } from '../../db/schema/requests.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import type { DocumentProblem } from '../documents/document-content.ts';
+import { type DocumentInput, saveIdentityDocument, type Vault } from '../documents/identity-document.ts';
+import type { SubscriberActor } from './replacement-draft.ts';
+import { applyRequestEvent } from './request-transitions.ts';
+
+/**
+ * The subscriber answers a reviewer's request for more information with a new scan of the
+ * document; the request goes back to the review queue.
+ */
+export async function provideInformation(
+  db: Db,
+  vault: Vault,
+  actor: SubscriberActor,
+  requestId: string,
+  input: DocumentInput & { file: Buffer },
+  now = new Date(),
+): Promise<Result<null, DocumentProblem | 'request.not_found' | 'request.changed'>> {
+  const saved = await saveIdentityDocument(db, vault, actor, requestId, input, now);
+  if (!saved.ok) return err(saved.error === 'draft.not_found' ? 'request.not_found' : saved.error);
+  return db.transaction(async (tx) => {
+    const [request] = await tx
+      .select()
+      .from(replacementRequests)
+      .where(
+        and(
+          eq(replacementRequests.id, requestId),
+          eq(replacementRequests.accountId, actor.accountId),
+          eq(replacementRequests.status, 'needs_info'),
+        ),
+      )
+      .for('update');
+    if (!request) return err('request.changed' as const);
+    const applied = await applyRequestEvent(
+      tx,
+      request,
+      { type: 'info_provided' },
+      { kind: 'subscriber', id: actor.accountId },
+      now,
+      { infoRequest: null },
+    );
+    return applied.ok ? ok(null) : err('request.changed' as const);
+  });
+}
