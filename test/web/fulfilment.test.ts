@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
@@ -13,6 +14,7 @@ import { ProvisioningSimulator } from '../../src/integrations/provisioning/simul
 import { type OutboxWorker, outboxWorker } from '../../src/jobs/outbox-worker.ts';
 import { provisioningHandlers } from '../../src/jobs/provisioning-handlers.ts';
 import { buildApp } from '../../src/web/app.ts';
+import { pdfText } from '../support/pdf-text.ts';
 import { passportPhoto, submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
@@ -162,6 +164,11 @@ test('eSIM: the code is shown once after the password, as a QR code and text, th
   expect(switched.statusCode).toBe(303);
   const page = await li.get(`/requests/${requestId}`);
   expect(page.body).toContain('检查一切是否正常');
+  const receipt = await pdfText((await li.get(`/requests/${requestId}/receipt.pdf`)).rawPayload);
+  expect(receipt).toContain('申请编号');
+  expect(receipt).toContain('李伟');
+  expect(receipt).toMatch(/合计：\s*RUB\s*0/);
+  expect((await li.get(`/requests/${randomUUID()}/receipt.pdf`)).statusCode).toBe(404);
   const [sim] = await sql<{ form_factor: string }>(
     `select s.form_factor from sims s join lines l on l.id = s.line_id where l.msisdn = '+79161110011' and s.status = 'active'`,
   );

@@ -6,6 +6,7 @@ import { SANDBOX_3DS_CODE, SANDBOX_CARDS, SandboxGateway } from '../../src/integ
 import { type OutboxWorker, outboxWorker } from '../../src/jobs/outbox-worker.ts';
 import { paymentHandlers } from '../../src/jobs/payment-handlers.ts';
 import { buildApp } from '../../src/web/app.ts';
+import { pdfText } from '../support/pdf-text.ts';
 import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
@@ -114,6 +115,19 @@ test('a declined card, then a good one: nothing charged twice, review starts, th
   expect(paid.body).toContain('Payment received');
   expect(paid.body).toContain(`transaction ${rows[1]?.provider_ref}`);
   expect(await events(requestId)).toEqual(['submit', 'payment_failed', 'payment_succeeded']);
+
+  const pdf = await anna.get(`/requests/${requestId}/receipt.pdf`);
+  expect(pdf.headers['content-type']).toBe('application/pdf');
+  const receipt = await pdfText(pdf.rawPayload);
+  const [{ reference }] = (await database.raw.query<{ reference: string }>(
+    'select reference from replacement_requests where id = $1',
+    [requestId],
+  )) as [{ reference: string }];
+  expect(receipt).toContain(reference);
+  expect(receipt).toContain(rows[1]?.provider_ref as string);
+  expect(receipt).toContain('Иванова Анна Сергеевна');
+  expect(receipt).toMatch(/Total: RUB\s*\d/);
+  expect(receipt).toContain('paid');
   expect((await anna.get(`/requests/${requestId}/pay`)).statusCode).toBe(303);
 });
 

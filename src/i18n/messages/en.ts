@@ -518,6 +518,24 @@ export const en = {
   'checklist.support': 'Still not working? Call {phone} or write to {email}: we will check your line.',
   'moreInfo.title': 'Send what the reviewer asked for',
   'moreInfo.submit': 'Send the new document',
+  'status.receipt': 'Download the confirmation and receipt (PDF)',
+  'receipt.title': 'SIM replacement request {reference}: confirmation and receipt',
+  'receipt.reference': 'Request reference',
+  'receipt.number': 'Phone number',
+  'receipt.payer': 'Customer',
+  'receipt.submitted': 'Submitted',
+  'receipt.items': 'Fee',
+  'receipt.item.replacement': 'SIM replacement',
+  'receipt.item.waived': 'SIM replacement (free: first replacement in the period)',
+  'receipt.item.delivery': 'Courier delivery',
+  'receipt.total': 'Total: {total}',
+  'receipt.method': 'Paid by',
+  'receipt.paidAt': 'Paid at',
+  'receipt.transaction': 'Transaction reference',
+  'receipt.status': 'Payment',
+  'receipt.unpaid': 'not paid yet',
+  'receipt.fiscal':
+    'The fiscal receipt required by law is sent by the payment provider to the e-mail or phone given at payment.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DOCUMENT_MAX_BYTES } from '../../app/documents/document-content.ts';
 import { ownPayment, requestPayments, settlePayment, startPayment } from '../../app/payments/payments.ts';
+import { loadReceipt } from '../../app/payments/receipt.ts';
 import { cancelRequest } from '../../app/requests/cancel-request.ts';
 import { provideInformation } from '../../app/requests/provide-information.ts';
 import { type Draft, loadDraft, ownRequest, wizardOffer } from '../../app/requests/replacement-draft.ts';
@@ -9,6 +10,7 @@ import { requestStatus } from '../../app/requests/request-status.ts';
 import { nextStep, readDocument } from '../../domain/replacement-wizard.ts';
 import { eventsFrom } from '../../domain/request-machine.ts';
 import type { PaymentGateway } from '../../integrations/payments/payment-gateway.ts';
+import { renderReceiptPdf } from '../pdf/receipt-pdf.ts';
 import { requireSubscriber } from '../plugins/session.ts';
 import { pageContext, sendPage } from '../render.ts';
 import type { FieldErrors } from '../views/form.tsx';
@@ -66,6 +68,17 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
   };
 
   app.get<StatusRoute>('/requests/:requestId', (request, reply) => statusPage(request, reply));
+
+  app.get<StatusRoute>('/requests/:requestId/receipt.pdf', async (request, reply) => {
+    const { requestId } = request.params;
+    const receipt = UUID.test(requestId) ? await loadReceipt(db, subscriberActor(request), requestId) : null;
+    if (!receipt) return reply.callNotFound();
+    return reply
+      .type('application/pdf')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `inline; filename="${receipt.reference}.pdf"`)
+      .send(await renderReceiptPdf(receipt, request.t));
+  });
 
   /** A new scan when the reviewer asked for one; type and number are typed again with it. */
   app.post<StatusRoute>('/requests/:requestId/document', async (request, reply) => {

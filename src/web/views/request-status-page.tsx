@@ -47,6 +47,9 @@ export function RequestStatusPage({
         {t('wizard.caption', { number: formatMsisdn(view.msisdn) })}.{' '}
         <strong>{t(`requestStatus.${request.status}`)}</strong>
       </p>
+      <p>
+        <a href={`/requests/${request.id}/receipt.pdf`}>{t('status.receipt')}</a>
+      </p>
       <h2>{t('status.next.title')}</h2>
       <p>{t(`status.next.${request.status}`, { fee: formatMoney(locale, request.feeMinor, request.currency) })}</p>
       {request.status === 'needs_info' && (

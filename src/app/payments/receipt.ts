@@ -1,0 +1,61 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import type { LocalizedText } from '../../db/schema/columns.ts';
+import { operators } from '../../db/schema/operators.ts';
+import { payments } from '../../db/schema/requests.ts';
+import { accounts } from '../../db/schema/subscribers.ts';
+import type { FeeItem } from '../../domain/fees.ts';
+import { ownRequest, type SubscriberActor } from '../requests/replacement-draft.ts';
+import type { Payment } from './payments.ts';
+
+/** Everything a receipt shows, read once, so the PDF is drawn from plain data. */
+export type Receipt = {
+  operator: { name: LocalizedText; supportPhone: string; supportEmail: string; timeZone: string };
+  reference: string;
+  msisdn: string;
+  payer: string;
+  submittedAt: Date;
+  currency: string;
+  items: FeeItem[];
+  totalMinor: number;
+  payment: Pick<Payment, 'method' | 'status' | 'providerRef' | 'succeededAt' | 'refundedAt'> | null;
+};
+
+/** The receipt of one of the account's submitted requests: the fee, and the payment that settled it. */
+export async function loadReceipt(db: Db, actor: SubscriberActor, requestId: string): Promise<Receipt | null> {
+  const own = await ownRequest(db, actor, requestId);
+  const submittedAt = own?.request.submittedAt;
+  if (!own || !submittedAt) return null;
+  const { request } = own;
+  const [row] = await db
+    .select({ operator: operators, payer: accounts.fullName })
+    .from(accounts)
+    .innerJoin(operators, eq(operators.id, accounts.operatorId))
+    .where(eq(accounts.id, request.accountId));
+  if (!row) return null;
+  const [payment] = await db
+    .select({
+      method: payments.method,
+      status: payments.status,
+      providerRef: payments.providerRef,
+      succeededAt: payments.succeededAt,
+      refundedAt: payments.refundedAt,
+    })
+    .from(payments)
+    .where(
+      and(eq(payments.requestId, request.id), inArray(payments.status, ['succeeded', 'refund_pending', 'refunded'])),
+    )
+    .orderBy(desc(payments.createdAt))
+    .limit(1);
+  return {
+    operator: row.operator,
+    reference: request.reference,
+    msisdn: own.msisdn,
+    payer: row.payer,
+    submittedAt,
+    currency: request.currency,
+    items: request.feeItems,
+    totalMinor: request.feeMinor,
+    payment: payment ?? null,
+  };
+}
