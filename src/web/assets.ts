@@ -2,10 +2,27 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import { build } from 'esbuild';
 import type { FastifyInstance } from 'fastify';
 import type { Assets } from './render.ts';
 
 const publicDir = fileURLToPath(new URL('./public', import.meta.url));
+const clientDir = fileURLToPath(new URL('./client', import.meta.url));
+const hash = (content: string | Buffer) => createHash('sha256').update(content).digest('hex').slice(0, 12);
+
+/** Progressive enhancements, compiled from TypeScript at start-up; pages work without them. */
+async function compileScripts(): Promise<Record<string, string>> {
+  const result = await build({
+    entryPoints: [`${clientDir}/live-status.ts`],
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'iife',
+    target: 'es2019',
+    outdir: '/',
+  });
+  return Object.fromEntries(result.outputFiles.map((f) => [f.path.slice(1), f.text]));
+}
 
 /**
  * Serves `src/web/public` under /assets/ with a year-long immutable cache; pages link each file
@@ -19,10 +36,18 @@ export async function registerAssets(app: FastifyInstance): Promise<Assets> {
     maxAge: '365d',
     index: false,
   });
-  const version = (file: string) =>
-    createHash('sha256')
-      .update(readFileSync(`${publicDir}/${file}`))
-      .digest('hex')
-      .slice(0, 12);
-  return { css: `/assets/site.css?v=${version('site.css')}` };
+  const scripts = await compileScripts();
+  app.get<{ Params: { file: string } }>('/assets/js/:file', async (request, reply) => {
+    const code = scripts[request.params.file];
+    if (code === undefined) return reply.callNotFound();
+    return reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .send(code);
+  });
+  const liveStatus = scripts['live-status.js'] as string;
+  return {
+    css: `/assets/site.css?v=${hash(readFileSync(`${publicDir}/site.css`))}`,
+    liveStatus: `/assets/js/live-status.js?v=${hash(liveStatus)}`,
+  };
 }

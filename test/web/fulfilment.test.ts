@@ -17,6 +17,7 @@ import { buildApp } from '../../src/web/app.ts';
 import { pdfText } from '../support/pdf-text.ts';
 import { passportPhoto, submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
+import { demoStaff } from '../support/staff.ts';
 import { testConfig } from '../support/test-config.ts';
 import { signedInClient } from '../support/web-client.ts';
 
@@ -30,15 +31,8 @@ beforeAll(async () => {
   network = new ProvisioningSimulator();
   worker = outboxWorker({ db: database.db, handlers: provisioningHandlers(network) });
   app = await buildApp({ config: testConfig, database, logger: false });
-  const rows = await database.raw.query<{ id: string; operator_id: string; role: string }>(
-    `select s.id, s.operator_id, r.role from staff_users s join staff_roles r on r.staff_id = s.id
-       join operators o on o.id = s.operator_id where o.slug = 'volna'`,
-  );
-  const as = (role: string) => {
-    const row = rows.find((r) => r.role === role)!;
-    return { operatorId: row.operator_id, staffId: row.id, ip: '10.0.0.1' };
-  };
-  staff = { reviewer: as('reviewer'), logistics: as('logistics'), second: as('admin') };
+  const all = await demoStaff(database);
+  staff = { reviewer: all.reviewer, logistics: all.logistics, second: all.admin };
 });
 afterAll(async () => {
   await app.close();

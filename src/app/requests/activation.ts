@@ -11,7 +11,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { lockOwnRequest, type ReplacementRequest, type SubscriberActor } from './replacement-draft.ts';
 import { noticeRequestUpdate } from './request-notices.ts';
-import { applyRequestEvent } from './request-transitions.ts';
+import { applyRequestEvent, type EventActor } from './request-transitions.ts';
 
 export type ActivationError =
   | 'request.not_found'
@@ -31,7 +31,7 @@ async function swapSim(
   tx: Tx,
   request: ReplacementRequest,
   newSimId: string,
-  actor: SubscriberActor,
+  actor: Activator,
   now: Date,
   publicUrl: string,
 ) {
@@ -68,8 +68,8 @@ async function swapSim(
     tx,
     {
       operatorId: request.operatorId,
-      actorKind: 'subscriber',
-      actorId: actor.accountId,
+      actorKind: actor.kind,
+      actorId: actor.id,
       action: 'sim.swap',
       targetKind: 'line',
       targetId: line.id,
@@ -81,21 +81,19 @@ async function swapSim(
   await noticeRequestUpdate(tx, request, 'activated', {}, publicUrl);
 }
 
-async function activate(
+/** Who switches the number over: the subscriber online, or an agent at the counter. */
+export type Activator = EventActor & { ip: string };
+const subscriber = (actor: SubscriberActor): Activator => ({ kind: 'subscriber', id: actor.accountId, ip: actor.ip });
+
+/** Activates a request holding its SIM and swaps the line over, in the caller's transaction. */
+export async function completeActivation(
   tx: Tx,
   request: ReplacementRequest,
-  actor: SubscriberActor,
+  actor: Activator,
   now: Date,
   publicUrl: string,
 ): Promise<Result<{ msisdn: string }, ActivationError>> {
-  const applied = await applyRequestEvent(
-    tx,
-    request,
-    { type: 'activate' },
-    { kind: 'subscriber', id: actor.accountId },
-    now,
-    { activatedAt: now },
-  );
+  const applied = await applyRequestEvent(tx, request, { type: 'activate' }, actor, now, { activatedAt: now });
   if (!applied.ok || !request.simId) return err('activation.not_ready');
   await swapSim(tx, request, request.simId, actor, now, publicUrl);
   const [line] = await tx.select({ msisdn: lines.msisdn }).from(lines).where(eq(lines.id, request.lineId));
@@ -142,7 +140,7 @@ export async function activateDeliveredSim(
     }
     const hold = holdOf(request, now);
     if (hold) return err(hold);
-    return activate(tx, request, actor, now, publicUrl);
+    return completeActivation(tx, request, subscriber(actor), now, publicUrl);
   });
 }
 
@@ -203,6 +201,6 @@ export async function activateEsim(
     const request = await lockOwnRequest(tx, actor, requestId);
     if (!request) return err('request.not_found' as const);
     if (request.delivery !== 'esim' || !request.activationCodeShownAt) return err('activation.not_ready' as const);
-    return activate(tx, request, actor, now, publicUrl);
+    return completeActivation(tx, request, subscriber(actor), now, publicUrl);
   });
 }

@@ -4,9 +4,11 @@ import { deliveryZones, operators } from '../../db/schema/operators.ts';
 import { replacementRequests, shipments } from '../../db/schema/requests.ts';
 import { sims } from '../../db/schema/sims.ts';
 import { type StaffRole, staffRoles } from '../../db/schema/staff.ts';
+import { parseIccid } from '../../domain/iccid.ts';
 import type { RequestEvent, TransitionError } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { type ActivationError, completeActivation } from './activation.ts';
 import type { ReplacementRequest } from './replacement-draft.ts';
 import { noticeRequestUpdate, type RequestUpdate } from './request-notices.ts';
 import { applyRequestEvent } from './request-transitions.ts';
@@ -270,4 +272,34 @@ export function markReadyForPickup(db: Db, staff: StaffActor, requestId: string,
     publicUrl,
     now,
   );
+}
+
+/**
+ * At the center: the agent has checked the passport in person and hands over the card reserved
+ * for this request; it must be that card, and it is activated at once.
+ */
+export function handOverPickup(
+  db: Db,
+  staff: StaffActor,
+  requestId: string,
+  typedIccid: string,
+  publicUrl = '',
+  now = new Date(),
+): Promise<Result<{ msisdn: string }, StaffError | ActivationError>> {
+  return db.transaction(async (tx) => {
+    if (!(await hasRole(tx, staff, ['store_agent']))) return err('staff.forbidden' as const);
+    const [request] = await tx
+      .select()
+      .from(replacementRequests)
+      .where(and(eq(replacementRequests.operatorId, staff.operatorId), eq(replacementRequests.id, requestId)))
+      .for('update');
+    if (!request) return err('request.not_found' as const);
+    if (request.status !== 'ready_for_pickup' || !request.simId) return err('activation.not_ready' as const);
+    const iccid = parseIccid(typedIccid);
+    if (!iccid.ok) return iccid;
+    const [sim] = await tx.select({ iccid: sims.iccid }).from(sims).where(eq(sims.id, request.simId));
+    if (sim?.iccid !== iccid.value) return err('activation.wrong_sim' as const);
+    await tx.update(replacementRequests).set({ approvedInPerson: true }).where(eq(replacementRequests.id, request.id));
+    return completeActivation(tx, request, { kind: 'staff', id: staff.staffId, ip: staff.ip }, now, publicUrl);
+  });
 }

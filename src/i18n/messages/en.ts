@@ -536,6 +536,8 @@ export const en = {
   'receipt.unpaid': 'not paid yet',
   'receipt.fiscal':
     'The fiscal receipt required by law is sent by the payment provider to the e-mail or phone given at payment.',
+  'status.changed': 'Your request has changed.',
+  'status.reload': 'Show the latest status',
 } as const;
 
 export type MessageKey = keyof typeof en;

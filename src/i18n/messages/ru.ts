@@ -539,4 +539,6 @@ export const ru: Record<MessageKey, string> = {
   'receipt.status': 'Оплата',
   'receipt.unpaid': 'ещё не оплачено',
   'receipt.fiscal': 'Кассовый чек по закону присылает платёжный сервис на почту или телефон, указанные при оплате.',
+  'status.changed': 'Статус заявки изменился.',
+  'status.reload': 'Показать актуальный статус',
 };

@@ -508,4 +508,6 @@ export const zh: Record<MessageKey, string> = {
   'receipt.status': '付款',
   'receipt.unpaid': '尚未支付',
   'receipt.fiscal': '法律规定的税务收据由支付服务商发送到付款时填写的电子邮箱或电话。',
+  'status.changed': '您的申请状态已更新。',
+  'status.reload': '显示最新状态',
 };

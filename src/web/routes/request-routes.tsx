@@ -69,6 +69,14 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
 
   app.get<StatusRoute>('/requests/:requestId', (request, reply) => statusPage(request, reply));
 
+  /** What the status page's script polls: a change of version means something happened. */
+  app.get<StatusRoute>('/requests/:requestId/status.json', async (request, reply) => {
+    const { requestId } = request.params;
+    const own = UUID.test(requestId) ? await ownRequest(db, subscriberActor(request), requestId) : null;
+    if (!own) return reply.callNotFound();
+    return reply.header('cache-control', 'no-store').send({ status: own.request.status, version: own.request.version });
+  });
+
   app.get<StatusRoute>('/requests/:requestId/receipt.pdf', async (request, reply) => {
     const { requestId } = request.params;
     const receipt = UUID.test(requestId) ? await loadReceipt(db, subscriberActor(request), requestId) : null;

@@ -6,9 +6,16 @@ import type { PageContext } from './page-context.ts';
 const LANGUAGE_NAMES: Record<Locale, string> = { ru: 'Русский', en: 'English', zh: '中文' };
 const LANGUAGE_TAGS: Record<Locale, string> = { ru: 'ru', en: 'en', zh: 'zh-Hans' };
 
-type LayoutProps = { ctx: PageContext; title: string; hasErrors?: boolean; children: ComponentChildren };
+type LayoutProps = {
+  ctx: PageContext;
+  title: string;
+  hasErrors?: boolean;
+  /** Enhancement scripts of this page, loaded deferred. */
+  scripts?: string[];
+  children: ComponentChildren;
+};
 
-export function Layout({ ctx, title, hasErrors = false, children }: LayoutProps) {
+export function Layout({ ctx, title, hasErrors = false, scripts = [], children }: LayoutProps) {
   const { t, locale, operator } = ctx;
   const site = t('site.name', { operator: operator?.name[locale] ?? 'simdesk' });
   return (
@@ -18,6 +25,9 @@ export function Layout({ ctx, title, hasErrors = false, children }: LayoutProps)
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${hasErrors ? `${t('form.errorSummary')}: ` : ''}${title} — ${site}`}</title>
         <link rel="stylesheet" href={ctx.assets.css} />
+        {scripts.map((src) => (
+          <script key={src} src={src} defer />
+        ))}
       </head>
       <body>
         <a class="skip" href="#main">

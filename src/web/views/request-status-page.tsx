@@ -1,7 +1,7 @@
 import type { Payment } from '../../app/payments/payments.ts';
 import type { RequestStatusView, TimelineEvent } from '../../app/requests/request-status.ts';
 import { formatMsisdn } from '../../domain/msisdn.ts';
-import type { RequestEventType } from '../../domain/request-machine.ts';
+import { isTerminal, type RequestEventType } from '../../domain/request-machine.ts';
 import { formatDateTime, formatMoney } from '../../i18n/translate.ts';
 import { Checklist } from './activation-pages.tsx';
 import { DocumentFields } from './document-fields.tsx';
@@ -32,8 +32,15 @@ export function RequestStatusPage({
   const { request } = view;
   const zone = operator?.timeZone ?? 'Europe/Moscow';
   const title = t('status.title', { reference: request.reference });
+  const live = !isTerminal(request.status);
   return (
-    <Layout ctx={ctx} title={title}>
+    <Layout ctx={ctx} title={title} scripts={live ? [ctx.assets.liveStatus] : []}>
+      {live && (
+        <div hidden data-live-status={`/requests/${request.id}/status.json`} data-version={String(request.version)} />
+      )}
+      <p class="notice" role="status" data-live-notice hidden>
+        {t('status.changed')} <a href={`/requests/${request.id}`}>{t('status.reload')}</a>
+      </p>
       {justSubmitted && (
         <div class="panel" role="status">
           <h1>{t('status.submitted.title')}</h1>

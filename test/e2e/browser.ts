@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import type { Config } from '../../src/config.ts';
+import type { Database } from '../../src/db/client.ts';
+import { developerMailbox } from '../../src/integrations/email/developer-mailbox.ts';
+import { SandboxGateway } from '../../src/integrations/payments/sandbox-gateway.ts';
+import { ProvisioningSimulator } from '../../src/integrations/provisioning/simulator.ts';
+import { emailHandlers, smsHandlers } from '../../src/jobs/message-handlers.ts';
+import { type OutboxWorker, outboxWorker } from '../../src/jobs/outbox-worker.ts';
+import { paymentHandlers } from '../../src/jobs/payment-handlers.ts';
+import { provisioningHandlers } from '../../src/jobs/provisioning-handlers.ts';
+import { buildApp } from '../../src/web/app.ts';
+import { seededDatabase } from '../support/seeded.ts';
+import { testConfig } from '../support/test-config.ts';
+
+/** Debian's Chromium: the binary itself, or the wrapper script. */
+export const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(
+  (p): p is string => Boolean(p && existsSync(p)),
+);
+/** Browser tests run wherever Chromium is installed, and must run in CI (which installs it). */
+export const browserTestsEnabled = Boolean(CHROMIUM || process.env.CI);
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+export type Site = {
+  url: string;
+  config: Config;
+  app: FastifyInstance;
+  database: Database;
+  worker: OutboxWorker;
+  gateway: SandboxGateway;
+  network: ProvisioningSimulator;
+  browser: Browser;
+  close(): Promise<void>;
+};
+
+/** The whole product on a real port with the demo data, its outbox worker, and a headless Chromium. */
+export async function startSite(): Promise<Site> {
+  if (!CHROMIUM) throw new Error('Chromium is not installed: apt-get install chromium (CI installs it)');
+  const port = await freePort();
+  const config: Config = { ...testConfig, port, publicUrl: `http://127.0.0.1:${port}` };
+  const database = await seededDatabase();
+  const gateway = new SandboxGateway({
+    db: database.db,
+    publicUrl: config.publicUrl,
+    webhookSecret: config.paymentWebhookSecret,
+    webhookRetryMs: [50, 200],
+  });
+  const network = new ProvisioningSimulator();
+  const worker = outboxWorker({
+    db: database.db,
+    handlers: {
+      ...provisioningHandlers(network),
+      ...emailHandlers(developerMailbox),
+      ...smsHandlers(developerMailbox),
+      ...paymentHandlers(database.db, gateway),
+    },
+  });
+  const app = await buildApp({ config, database, logger: false, gateway, onOutboxWrite: worker.kick });
+  await app.listen({ host: '127.0.0.1', port });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    url: config.publicUrl,
+    config,
+    app,
+    database,
+    worker,
+    gateway,
+    network,
+    browser,
+    close: async () => {
+      await browser.close();
+      await gateway.flushWebhooks();
+      await app.close();
+      await worker.stop();
+      await database.close();
+    },
+  };
+}
+
+/** A fresh browser profile in the given language, with or without JavaScript. */
+export function newContext(site: Site, locale: 'ru' | 'en' | 'zh', javaScriptEnabled = true): Promise<BrowserContext> {
+  return site.browser.newContext({
+    baseURL: site.url,
+    locale: { ru: 'ru-RU', en: 'en-GB', zh: 'zh-CN' }[locale],
+    extraHTTPHeaders: { 'accept-language': locale },
+    javaScriptEnabled,
+  });
+}
+
+/** axe-core on the page as it is now: any WCAG 2.1 A/AA violation fails the test, named. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(
+    violations.map(
+      (v) => `${new URL(page.url()).pathname}: ${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`,
+    ),
+  ).toEqual([]);
+}
+
+/** The latest code or link text sent to this address or phone, read from the outbox. */
+export async function lastMessageTo(site: Site, to: string, keyPrefix: string): Promise<string> {
+  const [message] = await site.database.raw.query<{ text: string }>(
+    `select payload->>'text' text from outbox where payload->>'to' = $1 and idempotency_key like $2 || '%'
+      order by id desc limit 1`,
+    [to, keyPrefix],
+  );
+  if (!message) throw new Error(`no message to ${to} (${keyPrefix})`);
+  return message.text;
+}
+
+/** Waits until the element is shown, as a person would; fails after the timeout. */
+export async function see(locator: Locator, timeout = 10_000): Promise<void> {
+  await locator.first().waitFor({ state: 'visible', timeout });
+}
+
+/** Waits for the element, then checks its text. */
+export async function seeText(locator: Locator, text: string | RegExp): Promise<void> {
+  await see(locator);
+  const actual = (await locator.first().textContent()) ?? '';
+  if (typeof text === 'string') expect(actual).toContain(text);
+  else expect(actual).toMatch(text);
+}
