@@ -25,6 +25,7 @@ import { publicPages } from './routes/public-pages.tsx';
 import { replacementRoutes } from './routes/replacement-routes.tsx';
 import { requestRoutes } from './routes/request-routes.tsx';
 import { sandboxRoutes } from './routes/sandbox-routes.tsx';
+import { settingsRoutes } from './routes/settings-routes.tsx';
 import { signInRoutes } from './routes/sign-in-routes.tsx';
 import { wasntMeRoutes } from './routes/wasnt-me-routes.tsx';
 
@@ -105,6 +106,7 @@ export async function buildApp({
   const pages = { assets, demo: config.demo, db: database.db };
   await app.register(signInRoutes, pages);
   await app.register(accountRoutes, { ...pages, onOutboxWrite });
+  await app.register(settingsRoutes, { ...pages, onOutboxWrite });
   await app.register(passwordRoutes, { ...pages, onOutboxWrite, publicUrl: config.publicUrl });
   const links = { publicUrl: config.publicUrl, linkSecret: config.sessionSecret };
   const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey } };

@@ -9,7 +9,7 @@ export async function startSmppSink(credentials = { systemId: 'simdesk', passwor
       session.send(pdu.response(ok ? {} : { command_status: smpp.ESME_RBINDFAIL }));
     });
     session.on('submit_sm', (pdu: smpp.PDU) => {
-      const message = pdu.short_message as { message?: string } | string;
+      const message = (pdu.message_payload ?? pdu.short_message) as { message?: string } | string;
       received.push({
         to: String(pdu.destination_addr),
         from: String(pdu.source_addr),

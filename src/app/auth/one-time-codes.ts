@@ -2,6 +2,7 @@ import { randomInt, timingSafeEqual } from 'node:crypto';
 import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { type OTP_CHANNELS, type OTP_PURPOSES, otpChallenges } from '../../db/schema/security.ts';
+import { enqueue } from '../outbox/outbox.ts';
 import { sha256 } from './tokens.ts';
 
 /** Wrong tries allowed per code before it stops working. */
@@ -29,19 +30,44 @@ export async function codesSince(db: Db | Tx, accountId: string, purpose: Purpos
   return row?.n ?? 0;
 }
 
-export async function storeCode(
+type NewCode = {
+  operatorId: string;
+  accountId: string;
+  purpose: Purpose;
+  channel: Channel;
+  destination: string;
+  code: string;
+  expiresAt: Date;
+  now: Date;
+};
+
+/**
+ * Stores a code and sends it, in the caller's transaction: by e-mail with a subject, or by SMS
+ * with the text alone. The outbox key starts with `keyPrefix` and names the code.
+ */
+export async function sendCode(
   tx: Tx,
-  c: {
-    operatorId: string;
-    accountId: string;
-    purpose: Purpose;
-    channel: Channel;
-    destination: string;
-    code: string;
-    expiresAt: Date;
-    now: Date;
-  },
-): Promise<string> {
+  c: NewCode & { keyPrefix: string; message: { subject: string; text: string } },
+): Promise<void> {
+  const id = await storeCode(tx, c);
+  const idempotencyKey = `${c.keyPrefix}:${id}`;
+  if (c.channel === 'email')
+    await enqueue(tx, {
+      operatorId: c.operatorId,
+      topic: 'email.send',
+      payload: { to: c.destination, ...c.message },
+      idempotencyKey,
+    });
+  else
+    await enqueue(tx, {
+      operatorId: c.operatorId,
+      topic: 'sms.send',
+      payload: { to: c.destination, text: c.message.text },
+      idempotencyKey,
+    });
+}
+
+async function storeCode(tx: Tx, c: NewCode): Promise<string> {
   const [row] = await tx
     .insert(otpChallenges)
     .values({
@@ -60,12 +86,12 @@ export async function storeCode(
 
 /**
  * Checks a code against the account's latest open one of this purpose and uses it up when it
- * matches. Every try counts, so guessing stops after a few.
+ * matches, answering where it had been sent. Every try counts, so guessing stops after a few.
  */
 export async function consumeCode(
   tx: Tx,
   c: { accountId: string; purpose: Purpose; code: string; now: Date },
-): Promise<boolean> {
+): Promise<{ channel: Channel; destination: string } | null> {
   const [challenge] = await tx
     .select()
     .from(otpChallenges)
@@ -80,7 +106,7 @@ export async function consumeCode(
     .orderBy(desc(otpChallenges.createdAt))
     .limit(1)
     .for('update');
-  if (!challenge || challenge.attempts >= MAX_CODE_ATTEMPTS) return false;
+  if (!challenge || challenge.attempts >= MAX_CODE_ATTEMPTS) return null;
   const expected = Buffer.from(challenge.codeHash);
   const given = Buffer.from(codeHash(c.accountId, c.code.replace(/\s/g, '')));
   const matches = expected.length === given.length && timingSafeEqual(expected, given);
@@ -88,5 +114,5 @@ export async function consumeCode(
     .update(otpChallenges)
     .set({ attempts: challenge.attempts + 1, ...(matches ? { consumedAt: c.now } : {}) })
     .where(eq(otpChallenges.id, challenge.id));
-  return matches;
+  return matches ? { channel: challenge.channel, destination: challenge.destination } : null;
 }

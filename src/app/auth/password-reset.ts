@@ -10,7 +10,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import { translator } from '../../i18n/translate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { enqueue } from '../outbox/outbox.ts';
-import { codesSince, consumeCode, newCode, storeCode } from './one-time-codes.ts';
+import { codesSince, consumeCode, newCode, sendCode } from './one-time-codes.ts';
 import { newToken, sha256 } from './tokens.ts';
 
 export const RESET_LINK_MINUTES = 30;
@@ -99,8 +99,9 @@ export async function requestResetCode(
   if ((await codesSince(db, account.id, 'password_reset', hourAgo)) >= MAX_LINKS_PER_HOUR) return;
   const code = newCode();
   const t = translator(account.locale);
-  await db.transaction(async (tx) => {
-    const id = await storeCode(tx, {
+  const text = t('sms.reset', { operator: input.operator.name[account.locale], code, minutes: RESET_LINK_MINUTES });
+  await db.transaction((tx) =>
+    sendCode(tx, {
       operatorId: input.operator.id,
       accountId: account.id,
       purpose: 'password_reset',
@@ -109,17 +110,10 @@ export async function requestResetCode(
       code,
       expiresAt: new Date(now.getTime() + RESET_LINK_MINUTES * 60_000),
       now,
-    });
-    await enqueue(tx, {
-      operatorId: input.operator.id,
-      topic: 'sms.send',
-      payload: {
-        to: secondPhone,
-        text: t('sms.reset', { operator: input.operator.name[account.locale], code, minutes: RESET_LINK_MINUTES }),
-      },
-      idempotencyKey: `password-reset-code:${id}`,
-    });
-  });
+      keyPrefix: 'password-reset-code',
+      message: { subject: '', text },
+    }),
+  );
 }
 
 /**
@@ -134,7 +128,8 @@ export async function exchangeResetCode(
   const account = await accountByPhone(db, input.operatorId, input.phone);
   if (!account) return null;
   return db.transaction(async (tx) => {
-    const matches = await consumeCode(tx, { accountId: account.id, purpose: 'password_reset', code: input.code, now });
+    const matches =
+      (await consumeCode(tx, { accountId: account.id, purpose: 'password_reset', code: input.code, now })) !== null;
     if (!matches) return null;
     const token = newToken();
     await tx.insert(passwordResetTokens).values({

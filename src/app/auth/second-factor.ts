@@ -6,8 +6,7 @@ import { accounts } from '../../db/schema/subscribers.ts';
 import { maskMsisdn } from '../../domain/msisdn.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { translator } from '../../i18n/translate.ts';
-import { enqueue } from '../outbox/outbox.ts';
-import { codesSince, consumeCode, newCode, storeCode } from './one-time-codes.ts';
+import { codesSince, consumeCode, newCode, sendCode } from './one-time-codes.ts';
 
 /** A code is valid this long; a passed check counts for the session this long. */
 export const CODE_MINUTES = 10;
@@ -53,8 +52,8 @@ export async function sendSecondFactorCode(
   const { account } = row;
   const t = translator(account.locale);
   const values = { operator: row.operatorName[account.locale], code: newCode(), minutes: CODE_MINUTES };
-  await db.transaction(async (tx) => {
-    const id = await storeCode(tx, {
+  await db.transaction((tx) =>
+    sendCode(tx, {
       operatorId: actor.operatorId,
       accountId: actor.accountId,
       purpose: 'second_factor',
@@ -63,27 +62,13 @@ export async function sendSecondFactorCode(
       code: values.code,
       expiresAt: new Date(now.getTime() + CODE_MINUTES * 60_000),
       now,
-    });
-    const idempotencyKey = `second-factor:${id}`;
-    if (channel === 'email')
-      await enqueue(tx, {
-        operatorId: actor.operatorId,
-        topic: 'email.send',
-        payload: {
-          to: destination,
-          subject: t('email.secondFactor.subject', values),
-          text: t('email.secondFactor.body', values),
-        },
-        idempotencyKey,
-      });
-    else
-      await enqueue(tx, {
-        operatorId: actor.operatorId,
-        topic: 'sms.send',
-        payload: { to: destination, text: t('sms.secondFactor', values) },
-        idempotencyKey,
-      });
-  });
+      keyPrefix: 'second-factor',
+      message: {
+        subject: t('email.secondFactor.subject', values),
+        text: t(channel === 'email' ? 'email.secondFactor.body' : 'sms.secondFactor', values),
+      },
+    }),
+  );
   return ok({ channel, to: channel === 'email' ? maskEmail(destination) : maskMsisdn(destination) });
 }
 
@@ -95,7 +80,8 @@ export async function verifySecondFactor(
   now = new Date(),
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const matches = await consumeCode(tx, { accountId: actor.accountId, purpose: 'second_factor', code, now });
+    const matches =
+      (await consumeCode(tx, { accountId: actor.accountId, purpose: 'second_factor', code, now })) !== null;
     if (matches)
       await tx
         .update(sessions)

@@ -16,16 +16,15 @@ export async function quoteDraft(
 ): Promise<Result<FeeQuote, 'fee.no_rule'>> {
   const { reason, simType, delivery } = answers;
   if (!reason || !simType || !delivery) return err('fee.no_rule');
-  const [rules, changes, zone] = await Promise.all([
-    db.select().from(feeRules).where(eq(feeRules.operatorId, operatorId)),
-    db.select({ at: simChanges.changedAt }).from(simChanges).where(eq(simChanges.lineId, lineId)),
-    answers.zoneId
-      ? db
-          .select({ fee: deliveryZones.courierFeeMinor })
-          .from(deliveryZones)
-          .where(and(eq(deliveryZones.operatorId, operatorId), eq(deliveryZones.id, answers.zoneId)))
-      : [],
-  ]);
+  // One after another: inside a transaction all queries share one connection.
+  const rules = await db.select().from(feeRules).where(eq(feeRules.operatorId, operatorId));
+  const changes = await db.select({ at: simChanges.changedAt }).from(simChanges).where(eq(simChanges.lineId, lineId));
+  const zone = answers.zoneId
+    ? await db
+        .select({ fee: deliveryZones.courierFeeMinor })
+        .from(deliveryZones)
+        .where(and(eq(deliveryZones.operatorId, operatorId), eq(deliveryZones.id, answers.zoneId)))
+    : [];
   return quoteFee(rules, {
     reason,
     simType,

@@ -13,6 +13,8 @@ declare module 'fastify' {
 
 export const LOCALE_COOKIE = 'lang';
 const YEAR_SECONDS = 365 * 24 * 3600;
+/** How the chosen language is remembered in the browser. */
+export const LOCALE_COOKIE_OPTIONS = { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true } as const;
 
 /** Query `?lang=`, then the remembered cookie, then Accept-Language. */
 function pickLocale(request: FastifyRequest): Locale {
@@ -41,7 +43,7 @@ async function i18n(app: FastifyInstance) {
   app.get<{ Params: { locale: string }; Querystring: { next?: string } }>('/lang/:locale', async (request, reply) => {
     const { locale } = request.params;
     if (!isLocale(locale)) return reply.callNotFound();
-    reply.setCookie(LOCALE_COOKIE, locale, { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true });
+    reply.setCookie(LOCALE_COOKIE, locale, LOCALE_COOKIE_OPTIONS);
     return reply.redirect(safeReturnPath(request.query.next), 303);
   });
 }

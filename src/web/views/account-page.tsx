@@ -72,6 +72,9 @@ export function AccountPage({ ctx, account, lock, csrf, notice }: AccountPagePro
         </>
       )}
       <LockSection ctx={ctx} lock={lock} csrf={csrf} />
+      <p>
+        <a href="/account/settings">{t('settings.link')}</a>
+      </p>
       <div class="actions">
         <form method="post" action="/logout">
           <CsrfField token={csrf} />

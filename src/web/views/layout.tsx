@@ -3,7 +3,7 @@ import { formatMsisdn } from '../../domain/msisdn.ts';
 import { LOCALES, type Locale } from '../../i18n/translate.ts';
 import type { PageContext } from './page-context.ts';
 
-const LANGUAGE_NAMES: Record<Locale, string> = { ru: 'Русский', en: 'English', zh: '中文' };
+export const LANGUAGE_NAMES: Record<Locale, string> = { ru: 'Русский', en: 'English', zh: '中文' };
 const LANGUAGE_TAGS: Record<Locale, string> = { ru: 'ru', en: 'en', zh: 'zh-Hans' };
 
 type LayoutProps = {
