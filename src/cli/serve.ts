@@ -6,6 +6,8 @@ import { smtpMailer } from '../integrations/email/smtp-mailer.ts';
 import { sandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
 import { ProvisioningSimulator } from '../integrations/provisioning/simulator.ts';
 import { smppSender } from '../integrations/sms/smpp-sender.ts';
+import { LocalStorage } from '../integrations/storage/local-storage.ts';
+import { maintenance } from '../jobs/maintenance.ts';
 import { emailHandlers, smsHandlers } from '../jobs/message-handlers.ts';
 import { type OutboxHandlers, outboxWorker } from '../jobs/outbox-worker.ts';
 import { paymentHandlers } from '../jobs/payment-handlers.ts';
@@ -28,8 +30,15 @@ export async function serve(config: Config): Promise<void> {
     } satisfies OutboxHandlers,
     onError: (error, message) => app.log.warn({ err: error, message }, 'outbox delivery failed'),
   });
-  const app = await buildApp({ config, database, gateway, onOutboxWrite: worker.kick });
+  const storage = new LocalStorage(config.documentsDir);
+  const app = await buildApp({ config, database, gateway, storage, onOutboxWrite: worker.kick });
+  const retention = maintenance({
+    db: database.db,
+    storage,
+    onError: (error) => app.log.error({ err: error }, 'retention job failed'),
+  });
   const stop = async () => {
+    retention.stop();
     await app.close();
     await gateway.flushWebhooks();
     await worker.stop();
@@ -38,6 +47,7 @@ export async function serve(config: Config): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
   await app.listen({ host: config.host, port: config.port });
   worker.start();
+  retention.start();
   const logins = DEMO_SUBSCRIBERS.filter((s) => s.operator === 'volna')
     .slice(0, 3)
     .map((s) => `    ${s.lines[0]!.msisdn}  ${DEMO_PASSWORD}  (${s.fullName}, ${s.locale})`);

@@ -275,10 +275,27 @@ test("a session of one account cannot read or change another account's request",
     `select r.id from replacement_requests r join lines l on l.id = r.line_id where l.msisdn = '+79161110001'`,
   );
   const john = await signedIn('+79161110021');
-  for (const path of [`/requests/${anna!.id}`, `/requests/${anna!.id}/reason`, `/requests/${anna!.id}/check`])
-    expect((await john.get(path)).statusCode, path).toBe(404);
-  expect((await john.post(`/requests/${anna!.id}/reason`, { reason: 'damaged' })).statusCode).toBe(404);
-  expect((await john.post(`/requests/${anna!.id}/submit`)).statusCode).toBe(404);
+  const pages = ['', '/reason', '/check', '/confirm', '/pay', '/receipt.pdf', '/status.json', '/activate', '/esim'];
+  for (const page of pages) expect((await john.get(`/requests/${anna!.id}${page}`)).statusCode, page).toBe(404);
+  const actions = [
+    '/reason',
+    '/submit',
+    '/confirm',
+    '/pay',
+    '/cancel',
+    '/document',
+    '/activate',
+    '/esim',
+    '/esim/activate',
+  ];
+  for (const action of actions)
+    expect((await john.post(`/requests/${anna!.id}${action}`, { reason: 'damaged' })).statusCode, action).toBe(404);
+  const [stillAnnas] = await database.raw.query<{ status: string; documents: number }>(
+    `select r.status, (select count(*)::int from identity_documents d where d.request_id = r.id and d.account_id <> r.account_id) documents
+       from replacement_requests r where r.id = $1`,
+    [anna!.id],
+  );
+  expect(stillAnnas).toEqual({ status: 'awaiting_payment', documents: 0 });
   expect((await john.post(`/lines/${await lineId('+79161110001')}/replace`)).statusCode).toBe(404);
   const anonymous = new WebClient(app);
   expect((await anonymous.get(`/requests/${anna!.id}`)).statusCode).toBe(303);

@@ -8,7 +8,8 @@ export type MailboxMessage = {
   channel: 'email' | 'sms';
   to: string;
   subject: string | null;
-  text: string;
+  /** Null once the text was redacted after delivery. */
+  text: string | null;
   status: 'pending' | 'sent' | 'dead';
   createdAt: Date;
 };
@@ -22,13 +23,13 @@ export async function latestMessages(db: Db, operatorId: string, limit = 50): Pr
     .orderBy(desc(outbox.id))
     .limit(limit);
   return rows.map((r) => {
-    const payload = r.payload as OutboxMessages['email.send'] | OutboxMessages['sms.send'];
+    const payload = r.payload as Partial<OutboxMessages['email.send']> & { to: string };
     return {
       id: r.id,
       channel: r.topic === 'sms.send' ? 'sms' : 'email',
       to: payload.to,
-      subject: 'subject' in payload ? payload.subject : null,
-      text: payload.text,
+      subject: payload.subject ?? null,
+      text: payload.text ?? null,
       status: r.status,
       createdAt: r.createdAt,
     };

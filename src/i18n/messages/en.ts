@@ -575,6 +575,7 @@ export const en = {
     'The e-mail of your account was changed to {to}. If you did not do this, call support at once: online SIM replacement is paused for your safety.',
   'notify.phoneChanged':
     'The second phone of your account was changed to {to}. If you did not do this, call support at once: online SIM replacement is paused for your safety.',
+  'mailbox.redacted': '(text removed after delivery)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -18,7 +18,7 @@ export function MailboxPage({ ctx, messages }: { ctx: PageContext; messages: Mai
             <time dateTime={m.createdAt.toISOString()}>{m.createdAt.toISOString()}</time> ·{' '}
             {t(`mailbox.status.${m.status}`)}
           </p>
-          <pre>{m.text}</pre>
+          <pre>{m.text ?? t('mailbox.redacted')}</pre>
         </article>
       ))}
     </Layout>

@@ -1,0 +1,105 @@
+import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { appendAudit } from '../app/audit/audit-log.ts';
+import type { Db } from '../db/client.ts';
+import { identityDocuments, replacementRequests } from '../db/schema/requests.ts';
+import { outbox } from '../db/schema/system.ts';
+import { TERMINAL_STATUSES } from '../domain/request-machine.ts';
+import type { DocumentStorage } from '../integrations/storage/document-storage.ts';
+
+/** Delivered messages keep who they went to, but not their text (codes, links) past this. */
+const MESSAGE_TEXT_HOURS = 24;
+const BATCH = 100;
+
+/**
+ * Destroys identity documents past the operator's retention period (152-FZ): the file is
+ * deleted from storage, the number wiped, and a destruction record written to the audit log.
+ * A document of a request still open is kept until the request ends.
+ */
+export async function purgeExpiredDocuments(db: Db, storage: DocumentStorage, now = new Date()): Promise<number> {
+  let purged = 0;
+  for (;;) {
+    const done = await db.transaction(async (tx) => {
+      const due = await tx
+        .select({
+          id: identityDocuments.id,
+          operatorId: identityDocuments.operatorId,
+          storageKey: identityDocuments.storageKey,
+        })
+        .from(identityDocuments)
+        .leftJoin(replacementRequests, eq(replacementRequests.id, identityDocuments.requestId))
+        .where(
+          and(
+            isNull(identityDocuments.purgedAt),
+            lte(identityDocuments.purgeAfter, now),
+            or(isNull(replacementRequests.id), inArray(replacementRequests.status, [...TERMINAL_STATUSES])),
+          ),
+        )
+        .limit(BATCH)
+        .for('update', { of: identityDocuments, skipLocked: true });
+      for (const document of due) {
+        if (document.storageKey) await storage.delete(document.storageKey);
+        await tx
+          .update(identityDocuments)
+          .set({ storageKey: null, numberEncrypted: 'purged', purgedAt: now })
+          .where(eq(identityDocuments.id, document.id));
+        await appendAudit(
+          tx,
+          {
+            operatorId: document.operatorId,
+            actorKind: 'system',
+            actorId: 'retention',
+            action: 'document.purged',
+            targetKind: 'identity_document',
+            targetId: document.id,
+          },
+          now,
+        );
+      }
+      return due.length;
+    });
+    purged += done;
+    if (done < BATCH) return purged;
+  }
+}
+
+/** Removes the text of delivered e-mails and SMS after a day, so codes and links do not linger. */
+export async function redactDeliveredMessages(db: Db, now = new Date()): Promise<number> {
+  const rows = await db
+    .update(outbox)
+    .set({ payload: sql`jsonb_build_object('to', ${outbox.payload}->'to', 'redacted', true)` })
+    .where(
+      and(
+        inArray(outbox.topic, ['email.send', 'sms.send']),
+        eq(outbox.status, 'sent'),
+        isNotNull(outbox.sentAt),
+        lte(outbox.sentAt, new Date(now.getTime() - MESSAGE_TEXT_HOURS * 3_600_000)),
+        sql`not (${outbox.payload} ? 'redacted')`,
+      ),
+    )
+    .returning({ id: outbox.id });
+  return rows.length;
+}
+
+/** Runs the retention jobs at start and then every `everyMs`, until stopped. */
+export function maintenance(options: {
+  db: Db;
+  storage: DocumentStorage;
+  everyMs?: number;
+  onError: (error: unknown) => void;
+}) {
+  const run = () =>
+    purgeExpiredDocuments(options.db, options.storage)
+      .then(() => redactDeliveredMessages(options.db))
+      .catch(options.onError);
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    start() {
+      void run();
+      timer = setInterval(run, options.everyMs ?? 3_600_000);
+      timer.unref();
+    },
+    stop() {
+      clearInterval(timer);
+    },
+  };
+}

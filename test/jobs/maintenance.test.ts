@@ -1,0 +1,61 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { verifyAuditLog } from '../../src/app/audit/audit-log.ts';
+import { cancelRequest } from '../../src/app/requests/cancel-request.ts';
+import type { Database } from '../../src/db/client.ts';
+import { LocalStorage } from '../../src/integrations/storage/local-storage.ts';
+import { purgeExpiredDocuments, redactDeliveredMessages } from '../../src/jobs/maintenance.ts';
+import { submittedRequest } from '../support/requests.ts';
+import { seededDatabase } from '../support/seeded.ts';
+import { testConfig } from '../support/test-config.ts';
+
+let database: Database;
+beforeAll(async () => {
+  database = await seededDatabase();
+});
+afterAll(() => database.close());
+
+const documentOf = async (requestId: string) =>
+  (
+    await database.raw.query<{ storage_key: string | null; number_encrypted: string; purged: boolean }>(
+      'select storage_key, number_encrypted, purged_at is not null purged from identity_documents where request_id = $1',
+      [requestId],
+    )
+  )[0];
+
+test('documents past retention are destroyed once their request has ended, with a destruction record', async () => {
+  const storage = new LocalStorage(testConfig.documentsDir);
+  const closed = await submittedRequest(database, '+79161110001');
+  const open = await submittedRequest(database, '+79161110021');
+  await cancelRequest(database.db, closed.actor, closed.requestId, '');
+  await database.raw.query(`update identity_documents set purge_after = now() - interval '1 day'`);
+  const key = (await documentOf(closed.requestId))?.storage_key as string;
+  expect(existsSync(join(testConfig.documentsDir, key))).toBe(true);
+
+  expect(await purgeExpiredDocuments(database.db, storage)).toBe(1);
+  expect(await documentOf(closed.requestId)).toEqual({ storage_key: null, number_encrypted: 'purged', purged: true });
+  expect(existsSync(join(testConfig.documentsDir, key))).toBe(false);
+  expect((await documentOf(open.requestId))?.purged).toBe(false);
+  const records = await database.raw.query(`select 1 from audit_log where action = 'document.purged'`);
+  expect(records).toHaveLength(1);
+  expect(await verifyAuditLog(database.db)).toMatchObject({ brokenAt: null });
+  expect(await purgeExpiredDocuments(database.db, storage)).toBe(0);
+});
+
+test('delivered messages lose their text after a day; pending and recent ones keep it', async () => {
+  await database.raw.query(
+    `update outbox set status = 'sent', sent_at = now() - interval '2 days' where topic = 'email.send'`,
+  );
+  await database.raw.query(`update outbox set status = 'sent', sent_at = now() where topic = 'sms.send'`);
+  expect(await redactDeliveredMessages(database.db)).toBeGreaterThan(0);
+  const emails = await database.raw.query<{ payload: Record<string, unknown> }>(
+    `select payload from outbox where topic = 'email.send'`,
+  );
+  for (const { payload } of emails) expect(Object.keys(payload).sort()).toEqual(['redacted', 'to']);
+  const sms = await database.raw.query<{ text: string | null }>(
+    `select payload->>'text' text from outbox where topic = 'sms.send'`,
+  );
+  expect(sms.every((m) => typeof m.text === 'string' && m.text.length > 0)).toBe(true);
+  expect(await redactDeliveredMessages(database.db)).toBe(0);
+});
