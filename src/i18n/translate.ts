@@ -52,26 +52,49 @@ export function negotiateLocale(requested: readonly string[]): Locale {
   return match(requested.filter(isValidTag), [...LOCALES], DEFAULT_LOCALE) as Locale;
 }
 
+/** Intl formatters are costly to build and immutable: one per locale and options. */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>();
+function formatter<F extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.ListFormat>(key: string, make: () => F): F {
+  let found = formatters.get(key) as F | undefined;
+  if (!found) {
+    found = make();
+    formatters.set(key, found);
+  }
+  return found;
+}
+
 export function formatList(locale: Locale, items: readonly string[]): string {
-  return new Intl.ListFormat(intlTags[locale], { type: 'conjunction' }).format(items);
-}
-
-export function formatMoney(locale: Locale, amountMinor: number, currency: string): string {
-  return new Intl.NumberFormat(intlTags[locale], {
-    style: 'currency',
-    currency,
-    currencyDisplay: 'narrowSymbol',
-    minimumFractionDigits: amountMinor % 100 === 0 ? 0 : 2,
-    maximumFractionDigits: 2,
-  }).format(amountMinor / 100);
-}
-
-export function formatDate(locale: Locale, date: Date, timeZone?: string): string {
-  return new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'long', ...(timeZone ? { timeZone } : {}) }).format(
-    date,
+  return formatter(`list:${locale}`, () => new Intl.ListFormat(intlTags[locale], { type: 'conjunction' })).format(
+    items,
   );
 }
 
+export function formatMoney(locale: Locale, amountMinor: number, currency: string): string {
+  const whole = amountMinor % 100 === 0;
+  const format = formatter(
+    `money:${locale}:${currency}:${whole}`,
+    () =>
+      new Intl.NumberFormat(intlTags[locale], {
+        style: 'currency',
+        currency,
+        currencyDisplay: 'narrowSymbol',
+        minimumFractionDigits: whole ? 0 : 2,
+        maximumFractionDigits: 2,
+      }),
+  );
+  return format.format(amountMinor / 100);
+}
+
+export function formatDate(locale: Locale, date: Date, timeZone?: string): string {
+  return formatter(
+    `date:${locale}:${timeZone ?? ''}`,
+    () => new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'long', ...(timeZone ? { timeZone } : {}) }),
+  ).format(date);
+}
+
 export function formatDateTime(locale: Locale, date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'long', timeStyle: 'short', timeZone }).format(date);
+  return formatter(
+    `datetime:${locale}:${timeZone}`,
+    () => new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'long', timeStyle: 'short', timeZone }),
+  ).format(date);
 }

@@ -6,6 +6,7 @@ import { newToken, sha256 } from './tokens.ts';
 /** Sessions end after this long without a request, and after the absolute limit in any case. */
 export const IDLE_MINUTES = 30;
 const ABSOLUTE_HOURS = 12;
+const TOUCH_EVERY_MS = 60_000;
 
 export type SubscriberSession = {
   id: string;
@@ -58,8 +59,11 @@ export async function resumeSession(
     await db.delete(sessions).where(eq(sessions.id, id));
     return null;
   }
-  const expiresAt = new Date(Math.min(now.getTime() + IDLE_MINUTES * 60_000, absoluteEnd));
-  await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id));
+  // Extending the idle timeout is a write; once a minute is precise enough and spares a write per page.
+  if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+    const expiresAt = new Date(Math.min(now.getTime() + IDLE_MINUTES * 60_000, absoluteEnd));
+    await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id));
+  }
   return {
     id,
     operatorId: row.operatorId,

@@ -82,6 +82,9 @@ export async function importCsv<T>(
       parse({ columns: checkHeader(spec), bom: true, trim: true, skip_empty_lines: true, info: true }),
     );
     let batch: Numbered<T>[] = [];
+    // One batch is written while the next is parsed and validated: with PostgreSQL the COPY
+    // runs in the server's process, so both cores work.
+    let writing: Promise<void> = Promise.resolve();
     for await (const { record, info } of parser as AsyncIterable<{
       record: Record<string, string>;
       info: { lines: number };
@@ -93,10 +96,13 @@ export async function importCsv<T>(
       else if (clash) reject([{ line: info.lines, reason: clash }]);
       else batch.push({ line: info.lines, value: row.value });
       if (batch.length >= batchSize) {
-        await writeBatch(batch);
+        await writing;
+        writing = writeBatch(batch);
+        writing.catch(() => undefined);
         batch = [];
       }
     }
+    await writing;
     if (batch.length > 0) await writeBatch(batch);
   };
 
