@@ -35,7 +35,10 @@ export async function serve(config: Config): Promise<void> {
   const retention = maintenance({
     db: database.db,
     storage,
-    onError: (error) => app.log.error({ err: error }, 'retention job failed'),
+    gateway,
+    publicUrl: config.publicUrl,
+    everyMs: 5 * 60_000,
+    onError: (error) => app.log.error({ err: error }, 'maintenance job failed'),
   });
   const stop = async () => {
     retention.stop();

@@ -1,9 +1,11 @@
 import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { appendAudit } from '../app/audit/audit-log.ts';
+import { reconcilePayments } from '../app/payments/payments.ts';
 import type { Db } from '../db/client.ts';
 import { identityDocuments, replacementRequests } from '../db/schema/requests.ts';
 import { outbox } from '../db/schema/system.ts';
 import { TERMINAL_STATUSES } from '../domain/request-machine.ts';
+import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts';
 import type { DocumentStorage } from '../integrations/storage/document-storage.ts';
 
 /** Delivered messages keep who they went to, but not their text (codes, links) past this. */
@@ -80,16 +82,19 @@ export async function redactDeliveredMessages(db: Db, now = new Date()): Promise
   return rows.length;
 }
 
-/** Runs the retention jobs at start and then every `everyMs`, until stopped. */
+/** Runs the retention and reconciliation jobs at start and then every `everyMs`, until stopped. */
 export function maintenance(options: {
   db: Db;
   storage: DocumentStorage;
+  gateway: PaymentGateway;
+  publicUrl: string;
   everyMs?: number;
   onError: (error: unknown) => void;
 }) {
   const run = () =>
     purgeExpiredDocuments(options.db, options.storage)
       .then(() => redactDeliveredMessages(options.db))
+      .then(() => reconcilePayments(options.db, options.gateway, options.publicUrl))
       .catch(options.onError);
   let timer: NodeJS.Timeout | undefined;
   return {

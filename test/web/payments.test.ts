@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { reconcilePayments, startPayment } from '../../src/app/payments/payments.ts';
 import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 import type { Database } from '../../src/db/client.ts';
 import { SANDBOX_3DS_CODE, SANDBOX_CARDS, SandboxGateway } from '../../src/integrations/payments/sandbox-gateway.ts';
@@ -244,4 +246,29 @@ test("a gateway outage is a clear message; another account's request cannot be p
   expect((await anna.post(`/requests/${requestId}/pay`, { method: 'card', attempt })).statusCode).toBe(404);
   expect((await anna.post(`/requests/${requestId}/cancel`)).statusCode).toBe(404);
   expect((await requestRow(requestId))?.status).toBe('awaiting_payment');
+});
+
+test('a payment whose notification never arrived and whose payer never came back is settled by reconciliation', async () => {
+  const { requestId, actor } = await submittedRequest(database, '+79161110061');
+  const silent = new SandboxGateway({
+    db: database.db,
+    publicUrl: testConfig.publicUrl,
+    webhookSecret: testConfig.paymentWebhookSecret,
+    webhookRetryMs: [1],
+  });
+  const started = await startPayment(database.db, silent, actor, requestId, {
+    method: 'card',
+    attemptKey: randomUUID(),
+    publicUrl: testConfig.publicUrl,
+    description: 'test',
+  });
+  if (!started.ok) throw new Error(started.error);
+  const ref = started.value.checkoutUrl.split('/').pop() as string;
+  await silent.payByCard(ref, { number: SANDBOX_CARDS.success, expiry: '12/40', cvc: '123' });
+  await silent.flushWebhooks();
+  expect((await requestRow(requestId))?.status).toBe('awaiting_payment');
+
+  expect(await reconcilePayments(database.db, silent, testConfig.publicUrl, new Date(), 0)).toBe(1);
+  expect(await requestRow(requestId)).toEqual({ status: 'in_review', paid: true });
+  expect(await reconcilePayments(database.db, silent, testConfig.publicUrl, new Date(), 0)).toBe(0);
 });

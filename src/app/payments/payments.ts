@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { payments, replacementRequests } from '../../db/schema/requests.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
@@ -193,4 +193,37 @@ export async function ownPayment(db: Db, actor: SubscriberActor, requestId: stri
     .from(payments)
     .where(and(eq(payments.id, paymentId), eq(payments.requestId, requestId)));
   return payment ?? null;
+}
+
+/**
+ * Asks the gateway about payments still open after a few minutes and settles them: the safety
+ * net for a notification that never arrived while the payer had already closed the page.
+ */
+export async function reconcilePayments(
+  db: Db,
+  gateway: PaymentGateway,
+  publicUrl: string,
+  now = new Date(),
+  olderThanMs = 5 * 60_000,
+): Promise<number> {
+  const open = await db
+    .select({ providerRef: payments.providerRef })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.provider, gateway.name),
+        inArray(payments.status, ['pending', 'requires_action']),
+        isNotNull(payments.providerRef),
+        lte(payments.createdAt, new Date(now.getTime() - olderThanMs)),
+      ),
+    )
+    .limit(100);
+  let settled = 0;
+  for (const { providerRef } of open) {
+    const reported = await gateway.retrieve(providerRef as string);
+    if (!reported || reported.status === 'pending' || reported.status === 'requires_action') continue;
+    const result = await settlePayment(db, gateway.name, reported, publicUrl, now);
+    if (result.ok) settled++;
+  }
+  return settled;
 }
