@@ -56,7 +56,8 @@ export async function saveIdentityDocument(
 ): Promise<Result<SavedDocument, DocumentProblem | 'draft.not_found'>> {
   const cleaned = input.file ? await cleanDocument(input.file) : null;
   const file = cleaned?.ok ? cleaned.value : null;
-  const written = await db.transaction(async (tx) => {
+  let putKey: string | null = null;
+  const write = db.transaction(async (tx) => {
     const own = await ownRequest(tx, actor, requestId);
     if (own?.request.status !== 'draft' && own?.request.status !== 'needs_info') return null;
     const [operator] = await tx
@@ -70,7 +71,10 @@ export async function saveIdentityDocument(
       .for('update');
     const id = previous?.id ?? randomUUID();
     const storageKey = file ? `${actor.operatorId}/${id}-${now.getTime()}` : (previous?.storageKey ?? null);
-    if (file) await vault.storage.put(storageKey as string, sealBytes(vault.key, file.content, id));
+    if (file) {
+      putKey = storageKey;
+      await vault.storage.put(storageKey as string, sealBytes(vault.key, file.content, id));
+    }
     const values = {
       docType: input.docType,
       numberEncrypted: sealSecret(vault.key, input.docNumber, id),
@@ -109,6 +113,11 @@ export async function saveIdentityDocument(
         now,
       );
     return { replaced: file && previous?.storageKey ? previous.storageKey : null, uploaded: storageKey !== null };
+  });
+  // A file written for a transaction that did not commit belongs to nothing: remove it.
+  const written = await write.catch(async (error: unknown) => {
+    if (putKey) await vault.storage.delete(putKey);
+    throw error;
   });
   if (!written) return err('draft.not_found');
   if (written.replaced) await vault.storage.delete(written.replaced);
