@@ -130,6 +130,7 @@ test('a declined card, then a good one: nothing charged twice, review starts, th
   expect(receipt).toContain('Иванова Анна Сергеевна');
   expect(receipt).toMatch(/Total: RUB\s*\d/);
   expect(receipt).toContain('paid');
+  expect(receipt).toContain('Bank card ending 4242');
   expect((await anna.get(`/requests/${requestId}/pay`)).statusCode).toBe(303);
 });
 

@@ -146,7 +146,7 @@ export async function settlePayment(
     }
     const [updated] = await tx
       .update(payments)
-      .set({ status: 'succeeded', succeededAt: now, updatedAt: now })
+      .set({ status: 'succeeded', succeededAt: now, updatedAt: now, cardLast4: reported.cardLast4 })
       .where(eq(payments.id, payment.id))
       .returning();
     await applyRequestEvent(

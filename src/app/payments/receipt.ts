@@ -18,7 +18,7 @@ export type Receipt = {
   currency: string;
   items: FeeItem[];
   totalMinor: number;
-  payment: Pick<Payment, 'method' | 'status' | 'providerRef' | 'succeededAt' | 'refundedAt'> | null;
+  payment: Pick<Payment, 'method' | 'status' | 'providerRef' | 'succeededAt' | 'refundedAt' | 'cardLast4'> | null;
 };
 
 /** The receipt of one of the account's submitted requests: the fee, and the payment that settled it. */
@@ -40,6 +40,7 @@ export async function loadReceipt(db: Db, actor: SubscriberActor, requestId: str
       providerRef: payments.providerRef,
       succeededAt: payments.succeededAt,
       refundedAt: payments.refundedAt,
+      cardLast4: payments.cardLast4,
     })
     .from(payments)
     .where(

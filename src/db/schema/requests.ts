@@ -193,6 +193,8 @@ export const payments = pgTable(
     status: text('status', { enum: PAYMENT_STATUSES }).notNull().default('pending'),
     provider: text('provider').notNull(),
     providerRef: text('provider_ref'),
+    /** Last four digits of the card, as the gateway reports them, for the receipt. */
+    cardLast4: char('card_last4', { length: 4 }),
     /** A double submit reuses the key and so the charge. */
     idempotencyKey: text('idempotency_key').notNull().unique(),
     failureReason: text('failure_reason'),

@@ -576,6 +576,7 @@ export const en = {
   'notify.phoneChanged':
     'The second phone of your account was changed to {to}. If you did not do this, call support at once: online SIM replacement is paused for your safety.',
   'mailbox.redacted': '(text removed after delivery)',
+  'receipt.card': 'ending {last4}',
 } as const;
 
 export type MessageKey = keyof typeof en;

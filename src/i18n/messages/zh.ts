@@ -548,4 +548,5 @@ export const zh: Record<MessageKey, string> = {
   'notify.phoneChanged':
     '您账户的第二个电话已更改为 {to}。如果不是您本人操作，请立即联系客服：为了您的安全，在线更换 SIM 卡已暂停。',
   'mailbox.redacted': '（送达后已删除正文）',
+  'receipt.card': '尾号 {last4}',
 };

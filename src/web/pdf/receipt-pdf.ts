@@ -59,7 +59,8 @@ export function renderReceiptPdf(receipt: Receipt, t: Translate): Promise<Buffer
   doc.moveDown(1);
   const { payment } = receipt;
   if (payment) {
-    row(t('receipt.method'), t(`pay.method.${payment.method}`));
+    const card = payment.cardLast4 ? ` ${t('receipt.card', { last4: payment.cardLast4 })}` : '';
+    row(t('receipt.method'), `${t(`pay.method.${payment.method}`)}${card}`);
     if (payment.succeededAt) row(t('receipt.paidAt'), formatDateTime(t.locale, payment.succeededAt, zone));
     if (payment.providerRef) row(t('receipt.transaction'), payment.providerRef);
     row(t('receipt.status'), t(`paymentStatus.${payment.status}`));

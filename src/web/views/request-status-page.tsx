@@ -90,8 +90,8 @@ export function RequestStatusPage({
           <ul>
             {payments.map((p) => (
               <li key={p.id}>
-                {formatMoney(locale, p.amountMinor, p.currency)}, {t(`pay.method.${p.method as 'card'}`)}:{' '}
-                {t(`paymentStatus.${p.status}`)}
+                {formatMoney(locale, p.amountMinor, p.currency)}, {t(`pay.method.${p.method}`)}
+                {p.cardLast4 && ` ${t('receipt.card', { last4: p.cardLast4 })}`}: {t(`paymentStatus.${p.status}`)}
                 {p.providerRef && ` (${t('status.transaction', { ref: p.providerRef })})`}
               </li>
             ))}
