@@ -102,6 +102,9 @@ export type Decision =
   | { decision: 'reject'; reason: string }
   | { decision: 'request_info'; note: string };
 
+/** Review outcomes the subscriber hears about; a first approval of two is not one of them. */
+const REVIEW_NOTICES = ['approved', 'rejected', 'needs_info'] as const;
+
 /** A reviewer's decision; the second approval of a high-risk request must come from someone else. */
 export function reviewRequest(
   db: Db,
@@ -138,14 +141,7 @@ export function reviewRequest(
           holdUntil: new Date(now.getTime() + (operator?.hold ?? 15) * 60_000),
         };
       },
-      notice: (status) =>
-        status === 'approved'
-          ? 'approved'
-          : status === 'rejected'
-            ? 'rejected'
-            : status === 'needs_info'
-              ? 'needs_info'
-              : null,
+      notice: (status) => REVIEW_NOTICES.find((n) => n === status) ?? null,
     },
     publicUrl,
     now,

@@ -70,7 +70,6 @@ export async function replacementIneligibility(
 }
 
 export type StartError = { reason: 'line.not_found' } | Ineligibility;
-export type Started = { kind: 'draft'; requestId: string } | { kind: 'open'; requestId: string };
 
 /**
  * Opens the wizard for one of the account's lines: resumes its draft, points at a request already
@@ -81,7 +80,7 @@ export async function startReplacement(
   actor: SubscriberActor,
   lineId: string,
   now = new Date(),
-): Promise<Result<Started, StartError>> {
+): Promise<Result<{ requestId: string }, StartError>> {
   return db.transaction(async (tx) => {
     const [line] = await tx
       .select({ id: lines.id, status: lines.status })
@@ -90,12 +89,12 @@ export async function startReplacement(
       .for('update');
     if (!line || line.status === 'terminated') return err({ reason: 'line.not_found' as const });
     const [open] = await tx
-      .select({ id: replacementRequests.id, status: replacementRequests.status })
+      .select({ id: replacementRequests.id })
       .from(replacementRequests)
       .where(
         and(eq(replacementRequests.lineId, line.id), notInArray(replacementRequests.status, [...TERMINAL_STATUSES])),
       );
-    if (open) return ok({ kind: open.status === 'draft' ? 'draft' : 'open', requestId: open.id } as const);
+    if (open) return ok({ requestId: open.id });
     const refusal = await replacementIneligibility(tx, actor, now);
     if (refusal) return err(refusal);
     const [created] = await tx
@@ -110,7 +109,7 @@ export async function startReplacement(
         updatedAt: now,
       })
       .returning({ id: replacementRequests.id });
-    return ok({ kind: 'draft' as const, requestId: (created as { id: string }).id });
+    return ok({ requestId: (created as { id: string }).id });
   });
 }
 

@@ -197,7 +197,12 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
   });
 
   /** A page's answers, or what is wrong with them. */
-  const readStep = (step: WizardStep, body: Body | undefined, draft: Draft, offer: WizardOffer) => {
+  const readStep = (
+    step: Exclude<WizardStep, 'identity'>,
+    body: Body | undefined,
+    draft: Draft,
+    offer: WizardOffer,
+  ) => {
     const value = (name: string) => formText(body, name) ?? '';
     switch (step) {
       case 'reason': {
@@ -227,8 +232,6 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
         );
         return contact.ok ? { patch: contact.value } : { errors: contact.error };
       }
-      case 'identity':
-        return { errors: {} };
     }
   };
 
