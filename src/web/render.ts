@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { DEFAULT_LOCALE, translator } from '../i18n/translate.ts';
-import type { PageContext } from './views/page-context.ts';
+import type { PageContext } from './shared/page-context.ts';
 
 export type Assets = PageContext['assets'];
 

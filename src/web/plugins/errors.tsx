@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Assets, pageContext, sendPage } from '../render.ts';
-import { ExpiredFormPage, NotFoundPage, ServerErrorPage } from '../views/error-page.tsx';
+import { ExpiredFormPage, NotFoundPage, ServerErrorPage } from '../shared/error-page.tsx';
 
 const wantsHtml = (accept: string | undefined) => !accept || accept.includes('text/html') || accept.includes('*/*');
 

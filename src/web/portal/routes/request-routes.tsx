@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DOCUMENT_MAX_BYTES } from '../../../app/documents/document-content.ts';
+import { ownPayment, requestPayments, settlePayment, startPayment } from '../../../app/payments/payments.ts';
+import { loadReceipt } from '../../../app/payments/receipt.ts';
+import { cancelRequest } from '../../../app/requests/cancel-request.ts';
+import { provideInformation } from '../../../app/requests/provide-information.ts';
+import { type Draft, loadDraft, ownRequest, wizardOffer } from '../../../app/requests/replacement-draft.ts';
+import { requestStatus } from '../../../app/requests/request-status.ts';
+import { nextStep, readDocument } from '../../../domain/replacement-wizard.ts';
+import { eventsFrom } from '../../../domain/request-machine.ts';
+import type { PaymentGateway } from '../../../integrations/payments/payment-gateway.ts';
+import { requireSubscriber } from '../../plugins/session.ts';
+import { pageContext, sendPage } from '../../render.ts';
+import type { FieldErrors } from '../../shared/form.tsx';
+import { renderReceiptPdf } from '../pdf/receipt-pdf.ts';
+import { PayPage } from '../views/pay-page.tsx';
+import { RequestStatusPage } from '../views/request-status-page.tsx';
+import {
+  acceptDocumentUploads,
+  type FormBody,
+  formText,
+  type SubscriberRouteOptions,
+  subscriberActor,
+  typedFields,
+  UUID,
+  uploaded,
+} from './subscriber-context.ts';
+
+type Options = SubscriberRouteOptions & { gateway: PaymentGateway };
+type StatusRoute = {
+  Params: { requestId: string };
+  Querystring: { submitted?: string };
+  Body: FormBody;
+};
+
+/** A submitted request: its status and timeline, paying the fee, cancelling, answering review. */
+export async function requestRoutes(app: FastifyInstance, options: Options) {
+  const { assets, demo, db, onOutboxWrite, vault, links, gateway } = options;
+  app.addHook('onRequest', requireSubscriber);
+  await acceptDocumentUploads(app);
+
+  const statusPage = async (
+    request: FastifyRequest<StatusRoute>,
+    reply: FastifyReply,
+    upload: { errors: FieldErrors; input: Record<string, string> } = { errors: {}, input: {} },
+  ) => {
+    const { requestId } = request.params;
+    const view = UUID.test(requestId) ? await requestStatus(db, subscriberActor(request), requestId) : null;
+    if (!view) return reply.callNotFound();
+    if (view.request.status === 'draft') {
+      const draft = (await loadDraft(db, subscriberActor(request), requestId)) as Draft;
+      const offer = await wizardOffer(db, draft.request.operatorId);
+      return reply.redirect(`/requests/${requestId}/${nextStep(draft.answers, offer)}`, 303);
+    }
+    const page = (
+      <RequestStatusPage
+        ctx={pageContext(request, assets, demo)}
+        view={view}
+        justSubmitted={request.query.submitted === '1'}
+        payments={await requestPayments(db, requestId)}
+        canCancel={eventsFrom(view.request.status).includes('cancel')}
+        csrf={reply.generateCsrf()}
+        upload={{ ...upload, maxMegabytes: DOCUMENT_MAX_BYTES / 1024 / 1024 }}
+      />
+    );
+    return sendPage(reply, page, Object.keys(upload.errors).length > 0 ? 400 : 200);
+  };
+
+  app.get<StatusRoute>('/requests/:requestId', (request, reply) => statusPage(request, reply));
+
+  /** What the status page's script polls: a change of version means something happened. */
+  app.get<StatusRoute>('/requests/:requestId/status.json', async (request, reply) => {
+    const { requestId } = request.params;
+    const own = UUID.test(requestId) ? await ownRequest(db, subscriberActor(request), requestId) : null;
+    if (!own) return reply.callNotFound();
+    return reply.header('cache-control', 'no-store').send({ status: own.request.status, version: own.request.version });
+  });
+
+  app.get<StatusRoute>('/requests/:requestId/receipt.pdf', async (request, reply) => {
+    const { requestId } = request.params;
+    const receipt = UUID.test(requestId) ? await loadReceipt(db, subscriberActor(request), requestId) : null;
+    if (!receipt) return reply.callNotFound();
+    return reply
+      .type('application/pdf')
+      .header('cache-control', 'no-store')
+      .header('content-disposition', `inline; filename="${receipt.reference}.pdf"`)
+      .send(await renderReceiptPdf(receipt, request.t));
+  });
+
+  /** A new scan when the reviewer asked for one; type and number are typed again with it. */
+  app.post<StatusRoute>('/requests/:requestId/document', async (request, reply) => {
+    const { requestId } = request.params;
+    if (!UUID.test(requestId) || !(await ownRequest(db, subscriberActor(request), requestId)))
+      return reply.callNotFound();
+    const body = request.body;
+    const document = readDocument({ docType: formText(body, 'docType'), docNumber: formText(body, 'docNumber') });
+    const file = uploaded(body, 'document');
+    const errors: FieldErrors = document.ok ? {} : { ...document.error };
+    if (!file) errors.document = 'document.missing';
+    else if (file.truncated) errors.document = 'document.too_large';
+    if (!document.ok || !file || file.truncated)
+      return statusPage(request, reply, { errors, input: typedFields(body) });
+    const provided = await provideInformation(db, vault, subscriberActor(request), requestId, {
+      ...document.value,
+      file: file.content,
+    });
+    if (!provided.ok) {
+      if (provided.error.startsWith('document.'))
+        return statusPage(request, reply, {
+          errors: { document: provided.error as 'document.missing' },
+          input: typedFields(body),
+        });
+      return reply.redirect(`/requests/${requestId}`, 303);
+    }
+    return reply.redirect(`/requests/${requestId}`, 303);
+  });
+
+  type PayRoute = { Params: { requestId: string }; Querystring: { payment?: string; unavailable?: string } };
+
+  app.get<PayRoute>('/requests/:requestId/pay', async (request, reply) => {
+    const { requestId } = request.params;
+    const own = UUID.test(requestId) ? await ownRequest(db, subscriberActor(request), requestId) : null;
+    if (!own) return reply.callNotFound();
+    if (own.request.status !== 'awaiting_payment') return reply.redirect(`/requests/${requestId}`, 303);
+    const [last] = await requestPayments(db, requestId);
+    const page = (
+      <PayPage
+        ctx={pageContext(request, assets, demo)}
+        request={own.request}
+        attemptKey={randomUUID()}
+        csrf={reply.generateCsrf()}
+        failed={last?.status === 'failed' && request.query.payment === last.id ? last : null}
+        unavailable={request.query.unavailable === '1'}
+      />
+    );
+    return sendPage(reply, page);
+  });
+
+  app.post<PayRoute & { Body: FormBody }>('/requests/:requestId/pay', async (request, reply) => {
+    const { requestId } = request.params;
+    if (!UUID.test(requestId)) return reply.callNotFound();
+    const own = await ownRequest(db, subscriberActor(request), requestId);
+    if (!own) return reply.callNotFound();
+    const started = await startPayment(db, gateway, subscriberActor(request), requestId, {
+      method: formText(request.body, 'method') === 'ewallet' ? 'ewallet' : 'card',
+      attemptKey: formText(request.body, 'attempt') ?? '',
+      publicUrl: links.publicUrl,
+      description: request.t('pay.description', { reference: own.request.reference }),
+    });
+    if (started.ok) return reply.redirect(started.value.checkoutUrl, 303);
+    if (started.error === 'payment.unavailable') return reply.redirect(`/requests/${requestId}/pay?unavailable=1`, 303);
+    return reply.redirect(`/requests/${requestId}`, 303);
+  });
+
+  /** The gateway sends the payer back here; the outcome is asked from the gateway, not read from the URL. */
+  app.get<PayRoute>('/requests/:requestId/paid', async (request, reply) => {
+    const { requestId } = request.params;
+    const payment = await ownPayment(db, subscriberActor(request), requestId, request.query.payment ?? '');
+    if (!payment) return reply.callNotFound();
+    const reported = payment.providerRef ? await gateway.retrieve(payment.providerRef).catch(() => null) : null;
+    const settled = reported ? await settlePayment(db, gateway.name, reported, links.publicUrl) : null;
+    if (settled?.ok) onOutboxWrite();
+    const status = settled?.ok ? settled.value.status : payment.status;
+    if (status === 'failed') return reply.redirect(`/requests/${requestId}/pay?payment=${payment.id}`, 303);
+    return reply.redirect(`/requests/${requestId}`, 303);
+  });
+
+  app.post<{ Params: { requestId: string } }>('/requests/:requestId/cancel', async (request, reply) => {
+    const { requestId } = request.params;
+    if (!UUID.test(requestId)) return reply.callNotFound();
+    const cancelled = await cancelRequest(db, subscriberActor(request), requestId, links.publicUrl);
+    if (!cancelled.ok && cancelled.error === 'request.not_found') return reply.callNotFound();
+    if (cancelled.ok) onOutboxWrite();
+    return reply.redirect(`/requests/${requestId}`, 303);
+  });
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { isWasntMeToken, reportNotMe } from '../../../app/requests/wasnt-me.ts';
+import type { Db } from '../../../db/client.ts';
+import { type Assets, pageContext, sendPage } from '../../render.ts';
+import { WasntMePage } from '../views/request-status-page.tsx';
+
+type Options = { assets: Assets; demo: boolean; db: Db; linkSecret: string };
+type Route = { Params: { token: string } };
+
+/**
+ * The "This wasn't me" link from every SIM change notice. Opening it only asks (mail scanners
+ * open links too); the button freezes the request and the account.
+ */
+export async function wasntMeRoutes(app: FastifyInstance, { assets, demo, db, linkSecret }: Options) {
+  app.get<Route>('/wasnt-me/:token', async (request, reply) => {
+    const valid = isWasntMeToken(linkSecret, request.params.token);
+    const page = (
+      <WasntMePage
+        ctx={pageContext(request, assets, demo)}
+        state={valid ? 'confirm' : 'invalid'}
+        csrf={reply.generateCsrf()}
+      />
+    );
+    return sendPage(reply, page, valid ? 200 : 404);
+  });
+
+  app.post<Route>('/wasnt-me/:token', async (request, reply) => {
+    const result = await reportNotMe(db, linkSecret, request.params.token, request.ip);
+    const page = (
+      <WasntMePage
+        ctx={pageContext(request, assets, demo)}
+        state={result.ok ? 'done' : 'invalid'}
+        csrf={reply.generateCsrf()}
+      />
+    );
+    return sendPage(reply.clearSessionCookie(), page, result.ok ? 200 : 404);
+  });
+}

@@ -1,0 +1,218 @@
+import type { Payment } from '../../../app/payments/payments.ts';
+import type { RequestStatusView, TimelineEvent } from '../../../app/requests/request-status.ts';
+import { formatMsisdn } from '../../../domain/msisdn.ts';
+import { isTerminal, type RequestEventType } from '../../../domain/request-machine.ts';
+import { formatDateTime, formatMoney } from '../../../i18n/translate.ts';
+import { CsrfField, ErrorSummary, type FieldErrors } from '../../shared/form.tsx';
+import { Layout } from '../../shared/layout.tsx';
+import type { PageContext } from '../../shared/page-context.ts';
+import { Checklist } from './activation-pages.tsx';
+import { DocumentFields } from './document-fields.tsx';
+
+/** Where a request stands, with every event so far; right after submitting it is the confirmation. */
+export function RequestStatusPage({
+  ctx,
+  view,
+  justSubmitted,
+  payments,
+  canCancel,
+  csrf,
+  upload,
+}: {
+  ctx: PageContext;
+  view: RequestStatusView;
+  justSubmitted: boolean;
+  payments: Payment[];
+  canCancel: boolean;
+  csrf: string;
+  /** The new-scan form shown while review waits for more information. */
+  upload: { errors: FieldErrors; input: Record<string, string>; maxMegabytes: number };
+}) {
+  const { t, locale, operator } = ctx;
+  const { request } = view;
+  const zone = operator?.timeZone ?? 'Europe/Moscow';
+  const title = t('status.title', { reference: request.reference });
+  const live = !isTerminal(request.status);
+  return (
+    <Layout ctx={ctx} title={title} scripts={live ? [ctx.assets.liveStatus] : []}>
+      {live && (
+        <div hidden data-live-status={`/requests/${request.id}/status.json`} data-version={String(request.version)} />
+      )}
+      <p class="notice" role="status" data-live-notice hidden>
+        {t('status.changed')} <a href={`/requests/${request.id}`}>{t('status.reload')}</a>
+      </p>
+      {justSubmitted && (
+        <div class="panel" role="status">
+          <h1>{t('status.submitted.title')}</h1>
+          <p>
+            {t('status.submitted.reference')} <strong>{request.reference}</strong>
+          </p>
+        </div>
+      )}
+      {justSubmitted ? <h2>{title}</h2> : <h1>{title}</h1>}
+      <p>
+        {t('wizard.caption', { number: formatMsisdn(view.msisdn) })}.{' '}
+        <strong>{t(`requestStatus.${request.status}`)}</strong>
+      </p>
+      <p>
+        <a href={`/requests/${request.id}/receipt.pdf`}>{t('status.receipt')}</a>
+      </p>
+      <h2>{t('status.next.title')}</h2>
+      <p>{t(`status.next.${request.status}`, { fee: formatMoney(locale, request.feeMinor, request.currency) })}</p>
+      {request.status === 'needs_info' && (
+        <NewDocument ctx={ctx} requestId={request.id} note={request.infoRequest} csrf={csrf} {...upload} />
+      )}
+      {request.status === 'delivered' && (
+        <p>
+          <a class="button" href={`/requests/${request.id}/activate`}>
+            {t('status.activate')}
+          </a>
+        </p>
+      )}
+      {request.status === 'sim_assigned' && request.delivery === 'esim' && (
+        <p>
+          <a class="button" href={`/requests/${request.id}/esim`}>
+            {t('status.esim')}
+          </a>
+        </p>
+      )}
+      {request.status === 'activated' && <Checklist ctx={ctx} />}
+      {request.status === 'awaiting_payment' && (
+        <p>
+          <a class="button" href={`/requests/${request.id}/pay`}>
+            {t('status.pay', { fee: formatMoney(locale, request.feeMinor, request.currency) })}
+          </a>
+        </p>
+      )}
+      {payments.length > 0 && (
+        <>
+          <h2>{t('status.payments')}</h2>
+          <ul>
+            {payments.map((p) => (
+              <li key={p.id}>
+                {formatMoney(locale, p.amountMinor, p.currency)}, {t(`pay.method.${p.method}`)}
+                {p.cardLast4 && ` ${t('receipt.card', { last4: p.cardLast4 })}`}: {t(`paymentStatus.${p.status}`)}
+                {p.providerRef && ` (${t('status.transaction', { ref: p.providerRef })})`}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h2>{t('status.timeline')}</h2>
+      <ol class="timeline">
+        {view.events.map((e) => (
+          <li key={e.id}>
+            <time dateTime={e.createdAt.toISOString()}>{formatDateTime(locale, e.createdAt, zone)}</time>{' '}
+            <TimelineText ctx={ctx} event={e} />
+          </li>
+        ))}
+      </ol>
+      {canCancel && (
+        <form method="post" action={`/requests/${request.id}/cancel`}>
+          <CsrfField token={csrf} />
+          <p>{t(request.paidAt ? 'status.cancel.refund' : 'status.cancel.hint')}</p>
+          <button type="submit" class="button warning">
+            {t('status.cancel')}
+          </button>
+        </form>
+      )}
+      <p>
+        <a href="/account">{t('wizard.toAccount')}</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function WasntMePage({
+  ctx,
+  state,
+  csrf,
+}: {
+  ctx: PageContext;
+  state: 'confirm' | 'done' | 'invalid';
+  csrf: string;
+}) {
+  const { t } = ctx;
+  const title = t(`wasntMe.${state}.title`);
+  return (
+    <Layout ctx={ctx} title={title}>
+      <h1>{title}</h1>
+      <p>{t(`wasntMe.${state}.body`)}</p>
+      {state === 'confirm' && (
+        <form method="post">
+          <CsrfField token={csrf} />
+          <button type="submit" class="button warning">
+            {t('wasntMe.confirm.button')}
+          </button>
+        </form>
+      )}
+    </Layout>
+  );
+}
+
+function TimelineText({ ctx, event }: { ctx: PageContext; event: TimelineEvent }) {
+  const { t } = ctx;
+  const data = event.data as Record<string, string | undefined>;
+  const type = event.type as RequestEventType;
+  const key =
+    type === 'approve' && event.toStatus === 'second_review'
+      ? 'timeline.first_approval'
+      : (`timeline.${type}` as const);
+  const detail =
+    type === 'dispatch'
+      ? t('timeline.dispatch.detail', {
+          carrier: data.carrier ?? '',
+          tracking: data.trackingNumber ?? '',
+          from: data.expectedFrom ?? '',
+          to: data.expectedTo ?? '',
+        })
+      : type === 'reject' || type === 'request_info' || type === 'fail'
+        ? (data.reason ?? data.note ?? null)
+        : null;
+  return (
+    <>
+      {t(key)}
+      {detail && `: ${detail}`}
+    </>
+  );
+}
+
+function NewDocument({
+  ctx,
+  requestId,
+  note,
+  csrf,
+  errors,
+  input,
+  maxMegabytes,
+}: {
+  ctx: PageContext;
+  requestId: string;
+  note: string | null;
+  csrf: string;
+  errors: FieldErrors;
+  input: Record<string, string>;
+  maxMegabytes: number;
+}) {
+  const { t } = ctx;
+  return (
+    <section aria-labelledby="more-info-title">
+      <h2 id="more-info-title">{t('moreInfo.title')}</h2>
+      {note && <p class="panel">{note}</p>}
+      <ErrorSummary t={t} errors={errors} />
+      <form method="post" action={`/requests/${requestId}/document`} enctype="multipart/form-data" novalidate>
+        <CsrfField token={csrf} />
+        <DocumentFields
+          t={t}
+          errors={errors}
+          docType={input.docType ?? ''}
+          docNumber={input.docNumber ?? ''}
+          maxMegabytes={maxMegabytes}
+        />
+        <button type="submit" class="button">
+          {t('moreInfo.submit')}
+        </button>
+      </form>
+    </section>
+  );
+}
