@@ -1,3 +1,4 @@
+import { operatorLinks } from '../app/operators/links.ts';
 import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from '../app/seed/demo-subscribers.ts';
 import { isEmpty, seedDemo } from '../app/seed/seed.ts';
 import type { Config } from '../config.ts';
@@ -36,7 +37,7 @@ export async function serve(config: Config): Promise<void> {
     db: database.db,
     storage,
     gateway,
-    publicUrl: config.publicUrl,
+    links: operatorLinks(config.publicUrl, config.sessionSecret),
     everyMs: 5 * 60_000,
     onError: (error) => app.log.error({ err: error }, 'maintenance job failed'),
   });

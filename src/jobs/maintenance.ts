@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { appendAudit } from '../app/audit/audit-log.ts';
+import type { Links } from '../app/operators/links.ts';
 import { reconcilePayments } from '../app/payments/payments.ts';
 import type { Db } from '../db/client.ts';
 import { identityDocuments, replacementRequests } from '../db/schema/requests.ts';
@@ -87,14 +88,14 @@ export function maintenance(options: {
   db: Db;
   storage: DocumentStorage;
   gateway: PaymentGateway;
-  publicUrl: string;
+  links: Links;
   everyMs?: number;
   onError: (error: unknown) => void;
 }) {
   const run = () =>
     purgeExpiredDocuments(options.db, options.storage)
       .then(() => redactDeliveredMessages(options.db))
-      .then(() => reconcilePayments(options.db, options.gateway, options.publicUrl))
+      .then(() => reconcilePayments(options.db, options.links, options.gateway))
       .catch(options.onError);
   let timer: NodeJS.Timeout | undefined;
   return {

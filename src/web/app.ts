@@ -4,6 +4,7 @@ import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { operatorLinks } from '../app/operators/links.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts';
@@ -75,7 +76,7 @@ export async function buildApp({
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
         imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'"],
+        formAction: ["'self'", ...gateway.redirectOrigins],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
         baseUri: ["'none'"],
@@ -107,13 +108,13 @@ export async function buildApp({
   await app.register(signInRoutes, pages);
   await app.register(accountRoutes, { ...pages, onOutboxWrite });
   await app.register(settingsRoutes, { ...pages, onOutboxWrite });
-  await app.register(passwordRoutes, { ...pages, onOutboxWrite, publicUrl: config.publicUrl });
-  const links = { publicUrl: config.publicUrl, linkSecret: config.sessionSecret };
+  const links = operatorLinks(config.publicUrl, config.sessionSecret);
+  await app.register(passwordRoutes, { ...pages, onOutboxWrite, links });
   const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey } };
   await app.register(replacementRoutes, subscriber);
   await app.register(requestRoutes, { ...subscriber, gateway });
-  await app.register(activationRoutes, { ...pages, onOutboxWrite, publicUrl: config.publicUrl });
-  await app.register(paymentWebhookRoutes, { db: database.db, gateway, onOutboxWrite, publicUrl: config.publicUrl });
+  await app.register(activationRoutes, { ...pages, onOutboxWrite, links });
+  await app.register(paymentWebhookRoutes, { db: database.db, gateway, onOutboxWrite, links });
   if (gateway instanceof SandboxGateway) {
     await app.register(sandboxRoutes, { assets, demo: config.demo, sandbox: gateway });
     gateway.connect(async (body, signature) =>
@@ -125,7 +126,7 @@ export async function buildApp({
       }),
     );
   }
-  await app.register(wasntMeRoutes, { ...pages, linkSecret: links.linkSecret });
+  await app.register(wasntMeRoutes, { ...pages, links });
   if (config.demo) await app.register(mailboxRoutes, pages);
   return app;
 }

@@ -4,6 +4,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { type Links, operatorLinks } from '../../src/app/operators/links.ts';
 import type { Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/client.ts';
 import { developerMailbox } from '../../src/integrations/email/developer-mailbox.ts';
@@ -37,6 +38,7 @@ const freePort = () =>
 export type Site = {
   url: string;
   config: Config;
+  links: Links;
   app: FastifyInstance;
   database: Database;
   worker: OutboxWorker;
@@ -54,7 +56,6 @@ export async function startSite(): Promise<Site> {
   const database = await seededDatabase();
   const gateway = new SandboxGateway({
     db: database.db,
-    publicUrl: config.publicUrl,
     webhookSecret: config.paymentWebhookSecret,
     webhookRetryMs: [50, 200],
   });
@@ -86,6 +87,7 @@ export async function startSite(): Promise<Site> {
   return {
     url: config.publicUrl,
     config,
+    links: operatorLinks(config.publicUrl, config.sessionSecret),
     app,
     database,
     worker,

@@ -214,9 +214,9 @@ describe.skipIf(!browserTestsEnabled)('in Chromium', () => {
     await see(page.getByText(t('timeline.payment_succeeded')));
     expect(await statusOf(requestId)).toBe('in_review');
 
-    await reviewRequest(site.database.db, staff.reviewer, requestId, { decision: 'approve' });
-    await assignSim(site.database.db, staff.logistics, requestId);
-    await dispatchRequest(site.database.db, staff.logistics, requestId, {
+    await reviewRequest(site.database.db, site.links, staff.reviewer, requestId, { decision: 'approve' });
+    await assignSim(site.database.db, site.links, staff.logistics, requestId);
+    await dispatchRequest(site.database.db, site.links, staff.logistics, requestId, {
       carrier: 'CDEK',
       trackingNumber: `E2E${msisdn.slice(-4)}`,
     });
@@ -224,7 +224,7 @@ describe.skipIf(!browserTestsEnabled)('in Chromium', () => {
       await page.clock.runFor(16_000);
       await see(page.getByText(`E2E${msisdn.slice(-4)}`));
     }
-    await markDelivered(site.database.db, staff.logistics, requestId);
+    await markDelivered(site.database.db, site.links, staff.logistics, requestId);
     await holdOver(requestId);
     await activateByIccid(j, requestId);
     expect(await statusOf(requestId)).toBe('activated');
@@ -260,13 +260,14 @@ describe.skipIf(!browserTestsEnabled)('in Chromium', () => {
       const requestId = await sendWithCode(j);
       expect(await statusOf(requestId)).toBe('in_review');
 
-      await reviewRequest(site.database.db, staff.reviewer, requestId, { decision: 'approve' });
-      await assignSim(site.database.db, staff.store_agent, requestId);
-      await markReadyForPickup(site.database.db, staff.store_agent, requestId);
+      await reviewRequest(site.database.db, site.links, staff.reviewer, requestId, { decision: 'approve' });
+      await assignSim(site.database.db, site.links, staff.store_agent, requestId);
+      await markReadyForPickup(site.database.db, site.links, staff.store_agent, requestId);
       await visit(j, () => page.goto(`/requests/${requestId}`));
       await see(page.getByText(t('status.next.ready_for_pickup')));
       const handed = await handOverPickup(
         site.database.db,
+        site.links,
         staff.store_agent,
         requestId,
         await reservedIccid(requestId),
@@ -292,8 +293,8 @@ describe.skipIf(!browserTestsEnabled)('in Chromium', () => {
       await contact(j, false);
       await identity(j, { name: 'passport.jpg', mimeType: 'image/jpeg', buffer: await photo() });
       const requestId = await sendWithCode(j);
-      await reviewRequest(site.database.db, staff.reviewer, requestId, { decision: 'approve' });
-      await assignSim(site.database.db, staff.logistics, requestId);
+      await reviewRequest(site.database.db, site.links, staff.reviewer, requestId, { decision: 'approve' });
+      await assignSim(site.database.db, site.links, staff.logistics, requestId);
       await holdOver(requestId);
 
       await visit(j, () => page.goto(`/requests/${requestId}`));

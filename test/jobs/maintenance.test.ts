@@ -8,7 +8,7 @@ import { LocalStorage } from '../../src/integrations/storage/local-storage.ts';
 import { purgeExpiredDocuments, redactDeliveredMessages } from '../../src/jobs/maintenance.ts';
 import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
-import { testConfig } from '../support/test-config.ts';
+import { testConfig, testLinks } from '../support/test-config.ts';
 
 let database: Database;
 beforeAll(async () => {
@@ -28,7 +28,7 @@ test('documents past retention are destroyed once their request has ended, with 
   const storage = new LocalStorage(testConfig.documentsDir);
   const closed = await submittedRequest(database, '+79161110001');
   const open = await submittedRequest(database, '+79161110021');
-  await cancelRequest(database.db, closed.actor, closed.requestId, '');
+  await cancelRequest(database.db, testLinks, closed.actor, closed.requestId);
   await database.raw.query(`update identity_documents set purge_after = now() - interval '1 day'`);
   const key = (await documentOf(closed.requestId))?.storage_key as string;
   expect(existsSync(join(testConfig.documentsDir, key))).toBe(true);

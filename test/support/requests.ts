@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { saveIdentityDocument } from '../../src/app/documents/identity-document.ts';
+import type { Links } from '../../src/app/operators/links.ts';
 import {
   type SubscriberActor,
   saveAnswers,
@@ -10,7 +11,7 @@ import { submitReplacement } from '../../src/app/requests/submit-replacement.ts'
 import type { Database } from '../../src/db/client.ts';
 import type { DraftAnswers } from '../../src/domain/replacement-wizard.ts';
 import { LocalStorage } from '../../src/integrations/storage/local-storage.ts';
-import { testConfig } from './test-config.ts';
+import { testConfig, testLinks } from './test-config.ts';
 
 export const passportPhoto = () =>
   sharp({ create: { width: 60, height: 40, channels: 3, background: '#357' } })
@@ -64,10 +65,10 @@ export async function submittedRequest(
   database: Database,
   msisdn: string,
   answers: Partial<DraftAnswers> = {},
+  links: Links = testLinks,
 ): Promise<{ requestId: string; actor: SubscriberActor }> {
   const { requestId, actor } = await readyDraft(database, msisdn, answers);
-  const links = { publicUrl: testConfig.publicUrl, linkSecret: testConfig.sessionSecret };
-  const submitted = await submitReplacement(database.db, actor, requestId, links);
+  const submitted = await submitReplacement(database.db, links, actor, requestId);
   if (!submitted.ok) throw new Error(`cannot submit: ${submitted.error}`);
   return { requestId, actor };
 }

@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { operatorLinks } from '../../src/app/operators/links.ts';
 import { loadConfig } from '../../src/config.ts';
 
 export const testConfig = loadConfig({
@@ -7,3 +8,5 @@ export const testConfig = loadConfig({
   LOG_LEVEL: 'silent',
   DOCUMENTS_DIR: join(tmpdir(), `simdesk-test-documents-${process.pid}`),
 });
+
+export const testLinks = operatorLinks(testConfig.publicUrl, testConfig.sessionSecret);

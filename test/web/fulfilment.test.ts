@@ -18,7 +18,7 @@ import { pdfText } from '../support/pdf-text.ts';
 import { passportPhoto, submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { demoStaff } from '../support/staff.ts';
-import { testConfig } from '../support/test-config.ts';
+import { testConfig, testLinks } from '../support/test-config.ts';
 import { signedInClient } from '../support/web-client.ts';
 
 let database: Database;
@@ -53,17 +53,20 @@ test('courier journey: review, SIM, dispatch with tracking, delivery, activation
     (await sql<{ status: string }>('select status from replacement_requests where id = $1', [requestId]))[0]?.status,
   ).toBe('in_review');
 
-  expect(await reviewRequest(database.db, staff.logistics, requestId, { decision: 'approve' })).toEqual({
+  expect(await reviewRequest(database.db, testLinks, staff.logistics, requestId, { decision: 'approve' })).toEqual({
     ok: false,
     error: 'staff.forbidden',
   });
-  expect(await reviewRequest(database.db, staff.reviewer, requestId, { decision: 'approve' })).toEqual({
+  expect(await reviewRequest(database.db, testLinks, staff.reviewer, requestId, { decision: 'approve' })).toEqual({
     ok: true,
     value: 'approved',
   });
-  expect(await assignSim(database.db, staff.logistics, requestId)).toEqual({ ok: true, value: 'sim_assigned' });
+  expect(await assignSim(database.db, testLinks, staff.logistics, requestId)).toEqual({
+    ok: true,
+    value: 'sim_assigned',
+  });
   const parcel = { carrier: 'CDEK', trackingNumber: '1234567890' };
-  expect(await dispatchRequest(database.db, staff.logistics, requestId, parcel)).toEqual({
+  expect(await dispatchRequest(database.db, testLinks, staff.logistics, requestId, parcel)).toEqual({
     ok: true,
     value: 'dispatched',
   });
@@ -79,7 +82,10 @@ test('courier journey: review, SIM, dispatch with tracking, delivery, activation
   );
   expect(notice?.text).toMatch(/CDEK, трек-номер 1234567890/);
 
-  expect(await markDelivered(database.db, staff.logistics, requestId)).toEqual({ ok: true, value: 'delivered' });
+  expect(await markDelivered(database.db, testLinks, staff.logistics, requestId)).toEqual({
+    ok: true,
+    value: 'delivered',
+  });
   const [sim] = await sql<{ iccid: string }>(
     'select s.iccid from sims s join replacement_requests r on r.sim_id = s.id where r.id = $1',
     [requestId],
@@ -138,8 +144,8 @@ test('eSIM: the code is shown once after the password, as a QR code and text, th
     [requestId],
   );
   expect(row?.status).toBe('in_review');
-  await reviewRequest(database.db, staff.reviewer, requestId, { decision: 'approve' });
-  await assignSim(database.db, staff.logistics, requestId);
+  await reviewRequest(database.db, testLinks, staff.reviewer, requestId, { decision: 'approve' });
+  await assignSim(database.db, testLinks, staff.logistics, requestId);
   await holdOver(requestId);
 
   const li = await signedIn('+79161110011', 'zh');
@@ -174,7 +180,7 @@ test('review asks for a new scan: the subscriber uploads it and the request retu
     reason: 'not_working',
     contactName: 'John Smith',
   });
-  await reviewRequest(database.db, staff.reviewer, requestId, {
+  await reviewRequest(database.db, testLinks, staff.reviewer, requestId, {
     decision: 'request_info',
     note: 'The photo is blurred, please send a sharper one.',
   });
@@ -202,7 +208,7 @@ test('review asks for a new scan: the subscriber uploads it and the request retu
   expect(events.map((e) => e.type)).toEqual(['submit', 'request_info', 'info_provided']);
 
   expect(
-    await reviewRequest(database.db, staff.reviewer, requestId, {
+    await reviewRequest(database.db, testLinks, staff.reviewer, requestId, {
       decision: 'reject',
       reason: 'Document does not match the account',
     }),
@@ -226,15 +232,15 @@ test('a high-risk request needs two different reviewers', async () => {
     [requestId],
   );
   expect(row).toEqual({ four_eyes: true, risk_score: 80 });
-  expect(await reviewRequest(database.db, staff.reviewer, requestId, { decision: 'approve' })).toEqual({
+  expect(await reviewRequest(database.db, testLinks, staff.reviewer, requestId, { decision: 'approve' })).toEqual({
     ok: true,
     value: 'second_review',
   });
-  expect(await reviewRequest(database.db, staff.reviewer, requestId, { decision: 'approve' })).toEqual({
+  expect(await reviewRequest(database.db, testLinks, staff.reviewer, requestId, { decision: 'approve' })).toEqual({
     ok: false,
     error: 'transition.same_reviewer',
   });
-  expect(await reviewRequest(database.db, staff.second, requestId, { decision: 'approve' })).toEqual({
+  expect(await reviewRequest(database.db, testLinks, staff.second, requestId, { decision: 'approve' })).toEqual({
     ok: true,
     value: 'approved',
   });

@@ -11,7 +11,7 @@ import { buildApp } from '../../src/web/app.ts';
 import { pdfText } from '../support/pdf-text.ts';
 import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
-import { testConfig } from '../support/test-config.ts';
+import { testConfig, testLinks } from '../support/test-config.ts';
 import { signedInClient, WebClient } from '../support/web-client.ts';
 
 let database: Database;
@@ -22,7 +22,6 @@ beforeAll(async () => {
   database = await seededDatabase();
   gateway = new SandboxGateway({
     db: database.db,
-    publicUrl: testConfig.publicUrl,
     webhookSecret: testConfig.paymentWebhookSecret,
     webhookRetryMs: [10, 10],
   });
@@ -227,7 +226,6 @@ test('cancelling a paid request refunds it once, through the outbox', async () =
 test("a gateway outage is a clear message; another account's request cannot be paid or cancelled", async () => {
   const down = new SandboxGateway({
     db: database.db,
-    publicUrl: testConfig.publicUrl,
     webhookSecret: 'x'.repeat(32),
     failureRate: 1,
   });
@@ -253,14 +251,13 @@ test('a payment whose notification never arrived and whose payer never came back
   const { requestId, actor } = await submittedRequest(database, '+79161110061');
   const silent = new SandboxGateway({
     db: database.db,
-    publicUrl: testConfig.publicUrl,
     webhookSecret: testConfig.paymentWebhookSecret,
     webhookRetryMs: [1],
   });
   const started = await startPayment(database.db, silent, actor, requestId, {
     method: 'card',
     attemptKey: randomUUID(),
-    publicUrl: testConfig.publicUrl,
+    returnOrigin: testConfig.publicUrl,
     description: 'test',
   });
   if (!started.ok) throw new Error(started.error);
@@ -269,7 +266,7 @@ test('a payment whose notification never arrived and whose payer never came back
   await silent.flushWebhooks();
   expect((await requestRow(requestId))?.status).toBe('awaiting_payment');
 
-  expect(await reconcilePayments(database.db, silent, testConfig.publicUrl, new Date(), 0)).toBe(1);
+  expect(await reconcilePayments(database.db, testLinks, silent, new Date(), 0)).toBe(1);
   expect(await requestRow(requestId)).toEqual({ status: 'in_review', paid: true });
-  expect(await reconcilePayments(database.db, silent, testConfig.publicUrl, new Date(), 0)).toBe(0);
+  expect(await reconcilePayments(database.db, testLinks, silent, new Date(), 0)).toBe(0);
 });

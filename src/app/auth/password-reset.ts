@@ -9,6 +9,7 @@ import { type PasswordProblem, passwordProblem } from '../../domain/password-pol
 import { err, ok, type Result } from '../../domain/result.ts';
 import { translator } from '../../i18n/translate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import type { Links, OperatorAddress } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { codesSince, consumeCode, newCode, sendCode } from './one-time-codes.ts';
 import { newToken, sha256 } from './tokens.ts';
@@ -17,7 +18,7 @@ export const RESET_LINK_MINUTES = 30;
 /** Links sent per account per hour; further requests get the same answer and send nothing. */
 const MAX_LINKS_PER_HOUR = 3;
 
-type OperatorRef = { id: string; name: Record<Locale, string> };
+type OperatorRef = OperatorAddress & { id: string; name: Record<Locale, string> };
 
 /**
  * "Forgot password": e-mails a single-use link, valid for 30 minutes, to the account that owns
@@ -26,7 +27,7 @@ type OperatorRef = { id: string; name: Record<Locale, string> };
  */
 export async function requestPasswordReset(
   db: Db,
-  input: { operator: OperatorRef; phone: string; ip: string; publicUrl: string; now?: Date },
+  input: { operator: OperatorRef; links: Links; phone: string; ip: string; now?: Date },
 ): Promise<void> {
   const now = input.now ?? new Date();
   const account = await accountByPhone(db, input.operator.id, input.phone);
@@ -63,7 +64,7 @@ export async function requestPasswordReset(
         subject: t('email.reset.subject', { operator }),
         text: t('email.reset.body', {
           operator,
-          link: `${input.publicUrl}/password/reset/${token}`,
+          link: `${input.links.base(input.operator)}/password/reset/${token}`,
           minutes: RESET_LINK_MINUTES,
         }),
       },

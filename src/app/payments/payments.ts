@@ -9,6 +9,7 @@ import {
   type PaymentGateway,
 } from '../../integrations/payments/payment-gateway.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import type { Links } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { ownRequest, type SubscriberActor } from '../requests/replacement-draft.ts';
 import { noticeRequestUpdate } from '../requests/request-notices.ts';
@@ -29,7 +30,7 @@ export async function startPayment(
   gateway: PaymentGateway,
   actor: SubscriberActor,
   requestId: string,
-  input: { method: GatewayMethod; attemptKey: string; publicUrl: string; description: string },
+  input: { method: GatewayMethod; attemptKey: string; returnOrigin: string; description: string },
 ): Promise<Result<{ checkoutUrl: string }, StartPaymentError>> {
   const own = await ownRequest(db, actor, requestId);
   const request = own?.request;
@@ -57,7 +58,7 @@ export async function startPayment(
       currency: payment.currency,
       method: input.method,
       description: input.description,
-      returnUrl: `${input.publicUrl}/requests/${request.id}/paid?payment=${payment.id}`,
+      returnUrl: `${input.returnOrigin}/requests/${request.id}/paid?payment=${payment.id}`,
       metadata: { paymentId: payment.id, reference: request.reference },
     });
     await db.update(payments).set({ providerRef: created.ref }).where(eq(payments.id, payment.id));
@@ -76,9 +77,9 @@ export async function startPayment(
  */
 export async function settlePayment(
   db: Db,
+  links: Links,
   provider: string,
   reported: GatewayPayment,
-  publicUrl: string,
   now = new Date(),
 ): Promise<Result<Payment, 'payment.unknown' | 'payment.mismatch'>> {
   return db.transaction(async (tx) => {
@@ -160,7 +161,7 @@ export async function settlePayment(
       },
       data,
     );
-    await noticeRequestUpdate(tx, request, 'paid', { reference: request.reference }, publicUrl);
+    await noticeRequestUpdate(tx, links, request, 'paid', { reference: request.reference });
     await appendAudit(
       tx,
       {
@@ -201,8 +202,8 @@ export async function ownPayment(db: Db, actor: SubscriberActor, requestId: stri
  */
 export async function reconcilePayments(
   db: Db,
+  links: Links,
   gateway: PaymentGateway,
-  publicUrl: string,
   now = new Date(),
   olderThanMs = 5 * 60_000,
 ): Promise<number> {
@@ -222,7 +223,7 @@ export async function reconcilePayments(
   for (const { providerRef } of open) {
     const reported = await gateway.retrieve(providerRef as string);
     if (!reported || reported.status === 'pending' || reported.status === 'requires_action') continue;
-    const result = await settlePayment(db, gateway.name, reported, publicUrl, now);
+    const result = await settlePayment(db, links, gateway.name, reported, now);
     if (result.ok) settled++;
   }
   return settled;

@@ -8,6 +8,7 @@ import { lines } from '../../db/schema/subscribers.ts';
 import { type IccidError, parseIccid } from '../../domain/iccid.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import type { Links } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { lockOwnRequest, type ReplacementRequest, type SubscriberActor } from './replacement-draft.ts';
 import { noticeRequestUpdate } from './request-notices.ts';
@@ -29,11 +30,11 @@ export type OnHold = { hold: Date };
  */
 async function swapSim(
   tx: Tx,
+  links: Links,
   request: ReplacementRequest,
   newSimId: string,
   actor: Activator,
   now: Date,
-  publicUrl: string,
 ) {
   const [line] = await tx.select().from(lines).where(eq(lines.id, request.lineId)).for('update');
   const [sim] = await tx.select().from(sims).where(eq(sims.id, newSimId));
@@ -78,7 +79,7 @@ async function swapSim(
     },
     now,
   );
-  await noticeRequestUpdate(tx, request, 'activated', {}, publicUrl);
+  await noticeRequestUpdate(tx, links, request, 'activated', {});
 }
 
 /** Who switches the number over: the subscriber online, or an agent at the counter. */
@@ -88,14 +89,14 @@ const subscriber = (actor: SubscriberActor): Activator => ({ kind: 'subscriber',
 /** Activates a request holding its SIM and swaps the line over, in the caller's transaction. */
 export async function completeActivation(
   tx: Tx,
+  links: Links,
   request: ReplacementRequest,
   actor: Activator,
   now: Date,
-  publicUrl: string,
 ): Promise<Result<{ msisdn: string }, ActivationError>> {
   const applied = await applyRequestEvent(tx, request, { type: 'activate' }, actor, now, { activatedAt: now });
   if (!applied.ok || !request.simId) return err('activation.not_ready');
-  await swapSim(tx, request, request.simId, actor, now, publicUrl);
+  await swapSim(tx, links, request, request.simId, actor, now);
   const [line] = await tx.select({ msisdn: lines.msisdn }).from(lines).where(eq(lines.id, request.lineId));
   return ok({ msisdn: line?.msisdn ?? '' });
 }
@@ -109,10 +110,10 @@ const holdOf = (request: ReplacementRequest, now: Date): OnHold | null =>
  */
 export async function activateDeliveredSim(
   db: Db,
+  links: Links,
   actor: SubscriberActor,
   requestId: string,
   typedIccid: string,
-  publicUrl: string,
   now = new Date(),
 ): Promise<Result<{ msisdn: string }, ActivationError | OnHold>> {
   return db.transaction(async (tx) => {
@@ -140,7 +141,7 @@ export async function activateDeliveredSim(
     }
     const hold = holdOf(request, now);
     if (hold) return err(hold);
-    return completeActivation(tx, request, subscriber(actor), now, publicUrl);
+    return completeActivation(tx, links, request, subscriber(actor), now);
   });
 }
 
@@ -192,15 +193,15 @@ export async function revealEsimCode(
 /** After installing the profile the subscriber switches the number over to the eSIM. */
 export async function activateEsim(
   db: Db,
+  links: Links,
   actor: SubscriberActor,
   requestId: string,
-  publicUrl: string,
   now = new Date(),
 ): Promise<Result<{ msisdn: string }, ActivationError>> {
   return db.transaction(async (tx) => {
     const request = await lockOwnRequest(tx, actor, requestId);
     if (!request) return err('request.not_found' as const);
     if (request.delivery !== 'esim' || !request.activationCodeShownAt) return err('activation.not_ready' as const);
-    return completeActivation(tx, request, subscriber(actor), now, publicUrl);
+    return completeActivation(tx, links, request, subscriber(actor), now);
   });
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import type { Links } from '../operators/links.ts';
 import { lockOwnRequest, type SubscriberActor } from './replacement-draft.ts';
 import { noticeRequestUpdate } from './request-notices.ts';
 import { applyRequestEvent } from './request-transitions.ts';
@@ -11,9 +12,9 @@ import { applyRequestEvent } from './request-transitions.ts';
  */
 export async function cancelRequest(
   db: Db,
+  links: Links,
   actor: SubscriberActor,
   requestId: string,
-  publicUrl: string,
   now = new Date(),
 ): Promise<Result<{ refund: boolean }, 'request.not_found' | 'request.cannot_cancel'>> {
   return db.transaction(async (tx) => {
@@ -41,7 +42,7 @@ export async function cancelRequest(
       now,
     );
     const refund = applied.value.effects.includes('refund');
-    await noticeRequestUpdate(tx, request, 'cancelled', {}, publicUrl);
+    await noticeRequestUpdate(tx, links, request, 'cancelled', {});
     return ok({ refund });
   });
 }

@@ -8,6 +8,7 @@ import { parseIccid } from '../../domain/iccid.ts';
 import type { RequestEvent, TransitionError } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import type { Links } from '../operators/links.ts';
 import { type ActivationError, completeActivation } from './activation.ts';
 import type { ReplacementRequest } from './replacement-draft.ts';
 import { noticeRequestUpdate, type RequestUpdate } from './request-notices.ts';
@@ -46,11 +47,11 @@ async function hasRole(tx: Tx, staff: StaffActor, roles: StaffRole[]): Promise<b
 
 async function act(
   db: Db,
+  links: Links,
   staff: StaffActor,
   requestId: string,
   action: string,
   step: Step,
-  publicUrl: string,
   now: Date,
 ): Promise<Result<ReplacementRequest['status'], StaffError>> {
   return db.transaction(async (tx) => {
@@ -85,7 +86,7 @@ async function act(
       now,
     );
     const notice = step.notice?.(status);
-    if (notice) await noticeRequestUpdate(tx, request, notice, noticeValues(data), publicUrl);
+    if (notice) await noticeRequestUpdate(tx, links, request, notice, noticeValues(data));
     return ok(status);
   });
 }
@@ -108,10 +109,10 @@ const REVIEW_NOTICES = ['approved', 'rejected', 'needs_info'] as const;
 /** A reviewer's decision; the second approval of a high-risk request must come from someone else. */
 export function reviewRequest(
   db: Db,
+  links: Links,
   staff: StaffActor,
   requestId: string,
   d: Decision,
-  publicUrl = '',
   now = new Date(),
 ) {
   const event: RequestEvent =
@@ -122,6 +123,7 @@ export function reviewRequest(
         : { type: 'request_info', note: d.note };
   return act(
     db,
+    links,
     staff,
     requestId,
     `request.${d.decision}`,
@@ -143,7 +145,6 @@ export function reviewRequest(
       },
       notice: (status) => REVIEW_NOTICES.find((n) => n === status) ?? null,
     },
-    publicUrl,
     now,
   );
 }
@@ -153,9 +154,10 @@ export function reviewRequest(
  * for pickup, or from the central warehouse for courier delivery. SKIP LOCKED lets several
  * people assign at once without taking the same card.
  */
-export function assignSim(db: Db, staff: StaffActor, requestId: string, publicUrl = '', now = new Date()) {
+export function assignSim(db: Db, links: Links, staff: StaffActor, requestId: string, now = new Date()) {
   return act(
     db,
+    links,
     staff,
     requestId,
     'request.assign_sim',
@@ -183,7 +185,6 @@ export function assignSim(db: Db, staff: StaffActor, requestId: string, publicUr
         return ok({ event: { type: 'assign_sim', simId: sim.id } as const });
       },
     },
-    publicUrl,
     now,
   );
 }
@@ -191,14 +192,15 @@ export function assignSim(db: Db, staff: StaffActor, requestId: string, publicUr
 /** Hands a reserved card to the carrier; the expected window comes from the delivery zone. */
 export function dispatchRequest(
   db: Db,
+  links: Links,
   staff: StaffActor,
   requestId: string,
   parcel: { carrier: string; trackingNumber: string },
-  publicUrl = '',
   now = new Date(),
 ) {
   return act(
     db,
+    links,
     staff,
     requestId,
     'request.dispatch',
@@ -225,15 +227,15 @@ export function dispatchRequest(
       },
       notice: () => 'dispatched',
     },
-    publicUrl,
     now,
   );
 }
 
 /** The carrier reports the parcel handed over (its tracking feed, or logistics by hand). */
-export function markDelivered(db: Db, staff: StaffActor, requestId: string, publicUrl = '', now = new Date()) {
+export function markDelivered(db: Db, links: Links, staff: StaffActor, requestId: string, now = new Date()) {
   return act(
     db,
+    links,
     staff,
     requestId,
     'request.deliver',
@@ -248,15 +250,15 @@ export function markDelivered(db: Db, staff: StaffActor, requestId: string, publ
       },
       notice: () => 'delivered',
     },
-    publicUrl,
     now,
   );
 }
 
 /** The reserved card waits at the chosen center. */
-export function markReadyForPickup(db: Db, staff: StaffActor, requestId: string, publicUrl = '', now = new Date()) {
+export function markReadyForPickup(db: Db, links: Links, staff: StaffActor, requestId: string, now = new Date()) {
   return act(
     db,
+    links,
     staff,
     requestId,
     'request.mark_ready',
@@ -265,7 +267,6 @@ export function markReadyForPickup(db: Db, staff: StaffActor, requestId: string,
       event: async () => ok({ event: { type: 'mark_ready' } as const }),
       notice: () => 'ready_for_pickup',
     },
-    publicUrl,
     now,
   );
 }
@@ -276,10 +277,10 @@ export function markReadyForPickup(db: Db, staff: StaffActor, requestId: string,
  */
 export function handOverPickup(
   db: Db,
+  links: Links,
   staff: StaffActor,
   requestId: string,
   typedIccid: string,
-  publicUrl = '',
   now = new Date(),
 ): Promise<Result<{ msisdn: string }, StaffError | ActivationError>> {
   return db.transaction(async (tx) => {
@@ -296,6 +297,6 @@ export function handOverPickup(
     const [sim] = await tx.select({ iccid: sims.iccid }).from(sims).where(eq(sims.id, request.simId));
     if (sim?.iccid !== iccid.value) return err('activation.wrong_sim' as const);
     await tx.update(replacementRequests).set({ approvedInPerson: true }).where(eq(replacementRequests.id, request.id));
-    return completeActivation(tx, request, { kind: 'staff', id: staff.staffId, ip: staff.ip }, now, publicUrl);
+    return completeActivation(tx, links, request, { kind: 'staff', id: staff.staffId, ip: staff.ip }, now);
   });
 }

@@ -4,6 +4,7 @@ import { operators } from '../../db/schema/operators.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { formatMsisdn } from '../../domain/msisdn.ts';
 import { translator, type Values } from '../../i18n/translate.ts';
+import type { Links } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import type { ReplacementRequest } from './replacement-draft.ts';
 
@@ -26,13 +27,18 @@ export type RequestUpdate =
  */
 export async function noticeRequestUpdate(
   tx: Tx,
+  links: Links,
   request: ReplacementRequest,
   update: RequestUpdate,
   values: Values = {},
-  publicUrl = '',
 ): Promise<void> {
   const [row] = await tx
-    .select({ account: accounts, operatorName: operators.name, msisdn: lines.msisdn })
+    .select({
+      account: accounts,
+      operatorName: operators.name,
+      address: { publicUrl: operators.publicUrl, hostnames: operators.hostnames },
+      msisdn: lines.msisdn,
+    })
     .from(accounts)
     .innerJoin(operators, eq(operators.id, accounts.operatorId))
     .innerJoin(lines, eq(lines.id, request.lineId))
@@ -54,7 +60,7 @@ export async function noticeRequestUpdate(
       payload: {
         to: row.account.email,
         subject: t('notify.update.subject', all),
-        text: `${text}\n\n${t('notify.update.link', { link: `${publicUrl}/requests/${request.id}` })}`,
+        text: `${text}\n\n${t('notify.update.link', { link: `${links.base(row.address)}/requests/${request.id}` })}`,
       },
       idempotencyKey: key('email'),
     });

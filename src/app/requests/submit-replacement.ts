@@ -11,6 +11,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import { assessRisk } from '../../domain/risk.ts';
 import { translator } from '../../i18n/translate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import type { Links } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { quoteDraft } from './fee-quote.ts';
 import { loadDraft, replacementIneligibility, type SubscriberActor, wizardOffer } from './replacement-draft.ts';
@@ -24,8 +25,6 @@ export type SubmitError =
   | 'fee.no_rule'
   | Ineligibility['reason'];
 
-export type Links = { publicUrl: string; linkSecret: string };
-
 /**
  * Submits a complete draft: the fee is fixed from the operator's table, the risk scored, the
  * status moved by the state machine and written to the timeline, and every contact of the
@@ -33,9 +32,9 @@ export type Links = { publicUrl: string; linkSecret: string };
  */
 export async function submitReplacement(
   db: Db,
+  links: Links,
   actor: SubscriberActor,
   requestId: string,
-  links: Links,
   now = new Date(),
 ): Promise<Result<{ reference: string; status: RequestStatus }, SubmitError>> {
   return db.transaction(async (tx) => {
@@ -106,7 +105,7 @@ export async function submitReplacement(
       msisdn: line.msisdn,
       account,
       operatorName: operator.name[account.locale],
-      link: wasntMeLink(links, request.id),
+      link: wasntMeLink(links, operator, request.id),
       now,
     });
     return ok({ reference: request.reference, status });

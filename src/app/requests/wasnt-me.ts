@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { replacementRequests } from '../../db/schema/requests.ts';
 import { sessions } from '../../db/schema/security.ts';
@@ -7,14 +7,15 @@ import { accounts } from '../../db/schema/subscribers.ts';
 import { isTerminal } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import type { Links, OperatorAddress } from '../operators/links.ts';
 import { applyRequestEvent } from './request-transitions.ts';
 
 const mac = (secret: string, requestId: string) =>
   createHmac('sha256', secret).update(`wasnt-me:${requestId}`).digest('base64url');
 
 /** The "This wasn't me" link in every notice: signed, so it needs no table and cannot be guessed. */
-export function wasntMeLink(links: { publicUrl: string; linkSecret: string }, requestId: string): string {
-  return `${links.publicUrl}/wasnt-me/${requestId}.${mac(links.linkSecret, requestId)}`;
+export function wasntMeLink(links: Links, operator: OperatorAddress, requestId: string): string {
+  return `${links.base(operator)}/wasnt-me/${requestId}.${mac(links.secret, requestId)}`;
 }
 
 function verify(secret: string, token: string): string | null {
@@ -35,6 +36,7 @@ export const isWasntMeToken = (secret: string, token: string) => verify(secret, 
 export async function reportNotMe(
   db: Db,
   secret: string,
+  operatorId: string,
   token: string,
   ip: string,
   now = new Date(),
@@ -45,7 +47,7 @@ export async function reportNotMe(
     const [request] = await tx
       .select()
       .from(replacementRequests)
-      .where(eq(replacementRequests.id, requestId))
+      .where(and(eq(replacementRequests.operatorId, operatorId), eq(replacementRequests.id, requestId)))
       .for('update');
     if (!request) return err('link.invalid' as const);
     const active = !isTerminal(request.status) && request.status !== 'frozen';

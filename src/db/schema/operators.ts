@@ -13,6 +13,8 @@ export const operators = pgTable(
     slug: text('slug').notNull().unique(),
     name: jsonb('name').$type<LocalizedText>().notNull(),
     hostnames: text('hostnames').array().notNull().default(sql`'{}'::text[]`),
+    /** Scheme and host people use for this brand, for links in messages; null: its first host name on PUBLIC_URL's scheme and port. */
+    publicUrl: text('public_url'),
     countryCode: char('country_code', { length: 2 }).notNull().default('RU'),
     currency: char('currency', { length: 3 }).notNull().default('RUB'),
     timeZone: text('time_zone').notNull().default('Europe/Moscow'),
@@ -37,6 +39,7 @@ export const operators = pgTable(
   },
   (t) => [
     oneOf('operators_online_replacement_check', t.onlineReplacement, ONLINE_REPLACEMENT_POLICIES),
+    check('operators_public_url_check', sql`${t.publicUrl} ~ '^https?://[^/?#]+$'`),
     check(
       'operators_policy_ranges_check',
       sql`${t.coolingOffHours} >= 0 and ${t.documentRetentionDays} > 0 and ${t.fourEyesRiskThreshold} between 0 and 100 and ${t.swapHoldMinutes} >= 0 and ${t.lockReleaseHours} >= 0 and ${t.slaHours} > 0`,

@@ -29,6 +29,11 @@ export class GatewayUnavailable extends Error {
  */
 export interface PaymentGateway {
   readonly name: string;
+  /**
+   * Origins of the hosted pages the payer is sent to. Browsers apply the form-action policy to
+   * the redirect that follows the pay form, so the site's Content-Security-Policy lists them.
+   */
+  readonly redirectOrigins: readonly string[];
   createPayment(input: {
     idempotencyKey: string;
     amountMinor: number;

@@ -28,7 +28,6 @@ export type WebhookTransport = (body: string, signature: string) => Promise<{ st
 
 export type SandboxOptions = {
   db: Db;
-  publicUrl: string;
   webhookSecret: string;
   /** Simulated network latency of each API call, in ms (uniform between the two). */
   latencyMs?: [number, number];
@@ -63,6 +62,8 @@ const toPayment = (r: Row): GatewayPayment => ({
  */
 export class SandboxGateway implements PaymentGateway {
   readonly name = 'sandbox';
+  /** Its hosted pages are served by simdesk itself, on the host the payer is using. */
+  readonly redirectOrigins = [];
   private readonly deliveries = new Set<Promise<void>>();
   private transport: WebhookTransport | null = null;
 
@@ -85,7 +86,8 @@ export class SandboxGateway implements PaymentGateway {
       .from(sandboxPayments)
       .where(eq(sandboxPayments.idempotencyKey, input.idempotencyKey));
     const payment = row as Row;
-    return { ref: payment.ref, checkoutUrl: `${this.options.publicUrl}/sandbox/pay/${payment.ref}` };
+    // The hosted page is served by this very app, on the host the payer came from.
+    return { ref: payment.ref, checkoutUrl: `${new URL(payment.returnUrl).origin}/sandbox/pay/${payment.ref}` };
   }
 
   async retrieve(ref: string): Promise<GatewayPayment | null> {
@@ -245,10 +247,9 @@ export class SandboxGateway implements PaymentGateway {
 }
 
 /** The sandbox as `simdesk serve` runs it: a little latency, like a real gateway across the internet. */
-export const sandboxGateway = (settings: { publicUrl: string; paymentWebhookSecret: string; env: string }, db: Db) =>
+export const sandboxGateway = (settings: { paymentWebhookSecret: string; env: string }, db: Db) =>
   new SandboxGateway({
     db,
-    publicUrl: settings.publicUrl,
     webhookSecret: settings.paymentWebhookSecret,
     latencyMs: settings.env === 'test' ? [0, 0] : [50, 400],
   });

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Links } from '../../app/operators/links.ts';
 import { settlePayment } from '../../app/payments/payments.ts';
 import type { Db } from '../../db/client.ts';
 import type { PaymentGateway } from '../../integrations/payments/payment-gateway.ts';
@@ -9,12 +10,7 @@ import type { PaymentGateway } from '../../integrations/payments/payment-gateway
  */
 export async function paymentWebhookRoutes(
   app: FastifyInstance,
-  {
-    db,
-    gateway,
-    onOutboxWrite,
-    publicUrl,
-  }: { db: Db; gateway: PaymentGateway; onOutboxWrite: () => void; publicUrl: string },
+  { db, gateway, onOutboxWrite, links }: { db: Db; gateway: PaymentGateway; onOutboxWrite: () => void; links: Links },
 ) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
@@ -31,7 +27,7 @@ export async function paymentWebhookRoutes(
         request.log.warn({ problem: verified.error }, 'payment notification refused');
         return reply.status(400).send({ error: verified.error });
       }
-      const settled = await settlePayment(db, gateway.name, verified.value, publicUrl);
+      const settled = await settlePayment(db, links, gateway.name, verified.value);
       if (!settled.ok && settled.error === 'payment.mismatch') {
         request.log.error({ ref: verified.value.ref }, 'payment notification does not match the payment');
         return reply.status(422).send({ error: settled.error });

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { reauthenticate } from '../../../app/auth/reauthenticate.ts';
 import type { SubscriberSession } from '../../../app/auth/sessions.ts';
+import type { Links } from '../../../app/operators/links.ts';
 import {
   type ActivationError,
   activateDeliveredSim,
@@ -17,13 +18,13 @@ import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
 import { ActivatePage, EsimCodePage, EsimPasswordPage } from '../views/activation-pages.tsx';
 
-type Options = { assets: Assets; demo: boolean; db: Db; onOutboxWrite: () => void; publicUrl: string };
+type Options = { assets: Assets; demo: boolean; db: Db; onOutboxWrite: () => void; links: Links };
 type Route = { Params: { requestId: string }; Body: Record<string, string | undefined> };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Switching the number to the new SIM: the ICCID of a delivered card, or the eSIM code shown once. */
-export async function activationRoutes(app: FastifyInstance, { assets, demo, db, onOutboxWrite, publicUrl }: Options) {
+export async function activationRoutes(app: FastifyInstance, { assets, demo, db, onOutboxWrite, links }: Options) {
   app.addHook('onRequest', requireSubscriber);
 
   const actor = (request: FastifyRequest): SubscriberActor => {
@@ -73,7 +74,7 @@ export async function activationRoutes(app: FastifyInstance, { assets, demo, db,
   app.post<Route>('/requests/:requestId/activate', async (request, reply) => {
     const found = await own(request);
     if (!found) return reply.callNotFound();
-    const done = await activateDeliveredSim(db, actor(request), found.request.id, request.body?.iccid ?? '', publicUrl);
+    const done = await activateDeliveredSim(db, links, actor(request), found.request.id, request.body?.iccid ?? '');
     if (!done.ok) return activatePage(request, reply, found.request.id, explain(request, done.error, 'iccid'));
     onOutboxWrite();
     return reply.redirect(`/requests/${found.request.id}`, 303);
@@ -150,7 +151,7 @@ export async function activationRoutes(app: FastifyInstance, { assets, demo, db,
   app.post<Route>('/requests/:requestId/esim/activate', async (request, reply) => {
     const found = await own(request);
     if (!found) return reply.callNotFound();
-    const done = await activateEsim(db, actor(request), found.request.id, publicUrl);
+    const done = await activateEsim(db, links, actor(request), found.request.id);
     if (!done.ok) return esimPage(request, reply, found.request.id, true, explain(request, done.error, 'password'));
     onOutboxWrite();
     return reply.redirect(`/requests/${found.request.id}`, 303);

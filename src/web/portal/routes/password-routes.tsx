@@ -7,6 +7,7 @@ import {
   resetPassword,
   validResetToken,
 } from '../../../app/auth/password-reset.ts';
+import type { Links } from '../../../app/operators/links.ts';
 import type { Db } from '../../../db/client.ts';
 import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
@@ -18,14 +19,14 @@ import {
   ResetLinkSentPage,
 } from '../views/password-pages.tsx';
 
-type Options = { assets: Assets; demo: boolean; db: Db; publicUrl: string; onOutboxWrite: () => void };
+type Options = { assets: Assets; demo: boolean; db: Db; links: Links; onOutboxWrite: () => void };
 type TokenParams = { Params: { token: string } };
 
 /**
  * Forgotten password: a single-use link to the registered e-mail, or a code by SMS to the bound
  * second phone that is traded for such a link; then a new password.
  */
-export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, publicUrl, onOutboxWrite }: Options) {
+export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, links, onOutboxWrite }: Options) {
   app.get('/password/forgot', async (request, reply) => {
     const ctx = pageContext(request, assets, demo);
     const page = <ForgotPasswordPage ctx={ctx} errors={{}} csrf={reply.generateCsrf()} phone="" channel="email" />;
@@ -53,7 +54,7 @@ export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, p
       );
       return sendPage(reply, page);
     }
-    await requestPasswordReset(db, { operator: request.operator, phone, ip: request.ip, publicUrl });
+    await requestPasswordReset(db, { operator: request.operator, links, phone, ip: request.ip });
     onOutboxWrite();
     return sendPage(reply, <ResetLinkSentPage ctx={ctx} minutes={RESET_LINK_MINUTES} />);
   });

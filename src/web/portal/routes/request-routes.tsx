@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DOCUMENT_MAX_BYTES } from '../../../app/documents/document-content.ts';
+import { originFor } from '../../../app/operators/links.ts';
 import { ownPayment, requestPayments, settlePayment, startPayment } from '../../../app/payments/payments.ts';
 import { loadReceipt } from '../../../app/payments/receipt.ts';
 import { cancelRequest } from '../../../app/requests/cancel-request.ts';
@@ -145,7 +146,7 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
     const started = await startPayment(db, gateway, subscriberActor(request), requestId, {
       method: formText(request.body, 'method') === 'ewallet' ? 'ewallet' : 'card',
       attemptKey: formText(request.body, 'attempt') ?? '',
-      publicUrl: links.publicUrl,
+      returnOrigin: originFor(links, request.operator, { protocol: request.protocol, host: request.host }),
       description: request.t('pay.description', { reference: own.request.reference }),
     });
     if (started.ok) return reply.redirect(started.value.checkoutUrl, 303);
@@ -159,7 +160,7 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
     const payment = await ownPayment(db, subscriberActor(request), requestId, request.query.payment ?? '');
     if (!payment) return reply.callNotFound();
     const reported = payment.providerRef ? await gateway.retrieve(payment.providerRef).catch(() => null) : null;
-    const settled = reported ? await settlePayment(db, gateway.name, reported, links.publicUrl) : null;
+    const settled = reported ? await settlePayment(db, links, gateway.name, reported) : null;
     if (settled?.ok) onOutboxWrite();
     const status = settled?.ok ? settled.value.status : payment.status;
     if (status === 'failed') return reply.redirect(`/requests/${requestId}/pay?payment=${payment.id}`, 303);
@@ -169,7 +170,7 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
   app.post<{ Params: { requestId: string } }>('/requests/:requestId/cancel', async (request, reply) => {
     const { requestId } = request.params;
     if (!UUID.test(requestId)) return reply.callNotFound();
-    const cancelled = await cancelRequest(db, subscriberActor(request), requestId, links.publicUrl);
+    const cancelled = await cancelRequest(db, links, subscriberActor(request), requestId);
     if (!cancelled.ok && cancelled.error === 'request.not_found') return reply.callNotFound();
     if (cancelled.ok) onOutboxWrite();
     return reply.redirect(`/requests/${requestId}`, 303);

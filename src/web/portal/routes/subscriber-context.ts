@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SubscriberSession } from '../../../app/auth/sessions.ts';
 import { DOCUMENT_MAX_BYTES } from '../../../app/documents/document-content.ts';
 import type { Vault } from '../../../app/documents/identity-document.ts';
+import type { Links } from '../../../app/operators/links.ts';
 import type { SubscriberActor } from '../../../app/requests/replacement-draft.ts';
-import type { Links } from '../../../app/requests/submit-replacement.ts';
 import type { Db } from '../../../db/client.ts';
 import type { Assets } from '../../render.ts';
 

@@ -1,0 +1,2 @@
+ALTER TABLE "operators" ADD COLUMN "public_url" text;--> statement-breakpoint
+ALTER TABLE "operators" ADD CONSTRAINT "operators_public_url_check" CHECK ("operators"."public_url" ~ '^https?://[^/?#]+$');
