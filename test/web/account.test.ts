@@ -54,7 +54,7 @@ test('Block my SIM stops the line at once and queues the suspension for the netw
   expect(kicks).toBe(1);
 
   const page = await anna.get(res.headers.location as string);
-  expect(page.body).toContain('The SIM for +7 916 111 00 01 is blocked');
+  expect(page.body.replaceAll('\u00a0', ' ')).toContain('The SIM for +7 916 111 00 01 is blocked');
 
   await worker.drain();
   expect(network.lines.get('+79161110001')?.status).toBe('suspended');

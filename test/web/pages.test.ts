@@ -46,7 +46,7 @@ describe('home and FAQ in three languages', () => {
     expect(volna).toContain('free if it is the first replacement in 12 months');
     expect(volna).toContain('Courier delivery to Other regions of Russia');
     expect(volna).toContain('Yes, if your phone supports eSIM');
-    expect(volna).toContain('+7 800 555 01 01');
+    expect(volna).toContain('+7\u00a0800\u00a0555\u00a001\u00a001');
 
     const sever = (await get('/faq', { host: 'sever.localhost', 'accept-language': 'zh' })).body;
     expect(sever).toContain('北方电信');

@@ -169,7 +169,7 @@ test('the courier journey: every answer saved, errors keep what was typed, submi
   }>(`select id, reference, status, fee_minor, submitted_at from replacement_requests where line_id = $1`, [line]);
   expect(request).toMatchObject({ status: 'awaiting_payment', fee_minor: 65000 });
   expect(confirmation.body).toContain('Request sent');
-  expect(confirmation.body).toContain(`<strong>${request!.reference}</strong>`);
+  expect(confirmation.body).toContain(`<strong class="nowrap">${request!.reference}</strong>`);
   expect(confirmation.body).toContain('Waiting for payment');
 
   const events = await database.raw.query<{ type: string; to_status: string }>(

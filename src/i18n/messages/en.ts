@@ -174,7 +174,6 @@ export const en = {
   'account.block.hint':
     'Lost or stolen SIM? Block it: calls, SMS and data stop at once. You can unblock it later with your password.',
   'account.unblock': 'Unblock',
-  'account.actions': 'Actions',
   'account.notice.blocked': 'The SIM for {number} is blocked. Calls, SMS and data are stopped.',
   'account.notice.unblocked': 'The SIM for {number} works again.',
   'unblock.title': 'Unblock {number}',

@@ -179,7 +179,6 @@ export const ru: Record<MessageKey, string> = {
   'account.block.hint':
     'SIM-карта потеряна или украдена? Заблокируйте её: звонки, SMS и интернет сразу прекратятся. Разблокировать можно позже, указав пароль.',
   'account.unblock': 'Разблокировать',
-  'account.actions': 'Действия',
   'account.notice.blocked': 'SIM-карта номера {number} заблокирована. Звонки, SMS и интернет остановлены.',
   'account.notice.unblocked': 'SIM-карта номера {number} снова работает.',
   'unblock.title': 'Разблокировать {number}',

@@ -165,7 +165,6 @@ export const zh: Record<MessageKey, string> = {
   'account.block': '挂失 SIM 卡',
   'account.block.hint': 'SIM 卡丢失或被盗？请立即挂失：通话、短信和上网会马上停止。之后可凭密码解除挂失。',
   'account.unblock': '解除挂失',
-  'account.actions': '操作',
   'account.notice.blocked': '号码 {number} 的 SIM 卡已挂失。通话、短信和上网已停止。',
   'account.notice.unblocked': '号码 {number} 的 SIM 卡已恢复使用。',
   'unblock.title': '解除挂失 {number}',

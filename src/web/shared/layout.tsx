@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { formatMsisdn } from '../../domain/msisdn.ts';
 import { LOCALES, type Locale } from '../../i18n/translate.ts';
 import type { PageContext } from './page-context.ts';
+import { phoneText } from './phone-number.tsx';
 
 export const LANGUAGE_NAMES: Record<Locale, string> = { ru: 'Русский', en: 'English', zh: '中文' };
 const LANGUAGE_TAGS: Record<Locale, string> = { ru: 'ru', en: 'en', zh: 'zh-Hans' };
@@ -73,7 +73,7 @@ export function Layout({ ctx, title, hasErrors = false, scripts = [], children }
         {operator && (
           <footer class="footer">
             <p class="wrap">
-              {t('layout.support', { phone: formatMsisdn(operator.supportPhone), email: operator.supportEmail })}
+              {t('layout.support', { phone: phoneText(operator.supportPhone), email: operator.supportEmail })}
             </p>
           </footer>
         )}

@@ -24,7 +24,7 @@ import {
   wizardOffer,
 } from '../../../app/requests/replacement-draft.ts';
 import { submitReplacement } from '../../../app/requests/submit-replacement.ts';
-import { formatMsisdn, maskMsisdn } from '../../../domain/msisdn.ts';
+import { maskMsisdn } from '../../../domain/msisdn.ts';
 import type { Ineligibility } from '../../../domain/online-eligibility.ts';
 import {
   type DraftAnswers,
@@ -44,6 +44,7 @@ import { formatDateTime } from '../../../i18n/translate.ts';
 import { requireSubscriber } from '../../plugins/session.ts';
 import { pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
+import { phoneText } from '../../shared/phone-number.tsx';
 import { ConfirmPage } from '../views/confirm-page.tsx';
 import {
   CenterPage,
@@ -348,9 +349,7 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
       {
         step: 'contact',
         label: t('wizard.check.contact'),
-        value: [a.contactName, a.contactPhone && formatMsisdn(a.contactPhone), a.contactEmail]
-          .filter(Boolean)
-          .join(', '),
+        value: [a.contactName, a.contactPhone && phoneText(a.contactPhone), a.contactEmail].filter(Boolean).join(', '),
       },
       address !== null && {
         step: 'contact',

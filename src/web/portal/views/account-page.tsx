@@ -5,6 +5,7 @@ import { formatDate, formatDateTime } from '../../../i18n/translate.ts';
 import { CsrfField } from '../../shared/form.tsx';
 import { Layout } from '../../shared/layout.tsx';
 import type { PageContext } from '../../shared/page-context.ts';
+import { PhoneNumber, phoneText } from '../../shared/phone-number.tsx';
 
 export type AccountNotice = { kind: 'blocked' | 'unblocked'; msisdn: string };
 
@@ -22,49 +23,47 @@ export function AccountPage({ ctx, account, lock, csrf, notice }: AccountPagePro
     <Layout ctx={ctx} title={t('account.title')}>
       {notice && (
         <div class="notice" role="status">
-          <p>{t(`account.notice.${notice.kind}`, { number: formatMsisdn(notice.msisdn) })}</p>
+          <p>{t(`account.notice.${notice.kind}`, { number: phoneText(notice.msisdn) })}</p>
         </div>
       )}
       <h1>{t('account.hello', { name: account.fullName })}</h1>
       <h2>{t('account.lines')}</h2>
       <p class="hint">{t('account.block.hint')}</p>
-      <table class="table">
-        <thead>
-          <tr>
-            <th scope="col">{t('account.number')}</th>
-            <th scope="col">{t('account.kind')}</th>
-            <th scope="col">{t('account.sim')}</th>
-            <th scope="col">{t('account.status')}</th>
-            <th scope="col">{t('account.lastChange')}</th>
-            <th scope="col">{t('account.actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {account.lines.map((line) => (
-            <tr key={line.id}>
-              <th scope="row">{formatMsisdn(line.msisdn)}</th>
-              <td>{t(`account.kind.${line.kind}`)}</td>
-              <td>
+      <ul class="lines">
+        {account.lines.map((line) => (
+          <li key={line.id} class="line-card">
+            <h3>
+              <PhoneNumber msisdn={line.msisdn} />
+            </h3>
+            <dl>
+              <dt>{t('account.kind')}</dt>
+              <dd>{t(`account.kind.${line.kind}`)}</dd>
+              <dt>{t('account.sim')}</dt>
+              <dd>
                 {line.formFactor === null
                   ? t('account.sim.none')
                   : t(line.formFactor === 'esim' ? 'account.sim.esim' : 'account.sim.physical')}
-              </td>
-              <td>{t(`account.status.${line.status}`)}</td>
-              <td>{line.lastSimChangeAt ? formatDate(locale, line.lastSimChangeAt) : t('account.never')}</td>
-              <td>
-                <LineAction ctx={ctx} lineId={line.id} msisdn={line.msisdn} status={line.status} csrf={csrf} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              </dd>
+              <dt>{t('account.status')}</dt>
+              <dd class={line.status === 'blocked' ? 'status-blocked' : undefined}>
+                {t(`account.status.${line.status}`)}
+              </dd>
+              <dt>{t('account.lastChange')}</dt>
+              <dd>{line.lastSimChangeAt ? formatDate(locale, line.lastSimChangeAt) : t('account.never')}</dd>
+            </dl>
+            <div class="actions">
+              <LineAction ctx={ctx} lineId={line.id} msisdn={line.msisdn} status={line.status} csrf={csrf} />
+            </div>
+          </li>
+        ))}
+      </ul>
       {account.requests.length > 0 && (
         <>
           <h2>{t('account.requests')}</h2>
           <ul>
             {account.requests.map((r) => (
               <li key={r.id}>
-                <a href={`/requests/${r.id}`}>{r.reference}</a> {formatMsisdn(r.msisdn)}:{' '}
+                <a href={`/requests/${r.id}`}>{r.reference}</a> <PhoneNumber msisdn={r.msisdn} />:{' '}
                 {t(`requestStatus.${r.status}`)}
               </li>
             ))}
@@ -99,7 +98,7 @@ function LineAction({ ctx, lineId, msisdn, status, csrf }: { ctx: PageContext; c
   if (status === 'blocked') {
     return (
       <>
-        <a href={`/lines/${lineId}/unblock`} aria-label={`${t('account.unblock')} ${number}`}>
+        <a class="button secondary" href={`/lines/${lineId}/unblock`} aria-label={`${t('account.unblock')} ${number}`}>
           {t('account.unblock')}
         </a>
         <ReplaceButton ctx={ctx} lineId={lineId} number={number} csrf={csrf} />

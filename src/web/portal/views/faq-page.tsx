@@ -1,9 +1,9 @@
 import { baseFeeMinor, type OperatorProfile } from '../../../app/operators/operator-profile.ts';
 import type { FeeRule } from '../../../domain/fees.ts';
-import { formatMsisdn } from '../../../domain/msisdn.ts';
 import { formatList, formatMoney, type Translate } from '../../../i18n/translate.ts';
 import { Layout } from '../../shared/layout.tsx';
 import type { PageContext } from '../../shared/page-context.ts';
+import { phoneText } from '../../shared/phone-number.tsx';
 
 /** "Stolen, eSIM, at a service center" for a fee rule's criteria. */
 function condition(t: Translate, rule: FeeRule): string {
@@ -64,7 +64,7 @@ export function FaqPage({ ctx, profile }: { ctx: PageContext; profile: OperatorP
         <p>{t('faq.password.a')}</p>
       </Question>
       <Question id="faq-block" question={t('faq.block.q')}>
-        <p>{t('faq.block.a', { phone: formatMsisdn(operator.supportPhone) })}</p>
+        <p>{t('faq.block.a', { phone: phoneText(operator.supportPhone) })}</p>
       </Question>
       <Question id="faq-esim" question={t('faq.esim.q')}>
         <p>{operator.esimEnabled ? t('faq.esim.yes') : t('faq.esim.no', { operator: operator.name[locale] })}</p>
@@ -73,7 +73,7 @@ export function FaqPage({ ctx, profile }: { ctx: PageContext; profile: OperatorP
         <p>{t(`faq.foreign.${operator.onlineReplacement}`)}</p>
       </Question>
       <Question id="faq-support" question={t('faq.support.q')}>
-        <p>{t('faq.support.a', { phone: formatMsisdn(operator.supportPhone), email: operator.supportEmail })}</p>
+        <p>{t('faq.support.a', { phone: phoneText(operator.supportPhone), email: operator.supportEmail })}</p>
       </Question>
     </Layout>
   );

@@ -1,8 +1,8 @@
 import { baseFeeMinor, type OperatorProfile } from '../../../app/operators/operator-profile.ts';
-import { formatMsisdn } from '../../../domain/msisdn.ts';
 import { formatList, formatMoney } from '../../../i18n/translate.ts';
 import { Layout } from '../../shared/layout.tsx';
 import type { PageContext } from '../../shared/page-context.ts';
+import { phoneText } from '../../shared/phone-number.tsx';
 
 export function HomePage({ ctx, profile }: { ctx: PageContext; profile: OperatorProfile }) {
   const { t, locale } = ctx;
@@ -16,7 +16,7 @@ export function HomePage({ ctx, profile }: { ctx: PageContext; profile: Operator
       <p class="lead">{t('home.lead', { operator: operator.name[locale] })}</p>
       <div class="callout" role="note" aria-labelledby="lost-title">
         <h2 id="lost-title">{t('home.lost.title')}</h2>
-        <p>{t('home.lost.body', { phone: formatMsisdn(operator.supportPhone) })}</p>
+        <p>{t('home.lost.body', { phone: phoneText(operator.supportPhone) })}</p>
       </div>
       <h2>{t('home.ways.title')}</h2>
       <div class="cards">

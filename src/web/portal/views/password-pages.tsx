@@ -1,8 +1,8 @@
-import { formatMsisdn } from '../../../domain/msisdn.ts';
 import { MIN_PASSWORD_LENGTH } from '../../../domain/password-policy.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, Radios } from '../../shared/form.tsx';
 import { Layout } from '../../shared/layout.tsx';
 import type { PageContext } from '../../shared/page-context.ts';
+import { phoneText } from '../../shared/phone-number.tsx';
 
 type FormPageProps = { ctx: PageContext; errors: FieldErrors; csrf: string };
 
@@ -56,7 +56,7 @@ export function ResetLinkSentPage({ ctx, minutes }: { ctx: PageContext; minutes:
   return (
     <Layout ctx={ctx} title={t('forgot.sent.title')}>
       <h1>{t('forgot.sent.title')}</h1>
-      <p>{t('forgot.sent.body', { minutes, phone: operator ? formatMsisdn(operator.supportPhone) : '' })}</p>
+      <p>{t('forgot.sent.body', { minutes, phone: operator ? phoneText(operator.supportPhone) : '' })}</p>
     </Layout>
   );
 }

@@ -1,11 +1,11 @@
 import type { Payment } from '../../../app/payments/payments.ts';
 import type { RequestStatusView, TimelineEvent } from '../../../app/requests/request-status.ts';
-import { formatMsisdn } from '../../../domain/msisdn.ts';
 import { isTerminal, type RequestEventType } from '../../../domain/request-machine.ts';
 import { formatDateTime, formatMoney } from '../../../i18n/translate.ts';
 import { CsrfField, ErrorSummary, type FieldErrors } from '../../shared/form.tsx';
 import { Layout } from '../../shared/layout.tsx';
 import type { PageContext } from '../../shared/page-context.ts';
+import { phoneText } from '../../shared/phone-number.tsx';
 import { Checklist } from './activation-pages.tsx';
 import { DocumentFields } from './document-fields.tsx';
 
@@ -45,13 +45,13 @@ export function RequestStatusPage({
         <div class="panel" role="status">
           <h1>{t('status.submitted.title')}</h1>
           <p>
-            {t('status.submitted.reference')} <strong>{request.reference}</strong>
+            {t('status.submitted.reference')} <strong class="nowrap">{request.reference}</strong>
           </p>
         </div>
       )}
       {justSubmitted ? <h2>{title}</h2> : <h1>{title}</h1>}
       <p>
-        {t('wizard.caption', { number: formatMsisdn(view.msisdn) })}.{' '}
+        {t('wizard.caption', { number: phoneText(view.msisdn) })}.{' '}
         <strong>{t(`requestStatus.${request.status}`)}</strong>
       </p>
       <p>

@@ -10,6 +10,7 @@ import { formatMoney } from '../../../i18n/translate.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, Radios } from '../../shared/form.tsx';
 import { Layout } from '../../shared/layout.tsx';
 import type { PageContext } from '../../shared/page-context.ts';
+import { phoneText } from '../../shared/phone-number.tsx';
 import { DocumentFields } from './document-fields.tsx';
 
 export type Center = typeof serviceCenters.$inferSelect;
@@ -54,7 +55,7 @@ function QuestionPage({
         {t('wizard.back')}
       </a>
       <ErrorSummary t={t} errors={errors} />
-      <p class="caption">{t('wizard.caption', { number: formatMsisdn(view.msisdn) })}</p>
+      <p class="caption">{t('wizard.caption', { number: phoneText(view.msisdn) })}</p>
       {!legendIsTitle && <h1>{title}</h1>}
       <form method="post" action={action} novalidate enctype={multipart ? 'multipart/form-data' : undefined}>
         <CsrfField token={view.csrf} />
@@ -163,7 +164,7 @@ export function CenterPage({ view, centers }: { view: WizardView; centers: Cente
       options={centers.map((c) => ({
         value: c.id,
         label: `${c.city[locale]}: ${c.name[locale]}`,
-        hint: `${c.address[locale]}, ${formatMsisdn(c.phone)}`,
+        hint: `${c.address[locale]}, ${phoneText(c.phone)}`,
       }))}
     />
   );
@@ -282,7 +283,7 @@ export function CheckPage({
           <p>{problem}</p>
         </div>
       )}
-      <p class="caption">{t('wizard.caption', { number: formatMsisdn(view.msisdn) })}</p>
+      <p class="caption">{t('wizard.caption', { number: phoneText(view.msisdn) })}</p>
       <h1>{title}</h1>
       <dl class="summary">
         {rows.map((r) => (

@@ -1,0 +1,318 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  assignSim,
+  dispatchRequest,
+  handOverPickup,
+  markDelivered,
+  markReadyForPickup,
+  reviewRequest,
+} from '../../src/app/requests/fulfilment.ts';
+import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
+import { type Locale, translator } from '../../src/i18n/translate.ts';
+import { SANDBOX_CARDS } from '../../src/integrations/payments/sandbox-gateway.ts';
+import { readyDraft, submittedRequest } from '../support/requests.ts';
+import { demoStaff, type Staff } from '../support/staff.ts';
+import { browserTestsEnabled, lastMessageTo, type Site, startSite } from './browser.ts';
+
+/**
+ * Every portal page at 320 CSS pixels, the narrowest phones still in use, in ru, en and zh: no
+ * page may scroll sideways, and every radio button and checkbox sits right left of its label.
+ * A screenshot of each page is kept in test-results/small-screens for people to look at.
+ */
+const WIDTH = 320;
+const SHOTS = join(process.cwd(), 'test-results', 'small-screens');
+let site: Site;
+let staff: Staff;
+beforeAll(async () => {
+  if (!browserTestsEnabled) return;
+  site = await startSite();
+  staff = await demoStaff(site.database);
+  mkdirSync(SHOTS, { recursive: true });
+}, 120_000);
+afterAll(async () => {
+  await site?.close();
+});
+
+type Layout = { overflow: number; misplaced: string[] };
+
+/** How far the page scrolls sideways, and the choices whose control is not right left of the label. */
+const measure = (page: Page): Promise<Layout> =>
+  page.evaluate(() => {
+    const misplaced: string[] = [];
+    for (const input of document.querySelectorAll<HTMLInputElement>('input[type=radio], input[type=checkbox]')) {
+      const label = document.querySelector<HTMLLabelElement>(`label[for="${input.id}"]`);
+      const box = input.getBoundingClientRect();
+      const text = label?.getBoundingClientRect();
+      const beside =
+        text !== undefined &&
+        box.right <= text.left + 1 &&
+        text.left - box.right < 24 &&
+        Math.abs(box.top - text.top) < 16;
+      if (!beside) misplaced.push(input.id || input.name);
+    }
+    return { overflow: document.documentElement.scrollWidth - window.innerWidth, misplaced };
+  });
+
+const problems: string[] = [];
+
+/** English last, so the page is left in the language the test reads it in. */
+const IN_TURN: Locale[] = ['ru', 'zh', 'en'];
+
+/** Loads `url` in each language and records what does not fit. */
+async function check(page: Page, name: string, url = page.url()) {
+  for (const locale of IN_TURN) {
+    await setLanguage(page.context(), locale);
+    await page.goto(url);
+    await record(page, name, locale);
+  }
+}
+
+async function record(page: Page, name: string, locale: Locale) {
+  const { overflow, misplaced } = await measure(page);
+  if (overflow > 0) problems.push(`${locale} ${name}: ${overflow}px wider than the screen`);
+  if (misplaced.length) problems.push(`${locale} ${name}: ${misplaced.join(', ')} not left of its label`);
+  await page.screenshot({ path: join(SHOTS, `${locale}-${name}.png`), fullPage: true });
+}
+
+const setLanguage = (context: BrowserContext, locale: Locale) =>
+  context.addCookies([{ name: 'lang', value: locale, url: site.url }]);
+
+async function phone(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await site.browser.newContext({
+    baseURL: site.url,
+    viewport: { width: WIDTH, height: 640 },
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+  });
+  return { context, page: await context.newPage() };
+}
+
+const en = translator('en');
+const photo = () =>
+  sharp({ create: { width: 300, height: 200, channels: 3, background: '#468' } })
+    .jpeg()
+    .toBuffer();
+
+async function signIn(page: Page, msisdn: string) {
+  await setLanguage(page.context(), 'en');
+  await page.goto('/login');
+  await page.getByLabel(en('signin.phone'), { exact: true }).fill(msisdn);
+  await page.getByLabel(en('signin.password'), { exact: true }).fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: en('signin.submit') }).click();
+  await page.waitForURL(/\/account$/);
+}
+
+const cont = (page: Page) => page.getByRole('button', { name: en('wizard.continue') }).click();
+const requestOf = async (msisdn: string) =>
+  (
+    await site.database.raw.query<{ id: string }>(
+      `select r.id from replacement_requests r join lines l on l.id = r.line_id where l.msisdn = $1
+        order by r.created_at desc limit 1`,
+      [msisdn],
+    )
+  )[0]?.id as string;
+const iccidOf = async (requestId: string) =>
+  (
+    await site.database.raw.query<{ iccid: string }>(
+      'select s.iccid from sims s join replacement_requests r on r.sim_id = s.id where r.id = $1',
+      [requestId],
+    )
+  )[0]?.iccid as string;
+const holdOver = (requestId: string) =>
+  site.database.raw.query(`update replacement_requests set hold_until = now() - interval '1 minute' where id = $1`, [
+    requestId,
+  ]);
+
+describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => {
+  test('public pages, sign-in and password reset', async () => {
+    const { context, page } = await phone();
+    await check(page, 'home', '/');
+    await check(page, 'faq', '/faq');
+    await check(page, 'sign-in', '/login');
+    await check(page, 'forgot-password', '/password/forgot');
+    await check(page, 'not-found', '/no/such/page');
+    for (const locale of IN_TURN) {
+      const t = translator(locale);
+      await setLanguage(context, locale);
+      await page.goto('/login');
+      await page.getByRole('button', { name: t('signin.submit') }).click();
+      await record(page, 'sign-in-errors', locale);
+      await page.goto('/password/forgot');
+      await page.getByLabel(t('signin.phone'), { exact: true }).fill('+79161110001');
+      await page.getByLabel(t('forgot.channel.sms'), { exact: true }).check();
+      await page.getByRole('button', { name: t('forgot.submit') }).click();
+      await record(page, 'reset-code', locale);
+    }
+    await setLanguage(context, 'en');
+    await page.goto('/password/forgot');
+    await page.getByLabel(en('signin.phone'), { exact: true }).fill('+79161110111');
+    await page.getByLabel(en('forgot.channel.email'), { exact: true }).check();
+    await page.getByRole('button', { name: en('forgot.submit') }).click();
+    await record(page, 'reset-sent', 'en');
+    const link = (await lastMessageTo(site, 'olga.sokolova@example.ru', 'password-reset:')).match(
+      /https?:\/\/\S+/,
+    )?.[0];
+    await check(page, 'new-password', new URL(link as string).pathname);
+    await check(page, 'reset-link-invalid', '/password/reset/not-a-token');
+    await context.close();
+  });
+
+  test('the account, settings and blocking a line', async () => {
+    const { context, page } = await phone();
+    await signIn(page, '+79161110071');
+    await page.getByRole('button', { name: `${en('account.block')} +7 916 111 00 72`, exact: true }).click();
+    await check(page, 'account', '/account');
+    const unblock = await page
+      .getByRole('link', { name: `${en('account.unblock')} +7 916 111 00 72` })
+      .getAttribute('href');
+    await check(page, 'unblock', unblock as string);
+    await check(page, 'settings', '/account/settings');
+    const draft = await readyDraft(site.database, '+79161110071');
+    await check(page, 'wizard-contact-courier', `/requests/${draft.requestId}/contact`);
+    for (const locale of IN_TURN) {
+      const t = translator(locale);
+      await setLanguage(context, locale);
+      await page.goto('/account/settings');
+      await page.getByLabel(t('settings.email.new'), { exact: true }).fill(`new-${locale}@example.com`);
+      await page.getByLabel(t('signin.password'), { exact: true }).first().fill(DEMO_PASSWORD);
+      await page
+        .getByRole('button', { name: t('settings.sendCode') })
+        .first()
+        .click();
+      await record(page, 'settings-confirm', locale);
+    }
+    await context.close();
+  });
+
+  test('the replacement wizard, payment, review and activation', async () => {
+    const { context, page } = await phone();
+    const msisdn = '+79161110001';
+    await signIn(page, msisdn);
+    await page.getByRole('button', { name: `${en('account.replace')} +7 916 111 00 01`, exact: true }).click();
+    await page.waitForURL(/\/reason$/);
+    await check(page, 'wizard-reason');
+    await page.getByLabel(en('reason.lost'), { exact: true }).check();
+    await cont(page);
+    await check(page, 'wizard-sim-type');
+    await page.getByLabel(en('simType.physical'), { exact: true }).check();
+    await cont(page);
+    await check(page, 'wizard-delivery');
+    await page.getByLabel(en('wizard.delivery.pickup'), { exact: true }).check();
+    await cont(page);
+    await check(page, 'wizard-center');
+    await page.locator('input[name="centerId"]').first().check();
+    await cont(page);
+    await check(page, 'wizard-contact');
+    await page.getByLabel(en('wizard.contact.name'), { exact: true }).fill('Иванова Анна Сергеевна');
+    await page.getByLabel(en('wizard.contact.phone'), { exact: true }).fill(msisdn);
+    await cont(page);
+    await check(page, 'wizard-identity');
+    await cont(page);
+    await record(page, 'wizard-identity-errors', 'en');
+    await page.getByLabel(en('document.passport_ru'), { exact: true }).check();
+    await page.getByLabel(en('wizard.identity.docNumber'), { exact: true }).fill('45 06 123456');
+    await page
+      .getByLabel(en('wizard.identity.file'), { exact: true })
+      .setInputFiles({ name: 'passport.jpg', mimeType: 'image/jpeg', buffer: await photo() });
+    await cont(page);
+    await check(page, 'wizard-check');
+    await page.getByRole('button', { name: en('wizard.submitAndPay') }).click();
+    await page.waitForURL(/\/confirm/);
+    await check(page, 'wizard-confirm');
+    const code = (await lastMessageTo(site, 'anna.ivanova@example.ru', 'second-factor:')).match(/\b\d{6}\b/)?.[0];
+    await page.getByLabel(en('confirm.code'), { exact: true }).fill(code as string);
+    await page.getByRole('button', { name: en('wizard.submit') }).click();
+    await page.waitForURL(/submitted=1/);
+    await check(page, 'status-submitted');
+    const requestId = await requestOf(msisdn);
+    await check(page, 'pay', `/requests/${requestId}/pay`);
+    await page.getByRole('button', { name: en('pay.submit', { fee: '' }).trim() }).click();
+    await page.waitForURL(/\/sandbox\/pay\//);
+    await check(page, 'sandbox-card');
+    await page.getByLabel(en('sandbox.card.number'), { exact: true }).fill(SANDBOX_CARDS.challenge);
+    await page.getByLabel(en('sandbox.card.expiry'), { exact: true }).fill('12/35');
+    await page.getByLabel(en('sandbox.card.cvc'), { exact: true }).fill('123');
+    await page.getByRole('button', { name: en('sandbox.pay') }).click();
+    await page.waitForURL(/\/3ds$/);
+    await check(page, 'sandbox-3ds');
+    await page.getByLabel(en('sandbox.challenge.code'), { exact: true }).fill('123456');
+    await page.getByRole('button', { name: en('sandbox.challenge.confirm') }).click();
+    await page.waitForURL(new RegExp(`/requests/${requestId}$`));
+    await check(page, 'status-in-review');
+
+    const db = site.database.db;
+    await reviewRequest(db, site.links, staff.reviewer, requestId, { decision: 'request_info', note: 'Blurred' });
+    await check(page, 'status-needs-info');
+    await page.getByRole('button', { name: en('moreInfo.submit') }).click();
+    await record(page, 'status-needs-info-errors', 'en');
+    await page.getByLabel(en('document.passport_ru'), { exact: true }).check();
+    await page.getByLabel(en('wizard.identity.docNumber'), { exact: true }).fill('45 06 123456');
+    await page
+      .getByLabel(en('wizard.identity.file'), { exact: true })
+      .setInputFiles({ name: 'passport.jpg', mimeType: 'image/jpeg', buffer: await photo() });
+    await page.getByRole('button', { name: en('moreInfo.submit') }).click();
+    await reviewRequest(db, site.links, staff.reviewer, requestId, { decision: 'approve' });
+    await assignSim(db, site.links, staff.store_agent, requestId);
+    await markReadyForPickup(db, site.links, staff.store_agent, requestId);
+    await check(page, 'status-ready-for-pickup', `/requests/${requestId}`);
+    await holdOver(requestId);
+    const handed = await handOverPickup(db, site.links, staff.store_agent, requestId, await iccidOf(requestId));
+    expect(handed.ok).toBe(true);
+    await check(page, 'status-activated', `/requests/${requestId}`);
+    await check(page, 'mailbox', '/dev/mailbox');
+    await context.close();
+  });
+
+  test('courier address, activation by ICCID, the eSIM code, a refusal and "This wasn\'t me"', async () => {
+    const { context, page } = await phone();
+    const courier = await submittedRequest(site.database, '+79161110021', { reason: 'not_working' }, site.links);
+    const db = site.database.db;
+    await reviewRequest(db, site.links, staff.reviewer, courier.requestId, { decision: 'approve' });
+    await assignSim(db, site.links, staff.logistics, courier.requestId);
+    await dispatchRequest(db, site.links, staff.logistics, courier.requestId, {
+      carrier: 'CDEK',
+      trackingNumber: 'T1',
+    });
+    await markDelivered(db, site.links, staff.logistics, courier.requestId);
+    await signIn(page, '+79161110021');
+    await check(page, 'status-delivered', `/requests/${courier.requestId}`);
+    await check(page, 'activate', `/requests/${courier.requestId}/activate`);
+
+    const esim = await submittedRequest(
+      site.database,
+      '+79161110041',
+      { reason: 'switch_to_esim', simType: 'esim', delivery: 'esim', zoneId: null, deliveryAddress: null },
+      site.links,
+    );
+    await reviewRequest(db, site.links, staff.reviewer, esim.requestId, { decision: 'approve' });
+    await assignSim(db, site.links, staff.logistics, esim.requestId);
+    await page.context().clearCookies();
+    await signIn(page, '+79161110041');
+    await check(page, 'esim', `/requests/${esim.requestId}/esim`);
+
+    await page.goto('/account');
+    await page.getByRole('button', { name: en('lock.turnOn') }).click();
+    for (const locale of IN_TURN) {
+      await setLanguage(context, locale);
+      await page.goto('/account');
+      await page.getByRole('button', { name: `${translator(locale)('account.replace')} +7 916 111 00 42` }).click();
+      await record(page, 'ineligible', locale);
+    }
+
+    const notMe = await submittedRequest(site.database, '+79161110061', {}, site.links);
+    const link = (await lastMessageTo(site, 'a.kuznetsov@example.ru', `request-submitted:${notMe.requestId}`)).match(
+      /https?:\/\/\S+/,
+    )?.[0];
+    await check(page, 'wasnt-me', new URL(link as string).pathname);
+    await context.close();
+  });
+
+  test('every page fits and every choice sits beside its label', () => {
+    expect(problems).toEqual([]);
+  });
+});
