@@ -1,51 +1,27 @@
 /**
- * Portal throughput: the subscriber's request status page (session lookup, the request, its
- * timeline and payments, server-rendered HTML) and the check-your-answers page of a draft,
- * under concurrent load, against a bare node:http server sending the same bytes, measured in
- * the same process with the same client. Set DATABASE_URL to measure PostgreSQL.
+ * Portal pages under load: the public home page, and the signed-in account page, request status
+ * page and "Check your answers" (session, the subscriber's data, server-rendered HTML). Load
+ * comes from autocannon in its own process; the baseline is a bare node:http server sending the
+ * same bytes, measured in the same run. Pages keep what they read in memory until it changes, so
+ * each signed-in page also reports what reading its data costs on a first view.
+ * Set DATABASE_URL to measure PostgreSQL.
  *
  *   npm run bench:portal            # CONNECTIONS=20 SECONDS=10
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+
+import { loadAccountOverview } from '../src/app/accounts/account-overview.ts';
+import { loadDraft } from '../src/app/requests/replacement-draft.ts';
+import { requestStatus } from '../src/app/requests/request-status.ts';
 import { DEMO_PASSWORD } from '../src/app/seed/demo-subscribers.ts';
 import { seedDemo } from '../src/app/seed/seed.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { buildApp } from '../src/web/app.ts';
 import { readyDraft, submittedRequest } from '../test/support/requests.ts';
+import { bareServer, load, row } from './support/load.ts';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
 const SECONDS = Number(process.env.SECONDS ?? 10);
-
-type Run = { requests: number; perSecond: number; p50: number; p99: number };
-
-/** Keeps CONNECTIONS requests in flight for SECONDS and reports throughput and latency. */
-async function load(url: string, cookie: string): Promise<Run> {
-  const latencies: number[] = [];
-  const end = performance.now() + SECONDS * 1000;
-  const client = async () => {
-    while (performance.now() < end) {
-      const started = performance.now();
-      const answer = await fetch(url, { headers: { cookie }, redirect: 'manual' });
-      await answer.arrayBuffer();
-      if (answer.status !== 200) throw new Error(`${url} answered ${answer.status}`);
-      latencies.push(performance.now() - started);
-    }
-  };
-  const began = performance.now();
-  await Promise.all(Array.from({ length: CONNECTIONS }, client));
-  const elapsed = (performance.now() - began) / 1000;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { requests: latencies.length, perSecond: latencies.length / elapsed, p50: at(0.5), p99: at(0.99) };
-}
-
-const listen = (server: Server) =>
-  new Promise<string>((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
-  );
 
 const config = {
   ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
@@ -54,8 +30,16 @@ const config = {
 const database = await openDatabase({ url: process.env.DATABASE_URL });
 await database.migrate();
 await seedDemo(database, config.documentKey);
-const { requestId } = await submittedRequest(database, '+79161110001');
+const { requestId, actor } = await submittedRequest(database, '+79161110001');
 const draft = await readyDraft(database, '+79161110003');
+
+/** What a page's data costs when it is not in memory yet (a first view, or after a change): ms per read. */
+async function firstView(read: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 100; i++) await read();
+  const started = performance.now();
+  for (let i = 0; i < 1_000; i++) await read();
+  return (performance.now() - started) / 1_000;
+}
 
 const app = await buildApp({ config, database, logger: false });
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -73,29 +57,31 @@ const signedIn = await fetch(`${base}/login`, {
 });
 const cookie = [csrfCookie, ...signedIn.headers.getSetCookie().map((c) => c.split(';')[0])].join('; ');
 
-const pages = [
-  ['status page', `/requests/${requestId}`],
-  ['check your answers', `/requests/${draft.requestId}/check`],
-] as const;
-console.log(`engine: ${database.kind}, ${CONNECTIONS} connections, ${SECONDS} s per run\n`);
-for (const [name, path] of pages) {
-  const page = await fetch(`${base}${path}`, { headers: { cookie }, redirect: 'manual' });
+const { db } = database;
+const pages: [string, string, (() => Promise<unknown>) | null][] = [
+  ['home page (no cookie)', '/', null],
+  ['account page', '/account', () => loadAccountOverview(db, actor.operatorId, actor.accountId)],
+  ['status page', `/requests/${requestId}`, () => requestStatus(db, actor, requestId)],
+  ['check your answers', `/requests/${draft.requestId}/check`, () => loadDraft(db, draft.actor, draft.requestId)],
+];
+console.log(`engine: ${database.kind}, ${CONNECTIONS} connections, ${SECONDS} s per run, load from autocannon\n`);
+for (const [name, path, read] of pages) {
+  const headers: Record<string, string> = read ? { cookie } : {};
+  const page = await fetch(`${base}${path}`, { headers, redirect: 'manual' });
   if (page.status !== 200) throw new Error(`${path} answered ${page.status}: not signed in?`);
   const html = Buffer.from(await page.arrayBuffer());
-  const bare = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(html);
-  });
-  const bareUrl = await listen(bare);
-  const baseline = await load(`${bareUrl}${path}`, cookie);
-  const simdesk = await load(`${base}${path}`, cookie);
+  const bare = await bareServer(html, 'text/html; charset=utf-8');
+  const options = { connections: CONNECTIONS, seconds: SECONDS, headers };
+  const baseline = await load(`${bare.url}${path}`, options);
   bare.close();
-  const row = (label: string, r: Run) =>
-    `  ${label.padEnd(12)} ${r.perSecond.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms`;
+  const simdesk = await load(`${base}${path}`, options);
   console.log(`${name} (${html.length} bytes)`);
   console.log(row('node:http', baseline));
   console.log(row('simdesk', simdesk));
-  console.log(`  ratio        ${(baseline.perSecond / simdesk.perSecond).toFixed(1)}× the bare server's cost\n`);
+  console.log(`  share        ${((100 * simdesk.perSecond) / baseline.perSecond).toFixed(1)}% of the bare server`);
+  if (read)
+    console.log(`  first view   ${(await firstView(read)).toFixed(2)} ms to read the page's data from the database`);
+  console.log('');
 }
 await app.close();
 await database.close();

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type QueryOptions, types } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { PgNotifications } from './pg-notifications.ts';
 import * as schema from './schema/index.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -20,10 +21,19 @@ export type RawTx = {
   copyCsv(copySql: string, csv: string): Promise<void>;
 };
 
+/** Called with a notification's payload; `null` when notifications may have been missed. */
+export type ChangeListener = (payload: string | null) => void;
+
 export type Database = {
   kind: 'pglite' | 'postgres';
   db: Db;
   raw: RawTx & { transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> };
+  /**
+   * Subscribes to a NOTIFY channel (see the change triggers in the migrations). On PostgreSQL a
+   * dedicated connection listens and reconnects after a loss, calling back with `null` so the
+   * caller can drop whatever it cached meanwhile.
+   */
+  listen(channel: string, listener: ChangeListener): Promise<() => Promise<void>>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 };
@@ -47,16 +57,47 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 /** An embedded database that can also be dumped, to clone a migrated state quickly. */
 export type PgliteDatabase = Database & { dump(): Promise<Blob> };
 
+/**
+ * Drizzle reads dates, times and intervals as text and converts them itself, and asks PGlite
+ * for that with every query; PGlite then copies its table of ~300 type parsers per query, which
+ * costs more than a simple query does. The instance reads them as text once and for all, and
+ * plain SQL asks for PGlite's usual parsers instead.
+ */
+const AS_TEXT = [types.DATE, types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, 1115, 1182, 1185, 1187, 1231];
+const ARRAY_OF: Record<number, number> = {
+  1115: types.TIMESTAMP,
+  1182: types.DATE,
+  1185: types.TIMESTAMPTZ,
+  1187: types.INTERVAL,
+};
+const asText = (value: string) => value;
+const USUAL_PARSERS: QueryOptions['parsers'] = Object.fromEntries(
+  AS_TEXT.map((type) => {
+    const element = ARRAY_OF[type];
+    const parse = types.parsers[element ?? type] ?? asText;
+    return [type, element ? (value: string) => types.arrayParser(value, parse, type) : parse];
+  }),
+);
+
+type Queryable = Pick<PGlite, 'query'>;
+const forDrizzle = (q: Queryable): Queryable => ({
+  query: (text, params, options) => q.query(text, params, options && { ...options, parsers: undefined }),
+});
+
 export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<PgliteDatabase> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const client = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    parsers: Object.fromEntries(AS_TEXT.map((type) => [type, asText])),
   });
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
-  type Queryable = Pick<PGlite, 'query'>;
+  const drizzleClient = {
+    ...forDrizzle(client),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => client.transaction((tx) => fn(forDrizzle(tx))),
+  };
+  const db = drizzlePglite({ client: drizzleClient as unknown as PGlite, schema }) as unknown as Db;
   const rawOf = (q: Queryable): RawTx => ({
-    query: async (text, params) => (await q.query(text, params)).rows as never,
+    query: async (text, params) => (await q.query(text, params, { parsers: USUAL_PARSERS })).rows as never,
     copyCsv: async (copySql, csv) => {
       await q.query(copySql.replace(/FROM STDIN/i, "FROM '/dev/blob'"), [], { blob: new Blob([csv]) });
     },
@@ -65,6 +106,10 @@ export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<Pgl
     kind: 'pglite',
     db,
     raw: { ...rawOf(client), transaction: (fn) => client.transaction((tx) => fn(rawOf(tx))) },
+    listen: async (channel, listener) => {
+      const stop = await client.listen(channel, listener);
+      return () => stop();
+    },
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     close: () => client.close(),
     dump: () => client.dumpDataDir('none'),
@@ -73,6 +118,7 @@ export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<Pgl
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const notifications = new PgNotifications(url);
   // An idle connection the server closes (restart, failover, DROP DATABASE … FORCE) is discarded
   // by the pool and replaced on the next query; without a listener the 'error' event would crash
   // the process, so it is reported as a warning instead.
@@ -110,7 +156,11 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         }
       },
     },
+    listen: (channel, listener) => notifications.listen(channel, listener),
     migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
-    close: () => pool.end(),
+    close: async () => {
+      await notifications.close();
+      await pool.end();
+    },
   };
 }

@@ -18,9 +18,19 @@ export function parseMsisdn(input: string, defaultCountry: CountryCode = 'RU'): 
   return ok(phone.number as Msisdn);
 }
 
+const formatted = new Map<string, string>();
+const FORMATTED_MAX = 10_000;
+
 /** International format ("+7 916 123 45 67"), readable by visitors and residents alike. */
 export function formatMsisdn(msisdn: string): string {
-  return parsePhoneNumberFromString(msisdn)?.formatInternational() ?? msisdn;
+  let text = formatted.get(msisdn);
+  if (text === undefined) {
+    // Parsing with the full metadata is costly and pages show the same numbers again and again.
+    text = parsePhoneNumberFromString(msisdn)?.formatInternational() ?? msisdn;
+    if (formatted.size >= FORMATTED_MAX) formatted.clear();
+    formatted.set(msisdn, text);
+  }
+  return text;
 }
 
 /** Hides all but the last digits, for notices sent to other contacts. */

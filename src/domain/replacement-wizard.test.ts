@@ -14,12 +14,20 @@ import {
   type WizardOffer,
 } from './replacement-wizard.ts';
 
-const full: WizardOffer = { esim: true, zoneIds: ['z1', 'z2'], centerIds: ['c1'] };
+const full: WizardOffer = {
+  esim: true,
+  zones: [
+    { id: 'z1', cityKeys: ['kazan'], postcodePrefixes: [], isDefault: false },
+    { id: 'z2', cityKeys: [], postcodePrefixes: [], isDefault: true },
+  ],
+  cities: { казань: 'kazan' },
+  centerIds: ['c1'],
+};
 const noEsim: WizardOffer = { ...full, esim: false };
 
 describe('which pages a draft needs', () => {
   test('a physical SIM by courier asks everything but the center', () => {
-    const a = settle({ ...EMPTY_DRAFT, reason: 'lost', simType: 'physical', delivery: 'courier', zoneId: 'z1' }, full);
+    const a = settle({ ...EMPTY_DRAFT, reason: 'lost', simType: 'physical', delivery: 'courier' }, full);
     expect(stepsFor(a, full)).toEqual(['reason', 'sim-type', 'delivery', 'contact', 'identity']);
     expect(nextStep(a, full)).toBe('contact');
     expect(previousStep('contact', a, full)).toBe('delivery');
@@ -37,21 +45,52 @@ describe('which pages a draft needs', () => {
     const pickup = settle({ ...EMPTY_DRAFT, reason: 'damaged', simType: 'physical', delivery: 'pickup' }, full);
     expect(stepsFor(pickup, full)).toContain('center');
     expect(nextStep(pickup, full)).toBe('center');
-    const courier = settle({ ...pickup, centerId: 'c1', delivery: 'courier', zoneId: 'z2' }, full);
+    const courier = settle({ ...pickup, centerId: 'c1', delivery: 'courier' }, full);
     expect(courier.centerId).toBeNull();
     expect(stepsFor(courier, full)).not.toContain('center');
   });
 
-  test('a complete draft goes to check; an unknown zone or center is not an answer', () => {
-    const done: DraftAnswers = {
-      ...settle({ ...EMPTY_DRAFT, reason: 'lost', simType: 'physical', delivery: 'courier', zoneId: 'z1' }, full),
-      contactName: 'A',
-      contactPhone: '+79161234567',
-      deliveryAddress: { city: 'Москва', street: 'Тверская', building: '1' },
-      documentUploaded: true,
-    };
+  test('a complete draft goes to check; the courier zone comes from the address, not from the subscriber', () => {
+    const done: DraftAnswers = settle(
+      {
+        ...EMPTY_DRAFT,
+        reason: 'lost',
+        simType: 'physical',
+        delivery: 'courier',
+        zoneId: 'z2',
+        contactName: 'A',
+        contactPhone: '+79161234567',
+        deliveryAddress: { city: 'Казань', street: 'Баумана', building: '1' },
+        documentUploaded: true,
+      },
+      full,
+    );
+    expect(done.zoneId).toBe('z1');
     expect(nextStep(done, full)).toBe('check');
-    expect(nextStep({ ...done, zoneId: 'gone' }, full)).toBe('delivery');
+    expect(nextStep({ ...done, zoneId: 'z2' }, full)).toBe('contact');
+    expect(nextStep({ ...done, centerId: 'gone', delivery: 'pickup' }, full)).toBe('center');
+  });
+
+  test('an address no zone serves leaves the contact page unanswered', () => {
+    const moscowOnly: WizardOffer = {
+      ...full,
+      zones: [{ id: 'z1', cityKeys: ['kazan'], postcodePrefixes: [], isDefault: false }],
+    };
+    const far = settle(
+      {
+        ...EMPTY_DRAFT,
+        reason: 'lost',
+        simType: 'physical',
+        delivery: 'courier',
+        contactName: 'A',
+        contactPhone: '+79161234567',
+        deliveryAddress: { city: 'Владивосток', street: 'Светланская', building: '1' },
+        documentUploaded: true,
+      },
+      moscowOnly,
+    );
+    expect(far.zoneId).toBeNull();
+    expect(nextStep(far, moscowOnly)).toBe('contact');
   });
 
   const answers = fc.record({
@@ -73,6 +112,7 @@ describe('which pages a draft needs', () => {
         const s = settle(a, offer);
         expect(settle(s, offer)).toEqual(s);
         if (s.delivery !== 'courier') expect(s.zoneId === null && s.deliveryAddress === null).toBe(true);
+        if (s.delivery === 'courier' && s.deliveryAddress) expect(s.zoneId).toBe('z2');
         if (s.delivery !== 'pickup') expect(s.centerId).toBeNull();
         if (s.simType === 'esim') expect(s.delivery).toBe('esim');
         const next = nextStep(s, offer);
@@ -96,6 +136,7 @@ describe('reading the contact page', () => {
         postcode: '',
       },
       'courier',
+      full,
     );
     expect(read).toEqual({
       ok: true,
@@ -109,7 +150,11 @@ describe('reading the contact page', () => {
   });
 
   test('every problem is reported at once, by field', () => {
-    const read = readContact({ contactName: '', contactPhone: '123', contactEmail: 'nope', postcode: '12' }, 'courier');
+    const read = readContact(
+      { contactName: '', contactPhone: '123', contactEmail: 'nope', postcode: '12' },
+      'courier',
+      full,
+    );
     expect(read).toEqual({
       ok: false,
       error: {
@@ -125,10 +170,30 @@ describe('reading the contact page', () => {
   });
 
   test('no address is asked for pickup', () => {
-    expect(readContact({ contactName: 'A', contactPhone: '+79161234567' }, 'pickup')).toMatchObject({
+    expect(readContact({ contactName: 'A', contactPhone: '+79161234567' }, 'pickup', full)).toMatchObject({
       ok: true,
       value: { deliveryAddress: null },
     });
+  });
+});
+
+test('a courier address outside every zone, or a postcode of another city, is refused on its field', () => {
+  const contact = { contactName: 'A', contactPhone: '+79161234567', street: 'S', building: '1' };
+  const kazanOnly: WizardOffer = {
+    ...full,
+    zones: [{ id: 'z1', cityKeys: ['kazan'], postcodePrefixes: ['420'], isDefault: false }],
+  };
+  expect(readContact({ ...contact, city: 'Омск' }, 'courier', kazanOnly)).toEqual({
+    ok: false,
+    error: { city: 'wizard.city_not_served' },
+  });
+  const twoZones: WizardOffer = {
+    ...full,
+    zones: [...kazanOnly.zones, { id: 'z3', cityKeys: [], postcodePrefixes: ['644'], isDefault: true }],
+  };
+  expect(readContact({ ...contact, city: 'Казань', postcode: '644000' }, 'courier', twoZones)).toEqual({
+    ok: false,
+    error: { postcode: 'wizard.postcode_mismatch' },
   });
 });
 

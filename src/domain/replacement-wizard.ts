@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type CityDirectory, type CourierZone, zoneForAddress } from './delivery-zones.ts';
 import { parseMsisdn } from './msisdn.ts';
 import {
   type Delivery,
@@ -24,7 +25,7 @@ export type DraftAnswers = {
   reason: Reason | null;
   simType: SimType | null;
   delivery: Delivery | null;
-  /** Courier delivery: the zone the subscriber chose, which sets the expected window and fee. */
+  /** Courier delivery: the zone the address lies in, which sets the expected window and fee. */
   zoneId: string | null;
   centerId: string | null;
   contactName: string | null;
@@ -34,7 +35,13 @@ export type DraftAnswers = {
   documentUploaded: boolean;
 };
 
-export type WizardOffer = { esim: boolean; zoneIds: readonly string[]; centerIds: readonly string[] };
+export type WizardOffer = {
+  esim: boolean;
+  zones: readonly CourierZone[];
+  /** Names of the cities the operator knows, for telling the zone of an address. */
+  cities: CityDirectory;
+  centerIds: readonly string[];
+};
 
 export const EMPTY_DRAFT: DraftAnswers = {
   reason: null,
@@ -61,7 +68,7 @@ export const reasonsFor = (offer: WizardOffer): Reason[] => REASONS.filter((r) =
 export function deliveriesFor(simType: SimType | null, offer: WizardOffer): Delivery[] {
   if (simType === 'esim') return ['esim'];
   return [
-    ...(offer.zoneIds.length > 0 ? ['courier' as const] : []),
+    ...(offer.zones.length > 0 ? ['courier' as const] : []),
     ...(offer.centerIds.length > 0 ? ['pickup' as const] : []),
   ];
 }
@@ -83,13 +90,14 @@ function answered(step: WizardStep, a: DraftAnswers, offer: WizardOffer): boolea
     case 'sim-type':
       return a.simType !== null && simTypesFor(a.reason, offer).includes(a.simType);
     case 'delivery':
-      if (a.delivery === 'courier') return a.zoneId !== null && offer.zoneIds.includes(a.zoneId);
       return a.delivery !== null && deliveriesFor(a.simType, offer).includes(a.delivery);
     case 'center':
       return a.centerId !== null && offer.centerIds.includes(a.centerId);
     case 'contact':
       return (
-        a.contactName !== null && a.contactPhone !== null && (a.delivery !== 'courier' || a.deliveryAddress !== null)
+        a.contactName !== null &&
+        a.contactPhone !== null &&
+        (a.delivery !== 'courier' || (a.zoneId !== null && courierZone(a, offer) === a.zoneId))
       );
     case 'identity':
       return a.documentUploaded;
@@ -120,12 +128,17 @@ export function settle(a: DraftAnswers, offer: WizardOffer): DraftAnswers {
   const deliveries = deliveriesFor(next.simType, offer);
   if (next.simType === 'esim') next.delivery = 'esim';
   else if (next.delivery !== null && !deliveries.includes(next.delivery)) next.delivery = null;
-  if (next.delivery !== 'courier') {
-    next.zoneId = null;
-    next.deliveryAddress = null;
-  }
+  if (next.delivery !== 'courier') next.deliveryAddress = null;
+  next.zoneId = courierZone(next, offer);
   if (next.delivery !== 'pickup') next.centerId = null;
   return next;
+}
+
+/** The zone a courier draft's address lies in, or null (no courier, no address, or not served). */
+function courierZone(a: DraftAnswers, offer: WizardOffer): string | null {
+  if (a.delivery !== 'courier' || a.deliveryAddress === null) return null;
+  const zone = zoneForAddress(offer.zones, offer.cities, a.deliveryAddress);
+  return zone.ok ? zone.value : null;
 }
 
 export type WizardError =
@@ -141,6 +154,8 @@ export type WizardError =
   | 'wizard.street_missing'
   | 'wizard.building_missing'
   | 'wizard.postcode_invalid'
+  | 'wizard.city_not_served'
+  | 'wizard.postcode_mismatch'
   | 'wizard.text_too_long'
   | 'wizard.document_type_missing'
   | 'wizard.document_number_invalid';
@@ -192,10 +207,14 @@ function collect(issues: readonly z.core.$ZodIssue[], errors: StepErrors) {
   }
 }
 
-/** The contact page: a name and a phone to reach the subscriber, and the address for a courier. */
+/**
+ * The contact page: a name and a phone to reach the subscriber, and the address for a courier,
+ * which must lie in one of the operator's courier zones.
+ */
 export function readContact(
   input: Record<string, string | undefined>,
   delivery: Delivery | null,
+  offer: WizardOffer,
 ): Result<ContactAnswers, StepErrors> {
   const field = (name: string) => input[name] ?? '';
   const errors: StepErrors = {};
@@ -213,11 +232,14 @@ export function readContact(
     const address = addressSchema.safeParse(
       Object.fromEntries(['city', 'street', 'building', 'flat', 'postcode', 'comment'].map((k) => [k, field(k)])),
     );
-    if (address.success)
+    if (address.success) {
       deliveryAddress = Object.fromEntries(
         Object.entries(address.data).filter(([, v]) => v !== undefined),
       ) as DeliveryAddress;
-    else collect(address.error.issues, errors);
+      const zone = zoneForAddress(offer.zones, offer.cities, deliveryAddress);
+      if (!zone.ok && zone.error === 'zone.not_served') errors.city = 'wizard.city_not_served';
+      if (!zone.ok && zone.error === 'zone.postcode_mismatch') errors.postcode = 'wizard.postcode_mismatch';
+    } else collect(address.error.issues, errors);
   }
   if (Object.keys(errors).length > 0 || !contact.success || !phone.ok) return err(errors);
   return ok({

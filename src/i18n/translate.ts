@@ -15,8 +15,6 @@ const intlTags: Record<Locale, string> = { ru: 'ru-RU', en: 'en-GB', zh: 'zh-CN'
 export type Values = Record<string, string | number | Date>;
 export type Translate = ((key: MessageKey, values?: Values) => string) & { locale: Locale };
 
-const compiled = new Map<string, IntlMessageFormat>();
-
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
@@ -26,17 +24,31 @@ export function isMessageKey(key: string): key is MessageKey {
   return key in en;
 }
 
+const translators = new Map<Locale, Translate>();
+
 export function translator(locale: Locale): Translate {
+  const existing = translators.get(locale);
+  if (existing) return existing;
+  const formats = new Map<MessageKey, IntlMessageFormat>();
+  // Most messages take no values: each is formatted once.
+  const plain = new Map<MessageKey, string>();
   const t = (key: MessageKey, values?: Values) => {
-    const id = `${locale}:${key}`;
-    let format = compiled.get(id);
+    if (values === undefined) {
+      const text = plain.get(key);
+      if (text !== undefined) return text;
+    }
+    let format = formats.get(key);
     if (!format) {
       format = new IntlMessageFormat(catalogues[locale][key], intlTags[locale]);
-      compiled.set(id, format);
+      formats.set(key, format);
     }
-    return String(format.format(values));
+    const text = String(format.format(values));
+    if (values === undefined) plain.set(key, text);
+    return text;
   };
-  return Object.assign(t, { locale });
+  const made = Object.assign(t, { locale });
+  translators.set(locale, made);
+  return made;
 }
 
 function isValidTag(tag: string): boolean {
@@ -92,9 +104,23 @@ export function formatDate(locale: Locale, date: Date, timeZone?: string): strin
   ).format(date);
 }
 
+/**
+ * A moment in the zone it is told in, named ("27 November 2026 at 21:53 Moscow Time"): subscribers
+ * live across eleven zones, and a bare "21:53" misleads most of them.
+ */
 export function formatDateTime(locale: Locale, date: Date, timeZone: string): string {
   return formatter(
     `datetime:${locale}:${timeZone}`,
-    () => new Intl.DateTimeFormat(intlTags[locale], { dateStyle: 'long', timeStyle: 'short', timeZone }),
+    () =>
+      new Intl.DateTimeFormat(intlTags[locale], {
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+        timeZone,
+        timeZoneName: 'shortGeneric',
+      }),
   ).format(date);
 }

@@ -65,6 +65,36 @@ export async function purgeExpiredDocuments(db: Db, storage: DocumentStorage, no
   }
 }
 
+/** A file must be this old before it counts as orphaned: its transaction has long ended. */
+const ORPHAN_AFTER_MS = 3_600_000;
+
+/**
+ * Deletes document files no record points to: a scan is written to storage before its
+ * transaction commits, and a process killed in between leaves the file behind. Returns how many.
+ */
+export async function sweepOrphanDocuments(db: Db, storage: DocumentStorage, now = new Date()): Promise<number> {
+  let swept = 0;
+  let batch: string[] = [];
+  const sweep = async () => {
+    const known = await db
+      .select({ key: identityDocuments.storageKey })
+      .from(identityDocuments)
+      .where(inArray(identityDocuments.storageKey, batch));
+    const kept = new Set(known.map((k) => k.key));
+    for (const key of batch.filter((k) => !kept.has(k))) {
+      await storage.delete(key);
+      swept++;
+    }
+    batch = [];
+  };
+  for await (const key of storage.keysWrittenBefore(new Date(now.getTime() - ORPHAN_AFTER_MS))) {
+    batch.push(key);
+    if (batch.length === BATCH) await sweep();
+  }
+  if (batch.length > 0) await sweep();
+  return swept;
+}
+
 /** Removes the text of delivered e-mails and SMS after a day, so codes and links do not linger. */
 export async function redactDeliveredMessages(db: Db, now = new Date()): Promise<number> {
   const rows = await db
@@ -94,6 +124,7 @@ export function maintenance(options: {
 }) {
   const run = () =>
     purgeExpiredDocuments(options.db, options.storage)
+      .then(() => sweepOrphanDocuments(options.db, options.storage))
       .then(() => redactDeliveredMessages(options.db))
       .then(() => reconcilePayments(options.db, options.links, options.gateway))
       .catch(options.onError);

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
-import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyHelmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { operatorLinks } from '../app/operators/links.ts';
 import type { Config } from '../config.ts';
@@ -12,9 +10,12 @@ import { SandboxGateway, sandboxGateway } from '../integrations/payments/sandbox
 import type { DocumentStorage } from '../integrations/storage/document-storage.ts';
 import { LocalStorage } from '../integrations/storage/local-storage.ts';
 import { registerAssets } from './assets.ts';
+import { accountViews } from './plugins/account-views.ts';
+import { csrfPlugin } from './plugins/csrf.ts';
 import { registerErrorPages } from './plugins/errors.tsx';
 import { i18nPlugin } from './plugins/i18n.ts';
 import { operatorResolver } from './plugins/operator.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessions } from './plugins/session.ts';
 import { accountRoutes } from './portal/routes/account-routes.tsx';
 import { activationRoutes } from './portal/routes/activation-routes.tsx';
@@ -42,13 +43,6 @@ export type AppOptions = {
   gateway?: PaymentGateway;
 };
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** False for machine-to-machine endpoints authenticated otherwise (signed webhooks). */
-    csrf?: boolean;
-  }
-}
-
 /** Builds the whole web application without listening, so tests drive it with `inject`. */
 export async function buildApp({
   config,
@@ -69,36 +63,15 @@ export async function buildApp({
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        formAction: ["'self'", ...gateway.redirectOrigins],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-      },
-    },
-    strictTransportSecurity: config.env === 'production',
-    referrerPolicy: { policy: 'same-origin' },
-  });
+  await app.register(securityHeadersPlugin, { formActionOrigins: gateway.redirectOrigins });
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyFormbody);
   await app.register(i18nPlugin);
-  await app.register(operatorResolver, { db: database.db, defaultOperator: config.defaultOperator });
+  await app.register(operatorResolver, { database, defaultOperator: config.defaultOperator });
   const secure = config.env === 'production';
-  await app.register(sessions, { db: database.db, secure });
-  await app.register(fastifyCsrf, {
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true },
-  });
-  app.addHook('preHandler', (request, reply, done) => {
-    if (request.method === 'POST' && request.routeOptions.config.csrf !== false)
-      app.csrfProtection(request, reply, done);
-    else done();
-  });
+  await app.register(sessions, { database, secure });
+  await app.register(accountViews, { db: database.db });
+  await app.register(csrfPlugin, { secure });
 
   const assets = await registerAssets(app);
   registerErrorPages(app, { assets, demo: config.demo });

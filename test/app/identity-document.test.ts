@@ -28,6 +28,9 @@ function memoryStorage(): DocumentStorage & { keys: Set<string> } {
       files.delete(key);
       this.keys.delete(key);
     },
+    async *keysWrittenBefore() {
+      yield* files.keys();
+    },
   };
 }
 

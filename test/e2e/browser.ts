@@ -104,14 +104,24 @@ export async function startSite(): Promise<Site> {
   };
 }
 
-/** A fresh browser profile in the given language, with or without JavaScript. */
-export function newContext(site: Site, locale: 'ru' | 'en' | 'zh', javaScriptEnabled = true): Promise<BrowserContext> {
-  return site.browser.newContext({
-    baseURL: site.url,
+/**
+ * A fresh browser profile in the given language, with or without JavaScript; the language is
+ * also chosen on the site, as a person does with the switch, so it wins over the account's.
+ */
+export async function newContext(
+  site: Site,
+  locale: 'ru' | 'en' | 'zh',
+  javaScriptEnabled = true,
+  origin = site.url,
+): Promise<BrowserContext> {
+  const context = await site.browser.newContext({
+    baseURL: origin,
     locale: { ru: 'ru-RU', en: 'en-GB', zh: 'zh-CN' }[locale],
     extraHTTPHeaders: { 'accept-language': locale },
     javaScriptEnabled,
   });
+  await context.addCookies([{ name: 'lang', value: locale, url: origin }]);
+  return context;
 }
 
 /** axe-core on the page as it is now: any WCAG 2.1 A/AA violation fails the test, named. */

@@ -176,7 +176,7 @@ describe.skipIf(!browserTestsEnabled)('in Chromium', () => {
     await startWizard(j);
     await choose(j, t('reason.lost'));
     await choose(j, t('simType.physical'));
-    await page.locator('input[name="delivery"][value^="courier:"]').last().check();
+    await page.locator('input[name="delivery"][value="courier"]').check();
     await cont(j);
     await contact(j, true);
 
@@ -339,7 +339,7 @@ describe.skipIf(!browserTestsEnabled)('in Chromium', () => {
     const { page, t } = j;
     await startWizard(j);
     await choose(j, t('reason.new_size'));
-    await page.locator('input[name="delivery"][value^="courier:"]').first().check();
+    await page.locator('input[name="delivery"][value="courier"]').check();
     await cont(j);
     await contact(j, true);
     await identity(j, { name: 'passport.jpg', mimeType: 'image/jpeg', buffer: await photo() });

@@ -4,7 +4,16 @@ import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 import { type Translate, translator } from '../../src/i18n/translate.ts';
 import { SANDBOX_CARDS } from '../../src/integrations/payments/sandbox-gateway.ts';
 import { submittedRequest } from '../support/requests.ts';
-import { browserTestsEnabled, expectAccessible, lastMessageTo, type Site, see, seeText, startSite } from './browser.ts';
+import {
+  browserTestsEnabled,
+  expectAccessible,
+  lastMessageTo,
+  newContext,
+  type Site,
+  see,
+  seeText,
+  startSite,
+} from './browser.ts';
 
 /**
  * Each demo brand on its own host name: every absolute link a subscriber is sent (password
@@ -48,11 +57,7 @@ async function brandPage(
   brand: Brand,
   host: string = brand.host,
 ): Promise<{ context: BrowserContext; page: Page; t: Translate }> {
-  const context = await site.browser.newContext({
-    baseURL: origin(host),
-    locale: 'en-GB',
-    extraHTTPHeaders: { 'accept-language': 'en' },
-  });
+  const context = await newContext(site, 'en', true, origin(host));
   return { context, page: await context.newPage(), t: translator('en') };
 }
 

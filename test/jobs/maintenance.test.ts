@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { verifyAuditLog } from '../../src/app/audit/audit-log.ts';
 import { cancelRequest } from '../../src/app/requests/cancel-request.ts';
 import type { Database } from '../../src/db/client.ts';
 import { LocalStorage } from '../../src/integrations/storage/local-storage.ts';
-import { purgeExpiredDocuments, redactDeliveredMessages } from '../../src/jobs/maintenance.ts';
+import { purgeExpiredDocuments, redactDeliveredMessages, sweepOrphanDocuments } from '../../src/jobs/maintenance.ts';
 import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig, testLinks } from '../support/test-config.ts';
@@ -58,4 +58,26 @@ test('delivered messages lose their text after a day; pending and recent ones ke
   );
   expect(sms.every((m) => typeof m.text === 'string' && m.text.length > 0)).toBe(true);
   expect(await redactDeliveredMessages(database.db)).toBe(0);
+});
+
+test('a scan left behind by a process killed before its commit is swept after an hour; recorded ones stay', async () => {
+  const storage = new LocalStorage(testConfig.documentsDir);
+  const { requestId } = await submittedRequest(database, '+79161110031');
+  const kept = (await documentOf(requestId))?.storage_key as string;
+  const operator = kept.split('/')[0] as string;
+  await storage.put(`${operator}/orphan-${Date.now()}`, Buffer.from('sealed bytes of a scan that was never recorded'));
+  const fresh = `${operator}/fresh-${Date.now()}`;
+  await storage.put(fresh, Buffer.from('a scan whose transaction is still under way'));
+  const unfinished = join(testConfig.documentsDir, operator, 'half-written.abc.tmp');
+  writeFileSync(unfinished, 'partial');
+  const twoHoursAgo = new Date(Date.now() - 2 * 3_600_000);
+  for (const key of [kept, ...readdirSync(join(testConfig.documentsDir, operator)).map((f) => `${operator}/${f}`)])
+    if (key !== fresh) utimesSync(join(testConfig.documentsDir, key), twoHoursAgo, twoHoursAgo);
+
+  expect(await sweepOrphanDocuments(database.db, storage)).toBeGreaterThanOrEqual(1);
+  const left = readdirSync(join(testConfig.documentsDir, operator));
+  expect(left.some((f) => f.startsWith('orphan-'))).toBe(false);
+  expect(left.some((f) => f.endsWith('.tmp'))).toBe(false);
+  expect(existsSync(join(testConfig.documentsDir, kept))).toBe(true);
+  expect(existsSync(join(testConfig.documentsDir, fresh))).toBe(true);
 });

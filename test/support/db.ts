@@ -20,6 +20,7 @@ export async function testDatabase(kind: TemplateKind = 'empty'): Promise<Databa
   const admin = await openDatabase({ url: adminUrl(url), poolSize: 1 });
   await admin.raw.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATES[kind]}`);
   const db = await openDatabase({ url: withDatabase(url, name), poolSize: 4 });
+  urls.set(db.db, withDatabase(url, name));
   return {
     ...db,
     close: async () => {
@@ -28,6 +29,18 @@ export async function testDatabase(kind: TemplateKind = 'empty'): Promise<Databa
       await admin.close();
     },
   };
+}
+
+const urls = new WeakMap<object, string>();
+
+/**
+ * The same database as another app instance would open it: a pool and a listening connection of
+ * its own on PostgreSQL; on PGlite, which allows one process, the same handle.
+ */
+export async function secondInstance(database: Database): Promise<Database> {
+  const url = urls.get(database.db);
+  if (!url) return { ...database, close: async () => {} };
+  return openDatabase({ url, poolSize: 2 });
 }
 
 /**

@@ -1,12 +1,7 @@
 import sharp from 'sharp';
 import { saveIdentityDocument } from '../../src/app/documents/identity-document.ts';
 import type { Links } from '../../src/app/operators/links.ts';
-import {
-  type SubscriberActor,
-  saveAnswers,
-  startReplacement,
-  wizardOffer,
-} from '../../src/app/requests/replacement-draft.ts';
+import { type SubscriberActor, saveAnswers, startReplacement } from '../../src/app/requests/replacement-draft.ts';
 import { submitReplacement } from '../../src/app/requests/submit-replacement.ts';
 import type { Database } from '../../src/db/client.ts';
 import type { DraftAnswers } from '../../src/domain/replacement-wizard.ts';
@@ -38,12 +33,10 @@ export async function readyDraft(
   const started = await startReplacement(database.db, actor, line.id);
   if (!started.ok) throw new Error(`cannot start: ${started.error.reason}`);
   const requestId = started.value.requestId;
-  const offer = await wizardOffer(database.db, actor.operatorId);
   const saved = await saveAnswers(database.db, actor, requestId, {
     reason: 'lost',
     simType: 'physical',
     delivery: 'courier',
-    zoneId: offer.zoneIds[0] ?? null,
     contactName: line.full_name,
     contactPhone: msisdn,
     deliveryAddress: { city: 'Москва', street: 'Тверская', building: '1' },

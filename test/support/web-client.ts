@@ -80,9 +80,13 @@ export class WebClient {
   }
 }
 
-/** A client signed in as the demo subscriber with this number, having opened the account page. */
+/**
+ * A client signed in as the demo subscriber with this number, having opened the account page,
+ * reading pages in `lang` as chosen on this device (which wins over the account's language).
+ */
 export async function signedInClient(app: FastifyInstance, phone: string, lang = 'en', host = 'localhost') {
   const c = new WebClient(app, { 'accept-language': lang, host });
+  c.cookies.set('lang', lang);
   const res = await c.submit('/login', '/login', { phone, password: DEMO_PASSWORD, next: '/account' });
   expect(res.statusCode).toBe(303);
   await c.get('/account');

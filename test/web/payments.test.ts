@@ -270,3 +270,30 @@ test('a payment whose notification never arrived and whose payer never came back
   expect(await requestRow(requestId)).toEqual({ status: 'in_review', paid: true });
   expect(await reconcilePayments(database.db, testLinks, silent, new Date(), 0)).toBe(0);
 });
+
+test('a payment abandoned on the gateway page expires with the gateway session and shows as not completed', async () => {
+  const { requestId } = await submittedRequest(database, '+79161110081');
+  const c = await signedIn('+79161110081');
+  const { hosted } = await toGateway(c, requestId);
+  await database.raw.query(`update sandbox_payments set created_at = now() - interval '31 minutes' where ref = $1`, [
+    hosted.split('/').pop(),
+  ]);
+  expect(await reconcilePayments(database.db, testLinks, gateway, new Date(), 0)).toBe(1);
+  expect(await paymentRows(requestId)).toMatchObject([{ status: 'failed', failure_reason: 'expired' }]);
+  expect((await c.get(`/requests/${requestId}`)).body).toContain('not completed');
+  const again = await c.get(hosted);
+  expect(again.statusCode).toBe(303);
+  const pay = await backToSimdesk(c, again);
+  expect(pay.body).toContain('The payment page timed out before the payment was finished');
+  expect((await requestRow(requestId))?.status).toBe('awaiting_payment');
+});
+
+test('cancelling a request nothing was paid for promises no refund', async () => {
+  const { requestId } = await submittedRequest(database, '+79161110101');
+  const c = await signedIn('+79161110101');
+  await c.get(`/requests/${requestId}`);
+  await c.post(`/requests/${requestId}/cancel`);
+  const page = (await c.get(`/requests/${requestId}`)).body;
+  expect(page).toContain('Nothing was paid, so there is nothing to refund');
+  expect(page).not.toContain('refunded to the card');
+});

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DOCUMENT_MAX_BYTES } from '../../src/app/documents/document-content.ts';
-import { wizardOffer } from '../../src/app/requests/replacement-draft.ts';
+import { currentOffer } from '../../src/app/operators/operator-profile.ts';
 import { openBytes } from '../../src/app/secret-box.ts';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
@@ -73,12 +73,8 @@ test('the courier journey: every answer saved, errors keep what was typed, submi
   expect(page.body).toContain(`href="${base}/reason"`);
   page = await follow(anna, await anna.post(`${base}/sim-type`, { simType: 'physical' }));
   expect(page.body).toContain('How do you want to get the new SIM?');
-  expect(page.body).toContain('Arrives in 7–10 days after approval. Delivery: free.');
-  const regions = page.body.match(
-    /value="(courier:[0-9a-f-]{36})"[^>]*>\s*<label[^>]*>Courier delivery: Other regions/,
-  )?.[1];
-  expect(regions).toBeDefined();
-  page = await follow(anna, await anna.post(`${base}/delivery`, { delivery: regions! }));
+  expect(page.body).toContain('Moscow: 7–10 days, free and Other regions of Russia: 7–21 days, ₽350');
+  page = await follow(anna, await anna.post(`${base}/delivery`, { delivery: 'courier' }));
   expect(page.body).toContain('Delivery address');
 
   const typed = { contactName: 'Иванова Анна Сергеевна', contactPhone: 'not a phone', city: 'Казань', street: '' };
@@ -88,6 +84,9 @@ test('the courier journey: every answer saved, errors keep what was typed, submi
   expect(bad.body).toContain('href="#street">Enter the street</a>');
   expect(bad.body).toContain('value="Казань"');
   expect(bad.body).toContain('value="Иванова Анна Сергеевна"');
+  const elsewhere = { ...typed, contactPhone: '+79161110002', street: 'Тверская', building: '1' };
+  const mismatch = await anna.post(`${base}/contact`, { ...elsewhere, city: 'Москва', postcode: '630099' });
+  expect(mismatch.body).toContain('href="#postcode">This postcode belongs to another city');
 
   page = await follow(
     anna,
@@ -136,6 +135,7 @@ test('the courier journey: every answer saved, errors keep what was typed, submi
   expect(check.body).toContain('Check your answers before sending');
   expect(check.body).toContain('Russian internal passport, 45 06 123456');
   expect(check.body).toContain('420111, Казань, ул. Баумана, 5');
+  expect(check.body).toContain('Courier delivery: Other regions of Russia (7–21 days)');
   expect(check.body).toContain(`href="${base}/contact?from=check"`);
   expect(check.body).toContain('Total to pay: ₽650');
 
@@ -338,7 +338,7 @@ test('"This wasn\'t me" freezes the request and the account and signs everyone o
 });
 
 test('the second factor goes to the second phone when asked, never to the line; without either contact no online request', async () => {
-  const offer = await wizardOffer(
+  const offer = await currentOffer(
     database.db,
     (await database.raw.query<{ id: string }>(`select id from operators where slug = 'volna'`))[0]!.id,
   );

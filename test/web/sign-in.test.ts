@@ -93,7 +93,8 @@ describe('sessions', () => {
     const c = client();
     await signIn(c, '+79161110001');
     const first = c.cookies.get('sid');
-    await signIn(c, '+79161110001');
+    await c.get('/account');
+    await c.post('/login', { phone: '+79161110001', password: DEMO_PASSWORD, next: '/account' });
     const second = c.cookies.get('sid');
     expect(second).toBeDefined();
     expect(second).not.toBe(first);
@@ -121,4 +122,15 @@ test('the sign-in page is translated', async () => {
     const res = await client(lang).get('/login');
     expect(res.body).toContain(`<h1>${title}</h1>`);
   }
+});
+
+test("on a new device the pages follow the account's language, unless the person chose one there", async () => {
+  const fresh = client('en');
+  await signIn(fresh, '+79161110101');
+  expect((await fresh.get('/account')).body).toContain('<html lang="zh-Hans">');
+
+  const chosen = client('en');
+  await chosen.get('/lang/ru?next=/login');
+  await signIn(chosen, '+79161110101');
+  expect((await chosen.get('/account')).body).toContain('<html lang="ru">');
 });

@@ -1,10 +1,10 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { replacementRequests } from '../../db/schema/requests.ts';
-import { sims } from '../../db/schema/sims.ts';
-import { accounts, lines } from '../../db/schema/subscribers.ts';
+import { readModel, rowFromJson } from '../../db/json-rows.ts';
+import { lines } from '../../db/schema/subscribers.ts';
 import type { FormFactor } from '../../domain/replacement.ts';
 import type { RequestStatus } from '../../domain/request-machine.ts';
+import type { SimChangeLock } from '../../domain/sim-change-lock.ts';
 
 export type LineOverview = {
   id: string;
@@ -16,42 +16,57 @@ export type LineOverview = {
 };
 
 export type RequestOverview = { id: string; reference: string; msisdn: string; status: RequestStatus };
-export type AccountOverview = { fullName: string; lines: LineOverview[]; requests: RequestOverview[] };
+export type AccountOverview = {
+  fullName: string;
+  lines: LineOverview[];
+  requests: RequestOverview[];
+  /** As stored; the page tells its state at the time it is shown. */
+  lock: SimChangeLock & { releaseHours: number };
+};
 
-/** The signed-in subscriber's own account: always scoped by operator and account id. */
+type Model = {
+  full_name: string;
+  sim_change_lock: boolean;
+  lock_release_at: string | null;
+  lock_release_hours: number;
+  lines: { line: Record<string, unknown>; form_factor: FormFactor | null }[];
+  requests: { id: string; reference: string; status: RequestStatus; line_id: string }[];
+};
+
+/**
+ * The signed-in subscriber's own account, its lines with their SIMs, its requests and its
+ * SIM-change lock, in one call (the `portal_account_overview` read model); always scoped by
+ * operator and account id.
+ */
 export async function loadAccountOverview(
   db: Db,
   operatorId: string,
   accountId: string,
 ): Promise<AccountOverview | null> {
-  const [account] = await db
-    .select({ fullName: accounts.fullName })
-    .from(accounts)
-    .where(and(eq(accounts.operatorId, operatorId), eq(accounts.id, accountId)));
-  if (!account) return null;
-  const rows = await db
-    .select({
-      id: lines.id,
-      msisdn: lines.msisdn,
-      kind: lines.kind,
-      status: lines.status,
-      formFactor: sims.formFactor,
-      lastSimChangeAt: lines.lastSimChangeAt,
-    })
-    .from(lines)
-    .leftJoin(sims, and(eq(sims.lineId, lines.id), eq(sims.status, 'active')))
-    .where(and(eq(lines.operatorId, operatorId), eq(lines.accountId, accountId)))
-    .orderBy(desc(lines.kind), asc(lines.msisdn));
-  const requests = await db
-    .select({
-      id: replacementRequests.id,
-      reference: replacementRequests.reference,
-      msisdn: lines.msisdn,
-      status: replacementRequests.status,
-    })
-    .from(replacementRequests)
-    .innerJoin(lines, eq(lines.id, replacementRequests.lineId))
-    .where(and(eq(replacementRequests.operatorId, operatorId), eq(replacementRequests.accountId, accountId)))
-    .orderBy(desc(replacementRequests.createdAt));
-  return { fullName: account.fullName, lines: rows, requests };
+  const model = await readModel<Model>(db, sql`portal_account_overview(${operatorId}, ${accountId})`);
+  if (!model) return null;
+  const owned = model.lines.map(({ line, form_factor }) => ({ ...rowFromJson(lines, line), formFactor: form_factor }));
+  const numbers = new Map(owned.map((l) => [l.id, l.msisdn]));
+  return {
+    fullName: model.full_name,
+    lines: owned.map(({ id, msisdn, kind, status, formFactor, lastSimChangeAt }) => ({
+      id,
+      msisdn,
+      kind,
+      status,
+      formFactor,
+      lastSimChangeAt,
+    })),
+    requests: model.requests.map((r) => ({
+      id: r.id,
+      reference: r.reference,
+      status: r.status,
+      msisdn: numbers.get(r.line_id) ?? '',
+    })),
+    lock: {
+      on: model.sim_change_lock,
+      releaseAt: model.lock_release_at === null ? null : new Date(model.lock_release_at),
+      releaseHours: model.lock_release_hours,
+    },
+  };
 }

@@ -9,16 +9,6 @@ import { enqueue } from '../outbox/outbox.ts';
 
 type Actor = { operatorId: string; accountId: string; ip: string };
 
-/** The account's SIM-change lock as it stands now. */
-export async function currentSimChangeLock(db: Db, actor: Omit<Actor, 'ip'>, now = new Date()) {
-  const [row] = await db
-    .select({ on: accounts.simChangeLock, releaseAt: accounts.lockReleaseAt, hours: operators.lockReleaseHours })
-    .from(accounts)
-    .innerJoin(operators, eq(operators.id, accounts.operatorId))
-    .where(and(eq(accounts.operatorId, actor.operatorId), eq(accounts.id, actor.accountId)));
-  return row ? { ...lockState(row, now), releaseHours: row.hours } : null;
-}
-
 /**
  * Turns the lock on at once, or schedules its release after the operator's waiting period.
  * Each change is audited and e-mailed to the account's address, so an intruder cannot quietly

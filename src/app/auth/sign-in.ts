@@ -1,6 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { and, count, desc, eq, gt, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import type { Locale } from '../../db/schema/columns.ts';
 import { loginAttempts } from '../../db/schema/security.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { lockedUntil } from '../../domain/lockout.ts';
@@ -23,7 +24,10 @@ export type SignInInput = { operatorId: string; phone: string; password: string;
  * Phone number (of any of the account's lines, in any common format) and password. The same
  * answer, after the same work, whether or not the number exists; every attempt is recorded.
  */
-export async function signIn(db: Db, input: SignInInput): Promise<Result<{ accountId: string }, SignInError>> {
+export async function signIn(
+  db: Db,
+  input: SignInInput,
+): Promise<Result<{ accountId: string; locale: Locale }, SignInError>> {
   const now = input.now ?? new Date();
   const parsed = parseMsisdn(input.phone);
   const identifier = parsed.ok ? parsed.value : input.phone.replace(/\s+/g, '');
@@ -48,7 +52,7 @@ export async function signIn(db: Db, input: SignInInput): Promise<Result<{ accou
 
   const [account] = parsed.ok
     ? await db
-        .select({ id: accounts.id, passwordHash: accounts.passwordHash })
+        .select({ id: accounts.id, passwordHash: accounts.passwordHash, locale: accounts.locale })
         .from(lines)
         .innerJoin(accounts, eq(accounts.id, lines.accountId))
         .where(
@@ -92,5 +96,5 @@ export async function signIn(db: Db, input: SignInInput): Promise<Result<{ accou
     return err('auth.invalid');
   }
   await record(true);
-  return ok({ accountId: account.id });
+  return ok({ accountId: account.id, locale: account.locale });
 }

@@ -7,7 +7,7 @@ import type { DocumentType } from '../../domain/replacement.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { DocumentStorage } from '../../integrations/storage/document-storage.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { ownRequest, type SubscriberActor } from '../requests/replacement-draft.ts';
+import { type DraftDocument, ownRequest, type SubscriberActor } from '../requests/replacement-draft.ts';
 import { keyId, openSecret, sealBytes, sealSecret } from '../secret-box.ts';
 import { cleanDocument, type DocumentProblem } from './document-content.ts';
 
@@ -17,22 +17,8 @@ export type DocumentInput = { docType: DocumentType; docNumber: string; file: Bu
 /** What the identity page shows again: the type and number typed, and whether a scan is on file. */
 export type SavedDocument = { docType: DocumentType; docNumber: string; uploaded: boolean };
 
-export async function savedDocument(
-  db: Db,
-  vault: Vault,
-  actor: SubscriberActor,
-  requestId: string,
-): Promise<SavedDocument | null> {
-  const [row] = await db
-    .select()
-    .from(identityDocuments)
-    .where(
-      and(
-        eq(identityDocuments.operatorId, actor.operatorId),
-        eq(identityDocuments.accountId, actor.accountId),
-        eq(identityDocuments.requestId, requestId),
-      ),
-    );
+/** A saved document as the identity page shows it again, its number unsealed. */
+export function openDocument(vault: Vault, row: DraftDocument | null): SavedDocument | null {
   if (!row) return null;
   return {
     docType: row.docType,

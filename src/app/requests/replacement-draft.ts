@@ -1,46 +1,27 @@
 import { randomInt } from 'node:crypto';
-import { and, asc, eq, inArray, isNotNull, notInArray } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
-import { serviceCenters } from '../../db/schema/centers.ts';
-import { deliveryZones, operators } from '../../db/schema/operators.ts';
+import { readModel, rowFromJson } from '../../db/json-rows.ts';
+import { operators } from '../../db/schema/operators.ts';
 import { identityDocuments, replacementRequests } from '../../db/schema/requests.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { type Ineligibility, onlineIneligibility } from '../../domain/online-eligibility.ts';
-import { type DraftAnswers, settle, type WizardOffer } from '../../domain/replacement-wizard.ts';
+import { type DraftAnswers, settle } from '../../domain/replacement-wizard.ts';
 import { TERMINAL_STATUSES } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import { currentOffer } from '../operators/operator-profile.ts';
 
 export type SubscriberActor = { operatorId: string; accountId: string; ip: string };
+/** Whose data a read is for. */
+export type AccountRef = Pick<SubscriberActor, 'operatorId' | 'accountId'>;
 export type ReplacementRequest = typeof replacementRequests.$inferSelect;
-export type Draft = { request: ReplacementRequest; answers: DraftAnswers; msisdn: string };
-
-/** What this operator offers online: eSIM, courier zones and centers that hand over SIMs. */
-export async function wizardOffer(db: Db | Tx, operatorId: string): Promise<WizardOffer> {
-  const [operator] = await db
-    .select({ esim: operators.esimEnabled, smdp: operators.smdpAddress })
-    .from(operators)
-    .where(eq(operators.id, operatorId));
-  const zones = await db
-    .select({ id: deliveryZones.id })
-    .from(deliveryZones)
-    .where(eq(deliveryZones.operatorId, operatorId))
-    .orderBy(asc(deliveryZones.minDays), asc(deliveryZones.code));
-  const centers = await db
-    .select({ id: serviceCenters.id })
-    .from(serviceCenters)
-    .where(
-      and(
-        eq(serviceCenters.operatorId, operatorId),
-        eq(serviceCenters.active, true),
-        eq(serviceCenters.offersPickup, true),
-      ),
-    );
-  return {
-    esim: Boolean(operator?.esim && operator.smdp),
-    zoneIds: zones.map((z) => z.id),
-    centerIds: centers.map((c) => c.id),
-  };
-}
+export type Draft = {
+  request: ReplacementRequest;
+  answers: DraftAnswers;
+  msisdn: string;
+  document: DraftDocument | null;
+  previousReplacements: Date[];
+};
 
 /** Why this account may not replace a SIM online now, or null when it may. */
 export async function replacementIneligibility(
@@ -150,15 +131,34 @@ export async function lockOwnRequest(tx: Tx, actor: SubscriberActor, requestId: 
   return request;
 }
 
-/** The account's draft with its answers so far, or null when it is not a draft of this account. */
-export async function loadDraft(db: Db | Tx, actor: SubscriberActor, requestId: string): Promise<Draft | null> {
-  const row = await ownRequest(db, actor, requestId);
-  if (row?.request.status !== 'draft') return null;
-  const [document] = await db
-    .select({ id: identityDocuments.id })
-    .from(identityDocuments)
-    .where(and(eq(identityDocuments.requestId, requestId), isNotNull(identityDocuments.storageKey)));
-  return { request: row.request, msisdn: row.msisdn, answers: answersOf(row.request, document !== undefined) };
+/** The identity document saved with a draft: the number still sealed. */
+export type DraftDocument = Pick<
+  typeof identityDocuments.$inferSelect,
+  'id' | 'docType' | 'numberEncrypted' | 'storageKey'
+>;
+
+/**
+ * The account's draft with its answers so far, the document saved with it and the dates of the
+ * line's earlier SIM changes (for the fee), in one query; null when it is not a draft of this account.
+ */
+export async function loadDraft(db: Db | Tx, actor: AccountRef, requestId: string): Promise<Draft | null> {
+  const model = await readModel<{
+    request: Record<string, unknown>;
+    msisdn: string;
+    document: Record<string, unknown> | null;
+    sim_changes: string[];
+  }>(db as Db, sql`portal_draft(${actor.operatorId}, ${actor.accountId}, ${requestId})`);
+  if (!model) return null;
+  const request = rowFromJson(replacementRequests, model.request);
+  if (request.status !== 'draft') return null;
+  const document = model.document && rowFromJson(identityDocuments, model.document);
+  return {
+    request,
+    msisdn: model.msisdn,
+    answers: answersOf(request, document?.storageKey != null),
+    document,
+    previousReplacements: model.sim_changes.map((at) => new Date(at)),
+  };
 }
 
 function answersOf(r: ReplacementRequest, documentUploaded: boolean): DraftAnswers {
@@ -192,7 +192,7 @@ export async function saveAnswers(
   return db.transaction(async (tx) => {
     const draft = await loadDraft(tx, actor, requestId);
     if (!draft) return err('draft.not_found' as const);
-    const answers = settle({ ...draft.answers, ...patch }, await wizardOffer(tx, actor.operatorId));
+    const answers = settle({ ...draft.answers, ...patch }, await currentOffer(tx, actor.operatorId));
     const updated = await tx
       .update(replacementRequests)
       .set({
@@ -219,25 +219,4 @@ export async function saveAnswers(
     if (updated.length === 0) return err('draft.changed' as const);
     return ok(answers);
   });
-}
-
-/** Zones and centers by id, for the pages that show them. */
-export async function deliveryChoices(db: Db, operatorId: string, offer: WizardOffer) {
-  const [zones, centers] = await Promise.all([
-    offer.zoneIds.length
-      ? db
-          .select()
-          .from(deliveryZones)
-          .where(inArray(deliveryZones.id, [...offer.zoneIds]))
-          .orderBy(asc(deliveryZones.minDays), asc(deliveryZones.code))
-      : [],
-    offer.centerIds.length
-      ? db
-          .select()
-          .from(serviceCenters)
-          .where(and(eq(serviceCenters.operatorId, operatorId), inArray(serviceCenters.id, [...offer.centerIds])))
-          .orderBy(asc(serviceCenters.cityKey), asc(serviceCenters.code))
-      : [],
-  ]);
-  return { zones, centers };
 }

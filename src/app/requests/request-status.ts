@@ -1,29 +1,34 @@
-import { asc, eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { requestEvents } from '../../db/schema/requests.ts';
-import { ownRequest, type ReplacementRequest, type SubscriberActor } from './replacement-draft.ts';
+import { readModel, rowFromJson } from '../../db/json-rows.ts';
+import { payments, replacementRequests, requestEvents } from '../../db/schema/requests.ts';
+import type { Payment } from '../payments/payments.ts';
+import type { AccountRef, ReplacementRequest } from './replacement-draft.ts';
 
-export type TimelineEvent = Pick<typeof requestEvents.$inferSelect, 'id' | 'type' | 'toStatus' | 'createdAt' | 'data'>;
-export type RequestStatusView = { request: ReplacementRequest; msisdn: string; events: TimelineEvent[] };
+export type TimelineEvent = typeof requestEvents.$inferSelect;
+export type RequestStatusView = {
+  request: ReplacementRequest;
+  msisdn: string;
+  /** Oldest first. */
+  events: TimelineEvent[];
+  /** Newest first. */
+  payments: Payment[];
+};
 
-/** One of the account's own requests with its timeline, oldest event first. */
-export async function requestStatus(
-  db: Db,
-  actor: SubscriberActor,
-  requestId: string,
-): Promise<RequestStatusView | null> {
-  const own = await ownRequest(db, actor, requestId);
-  if (!own) return null;
-  const events = await db
-    .select({
-      id: requestEvents.id,
-      type: requestEvents.type,
-      toStatus: requestEvents.toStatus,
-      createdAt: requestEvents.createdAt,
-      data: requestEvents.data,
-    })
-    .from(requestEvents)
-    .where(eq(requestEvents.requestId, requestId))
-    .orderBy(asc(requestEvents.id));
-  return { ...own, events };
+type Row = Record<string, unknown>;
+type Model = { request: Row; msisdn: string; events: Row[]; payments: Row[] };
+
+/** One of the account's own requests with its number, timeline and payments, in one call (a read model). */
+export async function requestStatus(db: Db, actor: AccountRef, requestId: string): Promise<RequestStatusView | null> {
+  const model = await readModel<Model>(
+    db,
+    sql`portal_request_status(${actor.operatorId}, ${actor.accountId}, ${requestId})`,
+  );
+  if (!model) return null;
+  return {
+    request: rowFromJson(replacementRequests, model.request),
+    msisdn: model.msisdn,
+    events: model.events.map((e) => rowFromJson(requestEvents, e)),
+    payments: model.payments.map((p) => rowFromJson(payments, p)),
+  };
 }

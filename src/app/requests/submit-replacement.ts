@@ -9,12 +9,13 @@ import { nextStep } from '../../domain/replacement-wizard.ts';
 import type { RequestStatus } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { assessRisk } from '../../domain/risk.ts';
-import { translator } from '../../i18n/translate.ts';
+import { formatDateTime, translator } from '../../i18n/translate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
+import { loadOperatorProfile } from '../operators/operator-profile.ts';
 import { enqueue } from '../outbox/outbox.ts';
-import { quoteDraft } from './fee-quote.ts';
-import { loadDraft, replacementIneligibility, type SubscriberActor, wizardOffer } from './replacement-draft.ts';
+import { quoteAnswers } from './fee-quote.ts';
+import { loadDraft, replacementIneligibility, type SubscriberActor } from './replacement-draft.ts';
 import { applyRequestEvent } from './request-transitions.ts';
 import { wasntMeLink } from './wasnt-me.ts';
 
@@ -41,12 +42,6 @@ export async function submitReplacement(
     const draft = await loadDraft(tx, actor, requestId);
     if (!draft) return err('draft.not_found' as const);
     const { request, answers } = draft;
-    if (nextStep(answers, await wizardOffer(tx, actor.operatorId)) !== 'check') return err('draft.incomplete' as const);
-    const refusal = await replacementIneligibility(tx, actor, now);
-    if (refusal) return err(refusal.reason);
-    const quote = await quoteDraft(tx, actor.operatorId, request.lineId, answers, now);
-    if (!quote.ok) return err(quote.error);
-
     const [row] = await tx
       .select({ account: accounts, operator: operators, line: lines })
       .from(accounts)
@@ -54,6 +49,13 @@ export async function submitReplacement(
       .innerJoin(lines, eq(lines.id, request.lineId))
       .where(eq(accounts.id, actor.accountId));
     const { account, operator, line } = row as NonNullable<typeof row>;
+    const profile = await loadOperatorProfile(tx, operator);
+    if (nextStep(answers, profile.offer) !== 'check') return err('draft.incomplete' as const);
+    const refusal = await replacementIneligibility(tx, actor, now);
+    if (refusal) return err(refusal.reason);
+    const quote = quoteAnswers(profile, answers, draft.previousReplacements, now);
+    if (!quote.ok) return err(quote.error);
+
     const risk = assessRisk({
       passwordChangedAt: account.passwordChangedAt,
       contactsChangedAt: account.contactsChangedAt,
@@ -105,6 +107,7 @@ export async function submitReplacement(
       msisdn: line.msisdn,
       account,
       operatorName: operator.name[account.locale],
+      timeZone: operator.timeZone,
       link: wasntMeLink(links, operator, request.id),
       now,
     });
@@ -139,6 +142,7 @@ async function notifyEveryContact(
     msisdn: string;
     account: typeof accounts.$inferSelect;
     operatorName: string;
+    timeZone: string;
     link: string;
     now: Date;
   },
@@ -154,7 +158,7 @@ async function notifyEveryContact(
       payload: {
         to: n.account.email,
         subject: t('notify.request.subject', values),
-        text: t('notify.request.email', { ...values, date: n.now }),
+        text: t('notify.request.email', { ...values, when: formatDateTime(n.account.locale, n.now, n.timeZone) }),
       },
       idempotencyKey: key('email'),
     });

@@ -22,6 +22,7 @@ export type DemoOperator = {
     code: string;
     name: LocalizedText;
     cities: string[];
+    postcodePrefixes: string[];
     isDefault: boolean;
     minDays: number;
     maxDays: number;
@@ -59,6 +60,7 @@ export const DEMO_OPERATORS: DemoOperator[] = [
         code: 'moscow',
         name: { ru: 'Москва', en: 'Moscow', zh: '莫斯科' },
         cities: ['moscow'],
+        postcodePrefixes: ['101', '102', '103', '104', '105', '107', '108', '109', '11', '12'],
         isDefault: false,
         minDays: 7,
         maxDays: 10,
@@ -68,6 +70,7 @@ export const DEMO_OPERATORS: DemoOperator[] = [
         code: 'regions',
         name: { ru: 'Регионы России', en: 'Other regions of Russia', zh: '俄罗斯其他地区' },
         cities: [],
+        postcodePrefixes: [],
         isDefault: true,
         minDays: 7,
         maxDays: 21,
@@ -98,6 +101,7 @@ export const DEMO_OPERATORS: DemoOperator[] = [
         code: 'russia',
         name: { ru: 'Вся Россия', en: 'All of Russia', zh: '俄罗斯全境' },
         cities: [],
+        postcodePrefixes: [],
         isDefault: true,
         minDays: 10,
         maxDays: 21,

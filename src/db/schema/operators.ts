@@ -86,15 +86,22 @@ export const deliveryZones = pgTable(
     name: jsonb('name').$type<LocalizedText>().notNull(),
     /** City keys (see service_centers.city_key) this zone covers; the default zone covers the rest. */
     cities: text('cities').array().notNull().default(sql`'{}'::text[]`),
+    /** Postcode beginnings this zone covers, e.g. "10"–"14" for Moscow; they decide where the city is not known. */
+    postcodePrefixes: text('postcode_prefixes').array().notNull().default(sql`'{}'::text[]`),
     isDefault: boolean('is_default').notNull().default(false),
     minDays: integer('min_days').notNull(),
     maxDays: integer('max_days').notNull(),
     courierFeeMinor: integer('courier_fee_minor').notNull().default(0),
   },
   (t) => [
+    unique('delivery_zones_operator_id_key').on(t.operatorId, t.id),
     unique('delivery_zones_operator_code_key').on(t.operatorId, t.code),
     uniqueIndex('delivery_zones_one_default_idx').on(t.operatorId).where(sql`${t.isDefault}`),
     check('delivery_zones_days_check', sql`${t.minDays} > 0 and ${t.minDays} <= ${t.maxDays}`),
     check('delivery_zones_fee_check', sql`${t.courierFeeMinor} >= 0`),
+    check(
+      'delivery_zones_postcodes_check',
+      sql`array_to_string(${t.postcodePrefixes}, ',') ~ '^([0-9]{1,6}(,[0-9]{1,6})*)?$'`,
+    ),
   ],
 );

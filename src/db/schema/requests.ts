@@ -49,7 +49,7 @@ export const replacementRequests = pgTable(
     /** Optimistic lock: every update checks and bumps it. */
     version: integer('version').notNull().default(1),
     centerId: uuid('center_id'),
-    deliveryZoneId: uuid('delivery_zone_id').references(() => deliveryZones.id),
+    deliveryZoneId: uuid('delivery_zone_id'),
     contactName: text('contact_name'),
     contactPhone: text('contact_phone'),
     contactEmail: text('contact_email'),
@@ -82,6 +82,7 @@ export const replacementRequests = pgTable(
     sameOperator('replacement_requests_account_fk', t.operatorId, t.accountId, accounts),
     sameOperator('replacement_requests_line_fk', t.operatorId, t.lineId, lines),
     sameOperator('replacement_requests_center_fk', t.operatorId, t.centerId, serviceCenters),
+    sameOperator('replacement_requests_zone_fk', t.operatorId, t.deliveryZoneId, deliveryZones),
     sameOperator('replacement_requests_sim_fk', t.operatorId, t.simId, sims),
     sameOperator('replacement_requests_first_approver_fk', t.operatorId, t.firstApproverId, staffUsers),
     sameOperator('replacement_requests_second_approver_fk', t.operatorId, t.secondApproverId, staffUsers),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, char, check, integer, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, check, integer, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt, id, LOCALES, oneOf, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
 
@@ -29,6 +29,11 @@ export const accounts = pgTable(
     /** Set by "This wasn't me": no changes until the owner is verified. */
     frozenAt: at('frozen_at'),
     importRef: text('import_ref'),
+    /**
+     * Bumped by the database (triggers) whenever anything a subscriber's pages show of this
+     * account changes, so those pages can be kept in memory and known stale at once.
+     */
+    viewsVersion: bigint('views_version', { mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [

@@ -250,6 +250,8 @@ export const en = {
   'wizard.street_missing': 'Enter the street',
   'wizard.building_missing': 'Enter the building number',
   'wizard.postcode_invalid': 'A postcode has 6 digits',
+  'wizard.city_not_served': 'We do not deliver to this city by courier. Go back and choose pickup at a service center.',
+  'wizard.postcode_mismatch': 'This postcode belongs to another city. Check the city and the postcode.',
   'wizard.text_too_long': 'The text is too long',
   'wizard.document_type_missing': 'Choose the type of document',
   'wizard.document_number_invalid': 'Enter the document number as printed: 5 to 20 letters and digits',
@@ -264,7 +266,9 @@ export const en = {
   'wizard.simType.title': 'Which kind of SIM do you want?',
   'wizard.delivery.title': 'How do you want to get the new SIM?',
   'wizard.delivery.courier': 'Courier delivery: {zone}',
-  'wizard.delivery.courier.hint': 'Arrives in {min}–{max} days after approval. Delivery: {fee}.',
+  'wizard.delivery.courierToAddress': 'Courier delivery to your address',
+  'wizard.delivery.courierZones': 'After approval: {zones}. You enter the address next.',
+  'wizard.delivery.zone': '{zone}: {min}–{max} days, {fee}',
   'wizard.delivery.pickup': 'Pick up at a service center',
   'wizard.delivery.pickup.hint': 'We keep the SIM for you; bring your passport.',
   'wizard.center.title': 'Which service center?',
@@ -355,12 +359,13 @@ export const en = {
   'status.next.frozen': 'Nothing will happen until you contact support with your passport.',
   'status.next.activated': 'Your new SIM works. The old one is switched off.',
   'status.next.rejected': 'See the reason below. You can apply again or visit a service center.',
-  'status.next.cancelled': 'The request is closed; any payment is refunded.',
+  'status.next.cancelled': 'The request is closed. Nothing was paid, so there is nothing to refund.',
+  'status.next.cancelled.refund': 'The request is closed and the fee is refunded to the card or wallet it came from.',
   'status.next.failed': 'Something went wrong. Support will contact you.',
   'status.timeline': 'History',
   'notify.request.subject': '{operator}: new SIM requested for {msisdn}',
   'notify.request.email':
-    'A new SIM card was requested for {msisdn} (request {reference}) on {date, date, long} at {date, time, short}.\n\nIf it was you, there is nothing to do.\n\nIf it was not you, open this link now: the request will be stopped and your account locked.\n{link}',
+    'A new SIM card was requested for {msisdn} (request {reference}) on {when}.\n\nIf it was you, there is nothing to do.\n\nIf it was not you, open this link now: the request will be stopped and your account locked.\n{link}',
   'notify.request.sms': '{operator}: new SIM requested for {msisdn}, ref. {reference}. Not you? {link}',
   'wasntMe.confirm.title': 'Stop this SIM change?',
   'wasntMe.confirm.body':
@@ -376,6 +381,7 @@ export const en = {
   'pay.unavailable':
     'The payment service does not answer right now. Nothing was charged; please try again in a minute.',
   'pay.failed': 'The payment did not go through. Nothing was charged; try again or choose another method.',
+  'pay.failed.expired': 'The payment page timed out before the payment was finished. Nothing was charged; start again.',
   'pay.failed.card_declined': 'Your bank declined the card. Nothing was charged; try another card or the e-wallet.',
   'pay.failed.insufficient_funds':
     'There is not enough money on the card. Nothing was charged; try another card or the e-wallet.',

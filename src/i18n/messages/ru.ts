@@ -255,6 +255,8 @@ export const ru: Record<MessageKey, string> = {
   'wizard.street_missing': 'Введите улицу',
   'wizard.building_missing': 'Введите номер дома',
   'wizard.postcode_invalid': 'Индекс состоит из 6 цифр',
+  'wizard.city_not_served': 'Курьер не доставляет в этот город. Вернитесь и выберите получение в салоне связи.',
+  'wizard.postcode_mismatch': 'Этот индекс относится к другому городу. Проверьте город и индекс.',
   'wizard.text_too_long': 'Слишком длинный текст',
   'wizard.document_type_missing': 'Выберите тип документа',
   'wizard.document_number_invalid': 'Введите серию и номер как в документе: от 5 до 20 букв и цифр',
@@ -269,7 +271,9 @@ export const ru: Record<MessageKey, string> = {
   'wizard.simType.title': 'Какая SIM вам нужна?',
   'wizard.delivery.title': 'Как вы хотите получить новую SIM?',
   'wizard.delivery.courier': 'Доставка курьером: {zone}',
-  'wizard.delivery.courier.hint': 'Через {min}–{max} дн. после одобрения. Доставка: {fee}.',
+  'wizard.delivery.courierToAddress': 'Доставка курьером по вашему адресу',
+  'wizard.delivery.courierZones': 'После одобрения: {zones}. Адрес вы укажете на следующем шаге.',
+  'wizard.delivery.zone': '{zone}: {min}–{max} дн., {fee}',
   'wizard.delivery.pickup': 'Забрать в салоне связи',
   'wizard.delivery.pickup.hint': 'Мы отложим SIM для вас; возьмите с собой паспорт.',
   'wizard.center.title': 'В каком салоне связи?',
@@ -359,12 +363,13 @@ export const ru: Record<MessageKey, string> = {
   'status.next.frozen': 'Ничего не произойдёт, пока вы не обратитесь в поддержку с паспортом.',
   'status.next.activated': 'Новая SIM работает. Старая отключена.',
   'status.next.rejected': 'Причина указана ниже. Можно подать заявку снова или прийти в салон связи.',
-  'status.next.cancelled': 'Заявка закрыта; оплата, если была, возвращена.',
+  'status.next.cancelled': 'Заявка закрыта. Оплаты не было, возвращать нечего.',
+  'status.next.cancelled.refund': 'Заявка закрыта, плата возвращается на карту или кошелёк, с которых она поступила.',
   'status.next.failed': 'Что-то пошло не так. С вами свяжется поддержка.',
   'status.timeline': 'История',
   'notify.request.subject': '{operator}: запрошена новая SIM для {msisdn}',
   'notify.request.email':
-    'Для номера {msisdn} запрошена новая SIM-карта (заявка {reference}) {date, date, long} в {date, time, short}.\n\nЕсли это были вы, ничего делать не нужно.\n\nЕсли это были не вы, откройте эту ссылку сейчас: заявка будет остановлена, а счёт заблокирован.\n{link}',
+    'Для номера {msisdn} запрошена новая SIM-карта (заявка {reference}) {when}.\n\nЕсли это были вы, ничего делать не нужно.\n\nЕсли это были не вы, откройте эту ссылку сейчас: заявка будет остановлена, а счёт заблокирован.\n{link}',
   'notify.request.sms': '{operator}: запрошена новая SIM для {msisdn}, заявка {reference}. Не вы? {link}',
   'wasntMe.confirm.title': 'Остановить замену SIM?',
   'wasntMe.confirm.body':
@@ -379,6 +384,7 @@ export const ru: Record<MessageKey, string> = {
   'pay.description': 'Замена SIM, заявка {reference}',
   'pay.unavailable': 'Платёжный сервис сейчас не отвечает. Деньги не списаны; попробуйте через минуту.',
   'pay.failed': 'Платёж не прошёл. Деньги не списаны; попробуйте снова или выберите другой способ.',
+  'pay.failed.expired': 'Время на странице оплаты истекло, платёж не был завершён. Деньги не списаны; начните заново.',
   'pay.failed.card_declined':
     'Банк отклонил карту. Деньги не списаны; попробуйте другую карту или электронный кошелёк.',
   'pay.failed.insufficient_funds':

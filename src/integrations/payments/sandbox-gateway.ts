@@ -35,6 +35,8 @@ export type SandboxOptions = {
   failureRate?: number;
   /** Delays between webhook delivery attempts, in ms; the last failure gives up. */
   webhookRetryMs?: number[];
+  /** A hosted page not finished within this long expires, as real gateways' sessions do. */
+  checkoutTimeoutMs?: number;
   random?: () => number;
 };
 
@@ -96,6 +98,16 @@ export class SandboxGateway implements PaymentGateway {
     return row ? toPayment(row) : null;
   }
 
+  /** The hosted page's record of a payment; one left unfinished past the timeout has expired. */
+  async row(ref: string, now = new Date()): Promise<Row | undefined> {
+    const [row] = await this.options.db.select().from(sandboxPayments).where(eq(sandboxPayments.ref, ref));
+    const timeout = this.options.checkoutTimeoutMs ?? 30 * 60_000;
+    const open = row?.status === 'pending' || row?.status === 'requires_action';
+    if (row && open && now.getTime() - row.createdAt.getTime() >= timeout)
+      return this.complete(ref, 'expired', undefined, now);
+    return row;
+  }
+
   async refund({ ref, amountMinor, idempotencyKey }: { ref: string; amountMinor: number; idempotencyKey: string }) {
     await this.network();
     const [row] = await this.options.db
@@ -145,15 +157,6 @@ export class SandboxGateway implements PaymentGateway {
   signatureHeader(body: string, now = new Date()): string {
     const t = String(Math.floor(now.getTime() / 1000));
     return `t=${t},v1=${this.sign(t, body)}`;
-  }
-
-  /** The hosted page's record of a payment. */
-  row(ref: string): Promise<Row | undefined> {
-    return this.options.db
-      .select()
-      .from(sandboxPayments)
-      .where(eq(sandboxPayments.ref, ref))
-      .then((rows) => rows[0]);
   }
 
   /** The hosted card form was sent: test cards decide the outcome, the challenge card asks for a code. */
@@ -213,7 +216,9 @@ export class SandboxGateway implements PaymentGateway {
       .set(values)
       .where(and(eq(sandboxPayments.ref, ref), sql`${sandboxPayments.status} in ('pending', 'requires_action')`))
       .returning();
-    const current = row ?? (await this.row(ref));
+    const [current] = row
+      ? [row]
+      : await this.options.db.select().from(sandboxPayments).where(eq(sandboxPayments.ref, ref));
     if (!current) throw new Error(`no sandbox payment ${ref}`);
     return current;
   }

@@ -7,4 +7,6 @@ export interface DocumentStorage {
   get(key: string): Promise<Buffer>;
   /** Deleting a missing key succeeds, so purging can be retried. */
   delete(key: string): Promise<void>;
+  /** Keys of the files last written before `before`, for finding files no record points to. */
+  keysWrittenBefore(before: Date): AsyncIterable<string>;
 }

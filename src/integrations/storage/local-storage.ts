@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
 import type { DocumentStorage } from './document-storage.ts';
 
 const KEY = /^[a-z0-9-]+(\/[a-z0-9-]+)*$/;
@@ -29,6 +29,20 @@ export class LocalStorage implements DocumentStorage {
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  /** Also removes temporary files of writes that never finished (a process killed mid-write). */
+  async *keysWrittenBefore(before: Date): AsyncIterable<string> {
+    const entries = await readdir(this.root, { recursive: true, withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (!entry.isFile()) continue;
+      const path = join(entry.parentPath, entry.name);
+      const written = await stat(path).catch(() => null);
+      if (!written || written.mtime >= before) continue;
+      const key = relative(this.root, path).split(sep).join('/');
+      if (KEY.test(key)) yield key;
+      else if (key.endsWith('.tmp')) await rm(path, { force: true });
+    }
   }
 
   private path(key: string): string {

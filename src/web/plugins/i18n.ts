@@ -16,13 +16,28 @@ const YEAR_SECONDS = 365 * 24 * 3600;
 /** How the chosen language is remembered in the browser. */
 export const LOCALE_COOKIE_OPTIONS = { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true } as const;
 
+/** Browsers send a handful of distinct Accept-Language headers: each is negotiated once. */
+const negotiated = new Map<string, Locale>();
+const NEGOTIATED_MAX = 1_000;
+
+function fromAcceptLanguage(request: FastifyRequest): Locale {
+  const header = request.headers['accept-language'] ?? '';
+  let locale = negotiated.get(header);
+  if (locale === undefined) {
+    locale = negotiateLocale(new Negotiator(request).languages());
+    if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear();
+    negotiated.set(header, locale);
+  }
+  return locale;
+}
+
 /** Query `?lang=`, then the remembered cookie, then Accept-Language. */
 function pickLocale(request: FastifyRequest): Locale {
   const query = (request.query as Record<string, unknown> | undefined)?.lang;
   if (isLocale(query)) return query;
   const cookie = request.cookies[LOCALE_COOKIE];
   if (isLocale(cookie)) return cookie;
-  return negotiateLocale(new Negotiator(request).languages());
+  return fromAcceptLanguage(request);
 }
 
 /** Only same-site paths, so the switch cannot be used as an open redirect. */

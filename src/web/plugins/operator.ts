@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { NotifiedCache } from '../../app/cache/notified-cache.ts';
 import {
   listOperators,
   loadOperatorProfile,
+  OPERATOR_CHANGES,
   type Operator,
   type OperatorProfile,
 } from '../../app/operators/operator-profile.ts';
-import type { Db } from '../../db/client.ts';
+import type { Database } from '../../db/client.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,33 +20,30 @@ declare module 'fastify' {
   }
 }
 
-export type OperatorOptions = { db: Db; defaultOperator: string | undefined; cacheMs?: number };
+export type OperatorOptions = { database: Database; defaultOperator: string | undefined; maxAgeMs?: number };
 
 /**
  * Resolves the operator from the Host header (operators list their host names), falling back
- * to DEFAULT_OPERATOR and then the first operator. Operator settings change rarely, so they are
- * cached briefly in memory; every instance picks up a change within `cacheMs`.
+ * to DEFAULT_OPERATOR and then the first operator. The operators and their profiles (fees,
+ * zones, centers) are kept in memory: the database notifies every instance when one changes, so
+ * a change takes effect at once; `maxAgeMs` bounds how long a copy is trusted even so.
  */
 async function operatorPlugin(app: FastifyInstance, options: OperatorOptions) {
-  const cacheMs = options.cacheMs ?? 30_000;
-  let operators: { list: Operator[]; at: number } | null = null;
-  const profiles = new Map<string, { profile: OperatorProfile; at: number }>();
-
-  const currentOperators = async () => {
-    if (!operators || Date.now() - operators.at > cacheMs) {
-      operators = { list: await listOperators(options.db), at: Date.now() };
-    }
-    return operators.list;
-  };
+  const { db } = options.database;
+  const limits = { max: 1_000, maxAgeMs: options.maxAgeMs ?? 300_000 };
+  const list = new NotifiedCache<Operator[]>(limits);
+  const profiles = new NotifiedCache<OperatorProfile>(limits);
+  const stop = await options.database.listen(OPERATOR_CHANGES, (operatorId) => {
+    list.forget(null);
+    profiles.forget(operatorId);
+  });
+  app.addHook('onClose', stop);
+  const currentOperators = () => list.get('all', 'list', () => listOperators(db));
 
   app.decorateRequest('operator', null as unknown as Operator);
-  app.decorate('operatorProfile', async (operator: Operator) => {
-    const cached = profiles.get(operator.id);
-    if (cached && Date.now() - cached.at <= cacheMs) return cached.profile;
-    const profile = await loadOperatorProfile(options.db, operator);
-    profiles.set(operator.id, { profile, at: Date.now() });
-    return profile;
-  });
+  app.decorate('operatorProfile', (operator: Operator) =>
+    profiles.get(operator.id, 'profile', () => loadOperatorProfile(db, operator)),
+  );
 
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/healthz') || request.url.startsWith('/assets/')) return;

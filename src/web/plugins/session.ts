@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { IDLE_MINUTES, resumeSession, type SubscriberSession } from '../../app/auth/sessions.ts';
-import type { Db } from '../../db/client.ts';
+import { IDLE_MINUTES, type SubscriberSession, sessionStore } from '../../app/auth/sessions.ts';
+import type { Database } from '../../db/client.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,7 +21,9 @@ export async function requireSubscriber(request: FastifyRequest, reply: FastifyR
   if (!request.session) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
 }
 
-async function sessionPlugin(app: FastifyInstance, options: { db: Db; secure: boolean }) {
+async function sessionPlugin(app: FastifyInstance, options: { database: Database; secure: boolean }) {
+  const store = await sessionStore(options.database);
+  app.addHook('onClose', () => store.close());
   const cookie = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: options.secure };
   app.decorateRequest('session', null);
   app.decorateReply('startSessionCookie', function (this: FastifyReply, token: string) {
@@ -32,7 +34,7 @@ async function sessionPlugin(app: FastifyInstance, options: { db: Db; secure: bo
   });
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token && request.operator) request.session = await resumeSession(options.db, request.operator.id, token);
+    if (token && request.operator) request.session = await store.resume(request.operator.id, token);
   });
 }
 

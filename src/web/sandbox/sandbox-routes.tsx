@@ -21,7 +21,7 @@ export async function sandboxRoutes(app: FastifyInstance, { assets, demo, sandbo
     const ctx = pageContext(request, assets, demo);
     return sendPage(
       reply,
-      <SandboxPayPage ctx={ctx} payment={payment} csrf={reply.generateCsrf()} errors={{}} input={{}} />,
+      <SandboxPayPage ctx={ctx} payment={payment} csrf={reply.csrfToken()} errors={{}} input={{}} />,
     );
   });
 
@@ -41,7 +41,7 @@ export async function sandboxRoutes(app: FastifyInstance, { assets, demo, sandbo
         <SandboxPayPage
           ctx={ctx}
           payment={payment}
-          csrf={reply.generateCsrf()}
+          csrf={reply.csrfToken()}
           errors={paid.error}
           input={{ number: card.number, expiry: card.expiry }}
         />
@@ -57,7 +57,7 @@ export async function sandboxRoutes(app: FastifyInstance, { assets, demo, sandbo
     if (!payment) return reply.callNotFound();
     if (payment.status !== 'requires_action') return reply.redirect(`/sandbox/pay/${payment.ref}`, 303);
     const ctx = pageContext(request, assets, demo);
-    return sendPage(reply, <SandboxChallengePage ctx={ctx} payment={payment} csrf={reply.generateCsrf()} />);
+    return sendPage(reply, <SandboxChallengePage ctx={ctx} payment={payment} csrf={reply.csrfToken()} />);
   });
 
   app.post<Route>('/sandbox/pay/:ref/3ds', async (request, reply) => {

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { loadAccountOverview } from '../../../app/accounts/account-overview.ts';
-import { currentSimChangeLock, setSimChangeLock } from '../../../app/accounts/sim-change-lock.ts';
+import { setSimChangeLock } from '../../../app/accounts/sim-change-lock.ts';
 import { reauthenticate } from '../../../app/auth/reauthenticate.ts';
 import type { SubscriberSession } from '../../../app/auth/sessions.ts';
 import { blockLine, type LineActor, unblockLine } from '../../../app/lines/line-blocking.ts';
@@ -10,6 +9,7 @@ import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
 import { type AccountNotice, AccountPage } from '../views/account-page.tsx';
 import { UnblockPage } from '../views/unblock-page.tsx';
+import { subscriberSession } from './subscriber-context.ts';
 
 type Options = { assets: Assets; demo: boolean; db: Db; onOutboxWrite: () => void };
 type LineParams = { Params: { lineId: string } };
@@ -27,8 +27,7 @@ export async function accountRoutes(app: FastifyInstance, { assets, demo, db, on
 
   const ownLine = async (request: FastifyRequest<LineParams>, reply: FastifyReply) => {
     const { lineId } = request.params;
-    const { operatorId, accountId } = actor(request);
-    const overview = UUID.test(lineId) ? await loadAccountOverview(db, operatorId, accountId) : null;
+    const overview = UUID.test(lineId) ? await app.accountViews.overview(subscriberSession(request)) : null;
     const line = overview?.lines.find((l) => l.id === lineId);
     if (!line) {
       reply.callNotFound();
@@ -38,10 +37,8 @@ export async function accountRoutes(app: FastifyInstance, { assets, demo, db, on
   };
 
   app.get<{ Querystring: { done?: string; line?: string } }>('/account', async (request, reply) => {
-    const { operatorId, accountId } = actor(request);
-    const account = await loadAccountOverview(db, operatorId, accountId);
-    const lock = await currentSimChangeLock(db, { operatorId, accountId });
-    if (!account || !lock) return reply.clearSessionCookie().redirect('/login', 303);
+    const account = await app.accountViews.overview(subscriberSession(request));
+    if (!account) return reply.clearSessionCookie().redirect('/login', 303);
     const { done, line } = request.query;
     const noticed = account.lines.find((l) => l.id === line);
     const notice: AccountNotice | null =
@@ -50,8 +47,7 @@ export async function accountRoutes(app: FastifyInstance, { assets, demo, db, on
       <AccountPage
         ctx={pageContext(request, assets, demo)}
         account={account}
-        lock={lock}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
         notice={notice}
       />
     );
@@ -88,7 +84,7 @@ export async function accountRoutes(app: FastifyInstance, { assets, demo, db, on
         lineId={line.id}
         msisdn={line.msisdn}
         errors={errors}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
       />,
       Object.keys(errors).length > 0 ? 400 : 200,
     );

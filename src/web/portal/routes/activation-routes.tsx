@@ -10,13 +10,14 @@ import {
   type OnHold,
   revealEsimCode,
 } from '../../../app/requests/activation.ts';
-import { ownRequest, type SubscriberActor } from '../../../app/requests/replacement-draft.ts';
+import type { SubscriberActor } from '../../../app/requests/replacement-draft.ts';
 import type { Db } from '../../../db/client.ts';
 import { formatDateTime } from '../../../i18n/translate.ts';
 import { requireSubscriber } from '../../plugins/session.ts';
 import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
 import { ActivatePage, EsimCodePage, EsimPasswordPage } from '../views/activation-pages.tsx';
+import { subscriberSession } from './subscriber-context.ts';
 
 type Options = { assets: Assets; demo: boolean; db: Db; onOutboxWrite: () => void; links: Links };
 type Route = { Params: { requestId: string }; Body: Record<string, string | undefined> };
@@ -32,7 +33,9 @@ export async function activationRoutes(app: FastifyInstance, { assets, demo, db,
     return { operatorId: session.operatorId, accountId: session.accountId, ip: request.ip };
   };
   const own = async (request: FastifyRequest<Route>) =>
-    UUID.test(request.params.requestId) ? ownRequest(db, actor(request), request.params.requestId) : null;
+    UUID.test(request.params.requestId)
+      ? app.accountViews.request(subscriberSession(request), request.params.requestId)
+      : null;
 
   /** A refusal as a field error where it concerns what was typed, else as a note. */
   const explain = (request: FastifyRequest, error: ActivationError | OnHold, field: string) => {
@@ -57,7 +60,7 @@ export async function activationRoutes(app: FastifyInstance, { assets, demo, db,
       <ActivatePage
         ctx={pageContext(request, assets, demo)}
         requestId={requestId}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
         iccid={request.body?.iccid ?? ''}
         {...problem}
       />,
@@ -92,7 +95,7 @@ export async function activationRoutes(app: FastifyInstance, { assets, demo, db,
       <EsimPasswordPage
         ctx={pageContext(request, assets, demo)}
         requestId={requestId}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
         shown={shown}
         {...problem}
       />,
@@ -140,7 +143,7 @@ export async function activationRoutes(app: FastifyInstance, { assets, demo, db,
       <EsimCodePage
         ctx={pageContext(request, assets, demo)}
         requestId={requestId}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
         code={revealed.value.code}
         qr={qr}
       />

@@ -29,7 +29,7 @@ type TokenParams = { Params: { token: string } };
 export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, links, onOutboxWrite }: Options) {
   app.get('/password/forgot', async (request, reply) => {
     const ctx = pageContext(request, assets, demo);
-    const page = <ForgotPasswordPage ctx={ctx} errors={{}} csrf={reply.generateCsrf()} phone="" channel="email" />;
+    const page = <ForgotPasswordPage ctx={ctx} errors={{}} csrf={reply.csrfToken()} phone="" channel="email" />;
     return sendPage(reply, page);
   });
 
@@ -42,7 +42,7 @@ export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, l
     if (channel !== 'email' && channel !== 'sms') errors.channel = 'forgot.channel_missing';
     if (Object.keys(errors).length > 0) {
       const page = (
-        <ForgotPasswordPage ctx={ctx} errors={errors} csrf={reply.generateCsrf()} phone={phone} channel={channel} />
+        <ForgotPasswordPage ctx={ctx} errors={errors} csrf={reply.csrfToken()} phone={phone} channel={channel} />
       );
       return sendPage(reply, page, 400);
     }
@@ -50,7 +50,7 @@ export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, l
       await requestResetCode(db, { operator: request.operator, phone });
       onOutboxWrite();
       const page = (
-        <ResetCodePage ctx={ctx} errors={{}} csrf={reply.generateCsrf()} phone={phone} minutes={RESET_LINK_MINUTES} />
+        <ResetCodePage ctx={ctx} errors={{}} csrf={reply.csrfToken()} phone={phone} minutes={RESET_LINK_MINUTES} />
       );
       return sendPage(reply, page);
     }
@@ -71,7 +71,7 @@ export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, l
       <ResetCodePage
         ctx={pageContext(request, assets, demo)}
         errors={errors}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
         phone={phone}
         minutes={RESET_LINK_MINUTES}
       />
@@ -85,7 +85,7 @@ export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, l
     if (!(await validResetToken(db, request.operator.id, token))) {
       return sendPage(reply, <ResetLinkInvalidPage ctx={ctx} />, 410);
     }
-    return sendPage(reply, <NewPasswordPage ctx={ctx} errors={{}} csrf={reply.generateCsrf()} token={token} />);
+    return sendPage(reply, <NewPasswordPage ctx={ctx} errors={{}} csrf={reply.csrfToken()} token={token} />);
   });
 
   app.post<TokenParams & { Body: { password?: string; confirm?: string } }>(
@@ -106,7 +106,7 @@ export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, l
         if (result.error === 'reset.invalid') return sendPage(reply, <ResetLinkInvalidPage ctx={ctx} />, 410);
         errors.password = result.error;
       }
-      const page = <NewPasswordPage ctx={ctx} errors={errors} csrf={reply.generateCsrf()} token={token} />;
+      const page = <NewPasswordPage ctx={ctx} errors={errors} csrf={reply.csrfToken()} token={token} />;
       return sendPage(reply, page, 400);
     },
   );

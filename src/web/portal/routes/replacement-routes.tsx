@@ -10,18 +10,15 @@ import {
 } from '../../../app/auth/second-factor.ts';
 import type { SubscriberSession } from '../../../app/auth/sessions.ts';
 import { DOCUMENT_MAX_BYTES } from '../../../app/documents/document-content.ts';
-import { savedDocument, saveIdentityDocument } from '../../../app/documents/identity-document.ts';
-import { quoteDraft } from '../../../app/requests/fee-quote.ts';
+import { openDocument, saveIdentityDocument } from '../../../app/documents/identity-document.ts';
+import type { OperatorProfile } from '../../../app/operators/operator-profile.ts';
+import { quoteAnswers } from '../../../app/requests/fee-quote.ts';
 import {
   type Draft,
-  deliveryChoices,
-  loadDraft,
   ownRequest,
   replacementIneligibility,
-  type SubscriberActor,
   saveAnswers,
   startReplacement,
-  wizardOffer,
 } from '../../../app/requests/replacement-draft.ts';
 import { submitReplacement } from '../../../app/requests/submit-replacement.ts';
 import { maskMsisdn } from '../../../domain/msisdn.ts';
@@ -64,6 +61,7 @@ import {
   formText,
   type SubscriberRouteOptions,
   subscriberActor,
+  subscriberSession,
   typedFields,
   UUID,
   uploaded,
@@ -103,7 +101,7 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
   /** The draft behind a wizard URL; a submitted request goes to its status page, anyone else's is not found. */
   const draftOf = async (request: FastifyRequest<{ Params: { requestId: string } }>, reply: FastifyReply) => {
     const { requestId } = request.params;
-    const draft = UUID.test(requestId) ? await loadDraft(db, actor(request), requestId) : null;
+    const draft = UUID.test(requestId) ? await app.accountViews.draft(subscriberSession(request), requestId) : null;
     if (draft) return draft;
     if (UUID.test(requestId) && (await ownRequest(db, actor(request), requestId)))
       reply.redirect(`/requests/${requestId}`, 303);
@@ -129,7 +127,7 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
       answers: draft.answers,
       input,
       errors,
-      csrf: reply.generateCsrf(),
+      csrf: reply.csrfToken(),
       back: fromCheck
         ? stepUrl(draft.request.id, 'check')
         : previous
@@ -139,31 +137,23 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
     };
   };
 
-  const renderStep = async (
-    who: SubscriberActor,
-    view: WizardView,
-    step: WizardStep,
-    draft: Draft,
-    offer: WizardOffer,
-  ): Promise<VNode> => {
+  const renderStep = (view: WizardView, step: WizardStep, draft: Draft, profile: OperatorProfile): VNode => {
+    const { offer } = profile;
     switch (step) {
       case 'reason':
         return <ReasonPage view={view} reasons={reasonsFor(offer)} />;
       case 'sim-type':
         return <SimTypePage view={view} simTypes={simTypesFor(draft.answers.reason, offer)} />;
       case 'delivery': {
-        const { zones } = await deliveryChoices(db, draft.request.operatorId, offer);
         const pickup = deliveriesFor(draft.answers.simType, offer).includes('pickup');
-        return <DeliveryPage view={view} zones={zones} pickup={pickup} />;
+        return <DeliveryPage view={view} zones={profile.zones} pickup={pickup} />;
       }
-      case 'center': {
-        const { centers } = await deliveryChoices(db, draft.request.operatorId, offer);
-        return <CenterPage view={view} centers={centers} />;
-      }
+      case 'center':
+        return <CenterPage view={view} centers={profile.centers.filter((c) => offer.centerIds.includes(c.id))} />;
       case 'contact':
         return <ContactPage view={view} />;
       case 'identity': {
-        const saved = await savedDocument(db, vault, who, draft.request.id);
+        const saved = openDocument(vault, draft.document);
         return <IdentityPage view={view} saved={saved} maxMegabytes={DOCUMENT_MAX_BYTES / 1024 / 1024} />;
       }
     }
@@ -178,23 +168,20 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
     }
     const draft = await draftOf(request, reply);
     if (!draft) return null;
-    const offer = await wizardOffer(db, draft.request.operatorId);
-    if (!stepsFor(draft.answers, offer).includes(step)) {
-      reply.redirect(stepUrl(draft.request.id, nextStep(draft.answers, offer)), 303);
+    const profile = await app.operatorProfile(request.operator);
+    if (!stepsFor(draft.answers, profile.offer).includes(step)) {
+      reply.redirect(stepUrl(draft.request.id, nextStep(draft.answers, profile.offer)), 303);
       return null;
     }
-    return { draft, offer, step };
+    return { draft, profile, step };
   };
 
   app.get<StepRoute>('/requests/:requestId/:step', async (request, reply) => {
     if (request.params.step === 'check') return checkPage(request, reply);
     const open = await openStep(request, reply);
     if (!open) return reply;
-    const { draft, offer, step } = open;
-    return sendPage(
-      reply,
-      await renderStep(actor(request), viewOf(request, reply, draft, offer, step), step, draft, offer),
-    );
+    const { draft, profile, step } = open;
+    return sendPage(reply, renderStep(viewOf(request, reply, draft, profile.offer, step), step, draft, profile));
   });
 
   /** A page's answers, or what is wrong with them. */
@@ -215,12 +202,8 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
         return simType ? { patch: { simType } } : { errors: { simType: 'wizard.sim_type_missing' as const } };
       }
       case 'delivery': {
-        const [delivery, zoneId] = value('delivery').split(':');
-        if (delivery === 'courier' && zoneId && offer.zoneIds.includes(zoneId))
-          return { patch: { delivery: 'courier' as const, zoneId } };
-        if (delivery === 'pickup' && deliveriesFor(draft.answers.simType, offer).includes('pickup'))
-          return { patch: { delivery: 'pickup' as const } };
-        return { errors: { delivery: 'wizard.delivery_missing' as const } };
+        const delivery = deliveriesFor(draft.answers.simType, offer).find((d) => d === value('delivery'));
+        return delivery ? { patch: { delivery } } : { errors: { delivery: 'wizard.delivery_missing' as const } };
       }
       case 'center': {
         const centerId = offer.centerIds.find((c) => c === value('centerId'));
@@ -230,6 +213,7 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
         const contact = readContact(
           Object.fromEntries(Object.entries(body ?? {}).map(([k, v]) => [k, typeof v === 'string' ? v : undefined])),
           draft.answers.delivery,
+          offer,
         );
         return contact.ok ? { patch: contact.value } : { errors: contact.error };
       }
@@ -239,17 +223,12 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
   app.post<StepRoute>('/requests/:requestId/:step', async (request, reply) => {
     const open = await openStep(request, reply);
     if (!open) return reply;
-    const { draft, offer, step } = open;
+    const { draft, profile, step } = open;
+    const { offer } = profile;
     const refuse = async (errors: FieldErrors) =>
       sendPage(
         reply,
-        await renderStep(
-          actor(request),
-          viewOf(request, reply, draft, offer, step, typedFields(request.body), errors),
-          step,
-          draft,
-          offer,
-        ),
+        renderStep(viewOf(request, reply, draft, offer, step, typedFields(request.body), errors), step, draft, profile),
         400,
       );
 
@@ -295,12 +274,12 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
   const checkPage = async (request: FastifyRequest<StepRoute>, reply: FastifyReply, problem: string | null = null) => {
     const draft = await draftOf(request, reply);
     if (!draft) return reply;
-    const offer = await wizardOffer(db, draft.request.operatorId);
-    const next = nextStep(draft.answers, offer);
+    const profile = await app.operatorProfile(request.operator);
+    const next = nextStep(draft.answers, profile.offer);
     if (next !== 'check') return reply.redirect(stepUrl(draft.request.id, next), 303);
-    const view = viewOf(request, reply, draft, offer, 'check');
-    const rows = await checkRows(actor(request), view, draft, offer);
-    const quote = await quoteDraft(db, draft.request.operatorId, draft.request.lineId, draft.answers, new Date());
+    const view = viewOf(request, reply, draft, profile.offer, 'check');
+    const rows = checkRows(view, draft, profile);
+    const quote = quoteAnswers(profile, draft.answers, draft.previousReplacements, new Date());
     const page = (
       <CheckPage
         view={view}
@@ -313,19 +292,13 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
     return sendPage(reply, page, problem ? 409 : 200);
   };
 
-  const checkRows = async (
-    who: SubscriberActor,
-    view: WizardView,
-    draft: Draft,
-    offer: WizardOffer,
-  ): Promise<CheckRow[]> => {
+  const checkRows = (view: WizardView, draft: Draft, profile: OperatorProfile): CheckRow[] => {
     const { t, locale } = view.ctx;
     const a = draft.answers;
-    const steps = stepsFor(a, offer);
-    const { zones, centers } = await deliveryChoices(db, draft.request.operatorId, offer);
-    const zone = zones.find((z) => z.id === a.zoneId);
-    const center = centers.find((c) => c.id === a.centerId);
-    const document = await savedDocument(db, vault, who, draft.request.id);
+    const steps = stepsFor(a, profile.offer);
+    const zone = profile.zones.find((z) => z.id === a.zoneId);
+    const center = profile.centers.find((c) => c.id === a.centerId);
+    const document = openDocument(vault, draft.document);
     const address = a.deliveryAddress;
     const rows: (CheckRow | false)[] = [
       { step: 'reason', label: t('wizard.check.reason'), value: a.reason ? t(`reason.${a.reason}`) : '' },
@@ -428,7 +401,7 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
         to={via === 'email' ? maskEmail(destination) : maskMsisdn(destination)}
         other={other}
         errors={request.query.error === 'too_many' ? { code: 'second_factor.too_many', ...errors } : errors}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
       />
     );
     return sendPage(reply, page, Object.keys(errors).length > 0 ? 400 : 200);

@@ -6,8 +6,7 @@ import { ownPayment, requestPayments, settlePayment, startPayment } from '../../
 import { loadReceipt } from '../../../app/payments/receipt.ts';
 import { cancelRequest } from '../../../app/requests/cancel-request.ts';
 import { provideInformation } from '../../../app/requests/provide-information.ts';
-import { type Draft, loadDraft, ownRequest, wizardOffer } from '../../../app/requests/replacement-draft.ts';
-import { requestStatus } from '../../../app/requests/request-status.ts';
+import type { Draft } from '../../../app/requests/replacement-draft.ts';
 import { nextStep, readDocument } from '../../../domain/replacement-wizard.ts';
 import { eventsFrom } from '../../../domain/request-machine.ts';
 import type { PaymentGateway } from '../../../integrations/payments/payment-gateway.ts';
@@ -23,6 +22,7 @@ import {
   formText,
   type SubscriberRouteOptions,
   subscriberActor,
+  subscriberSession,
   typedFields,
   UUID,
   uploaded,
@@ -47,11 +47,11 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
     upload: { errors: FieldErrors; input: Record<string, string> } = { errors: {}, input: {} },
   ) => {
     const { requestId } = request.params;
-    const view = UUID.test(requestId) ? await requestStatus(db, subscriberActor(request), requestId) : null;
+    const view = UUID.test(requestId) ? await app.accountViews.request(subscriberSession(request), requestId) : null;
     if (!view) return reply.callNotFound();
     if (view.request.status === 'draft') {
-      const draft = (await loadDraft(db, subscriberActor(request), requestId)) as Draft;
-      const offer = await wizardOffer(db, draft.request.operatorId);
+      const draft = (await app.accountViews.draft(subscriberSession(request), requestId)) as Draft;
+      const { offer } = await app.operatorProfile(request.operator);
       return reply.redirect(`/requests/${requestId}/${nextStep(draft.answers, offer)}`, 303);
     }
     const page = (
@@ -59,9 +59,9 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
         ctx={pageContext(request, assets, demo)}
         view={view}
         justSubmitted={request.query.submitted === '1'}
-        payments={await requestPayments(db, requestId)}
+        payments={view.payments}
         canCancel={eventsFrom(view.request.status).includes('cancel')}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
         upload={{ ...upload, maxMegabytes: DOCUMENT_MAX_BYTES / 1024 / 1024 }}
       />
     );
@@ -73,7 +73,7 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
   /** What the status page's script polls: a change of version means something happened. */
   app.get<StatusRoute>('/requests/:requestId/status.json', async (request, reply) => {
     const { requestId } = request.params;
-    const own = UUID.test(requestId) ? await ownRequest(db, subscriberActor(request), requestId) : null;
+    const own = UUID.test(requestId) ? await app.accountViews.request(subscriberSession(request), requestId) : null;
     if (!own) return reply.callNotFound();
     return reply.header('cache-control', 'no-store').send({ status: own.request.status, version: own.request.version });
   });
@@ -92,7 +92,7 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
   /** A new scan when the reviewer asked for one; type and number are typed again with it. */
   app.post<StatusRoute>('/requests/:requestId/document', async (request, reply) => {
     const { requestId } = request.params;
-    if (!UUID.test(requestId) || !(await ownRequest(db, subscriberActor(request), requestId)))
+    if (!UUID.test(requestId) || !(await app.accountViews.request(subscriberSession(request), requestId)))
       return reply.callNotFound();
     const body = request.body;
     const document = readDocument({ docType: formText(body, 'docType'), docNumber: formText(body, 'docNumber') });
@@ -121,7 +121,7 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
 
   app.get<PayRoute>('/requests/:requestId/pay', async (request, reply) => {
     const { requestId } = request.params;
-    const own = UUID.test(requestId) ? await ownRequest(db, subscriberActor(request), requestId) : null;
+    const own = UUID.test(requestId) ? await app.accountViews.request(subscriberSession(request), requestId) : null;
     if (!own) return reply.callNotFound();
     if (own.request.status !== 'awaiting_payment') return reply.redirect(`/requests/${requestId}`, 303);
     const [last] = await requestPayments(db, requestId);
@@ -130,7 +130,7 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
         ctx={pageContext(request, assets, demo)}
         request={own.request}
         attemptKey={randomUUID()}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
         failed={last?.status === 'failed' && request.query.payment === last.id ? last : null}
         unavailable={request.query.unavailable === '1'}
       />
@@ -141,7 +141,7 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
   app.post<PayRoute & { Body: FormBody }>('/requests/:requestId/pay', async (request, reply) => {
     const { requestId } = request.params;
     if (!UUID.test(requestId)) return reply.callNotFound();
-    const own = await ownRequest(db, subscriberActor(request), requestId);
+    const own = await app.accountViews.request(subscriberSession(request), requestId);
     if (!own) return reply.callNotFound();
     const started = await startPayment(db, gateway, subscriberActor(request), requestId, {
       method: formText(request.body, 'method') === 'ewallet' ? 'ewallet' : 'card',

@@ -48,7 +48,7 @@ export async function settingsRoutes(app: FastifyInstance, { assets, demo, db, o
     const page = (
       <SettingsPage
         ctx={pageContext(request, assets, demo)}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
         account={account}
         refused={refused}
         done={done}
@@ -96,12 +96,7 @@ export async function settingsRoutes(app: FastifyInstance, { assets, demo, db, o
   const codePage = (request: FastifyRequest, reply: FastifyReply, form: SettingsForm, errors: FieldErrors) =>
     sendPage(
       reply,
-      <ContactCodePage
-        ctx={pageContext(request, assets, demo)}
-        csrf={reply.generateCsrf()}
-        form={form}
-        errors={errors}
-      />,
+      <ContactCodePage ctx={pageContext(request, assets, demo)} csrf={reply.csrfToken()} form={form} errors={errors} />,
       Object.keys(errors).length > 0 ? 400 : 200,
     );
 

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { endAllSessions, endSession, startSession } from '../../../app/auth/sessions.ts';
 import { signIn } from '../../../app/auth/sign-in.ts';
 import type { Db } from '../../../db/client.ts';
-import { safeReturnPath } from '../../plugins/i18n.ts';
+import { isLocale } from '../../../i18n/translate.ts';
+import { LOCALE_COOKIE, LOCALE_COOKIE_OPTIONS, safeReturnPath } from '../../plugins/i18n.ts';
 import { SESSION_COOKIE } from '../../plugins/session.ts';
 import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
@@ -21,7 +22,7 @@ export async function signInRoutes(app: FastifyInstance, { assets, demo, db }: O
         ctx={pageContext(request, assets, demo)}
         form={{ phone: '', next, passwordWasReset: request.query.reset === 'done' }}
         errors={{}}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
       />
     );
     return sendPage(reply, page);
@@ -45,6 +46,9 @@ export async function signInRoutes(app: FastifyInstance, { assets, demo, db }: O
           { operatorId: request.operator.id, accountId: result.value.accountId },
           { ip: request.ip, userAgent: request.headers['user-agent'] },
         );
+        // The account's language, unless the person chose one on this device.
+        if (!isLocale(request.cookies[LOCALE_COOKIE]))
+          reply.setCookie(LOCALE_COOKIE, result.value.locale, LOCALE_COOKIE_OPTIONS);
         return reply.startSessionCookie(token).redirect(next, 303);
       }
       errors.phone = result.error;
@@ -55,7 +59,7 @@ export async function signInRoutes(app: FastifyInstance, { assets, demo, db }: O
         ctx={pageContext(request, assets, demo)}
         form={{ phone, next }}
         errors={errors}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
       />
     );
     return sendPage(reply, page, status);

@@ -25,6 +25,9 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export type Upload = { content: Buffer; truncated: boolean };
 export type FormBody = Record<string, string | Upload | undefined>;
 
+/** The signed-in subscriber's session; only for routes behind `requireSubscriber`. */
+export const subscriberSession = (request: FastifyRequest) => request.session as SubscriberSession;
+
 export function subscriberActor(request: FastifyRequest): SubscriberActor {
   const session = request.session as SubscriberSession;
   return { operatorId: session.operatorId, accountId: session.accountId, ip: request.ip };

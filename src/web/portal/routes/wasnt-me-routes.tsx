@@ -19,7 +19,7 @@ export async function wasntMeRoutes(app: FastifyInstance, { assets, demo, db, li
       <WasntMePage
         ctx={pageContext(request, assets, demo)}
         state={valid ? 'confirm' : 'invalid'}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
       />
     );
     return sendPage(reply, page, valid ? 200 : 404);
@@ -31,7 +31,7 @@ export async function wasntMeRoutes(app: FastifyInstance, { assets, demo, db, li
       <WasntMePage
         ctx={pageContext(request, assets, demo)}
         state={result.ok ? 'done' : 'invalid'}
-        csrf={reply.generateCsrf()}
+        csrf={reply.csrfToken()}
       />
     );
     return sendPage(reply.clearSessionCookie(), page, result.ok ? 200 : 404);

@@ -1,6 +1,6 @@
 import type { AccountOverview } from '../../../app/accounts/account-overview.ts';
 import { formatMsisdn } from '../../../domain/msisdn.ts';
-import type { SimChangeLockState } from '../../../domain/sim-change-lock.ts';
+import { lockState } from '../../../domain/sim-change-lock.ts';
 import { formatDate, formatDateTime } from '../../../i18n/translate.ts';
 import { CsrfField } from '../../shared/form.tsx';
 import { Layout } from '../../shared/layout.tsx';
@@ -12,12 +12,11 @@ export type AccountNotice = { kind: 'blocked' | 'unblocked'; msisdn: string };
 type AccountPageProps = {
   ctx: PageContext;
   account: AccountOverview;
-  lock: SimChangeLockState & { releaseHours: number };
   csrf: string;
   notice: AccountNotice | null;
 };
 
-export function AccountPage({ ctx, account, lock, csrf, notice }: AccountPageProps) {
+export function AccountPage({ ctx, account, csrf, notice }: AccountPageProps) {
   const { t, locale } = ctx;
   return (
     <Layout ctx={ctx} title={t('account.title')}>
@@ -70,7 +69,7 @@ export function AccountPage({ ctx, account, lock, csrf, notice }: AccountPagePro
           </ul>
         </>
       )}
-      <LockSection ctx={ctx} lock={lock} csrf={csrf} />
+      <LockSection ctx={ctx} stored={account.lock} csrf={csrf} />
       <p>
         <a href="/account/settings">{t('settings.link')}</a>
       </p>
@@ -143,7 +142,8 @@ function ReplaceButton({
 
 type LineRef = { lineId: string; msisdn: string; status: AccountOverview['lines'][number]['status'] };
 
-function LockSection({ ctx, lock, csrf }: { ctx: PageContext; lock: AccountPageProps['lock']; csrf: string }) {
+function LockSection({ ctx, stored, csrf }: { ctx: PageContext; stored: AccountOverview['lock']; csrf: string }) {
+  const lock = { ...lockState(stored, new Date()), releaseHours: stored.releaseHours };
   const { t, locale, operator } = ctx;
   const state =
     lock.state === 'releasing'

@@ -29,7 +29,7 @@ export function HomePage({ ctx, profile }: { ctx: PageContext; profile: Operator
         )}
         <section class="card" aria-labelledby="center-title">
           <h3 id="center-title">{t('home.center.title')}</h3>
-          <p>{t('home.center.body', { count: profile.centerCount })}</p>
+          <p>{t('home.center.body', { count: profile.centers.length })}</p>
           {profile.cities.length > 0 && (
             <p>
               {t('home.center.cities', {

@@ -15,7 +15,13 @@ type PayPageProps = {
   unavailable: boolean;
 };
 
-const FAILURES = ['card_declined', 'insufficient_funds', 'authentication_failed', 'wallet_declined'] as const;
+const FAILURES = [
+  'card_declined',
+  'insufficient_funds',
+  'authentication_failed',
+  'wallet_declined',
+  'expired',
+] as const;
 
 /** Choosing how to pay the fee; the payment itself happens on the gateway's page. */
 export function PayPage({ ctx, request, attemptKey, csrf, failed, unavailable }: PayPageProps) {

@@ -1,6 +1,6 @@
 import type { Payment } from '../../../app/payments/payments.ts';
 import type { RequestStatusView, TimelineEvent } from '../../../app/requests/request-status.ts';
-import { isTerminal, type RequestEventType } from '../../../domain/request-machine.ts';
+import { isTerminal, type RequestEventType, type RequestStatus } from '../../../domain/request-machine.ts';
 import { formatDateTime, formatMoney } from '../../../i18n/translate.ts';
 import { CsrfField, ErrorSummary, type FieldErrors } from '../../shared/form.tsx';
 import { Layout } from '../../shared/layout.tsx';
@@ -58,7 +58,9 @@ export function RequestStatusPage({
         <a href={`/requests/${request.id}/receipt.pdf`}>{t('status.receipt')}</a>
       </p>
       <h2>{t('status.next.title')}</h2>
-      <p>{t(`status.next.${request.status}`, { fee: formatMoney(locale, request.feeMinor, request.currency) })}</p>
+      <p>
+        {t(nextStepKey(request.status, payments), { fee: formatMoney(locale, request.feeMinor, request.currency) })}
+      </p>
       {request.status === 'needs_info' && (
         <NewDocument ctx={ctx} requestId={request.id} note={request.infoRequest} csrf={csrf} {...upload} />
       )}
@@ -122,6 +124,14 @@ export function RequestStatusPage({
     </Layout>
   );
 }
+
+const PAID: Payment['status'][] = ['succeeded', 'refund_pending', 'refunded'];
+
+/** What happens next; a closed request mentions a refund only when something was paid. */
+const nextStepKey = (status: RequestStatus, payments: Payment[]) =>
+  status === 'cancelled' && payments.some((p) => PAID.includes(p.status))
+    ? ('status.next.cancelled.refund' as const)
+    : (`status.next.${status}` as const);
 
 export function WasntMePage({
   ctx,

@@ -6,7 +6,7 @@ import type { FeeQuote } from '../../../domain/fees.ts';
 import { formatMsisdn } from '../../../domain/msisdn.ts';
 import type { Reason, SimType } from '../../../domain/replacement.ts';
 import type { DraftAnswers, WizardStep } from '../../../domain/replacement-wizard.ts';
-import { formatMoney } from '../../../i18n/translate.ts';
+import { formatList, formatMoney } from '../../../i18n/translate.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, Radios } from '../../shared/form.tsx';
 import { Layout } from '../../shared/layout.tsx';
 import type { PageContext } from '../../shared/page-context.ts';
@@ -137,19 +137,35 @@ export function SimTypePage({ view, simTypes }: { view: WizardView; simTypes: Si
 export function DeliveryPage({ view, zones, pickup }: { view: WizardView; zones: DeliveryZone[]; pickup: boolean }) {
   const { t, locale } = view.ctx;
   const title = t('wizard.delivery.title');
-  const current = view.answers.delivery === 'courier' ? `courier:${view.answers.zoneId}` : view.answers.delivery;
-  const money = (minor: number) => (minor === 0 ? t('wizard.free') : formatMoney(locale, minor, 'RUB'));
+  const currency = view.ctx.operator?.currency ?? 'RUB';
+  const money = (minor: number) => (minor === 0 ? t('wizard.free') : formatMoney(locale, minor, currency));
+  const windows = zones.map((z) =>
+    t('wizard.delivery.zone', { zone: z.name[locale], min: z.minDays, max: z.maxDays, fee: money(z.courierFeeMinor) }),
+  );
   const options = [
-    ...zones.map((z) => ({
-      value: `courier:${z.id}`,
-      label: t('wizard.delivery.courier', { zone: z.name[locale] }),
-      hint: t('wizard.delivery.courier.hint', { min: z.minDays, max: z.maxDays, fee: money(z.courierFeeMinor) }),
-    })),
+    ...(zones.length > 0
+      ? [
+          {
+            value: 'courier',
+            label: t('wizard.delivery.courierToAddress'),
+            hint: t('wizard.delivery.courierZones', { zones: formatList(locale, windows) }),
+          },
+        ]
+      : []),
     ...(pickup
       ? [{ value: 'pickup', label: t('wizard.delivery.pickup'), hint: t('wizard.delivery.pickup.hint') }]
       : []),
   ];
-  return <RadioQuestion view={view} step="delivery" name="delivery" title={title} stored={current} options={options} />;
+  return (
+    <RadioQuestion
+      view={view}
+      step="delivery"
+      name="delivery"
+      title={title}
+      stored={view.answers.delivery}
+      options={options}
+    />
+  );
 }
 
 export function CenterPage({ view, centers }: { view: WizardView; centers: Center[] }) {

@@ -1,0 +1,2 @@
+ALTER TABLE "delivery_zones" ADD COLUMN "postcode_prefixes" text[] DEFAULT '{}'::text[] NOT NULL;--> statement-breakpoint
+ALTER TABLE "delivery_zones" ADD CONSTRAINT "delivery_zones_postcodes_check" CHECK (array_to_string("delivery_zones"."postcode_prefixes", ',') ~ '^([0-9]{1,6}(,[0-9]{1,6})*)?$');

@@ -1,0 +1,47 @@
+import { describe, expect, test } from 'vitest';
+import { type CourierZone, normalCity, zoneForAddress } from './delivery-zones.ts';
+
+const moscow: CourierZone = { id: 'msk', cityKeys: ['moscow'], postcodePrefixes: ['10', '11', '12'], isDefault: false };
+const regions: CourierZone = { id: 'rest', cityKeys: [], postcodePrefixes: [], isDefault: true };
+const cities = { москва: 'moscow', moscow: 'moscow', 莫斯科: 'moscow', новосибирск: 'novosibirsk' };
+
+describe('the courier zone of an address', () => {
+  test('comes from the city, in any language and spelling', () => {
+    for (const city of ['Москва', 'г. Москва', 'MOSCOW', ' москва ', '莫斯科'])
+      expect(zoneForAddress([moscow, regions], cities, { city })).toEqual({ ok: true, value: 'msk' });
+  });
+
+  test('a city no zone names goes to the default zone; without one it is not served', () => {
+    expect(zoneForAddress([moscow, regions], cities, { city: 'Новосибирск' })).toEqual({ ok: true, value: 'rest' });
+    expect(zoneForAddress([moscow], cities, { city: 'Новосибирск' })).toEqual({ ok: false, error: 'zone.not_served' });
+  });
+
+  test('a postcode decides where the city is unknown, and contradicting the city is refused', () => {
+    expect(zoneForAddress([moscow, regions], cities, { city: 'Зеленоград', postcode: '124482' })).toEqual({
+      ok: true,
+      value: 'msk',
+    });
+    expect(zoneForAddress([moscow, regions], cities, { city: 'Новосибирск', postcode: '630099' })).toEqual({
+      ok: true,
+      value: 'rest',
+    });
+    const contradiction = { city: 'Moscow', postcode: '630099' };
+    expect(zoneForAddress([moscow, { ...regions, postcodePrefixes: ['63'] }], cities, contradiction)).toEqual({
+      ok: false,
+      error: 'zone.postcode_mismatch',
+    });
+    expect(zoneForAddress([moscow, regions], cities, contradiction)).toEqual({
+      ok: false,
+      error: 'zone.postcode_mismatch',
+    });
+    expect(zoneForAddress([moscow, regions], cities, { city: 'Москва', postcode: '125009' })).toEqual({
+      ok: true,
+      value: 'msk',
+    });
+  });
+
+  test('normalises names as people type them', () => {
+    expect(normalCity('Санкт-Петербург')).toBe(normalCity('санкт петербург'));
+    expect(normalCity('Орёл')).toBe('орел');
+  });
+});
