@@ -171,6 +171,7 @@ test('the courier journey: every answer saved, errors keep what was typed, submi
   expect(confirmation.body).toContain('Request sent');
   expect(confirmation.body).toContain(`<strong class="nowrap">${request!.reference}</strong>`);
   expect(confirmation.body).toContain('Waiting for payment');
+  expect(confirmation.body).toMatch(/<time datetime="[^"]+">[^<]+ \d{2}:\d{2} Moscow Time<\/time>/);
 
   const events = await database.raw.query<{ type: string; to_status: string }>(
     'select type, to_status from request_events where request_id = $1 order by id',
@@ -189,6 +190,7 @@ test('the courier journey: every answer saved, errors keep what was typed, submi
     ['sms.send', '+79161110001'],
   ]);
   expect(notices[0]?.text).toContain('Если это были не вы');
+  expect(notices[0]?.text).toMatch(/\d{2}:\d{2} Москва\./);
   expect(notices[0]?.text).toContain(`/wasnt-me/${request!.id}.`);
 
   const wizardAfterSubmit = await anna.get(`${base}/reason`);
