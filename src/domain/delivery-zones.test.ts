@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { type CourierZone, normalCity, zoneForAddress } from './delivery-zones.ts';
+import { type CourierZone, deliveryWindow, normalCity, zoneForAddress } from './delivery-zones.ts';
 
 const moscow: CourierZone = { id: 'msk', cityKeys: ['moscow'], postcodePrefixes: ['10', '11', '12'], isDefault: false };
 const regions: CourierZone = { id: 'rest', cityKeys: [], postcodePrefixes: [], isDefault: true };
@@ -43,5 +43,17 @@ describe('the courier zone of an address', () => {
   test('normalises names as people type them', () => {
     expect(normalCity('Санкт-Петербург')).toBe(normalCity('санкт петербург'));
     expect(normalCity('Орёл')).toBe('орел');
+  });
+});
+
+test("a delivery window is counted in the operator's own days", () => {
+  const justAfterMidnightInVladivostok = new Date('2026-03-09T15:30:00Z');
+  expect(deliveryWindow(justAfterMidnightInVladivostok, 'Asia/Vladivostok', { minDays: 2, maxDays: 5 })).toEqual({
+    expectedFrom: '2026-03-12',
+    expectedTo: '2026-03-15',
+  });
+  expect(deliveryWindow(justAfterMidnightInVladivostok, 'UTC', { minDays: 2, maxDays: 5 })).toEqual({
+    expectedFrom: '2026-03-11',
+    expectedTo: '2026-03-14',
   });
 });

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { DeliveryAddress } from './replacement.ts';
 import { err, ok, type Result } from './result.ts';
 
@@ -49,4 +50,19 @@ export function zoneForAddress(
   if (outsideCity || (byPostcode && byCity && byPostcode.id !== byCity.id)) return err('zone.postcode_mismatch');
   const zone = byPostcode ?? byCity ?? zones.find((z) => z.isDefault);
   return zone ? ok(zone.id) : err('zone.not_served');
+}
+
+/**
+ * The days a parcel sent now is expected, as dates in the operator's time zone (a parcel sent
+ * at 01:00 in Vladivostok is sent on that local day, not the previous UTC one).
+ */
+export function deliveryWindow(
+  sentAt: Date,
+  timeZone: string,
+  days: { minDays: number; maxDays: number },
+): { expectedFrom: string; expectedTo: string } {
+  const local = DateTime.fromJSDate(sentAt, { zone: timeZone });
+  if (!local.isValid) throw new Error(`unknown time zone ${timeZone}`);
+  const day = (n: number) => local.plus({ days: n }).toISODate() as string;
+  return { expectedFrom: day(days.minDays), expectedTo: day(days.maxDays) };
 }

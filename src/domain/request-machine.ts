@@ -155,8 +155,9 @@ const TRANSITIONS: { [T in RequestEventType]: Transition<T> } = {
   },
   fail: { from: HOLDING_SIM, to: 'failed' },
   cancel: { from: OPEN_BEFORE_DISPATCH, to: 'cancelled' },
+  // A draft was never sent, so there is nothing to stop: "This wasn't me" only freezes submitted requests.
   freeze: {
-    from: NOT_TERMINAL.filter((s) => s !== 'frozen'),
+    from: NOT_TERMINAL.filter((s) => s !== 'frozen' && s !== 'draft'),
     to: 'frozen',
     update: () => ({ approvers: [], simId: null }),
   },

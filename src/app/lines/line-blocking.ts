@@ -4,6 +4,7 @@ import { lines } from '../../db/schema/subscribers.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { enqueue } from '../outbox/outbox.ts';
+import { transact } from '../transact.ts';
 
 export type LineActor = { operatorId: string; accountId: string; ip: string };
 export type LineChangeError = 'line.not_found';
@@ -29,7 +30,7 @@ async function setBlocked(
   block: boolean,
   now: Date,
 ): Promise<Result<{ msisdn: string; changed: boolean }, LineChangeError>> {
-  return db.transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const [line] = await tx
       .select({ id: lines.id, msisdn: lines.msisdn, status: lines.status })
       .from(lines)

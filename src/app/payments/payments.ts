@@ -14,6 +14,7 @@ import { enqueue } from '../outbox/outbox.ts';
 import { ownRequest, type SubscriberActor } from '../requests/replacement-draft.ts';
 import { noticeRequestUpdate } from '../requests/request-notices.ts';
 import { applyRequestEvent } from '../requests/request-transitions.ts';
+import { transact } from '../transact.ts';
 
 export type Payment = typeof payments.$inferSelect;
 export type StartPaymentError = 'payment.not_due' | 'payment.unavailable';
@@ -82,7 +83,7 @@ export async function settlePayment(
   reported: GatewayPayment,
   now = new Date(),
 ): Promise<Result<Payment, 'payment.unknown' | 'payment.mismatch'>> {
-  return db.transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const [payment] = await tx
       .select()
       .from(payments)
@@ -132,9 +133,16 @@ export async function settlePayment(
     }
 
     if (request.status !== 'awaiting_payment') {
+      // The money was taken: give it back, and show it as a refund rather than a failure.
       const [updated] = await tx
         .update(payments)
-        .set({ status: 'failed', failureReason: 'not_due', updatedAt: now })
+        .set({
+          status: 'refund_pending',
+          succeededAt: now,
+          failureReason: 'not_due',
+          cardLast4: reported.cardLast4,
+          updatedAt: now,
+        })
         .where(eq(payments.id, payment.id))
         .returning();
       await enqueue(tx, {

@@ -10,6 +10,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
+import { transact } from '../transact.ts';
 import { lockOwnRequest, type ReplacementRequest, type SubscriberActor } from './replacement-draft.ts';
 import { noticeRequestUpdate } from './request-notices.ts';
 import { applyRequestEvent, type EventActor } from './request-transitions.ts';
@@ -93,15 +94,20 @@ export async function completeActivation(
   request: ReplacementRequest,
   actor: Activator,
   now: Date,
+  extra: Partial<ReplacementRequest> = {},
 ): Promise<Result<{ msisdn: string }, ActivationError>> {
-  const applied = await applyRequestEvent(tx, request, { type: 'activate' }, actor, now, { activatedAt: now });
+  const applied = await applyRequestEvent(tx, request, { type: 'activate' }, actor, now, {
+    ...extra,
+    activatedAt: now,
+  });
   if (!applied.ok || !request.simId) return err('activation.not_ready');
   await swapSim(tx, links, request, request.simId, actor, now);
   const [line] = await tx.select({ msisdn: lines.msisdn }).from(lines).where(eq(lines.id, request.lineId));
   return ok({ msisdn: line?.msisdn ?? '' });
 }
 
-const holdOf = (request: ReplacementRequest, now: Date): OnHold | null =>
+/** The hold after approval, while it lasts: no swap before it ends. */
+export const holdOf = (request: ReplacementRequest, now: Date): OnHold | null =>
   request.holdUntil && request.holdUntil > now ? { hold: request.holdUntil } : null;
 
 /**
@@ -116,15 +122,22 @@ export async function activateDeliveredSim(
   typedIccid: string,
   now = new Date(),
 ): Promise<Result<{ msisdn: string }, ActivationError | OnHold>> {
-  return db.transaction(async (tx) => {
+  const done = await transact(db, async (tx): Promise<Result<{ msisdn: string }, ActivationError | OnHold>> => {
     const request = await lockOwnRequest(tx, actor, requestId);
     if (!request) return err('request.not_found' as const);
     if (request.status !== 'delivered' || !request.simId) return err('activation.not_ready' as const);
     const iccid = parseIccid(typedIccid);
     if (!iccid.ok) return iccid;
     const [sim] = await tx.select({ iccid: sims.iccid }).from(sims).where(eq(sims.id, request.simId));
-    if (sim?.iccid !== iccid.value) {
-      await appendAudit(
+    if (sim?.iccid !== iccid.value) return err('activation.wrong_sim' as const);
+    const hold = holdOf(request, now);
+    if (hold) return err(hold);
+    return completeActivation(tx, links, request, subscriber(actor), now);
+  });
+  // Someone typing the number of another card is worth knowing about, though nothing changed.
+  if (!done.ok && done.error === 'activation.wrong_sim')
+    await db.transaction((tx) =>
+      appendAudit(
         tx,
         {
           operatorId: actor.operatorId,
@@ -132,17 +145,13 @@ export async function activateDeliveredSim(
           actorId: actor.accountId,
           action: 'sim.activation_refused',
           targetKind: 'replacement_request',
-          targetId: request.id,
+          targetId: requestId,
           ip: actor.ip,
         },
         now,
-      );
-      return err('activation.wrong_sim' as const);
-    }
-    const hold = holdOf(request, now);
-    if (hold) return err(hold);
-    return completeActivation(tx, links, request, subscriber(actor), now);
-  });
+      ),
+    );
+  return done;
 }
 
 /**
@@ -155,7 +164,7 @@ export async function revealEsimCode(
   requestId: string,
   now = new Date(),
 ): Promise<Result<{ code: string }, ActivationError | OnHold>> {
-  return db.transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const request = await lockOwnRequest(tx, actor, requestId);
     if (!request) return err('request.not_found' as const);
     if (request.status !== 'sim_assigned' || request.delivery !== 'esim' || !request.simId)
@@ -198,7 +207,7 @@ export async function activateEsim(
   requestId: string,
   now = new Date(),
 ): Promise<Result<{ msisdn: string }, ActivationError>> {
-  return db.transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const request = await lockOwnRequest(tx, actor, requestId);
     if (!request) return err('request.not_found' as const);
     if (request.delivery !== 'esim' || !request.activationCodeShownAt) return err('activation.not_ready' as const);

@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
+import { transact } from '../transact.ts';
 import { lockOwnRequest, type SubscriberActor } from './replacement-draft.ts';
 import { noticeRequestUpdate } from './request-notices.ts';
 import { applyRequestEvent } from './request-transitions.ts';
@@ -17,7 +18,7 @@ export async function cancelRequest(
   requestId: string,
   now = new Date(),
 ): Promise<Result<{ refund: boolean }, 'request.not_found' | 'request.cannot_cancel'>> {
-  return db.transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const request = await lockOwnRequest(tx, actor, requestId);
     if (!request) return err('request.not_found' as const);
     const applied = await applyRequestEvent(

@@ -4,12 +4,14 @@ import { deliveryZones, operators } from '../../db/schema/operators.ts';
 import { replacementRequests, shipments } from '../../db/schema/requests.ts';
 import { sims } from '../../db/schema/sims.ts';
 import { type StaffRole, staffRoles } from '../../db/schema/staff.ts';
+import { deliveryWindow } from '../../domain/delivery-zones.ts';
 import { parseIccid } from '../../domain/iccid.ts';
 import type { RequestEvent, TransitionError } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
-import { type ActivationError, completeActivation } from './activation.ts';
+import { transact } from '../transact.ts';
+import { type ActivationError, completeActivation, holdOf, type OnHold } from './activation.ts';
 import type { ReplacementRequest } from './replacement-draft.ts';
 import { noticeRequestUpdate, type RequestUpdate } from './request-notices.ts';
 import { applyRequestEvent } from './request-transitions.ts';
@@ -28,12 +30,14 @@ export type StaffError =
   | 'request.changed'
   | TransitionError;
 
-type Decided = { event: RequestEvent; data?: Record<string, unknown> };
-type Step = {
+type Decided<D> = { event: RequestEvent; data?: Record<string, unknown>; detail: D };
+type Step<D> = {
   roles: StaffRole[];
-  /** The event to apply, worked out (and its side records written) inside the transaction. */
-  event: (request: ReplacementRequest, tx: Tx) => Promise<Result<Decided, StaffError>>;
+  /** The event to apply, worked out (reading only) before anything is written. */
+  decide: (request: ReplacementRequest, tx: Tx) => Promise<Result<Decided<D>, StaffError>>;
   extra?: (request: ReplacementRequest, tx: Tx) => Promise<Partial<typeof replacementRequests.$inferInsert>>;
+  /** Records that follow from an accepted event: a SIM reserved, a shipment. */
+  record?: (request: ReplacementRequest, detail: D, tx: Tx) => Promise<void>;
   notice?: (status: string) => RequestUpdate | null;
 };
 
@@ -45,31 +49,46 @@ async function hasRole(tx: Tx, staff: StaffActor, roles: StaffRole[]): Promise<b
   return rows.some((r) => r.role === 'admin' || roles.includes(r.role));
 }
 
-async function act(
+/** The request locked for a staff member of its operator who holds one of the roles. */
+async function requestFor(
+  tx: Tx,
+  staff: StaffActor,
+  requestId: string,
+  roles: StaffRole[],
+): Promise<Result<ReplacementRequest, StaffError>> {
+  if (!(await hasRole(tx, staff, roles))) return err('staff.forbidden');
+  const [request] = await tx
+    .select()
+    .from(replacementRequests)
+    .where(and(eq(replacementRequests.operatorId, staff.operatorId), eq(replacementRequests.id, requestId)))
+    .for('update');
+  if (!request) return err('request.not_found');
+  if (request.createdByStaffId === staff.staffId) return err('request.own');
+  return ok(request);
+}
+
+/** One staff step: the machine decides first, then the request, its records, audit and notice are written together. */
+function act<D>(
   db: Db,
   links: Links,
   staff: StaffActor,
   requestId: string,
   action: string,
-  step: Step,
+  step: Step<D>,
   now: Date,
 ): Promise<Result<ReplacementRequest['status'], StaffError>> {
-  return db.transaction(async (tx) => {
-    if (!(await hasRole(tx, staff, step.roles))) return err('staff.forbidden' as const);
-    const [request] = await tx
-      .select()
-      .from(replacementRequests)
-      .where(and(eq(replacementRequests.operatorId, staff.operatorId), eq(replacementRequests.id, requestId)))
-      .for('update');
-    if (!request) return err('request.not_found' as const);
-    if (request.createdByStaffId === staff.staffId) return err('request.own' as const);
-    const decided = await step.event(request, tx);
+  return transact(db, async (tx) => {
+    const found = await requestFor(tx, staff, requestId, step.roles);
+    if (!found.ok) return found;
+    const request = found.value;
+    const decided = await step.decide(request, tx);
     if (!decided.ok) return decided;
-    const { event, data: more } = decided.value;
+    const { event, data: more, detail } = decided.value;
     const extra = (await step.extra?.(request, tx)) ?? {};
     const data = { ...dataOf(event), ...more };
     const applied = await applyRequestEvent(tx, request, event, { kind: 'staff', id: staff.staffId }, now, extra, data);
     if (!applied.ok) return applied;
+    await step.record?.(request, detail, tx);
     const status = applied.value.state.status;
     await appendAudit(
       tx,
@@ -97,6 +116,7 @@ const dataOf = (event: RequestEvent): Record<string, unknown> => {
 };
 const noticeValues = (data: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string'));
+const decided = (event: RequestEvent) => async () => ok({ event, detail: null });
 
 export type Decision =
   | { decision: 'approve'; inPerson?: boolean }
@@ -129,7 +149,7 @@ export function reviewRequest(
     `request.${d.decision}`,
     {
       roles: ['reviewer'],
-      event: async () => ok({ event }),
+      decide: decided(event),
       extra: async (request, tx) => {
         if (d.decision === 'reject') return { rejectionReason: d.reason };
         if (d.decision === 'request_info') return { infoRequest: d.note };
@@ -137,11 +157,7 @@ export function reviewRequest(
           .select({ hold: operators.swapHoldMinutes })
           .from(operators)
           .where(eq(operators.id, request.operatorId));
-        const first = request.firstApproverId === null;
-        return {
-          ...(first ? { firstApproverId: staff.staffId } : { secondApproverId: staff.staffId }),
-          holdUntil: new Date(now.getTime() + (operator?.hold ?? 15) * 60_000),
-        };
+        return { holdUntil: new Date(now.getTime() + (operator?.hold ?? 15) * 60_000) };
       },
       notice: (status) => REVIEW_NOTICES.find((n) => n === status) ?? null,
     },
@@ -155,7 +171,7 @@ export function reviewRequest(
  * people assign at once without taking the same card.
  */
 export function assignSim(db: Db, links: Links, staff: StaffActor, requestId: string, now = new Date()) {
-  return act(
+  return act<string>(
     db,
     links,
     staff,
@@ -163,7 +179,7 @@ export function assignSim(db: Db, links: Links, staff: StaffActor, requestId: st
     'request.assign_sim',
     {
       roles: ['logistics', 'store_agent'],
-      event: async (request, tx) => {
+      decide: async (request, tx) => {
         const esim = request.simType === 'esim';
         const centerId = request.delivery === 'pickup' ? request.centerId : null;
         const [sim] = await tx
@@ -181,15 +197,17 @@ export function assignSim(db: Db, links: Links, staff: StaffActor, requestId: st
           .limit(1)
           .for('update', { skipLocked: true });
         if (!sim) return err('sim.out_of_stock' as const);
-        await tx.update(sims).set({ status: 'reserved' }).where(eq(sims.id, sim.id));
-        return ok({ event: { type: 'assign_sim', simId: sim.id } as const });
+        return ok({ event: { type: 'assign_sim', simId: sim.id } as const, detail: sim.id });
+      },
+      record: async (_request, simId, tx) => {
+        await tx.update(sims).set({ status: 'reserved' }).where(eq(sims.id, simId));
       },
     },
     now,
   );
 }
 
-/** Hands a reserved card to the carrier; the expected window comes from the delivery zone. */
+/** Hands a reserved card to the carrier; the expected window comes from the delivery zone, in the operator's days. */
 export function dispatchRequest(
   db: Db,
   links: Links,
@@ -198,7 +216,7 @@ export function dispatchRequest(
   parcel: { carrier: string; trackingNumber: string },
   now = new Date(),
 ) {
-  return act(
+  return act<{ expectedFrom: string; expectedTo: string }>(
     db,
     links,
     staff,
@@ -206,24 +224,33 @@ export function dispatchRequest(
     'request.dispatch',
     {
       roles: ['logistics'],
-      event: async (request, tx) => {
+      decide: async (request, tx) => {
+        const [operator] = await tx
+          .select({ timeZone: operators.timeZone })
+          .from(operators)
+          .where(eq(operators.id, request.operatorId));
         const [zone] = request.deliveryZoneId
-          ? await tx.select().from(deliveryZones).where(eq(deliveryZones.id, request.deliveryZoneId))
+          ? await tx
+              .select({ minDays: deliveryZones.minDays, maxDays: deliveryZones.maxDays })
+              .from(deliveryZones)
+              .where(
+                and(eq(deliveryZones.operatorId, request.operatorId), eq(deliveryZones.id, request.deliveryZoneId)),
+              )
           : [];
-        const day = (days: number) => new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
-        const window = { expectedFrom: day(zone?.minDays ?? 7), expectedTo: day(zone?.maxDays ?? 21) };
+        const window = deliveryWindow(now, operator?.timeZone ?? 'UTC', zone ?? { minDays: 7, maxDays: 21 });
+        return ok({ event: { type: 'dispatch', ...parcel } as const, data: window, detail: window });
+      },
+      record: async (request, window, tx) => {
         await tx.insert(shipments).values({
           operatorId: request.operatorId,
           requestId: request.id,
           carrier: parcel.carrier,
           trackingNumber: parcel.trackingNumber,
           status: 'in_transit',
-          expectedFrom: window.expectedFrom,
-          expectedTo: window.expectedTo,
+          ...window,
           dispatchedAt: now,
         });
         if (request.simId) await tx.update(sims).set({ status: 'in_transit' }).where(eq(sims.id, request.simId));
-        return ok({ event: { type: 'dispatch', ...parcel } as const, data: window });
       },
       notice: () => 'dispatched',
     },
@@ -241,12 +268,12 @@ export function markDelivered(db: Db, links: Links, staff: StaffActor, requestId
     'request.deliver',
     {
       roles: ['logistics'],
-      event: async (request, tx) => {
+      decide: decided({ type: 'deliver' }),
+      record: async (request, _none, tx) => {
         await tx
           .update(shipments)
           .set({ status: 'delivered', deliveredAt: now })
           .where(and(eq(shipments.requestId, request.id), eq(shipments.status, 'in_transit')));
-        return ok({ event: { type: 'deliver' } as const });
       },
       notice: () => 'delivered',
     },
@@ -264,7 +291,7 @@ export function markReadyForPickup(db: Db, links: Links, staff: StaffActor, requ
     'request.mark_ready',
     {
       roles: ['logistics', 'store_agent'],
-      event: async () => ok({ event: { type: 'mark_ready' } as const }),
+      decide: decided({ type: 'mark_ready' }),
       notice: () => 'ready_for_pickup',
     },
     now,
@@ -273,7 +300,8 @@ export function markReadyForPickup(db: Db, links: Links, staff: StaffActor, requ
 
 /**
  * At the center: the agent has checked the passport in person and hands over the card reserved
- * for this request; it must be that card, and it is activated at once.
+ * for this request; it must be that card, the hold after approval must be over, and it is
+ * activated at once.
  */
 export function handOverPickup(
   db: Db,
@@ -282,21 +310,19 @@ export function handOverPickup(
   requestId: string,
   typedIccid: string,
   now = new Date(),
-): Promise<Result<{ msisdn: string }, StaffError | ActivationError>> {
-  return db.transaction(async (tx) => {
-    if (!(await hasRole(tx, staff, ['store_agent']))) return err('staff.forbidden' as const);
-    const [request] = await tx
-      .select()
-      .from(replacementRequests)
-      .where(and(eq(replacementRequests.operatorId, staff.operatorId), eq(replacementRequests.id, requestId)))
-      .for('update');
-    if (!request) return err('request.not_found' as const);
+): Promise<Result<{ msisdn: string }, StaffError | ActivationError | OnHold>> {
+  return transact(db, async (tx) => {
+    const found = await requestFor(tx, staff, requestId, ['store_agent']);
+    if (!found.ok) return found;
+    const request = found.value;
     if (request.status !== 'ready_for_pickup' || !request.simId) return err('activation.not_ready' as const);
     const iccid = parseIccid(typedIccid);
     if (!iccid.ok) return iccid;
     const [sim] = await tx.select({ iccid: sims.iccid }).from(sims).where(eq(sims.id, request.simId));
     if (sim?.iccid !== iccid.value) return err('activation.wrong_sim' as const);
-    await tx.update(replacementRequests).set({ approvedInPerson: true }).where(eq(replacementRequests.id, request.id));
-    return completeActivation(tx, links, request, { kind: 'staff', id: staff.staffId, ip: staff.ip }, now);
+    const hold = holdOf(request, now);
+    if (hold) return err(hold);
+    const actor = { kind: 'staff' as const, id: staff.staffId, ip: staff.ip };
+    return completeActivation(tx, links, request, actor, now, { approvedInPerson: true });
   });
 }

@@ -4,6 +4,7 @@ import { replacementRequests } from '../../db/schema/requests.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { DocumentProblem } from '../documents/document-content.ts';
 import { type DocumentInput, saveIdentityDocument, type Vault } from '../documents/identity-document.ts';
+import { transact } from '../transact.ts';
 import type { SubscriberActor } from './replacement-draft.ts';
 import { applyRequestEvent } from './request-transitions.ts';
 
@@ -21,7 +22,7 @@ export async function provideInformation(
 ): Promise<Result<null, DocumentProblem | 'request.not_found' | 'request.changed'>> {
   const saved = await saveIdentityDocument(db, vault, actor, requestId, input, now);
   if (!saved.ok) return err(saved.error === 'draft.not_found' ? 'request.not_found' : saved.error);
-  return db.transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const [request] = await tx
       .select()
       .from(replacementRequests)

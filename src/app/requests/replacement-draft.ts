@@ -10,6 +10,7 @@ import { type DraftAnswers, settle } from '../../domain/replacement-wizard.ts';
 import { TERMINAL_STATUSES } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { currentOffer } from '../operators/operator-profile.ts';
+import { transact } from '../transact.ts';
 
 export type SubscriberActor = { operatorId: string; accountId: string; ip: string };
 /** Whose data a read is for. */
@@ -62,7 +63,7 @@ export async function startReplacement(
   lineId: string,
   now = new Date(),
 ): Promise<Result<{ requestId: string }, StartError>> {
-  return db.transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const [line] = await tx
       .select({ id: lines.id, status: lines.status })
       .from(lines)
@@ -189,7 +190,7 @@ export async function saveAnswers(
   patch: Partial<Omit<DraftAnswers, 'documentUploaded'>>,
   now = new Date(),
 ): Promise<Result<DraftAnswers, SaveError>> {
-  return db.transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const draft = await loadDraft(tx, actor, requestId);
     if (!draft) return err('draft.not_found' as const);
     const answers = settle({ ...draft.answers, ...patch }, await currentOffer(tx, actor.operatorId));

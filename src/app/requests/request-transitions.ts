@@ -33,7 +33,9 @@ export function stateOf(r: ReplacementRequest): RequestState {
 /**
  * The one way a request's status changes: the state machine decides, the row is updated only if
  * nobody changed it since it was read (optimistic lock), and the event joins the timeline in the
- * same transaction. `extra` carries the columns the event itself sets (the fee, the reason…).
+ * same transaction. The machine's whole context is stored with the status (fee, four eyes, the
+ * current approvers, the SIM), so the database and the machine can never disagree; `extra` carries
+ * the columns the event itself sets (the reason, the rejection…).
  */
 export async function applyRequestEvent(
   tx: Tx,
@@ -51,8 +53,13 @@ export async function applyRequestEvent(
     .update(replacementRequests)
     .set({
       status,
-      simId: context.simId,
+      feeMinor: context.feeMinor,
+      fourEyes: context.fourEyes,
+      paidAt: context.paid ? (request.paidAt ?? now) : null,
+      firstApproverId: context.approvers[0] ?? null,
+      secondApproverId: context.approvers[1] ?? null,
       approvedInPerson: context.approvedInPerson,
+      simId: context.simId,
       ...extra,
       updatedAt: now,
       version: request.version + 1,
@@ -72,10 +79,35 @@ export async function applyRequestEvent(
     createdAt: now,
   });
   if (applied.value.effects.includes('refund')) await refundRequestPayment(tx, request.id, now);
-  if (applied.value.effects.includes('release_sim') && request.simId)
+  if (applied.value.effects.includes('release_sim') && request.simId) await releaseSim(tx, request, now);
+  return ok(applied.value);
+}
+
+/**
+ * A request lets go of its SIM. A card that never left stock, or came back to the warehouse,
+ * is stock again; one on its way or in someone's hands can never be activated (lost until
+ * logistics has it back); an eSIM profile whose activation code was shown is retired, since
+ * whoever saw the code can still install it.
+ */
+async function releaseSim(tx: Tx, request: ReplacementRequest, now: Date): Promise<void> {
+  const [sim] = await tx
+    .select({ id: sims.id, status: sims.status, formFactor: sims.formFactor })
+    .from(sims)
+    .where(eq(sims.id, request.simId as string))
+    .for('update');
+  if (!sim) return;
+  const revealed = sim.formFactor === 'esim' && request.activationCodeShownAt !== null;
+  const backInStock = sim.status === 'reserved' || (sim.status === 'in_transit' && request.status === 'returned');
+  const next = revealed
+    ? { status: 'deactivated' as const, deactivatedAt: now }
+    : backInStock
+      ? { status: 'in_stock' as const }
+      : sim.status === 'in_transit'
+        ? { status: 'lost' as const }
+        : null;
+  if (next)
     await tx
       .update(sims)
-      .set({ status: 'in_stock', lineId: null })
-      .where(and(eq(sims.id, request.simId), eq(sims.status, 'reserved')));
-  return ok(applied.value);
+      .set({ ...next, lineId: null })
+      .where(eq(sims.id, sim.id));
 }

@@ -14,6 +14,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
 import { loadOperatorProfile } from '../operators/operator-profile.ts';
 import { enqueue } from '../outbox/outbox.ts';
+import { transact } from '../transact.ts';
 import { quoteAnswers } from './fee-quote.ts';
 import { loadDraft, replacementIneligibility, type SubscriberActor } from './replacement-draft.ts';
 import { applyRequestEvent } from './request-transitions.ts';
@@ -38,7 +39,7 @@ export async function submitReplacement(
   requestId: string,
   now = new Date(),
 ): Promise<Result<{ reference: string; status: RequestStatus }, SubmitError>> {
-  return db.transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const draft = await loadDraft(tx, actor, requestId);
     if (!draft) return err('draft.not_found' as const);
     const { request, answers } = draft;

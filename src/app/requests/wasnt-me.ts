@@ -8,6 +8,7 @@ import { isTerminal } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links, OperatorAddress } from '../operators/links.ts';
+import { transact } from '../transact.ts';
 import { applyRequestEvent } from './request-transitions.ts';
 
 const mac = (secret: string, requestId: string) =>
@@ -43,7 +44,7 @@ export async function reportNotMe(
 ): Promise<Result<{ reference: string }, 'link.invalid'>> {
   const requestId = verify(secret, token);
   if (!requestId) return err('link.invalid');
-  return db.transaction(async (tx) => {
+  return transact(db, async (tx) => {
     const [request] = await tx
       .select()
       .from(replacementRequests)

@@ -212,7 +212,7 @@ export const payments = pgTable(
     unique('payments_provider_ref_key').on(t.provider, t.providerRef),
     uniqueIndex('payments_one_success_per_request_idx')
       .on(t.requestId)
-      .where(sql`${t.status} in ('succeeded', 'refund_pending', 'refunded')`),
+      .where(sql`${t.status} = 'succeeded'`),
   ],
 );
 

@@ -1,0 +1,2 @@
+DROP INDEX "payments_one_success_per_request_idx";--> statement-breakpoint
+CREATE UNIQUE INDEX "payments_one_success_per_request_idx" ON "payments" USING btree ("request_id") WHERE "payments"."status" = 'succeeded';
