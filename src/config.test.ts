@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       expect.unreachable();
     } catch (e) {
       expect((e as ConfigError).problems).toEqual([
+        'PAYMENT_GATEWAY: is the sandbox, which takes test cards and moves no money: set PAYMENT_GATEWAY=yookassa, or SIMULATORS_ALLOWED=true for a staging deployment',
+        'PROVISIONING: is the simulator, which never touches the network: set PROVISIONING=http, or SIMULATORS_ALLOWED=true for a staging deployment',
         'SESSION_SECRET: must be set to a secret of your own in production',
         'DOCUMENT_KEY: must be set to a key of your own in production',
         'PAYMENT_WEBHOOK_SECRET: must be set to the secret shared with the payment gateway in production',
@@ -37,15 +39,53 @@ describe('loadConfig', () => {
     }
   });
 
-  it('starts in production with real secrets, demo off', () => {
-    const config = loadConfig({
-      NODE_ENV: 'production',
-      SESSION_SECRET: 'x'.repeat(40),
-      DOCUMENT_KEY: Buffer.alloc(32, 1).toString('base64'),
-      DATABASE_URL: 'postgres://db/simdesk',
-      SMTP_URL: 'smtp://mail.internal:25',
-      PAYMENT_WEBHOOK_SECRET: 'w'.repeat(40),
-    });
+  const production = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'x'.repeat(40),
+    DOCUMENT_KEY: Buffer.alloc(32, 1).toString('base64'),
+    DATABASE_URL: 'postgres://db/simdesk',
+    SMTP_URL: 'smtp://mail.internal:25',
+    PAYMENT_GATEWAY: 'yookassa',
+    YOOKASSA_SHOP_ID: '123456',
+    YOOKASSA_SECRET_KEY: 'live_secret',
+    PROVISIONING: 'http',
+    PROVISIONING_URL: 'https://bss.operator.internal/simdesk',
+    PROVISIONING_SECRET: 's'.repeat(40),
+  };
+
+  it('starts in production with real adapters and secrets, demo off', () => {
+    const config = loadConfig(production);
     expect(config.demo).toBe(false);
+    expect(config.payments).toMatchObject({ gateway: 'yookassa', checkoutOrigin: 'https://yoomoney.ru' });
+    expect(config.provisioning).toMatchObject({ kind: 'http', timeoutMs: 10_000 });
+  });
+
+  it('refuses a simulator in production, naming the setting, unless staging allows them', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (e) {
+        return (e as ConfigError).problems;
+      }
+    };
+    expect(problems({ ...production, PAYMENT_GATEWAY: 'sandbox' })).toEqual([
+      expect.stringMatching(/^PAYMENT_GATEWAY: is the sandbox.*SIMULATORS_ALLOWED=true/),
+      'PAYMENT_WEBHOOK_SECRET: must be set to the secret shared with the payment gateway in production',
+    ]);
+    expect(problems({ ...production, PROVISIONING: 'simulator' })).toEqual([
+      expect.stringMatching(/^PROVISIONING: is the simulator.*SIMULATORS_ALLOWED=true/),
+    ]);
+    const staging = {
+      ...production,
+      PAYMENT_GATEWAY: 'sandbox',
+      PROVISIONING: 'simulator',
+      SIMULATORS_ALLOWED: 'true',
+    };
+    expect(problems({ ...staging, PAYMENT_WEBHOOK_SECRET: 'w'.repeat(40) })).toEqual([]);
+    expect(problems({ PAYMENT_GATEWAY: 'yookassa' })).toEqual([
+      'YOOKASSA_SHOP_ID: is required with PAYMENT_GATEWAY=yookassa',
+      'YOOKASSA_SECRET_KEY: is required with PAYMENT_GATEWAY=yookassa',
+    ]);
   });
 });

@@ -40,9 +40,42 @@ const schema = z
       .regex(/^ssmpp?:\/\//, 'must be an smpp://system_id:password@host:port or ssmpp:// URL')
       .optional(),
     SMS_SENDER: z.string().max(11).default('simdesk'),
+    PAYMENT_GATEWAY: z.enum(['sandbox', 'yookassa']).default('sandbox'),
+    YOOKASSA_SHOP_ID: z.string().optional(),
+    YOOKASSA_SECRET_KEY: z.string().optional(),
+    YOOKASSA_API_URL: z.url().default('https://api.yookassa.ru/v3'),
+    YOOKASSA_CHECKOUT_ORIGIN: z.url().default('https://yoomoney.ru'),
+    PROVISIONING: z.enum(['simulator', 'http']).default('simulator'),
+    PROVISIONING_URL: z.url().optional(),
+    PROVISIONING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    PROVISIONING_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    SIMULATORS_ALLOWED: flag.optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.PAYMENT_GATEWAY === 'yookassa')
+      for (const name of ['YOOKASSA_SHOP_ID', 'YOOKASSA_SECRET_KEY'] as const)
+        if (!env[name])
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is required with PAYMENT_GATEWAY=yookassa' });
+    if (env.PROVISIONING === 'http')
+      for (const name of ['PROVISIONING_URL', 'PROVISIONING_SECRET'] as const)
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required with PROVISIONING=http' });
     if (env.NODE_ENV !== 'production') return;
+    if (!env.SIMULATORS_ALLOWED) {
+      if (env.PAYMENT_GATEWAY === 'sandbox')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PAYMENT_GATEWAY'],
+          message:
+            'is the sandbox, which takes test cards and moves no money: set PAYMENT_GATEWAY=yookassa, or SIMULATORS_ALLOWED=true for a staging deployment',
+        });
+      if (env.PROVISIONING === 'simulator')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PROVISIONING'],
+          message:
+            'is the simulator, which never touches the network: set PROVISIONING=http, or SIMULATORS_ALLOWED=true for a staging deployment',
+        });
+    }
     if (env.SESSION_SECRET === DEV_SESSION_SECRET)
       ctx.addIssue({
         code: 'custom',
@@ -55,7 +88,7 @@ const schema = z
         path: ['DOCUMENT_KEY'],
         message: 'must be set to a key of your own in production',
       });
-    if (env.PAYMENT_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET)
+    if (env.PAYMENT_GATEWAY === 'sandbox' && env.PAYMENT_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET)
       ctx.addIssue({
         code: 'custom',
         path: ['PAYMENT_WEBHOOK_SECRET'],
@@ -94,6 +127,12 @@ export type Config = {
   smppUrl: string | undefined;
   /** SMS source address: an alphanumeric name of up to 11 characters or a number. */
   smsSender: string;
+  /** The payment provider; the sandbox only where simulators are allowed. */
+  payments:
+    | { gateway: 'sandbox' }
+    | { gateway: 'yookassa'; shopId: string; secretKey: string; apiUrl: string; checkoutOrigin: string };
+  /** The network's provisioning system (HLR/HSS via the BSS); the simulator only where allowed. */
+  provisioning: { kind: 'simulator' } | { kind: 'http'; url: string; secret: string; timeoutMs: number };
 };
 
 export class ConfigError extends UserError {
@@ -130,5 +169,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     smppUrl: e.SMPP_URL,
     smsSender: e.SMS_SENDER,
+    payments:
+      e.PAYMENT_GATEWAY === 'yookassa'
+        ? {
+            gateway: 'yookassa',
+            shopId: e.YOOKASSA_SHOP_ID as string,
+            secretKey: e.YOOKASSA_SECRET_KEY as string,
+            apiUrl: e.YOOKASSA_API_URL,
+            checkoutOrigin: new URL(e.YOOKASSA_CHECKOUT_ORIGIN).origin,
+          }
+        : { gateway: 'sandbox' },
+    provisioning:
+      e.PROVISIONING === 'http'
+        ? {
+            kind: 'http',
+            url: e.PROVISIONING_URL as string,
+            secret: e.PROVISIONING_SECRET as string,
+            timeoutMs: e.PROVISIONING_TIMEOUT_MS,
+          }
+        : { kind: 'simulator' },
   };
 }

@@ -1,16 +1,26 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
-import { FREE_FAILURES, lockedUntil, lockoutMinutes } from './lockout.ts';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, lockoutMinutes, lockoutSchedule } from './lockout.ts';
 
-test('the first failures are free, then the wait doubles up to a day', () => {
-  expect(lockoutMinutes(FREE_FAILURES - 1)).toBe(0);
-  expect(lockoutMinutes(FREE_FAILURES)).toBe(1);
-  expect(lockoutMinutes(FREE_FAILURES + 3)).toBe(8);
-  expect(lockoutMinutes(100)).toBe(1440);
-  expect(lockedUntil(2, new Date('2026-01-01T00:00:00Z'))).toBeNull();
-  expect(lockedUntil(FREE_FAILURES + 1, new Date('2026-01-01T00:00:00Z'))).toEqual(new Date('2026-01-01T00:02:00Z'));
+test('the first failures are free, then the wait doubles up to the cap', () => {
+  expect(lockoutMinutes(ACCOUNT_POLICY, 4)).toBe(0);
+  expect(lockoutMinutes(ACCOUNT_POLICY, 5)).toBe(1);
+  expect(lockoutMinutes(ACCOUNT_POLICY, 8)).toBe(8);
+  expect(lockoutMinutes(ACCOUNT_POLICY, 1_000)).toBe(60);
+  expect(lockoutMinutes(ADDRESS_POLICY, 29)).toBe(0);
+  expect(lockoutMinutes(ADDRESS_POLICY, 31)).toBe(15);
 });
 
-test('more failures never shorten the wait', () => {
-  fc.assert(fc.property(fc.nat(200), (n) => lockoutMinutes(n + 1) >= lockoutMinutes(n)));
+test('the schedule lists every count until the lock stops growing', () => {
+  expect(lockoutSchedule(ACCOUNT_POLICY)).toEqual([0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 60]);
+  expect(lockoutSchedule(ADDRESS_POLICY)).toHaveLength(30);
+});
+
+test('more failures never shorten the wait, and no wait exceeds the cap', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(ACCOUNT_POLICY, ADDRESS_POLICY), fc.nat(500), (policy, n) => {
+      expect(lockoutMinutes(policy, n + 1)).toBeGreaterThanOrEqual(lockoutMinutes(policy, n));
+      expect(lockoutMinutes(policy, n)).toBeLessThanOrEqual(policy.maxLockMinutes);
+    }),
+  );
 });

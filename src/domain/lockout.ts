@@ -1,18 +1,48 @@
 /**
- * Progressive lockout after failed sign-ins: the first few failures are free, then each further
- * one doubles the wait, up to a day. Counted per typed identifier, so an unknown number behaves
- * exactly like a known one and the answer reveals nothing about who is a subscriber.
+ * Failed-attempt throttling, for sign-in and any other check of a secret. Each thing attempts
+ * are counted against (an account, a staff member, an unknown number, an address) has a policy:
+ * a few failures are free, then each further one locks it for longer, up to a cap, so a stranger
+ * can keep nobody locked out for long. Attempts refused during a lock are not counted, so they
+ * never extend it; failures older than the window are forgotten.
  */
-export const FREE_FAILURES = 5;
-const MAX_MINUTES = 24 * 60;
+export type ThrottlePolicy = {
+  /** Failures allowed before the first lock. */
+  free: number;
+  /** Minutes of the first lock; each further failure doubles it. */
+  firstLockMinutes: number;
+  /** No lock is longer. */
+  maxLockMinutes: number;
+  /** A failure older than this no longer counts. */
+  windowMinutes: number;
+};
 
-export function lockoutMinutes(consecutiveFailures: number): number {
-  if (consecutiveFailures < FREE_FAILURES) return 0;
-  return Math.min(2 ** (consecutiveFailures - FREE_FAILURES), MAX_MINUTES);
+/** A subscriber or staff member: five tries, then 1, 2, 4… minutes, never more than an hour. */
+export const ACCOUNT_POLICY: ThrottlePolicy = { free: 5, firstLockMinutes: 1, maxLockMinutes: 60, windowMinutes: 1440 };
+
+/**
+ * One address: generous, since many people share one behind a mobile carrier's NAT, but enough
+ * to stop one machine trying many numbers.
+ */
+export const ADDRESS_POLICY: ThrottlePolicy = {
+  free: 30,
+  firstLockMinutes: 15,
+  maxLockMinutes: 15,
+  windowMinutes: 15,
+};
+
+/** How long the failure number `failures` (counting from 1) locks, in minutes; 0 when still free. */
+export function lockoutMinutes(policy: ThrottlePolicy, failures: number): number {
+  if (failures < policy.free) return 0;
+  return Math.min(policy.firstLockMinutes * 2 ** Math.min(failures - policy.free, 30), policy.maxLockMinutes);
 }
 
-/** When the identifier may try again, given its consecutive failures and the last one's time. */
-export function lockedUntil(consecutiveFailures: number, lastFailureAt: Date): Date | null {
-  const minutes = lockoutMinutes(consecutiveFailures);
-  return minutes === 0 ? null : new Date(lastFailureAt.getTime() + minutes * 60_000);
+/**
+ * The lock of every failure count from 1 to where it stops growing, for the database to apply
+ * in the same statement that counts the failure (so parallel attempts cannot all slip through).
+ */
+export function lockoutSchedule(policy: ThrottlePolicy): number[] {
+  const schedule: number[] = [];
+  for (let n = 1; schedule.at(-1) !== policy.maxLockMinutes || n <= policy.free; n++)
+    schedule.push(lockoutMinutes(policy, n));
+  return schedule;
 }

@@ -90,7 +90,7 @@ export function outboxWorker(options: OutboxWorkerOptions) {
         do {
           n = await deliverDue();
           total += n;
-        } while (n === batchSize);
+        } while (n > 0);
       } while (again);
       return total;
     })().finally(() => {

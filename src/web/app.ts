@@ -82,7 +82,7 @@ export async function buildApp({
   await app.register(accountRoutes, { ...pages, onOutboxWrite });
   await app.register(settingsRoutes, { ...pages, onOutboxWrite });
   const links = operatorLinks(config.publicUrl, config.sessionSecret);
-  await app.register(passwordRoutes, { ...pages, onOutboxWrite, links });
+  await app.register(passwordRoutes, { ...pages, onOutboxWrite });
   const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey } };
   await app.register(replacementRoutes, subscriber);
   await app.register(requestRoutes, { ...subscriber, gateway });

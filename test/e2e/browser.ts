@@ -10,10 +10,8 @@ import type { Database } from '../../src/db/client.ts';
 import { developerMailbox } from '../../src/integrations/email/developer-mailbox.ts';
 import { SandboxGateway } from '../../src/integrations/payments/sandbox-gateway.ts';
 import { ProvisioningSimulator } from '../../src/integrations/provisioning/simulator.ts';
-import { emailHandlers, smsHandlers } from '../../src/jobs/message-handlers.ts';
+import { allHandlers } from '../../src/jobs/handlers.ts';
 import { type OutboxWorker, outboxWorker } from '../../src/jobs/outbox-worker.ts';
-import { paymentHandlers } from '../../src/jobs/payment-handlers.ts';
-import { provisioningHandlers } from '../../src/jobs/provisioning-handlers.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
@@ -60,14 +58,17 @@ export async function startSite(): Promise<Site> {
     webhookRetryMs: [50, 200],
   });
   const network = new ProvisioningSimulator();
+  const links = operatorLinks(config.publicUrl, config.sessionSecret);
   const worker = outboxWorker({
     db: database.db,
-    handlers: {
-      ...provisioningHandlers(network),
-      ...emailHandlers(developerMailbox),
-      ...smsHandlers(developerMailbox),
-      ...paymentHandlers(database.db, gateway),
-    },
+    handlers: allHandlers({
+      db: database.db,
+      links,
+      provisioning: network,
+      mailer: developerMailbox,
+      sms: developerMailbox,
+      gateway,
+    }),
   });
   const app = await buildApp({ config, database, logger: false, gateway, onOutboxWrite: worker.kick });
   await app.listen({ host: '127.0.0.1', port });
@@ -87,7 +88,7 @@ export async function startSite(): Promise<Site> {
   return {
     url: config.publicUrl,
     config,
-    links: operatorLinks(config.publicUrl, config.sessionSecret),
+    links,
     app,
     database,
     worker,

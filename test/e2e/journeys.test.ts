@@ -265,6 +265,7 @@ describe.skipIf(!browserTestsEnabled)('in Chromium', () => {
       await markReadyForPickup(site.database.db, site.links, staff.store_agent, requestId);
       await visit(j, () => page.goto(`/requests/${requestId}`));
       await see(page.getByText(t('status.next.ready_for_pickup')));
+      await holdOver(requestId);
       const handed = await handOverPickup(
         site.database.db,
         site.links,

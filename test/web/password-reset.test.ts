@@ -95,6 +95,7 @@ test('at most three links an hour per account; more requests get the same page a
       ),
     );
   }
+  await worker.drain();
   expect(await count()).toBe(3);
   expect(new Set(pages).size).toBe(1);
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 import type { Database } from '../../src/db/client.ts';
-import { FREE_FAILURES } from '../../src/domain/lockout.ts';
+import { ACCOUNT_POLICY } from '../../src/domain/lockout.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
@@ -69,7 +69,7 @@ describe('signing in', () => {
 
   test('repeated failures lock the number out, even with the right password afterwards', async () => {
     const phone = '+79161110011';
-    for (let i = 0; i < FREE_FAILURES; i++) await signIn(client(), phone, `wrong-${i}`);
+    for (let i = 0; i < ACCOUNT_POLICY.free; i++) await signIn(client(), phone, `wrong-${i}`);
     const locked = await signIn(client('zh'), phone);
     expect(locked.statusCode).toBe(429);
     expect(locked.body).toContain('失败次数过多');

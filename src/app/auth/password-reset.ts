@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { and, count, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../db/schema/columns.ts';
+import { operators } from '../../db/schema/operators.ts';
 import { passwordResetTokens, sessions } from '../../db/schema/security.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
@@ -12,6 +14,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import type { Links, OperatorAddress } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { codesSince, consumeCode, newCode, sendCode } from './one-time-codes.ts';
+import { forgiveAll, throttleKey } from './throttle.ts';
 import { newToken, sha256 } from './tokens.ts';
 
 export const RESET_LINK_MINUTES = 30;
@@ -20,16 +23,48 @@ const MAX_LINKS_PER_HOUR = 3;
 
 type OperatorRef = OperatorAddress & { id: string; name: Record<Locale, string> };
 
+/** A forgotten-password request as the outbox carries it to the worker. */
+export type ResetAsked = { operatorId: string; phone: string; channel: 'email' | 'sms'; ip: string; at: string };
+
 /**
- * "Forgot password": e-mails a single-use link, valid for 30 minutes, to the account that owns
- * the number, if it has an e-mail address. The caller shows the same answer in every case, so
- * the form reveals nothing about who is a subscriber; only the token's hash is stored.
+ * "Forgot password": the request is only written to the outbox, for known and unknown numbers
+ * alike, and the person gets the same answer at once. Looking the number up and sending happen
+ * in the worker, so neither the answer nor the time it takes tells who is a subscriber.
  */
-export async function requestPasswordReset(
+export async function askPasswordReset(
   db: Db,
-  input: { operator: OperatorRef; links: Links; phone: string; ip: string; now?: Date },
+  input: { operatorId: string; phone: string; channel: 'email' | 'sms'; ip: string; now?: Date },
 ): Promise<void> {
-  const now = input.now ?? new Date();
+  const { now = new Date(), ...asked } = input;
+  await db.transaction((tx) =>
+    enqueue(tx, {
+      operatorId: input.operatorId,
+      topic: 'password.reset',
+      payload: { ...asked, at: now.toISOString() },
+      idempotencyKey: `password-reset-asked:${randomUUID()}`,
+    }),
+  );
+}
+
+/** The worker's side of "Forgot password": a link by e-mail or a code to the second phone, if the number has one. */
+export async function sendPasswordReset(db: Db, links: Links, asked: ResetAsked): Promise<void> {
+  const [operator] = await db
+    .select({ id: operators.id, name: operators.name, publicUrl: operators.publicUrl, hostnames: operators.hostnames })
+    .from(operators)
+    .where(eq(operators.id, asked.operatorId));
+  if (!operator) return;
+  const input = { operator, phone: asked.phone, ip: asked.ip, now: new Date(asked.at) };
+  if (asked.channel === 'sms') await sendResetCode(db, input);
+  else await sendResetLink(db, links, input);
+}
+
+/** A single-use link, valid for 30 minutes, to the account's e-mail; only the token's hash is stored. */
+async function sendResetLink(
+  db: Db,
+  links: Links,
+  input: { operator: OperatorRef; phone: string; ip: string; now: Date },
+): Promise<void> {
+  const { now } = input;
   const account = await accountByPhone(db, input.operator.id, input.phone);
   if (!account?.email) return;
   const email = account.email;
@@ -64,7 +99,7 @@ export async function requestPasswordReset(
         subject: t('email.reset.subject', { operator }),
         text: t('email.reset.body', {
           operator,
-          link: `${input.links.base(input.operator)}/password/reset/${token}`,
+          link: `${links.base(input.operator)}/password/reset/${token}`,
           minutes: RESET_LINK_MINUTES,
         }),
       },
@@ -84,15 +119,9 @@ async function accountByPhone(db: Db, operatorId: string, phone: string) {
   return account;
 }
 
-/**
- * "Forgot password" by SMS: a 6-digit code to the bound second phone, never to the line itself.
- * Same limits and the same silence about unknown numbers as the e-mail link.
- */
-export async function requestResetCode(
-  db: Db,
-  input: { operator: OperatorRef; phone: string; now?: Date },
-): Promise<void> {
-  const now = input.now ?? new Date();
+/** A 6-digit code to the bound second phone, never to the line itself; the same limits as the link. */
+async function sendResetCode(db: Db, input: { operator: OperatorRef; phone: string; now: Date }): Promise<void> {
+  const { now } = input;
   const account = await accountByPhone(db, input.operator.id, input.phone);
   if (!account?.secondPhone) return;
   const secondPhone = account.secondPhone;
@@ -196,10 +225,12 @@ export async function resetPassword(
     if (!used.some((u) => u.tokenHash === sha256(input.token))) return err('reset.invalid' as const);
     const [account] = await tx
       .update(accounts)
-      .set({ passwordHash, passwordChangedAt: now, failedLogins: 0, lockedUntil: null })
+      .set({ passwordHash, passwordChangedAt: now })
       .where(eq(accounts.id, link.accountId))
       .returning({ email: accounts.email, locale: accounts.locale });
     await tx.delete(sessions).where(eq(sessions.accountId, link.accountId));
+    // Proof of the e-mail or the second phone ends a lockout too.
+    await forgiveAll(tx, throttleKey.account(link.accountId));
     if (account?.email) {
       const t = translator(account.locale);
       const operator = input.operator.name[account.locale];

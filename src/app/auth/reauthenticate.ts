@@ -3,8 +3,9 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { loginAttempts, sessions } from '../../db/schema/security.ts';
 import { accounts } from '../../db/schema/subscribers.ts';
-import { lockedUntil } from '../../domain/lockout.ts';
+import { ACCOUNT_POLICY } from '../../domain/lockout.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import { claimAttempt, forgiveAll, throttleKey } from './throttle.ts';
 import { sha256 } from './tokens.ts';
 
 /**
@@ -17,11 +18,12 @@ export async function reauthenticate(
 ): Promise<Result<null, 'auth.invalid' | 'auth.locked'>> {
   const now = input.now ?? new Date();
   const [account] = await db
-    .select({ passwordHash: accounts.passwordHash, failed: accounts.failedLogins, lockedUntil: accounts.lockedUntil })
+    .select({ passwordHash: accounts.passwordHash })
     .from(accounts)
     .where(and(eq(accounts.operatorId, input.operatorId), eq(accounts.id, input.accountId)));
   if (!account?.passwordHash) return err('auth.invalid');
-  if (account.lockedUntil && account.lockedUntil > now) return err('auth.locked');
+  const key = throttleKey.account(input.accountId);
+  if (!(await claimAttempt(db, key, ACCOUNT_POLICY, now)).allowed) return err('auth.locked');
   const matches = await verify(account.passwordHash, input.password).catch(() => false);
   await db.insert(loginAttempts).values({
     operatorId: input.operatorId,
@@ -32,15 +34,8 @@ export async function reauthenticate(
     succeeded: matches,
     createdAt: now,
   });
-  if (!matches) {
-    const failed = account.failed + 1;
-    await db
-      .update(accounts)
-      .set({ failedLogins: failed, lockedUntil: lockedUntil(failed, now) })
-      .where(eq(accounts.id, input.accountId));
-    return err('auth.invalid');
-  }
-  await db.update(accounts).set({ failedLogins: 0, lockedUntil: null }).where(eq(accounts.id, input.accountId));
+  if (!matches) return err('auth.invalid');
+  await forgiveAll(db, key);
   await db.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, input.sessionId));
   return ok(null);
 }

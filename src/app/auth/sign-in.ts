@@ -1,19 +1,19 @@
 import { hash, verify } from '@node-rs/argon2';
-import { and, count, desc, eq, gt, ne } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../db/schema/columns.ts';
+import { operators } from '../../db/schema/operators.ts';
 import { loginAttempts } from '../../db/schema/security.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
-import { lockedUntil } from '../../domain/lockout.ts';
+import { ACCOUNT_POLICY, ADDRESS_POLICY } from '../../domain/lockout.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import { formatDateTime, translator } from '../../i18n/translate.ts';
+import { enqueue } from '../outbox/outbox.ts';
+import { claimAttempt, forgiveAll, forgiveOne, throttleKey } from './throttle.ts';
 import { sha256 } from './tokens.ts';
 
 export type SignInError = 'auth.invalid' | 'auth.locked' | 'auth.rate_limited';
-
-/** Failed attempts from one address within the window before it must wait. */
-const IP_WINDOW_MINUTES = 15;
-const IP_MAX_FAILURES = 30;
 
 /** Verified when the number is unknown, so both answers take the same time. */
 const decoyHash = hash('simdesk-decoy-password');
@@ -21,8 +21,10 @@ const decoyHash = hash('simdesk-decoy-password');
 export type SignInInput = { operatorId: string; phone: string; password: string; ip: string; now?: Date };
 
 /**
- * Phone number (of any of the account's lines, in any common format) and password. The same
- * answer, after the same work, whether or not the number exists; every attempt is recorded.
+ * Phone number (of any of the account's lines, in any common format) and password. Failures are
+ * counted per account (whichever of its numbers was typed) and per address, atomically; a
+ * number nobody owns is counted and locked exactly like one somebody does, and costs the same
+ * work, so the answer reveals nothing about who is a subscriber. Every attempt is recorded.
  */
 export async function signIn(
   db: Db,
@@ -31,25 +33,6 @@ export async function signIn(
   const now = input.now ?? new Date();
   const parsed = parseMsisdn(input.phone);
   const identifier = parsed.ok ? parsed.value : input.phone.replace(/\s+/g, '');
-  const identifierHash = sha256(`${input.operatorId}:${identifier}`);
-
-  const windowStart = new Date(now.getTime() - IP_WINDOW_MINUTES * 60_000);
-  const [fromIp] = await db
-    .select({ n: count() })
-    .from(loginAttempts)
-    .where(
-      and(eq(loginAttempts.ip, input.ip), eq(loginAttempts.succeeded, false), gt(loginAttempts.createdAt, windowStart)),
-    );
-  const recent = await db
-    .select({ succeeded: loginAttempts.succeeded, at: loginAttempts.createdAt })
-    .from(loginAttempts)
-    .where(eq(loginAttempts.identifierHash, identifierHash))
-    .orderBy(desc(loginAttempts.createdAt))
-    .limit(50);
-  const streak = recent.findIndex((a) => a.succeeded);
-  const failures = streak === -1 ? recent.length : streak;
-  const until = failures > 0 ? lockedUntil(failures, recent[0]!.at) : null;
-
   const [account] = parsed.ok
     ? await db
         .select({ id: accounts.id, passwordHash: accounts.passwordHash, locale: accounts.locale })
@@ -59,42 +42,60 @@ export async function signIn(
           and(eq(lines.operatorId, input.operatorId), eq(lines.msisdn, parsed.value), ne(lines.status, 'terminated')),
         )
     : [];
-
-  const record = async (succeeded: boolean) => {
-    await db.insert(loginAttempts).values({
+  const subject = account ? throttleKey.account(account.id) : throttleKey.number(input.operatorId, identifier);
+  const record = (succeeded: boolean) =>
+    db.insert(loginAttempts).values({
       operatorId: input.operatorId,
       subject: 'subscriber',
       accountId: account?.id ?? null,
-      identifierHash,
+      identifierHash: sha256(`${input.operatorId}:${identifier}`),
       ip: input.ip,
       succeeded,
       createdAt: now,
     });
-    if (account) {
-      await db
-        .update(accounts)
-        .set(
-          succeeded
-            ? { failedLogins: 0, lockedUntil: null }
-            : { failedLogins: failures + 1, lockedUntil: lockedUntil(failures + 1, now) },
-        )
-        .where(eq(accounts.id, account.id));
-    }
-  };
 
-  if ((fromIp?.n ?? 0) >= IP_MAX_FAILURES) {
+  const address = await claimAttempt(db, throttleKey.address(input.ip), ADDRESS_POLICY, now);
+  if (!address.allowed) {
     await record(false);
     return err('auth.rate_limited');
   }
-  if (until && until > now) {
+  const claim = await claimAttempt(db, subject, ACCOUNT_POLICY, now);
+  if (!claim.allowed) {
     await record(false);
     return err('auth.locked');
   }
   const matches = await verify(account?.passwordHash ?? (await decoyHash), input.password).catch(() => false);
   if (!account?.passwordHash || !matches) {
     await record(false);
+    if (account && claim.failures === ACCOUNT_POLICY.free) await tellOwnerOfLock(db, input.operatorId, account.id, now);
     return err('auth.invalid');
   }
+  await forgiveAll(db, subject);
+  await forgiveOne(db, throttleKey.address(input.ip), ADDRESS_POLICY);
   await record(true);
   return ok({ accountId: account.id, locale: account.locale });
+}
+
+/** Repeated failures are a warning sign: the owner hears of the first lock, by e-mail. */
+async function tellOwnerOfLock(db: Db, operatorId: string, accountId: string, now: Date) {
+  const [row] = await db
+    .select({ email: accounts.email, locale: accounts.locale, name: operators.name, timeZone: operators.timeZone })
+    .from(accounts)
+    .innerJoin(operators, eq(operators.id, accounts.operatorId))
+    .where(and(eq(accounts.operatorId, operatorId), eq(accounts.id, accountId)));
+  if (!row?.email) return;
+  const t = translator(row.locale);
+  const values = { operator: row.name[row.locale], when: formatDateTime(row.locale, now, row.timeZone) };
+  await db.transaction((tx) =>
+    enqueue(tx, {
+      operatorId,
+      topic: 'email.send',
+      payload: {
+        to: row.email as string,
+        subject: t('email.lockedOut.subject', values),
+        text: t('email.lockedOut.body', values),
+      },
+      idempotencyKey: `locked-out:${accountId}:${now.getTime()}`,
+    }),
+  );
 }

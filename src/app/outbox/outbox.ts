@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/client.ts';
 import { outbox } from '../../db/schema/system.ts';
+import type { ResetAsked } from '../auth/password-reset.ts';
 
 /** Every side effect the outbox carries, by topic, with its payload. */
 export type OutboxMessages = {
@@ -9,6 +10,8 @@ export type OutboxMessages = {
   /** Rendered in the recipient's language when enqueued; the worker only delivers it. */
   'email.send': { to: string; subject: string; text: string };
   'sms.send': { to: string; text: string };
+  /** "Forgot password", answered at once and worked on here (see askPasswordReset). */
+  'password.reset': ResetAsked;
   /** Refund of a settled payment through the gateway it was made with. */
   'payment.refund': { paymentId: string };
 };

@@ -210,9 +210,7 @@ export const payments = pgTable(
     oneOf('payments_status_check', t.status, PAYMENT_STATUSES),
     check('payments_amount_check', sql`${t.amountMinor} > 0`),
     unique('payments_provider_ref_key').on(t.provider, t.providerRef),
-    uniqueIndex('payments_one_success_per_request_idx')
-      .on(t.requestId)
-      .where(sql`${t.status} = 'succeeded'`),
+    uniqueIndex('payments_one_success_per_request_idx').on(t.requestId).where(sql`${t.status} = 'succeeded'`),
   ],
 );
 

@@ -106,3 +106,19 @@ export const loginAttempts = pgTable(
     index('login_attempts_ip_idx').on(t.ip, t.createdAt),
   ],
 );
+
+/**
+ * Failed attempts at a secret, counted per thing they are against: `account:<id>`,
+ * `staff:<id>`, `number:<hash>` for numbers nobody owns, `address:<ip>`. Counting and locking
+ * happen in one statement (app/auth/throttle.ts), so parallel attempts cannot slip past.
+ */
+export const loginThrottle = pgTable(
+  'login_throttle',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    lockedUntil: at('locked_until'),
+    lastFailureAt: at('last_failure_at').notNull(),
+  },
+  (t) => [check('login_throttle_failures_check', sql`${t.failures} >= 0`)],
+);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { serviceCenters } from './centers.ts';
 import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
@@ -21,8 +21,6 @@ export const staffUsers = pgTable(
     /** Home center of a store agent. */
     centerId: uuid('center_id'),
     active: boolean('active').notNull().default(true),
-    failedLogins: integer('failed_logins').notNull().default(0),
-    lockedUntil: at('locked_until'),
     lastLoginAt: at('last_login_at'),
     createdAt: createdAt(),
   },
@@ -30,7 +28,6 @@ export const staffUsers = pgTable(
     unique('staff_users_operator_id_key').on(t.operatorId, t.id),
     uniqueIndex('staff_users_operator_email_idx').on(t.operatorId, sql`lower(${t.email})`),
     sameOperator('staff_users_center_fk', t.operatorId, t.centerId, serviceCenters),
-    check('staff_users_failed_logins_check', sql`${t.failedLogins} >= 0`),
   ],
 );
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, char, check, integer, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, check, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt, id, LOCALES, oneOf, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
 
@@ -24,8 +24,6 @@ export const accounts = pgTable(
     simChangeLock: boolean('sim_change_lock').notNull().default(false),
     /** When a requested lock release takes effect. */
     lockReleaseAt: at('lock_release_at'),
-    failedLogins: integer('failed_logins').notNull().default(0),
-    lockedUntil: at('locked_until'),
     /** Set by "This wasn't me": no changes until the owner is verified. */
     frozenAt: at('frozen_at'),
     importRef: text('import_ref'),
@@ -46,7 +44,6 @@ export const accounts = pgTable(
       .where(sql`${t.importRef} is not null`),
     oneOf('accounts_locale_check', t.locale, LOCALES),
     check('accounts_second_phone_check', sql`${t.secondPhone} ~ '^\\+[1-9][0-9]{6,14}$'`),
-    check('accounts_failed_logins_check', sql`${t.failedLogins} >= 0`),
   ],
 );
 

@@ -140,6 +140,9 @@ export const en = {
   'email.reset.subject': '{operator}: reset your password',
   'email.reset.body':
     'Someone asked to reset the password of your {operator} account.\n\nTo choose a new password, open this link within {minutes} minutes:\n{link}\n\nIf it was not you, ignore this message: your password stays the same.',
+  'email.lockedOut.subject': '{operator}: several wrong passwords',
+  'email.lockedOut.body':
+    'Someone typed a wrong password for your account several times, most recently on {when}, so signing in is paused for a few minutes.\n\nIf it was you, wait and try again, or reset your password. If it was not you, your account is safe: nobody got in. You can turn on the SIM-change lock in your account to be sure.',
   'email.passwordChanged.subject': '{operator}: your password was changed',
   'email.passwordChanged.body':
     'The password of your {operator} account has just been changed, and every device was signed out.\n\nIf it was not you, call support at once.',

@@ -133,6 +133,9 @@ export const zh: Record<MessageKey, string> = {
   'email.reset.subject': '{operator}：重置密码',
   'email.reset.body':
     '有人请求重置您的 {operator} 账户密码。\n\n如需设置新密码，请在 {minutes} 分钟内打开此链接：\n{link}\n\n如果不是您本人操作，请忽略此邮件，您的密码不会改变。',
+  'email.lockedOut.subject': '{operator}：多次输入错误密码',
+  'email.lockedOut.body':
+    '有人多次输入了您账户的错误密码（最近一次在 {when}），因此登录暂停几分钟。\n\n如果是您本人，请稍后再试或重置密码。如果不是您，您的账户是安全的：没有人登录。为保险起见，您可以在账户中开启 SIM 卡更换锁。',
   'email.passwordChanged.subject': '{operator}：您的密码已修改',
   'email.passwordChanged.body':
     '您的 {operator} 账户密码刚刚被修改，所有设备均已退出登录。\n\n如果不是您本人操作，请立即致电客服。',

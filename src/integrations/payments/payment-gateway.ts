@@ -15,7 +15,7 @@ export type GatewayPayment = {
   refundedMinor: number;
 };
 
-export type WebhookProblem = 'webhook.bad_signature' | 'webhook.stale' | 'webhook.malformed';
+export type WebhookProblem = 'webhook.bad_signature' | 'webhook.stale' | 'webhook.malformed' | 'webhook.unknown';
 
 /** An error the caller may retry later (the gateway is down or slow), as opposed to a refusal. */
 export class GatewayUnavailable extends Error {
@@ -46,6 +46,13 @@ export interface PaymentGateway {
   }): Promise<{ ref: string; checkoutUrl: string }>;
   retrieve(ref: string): Promise<GatewayPayment | null>;
   refund(input: { ref: string; amountMinor: number; idempotencyKey: string }): Promise<GatewayPayment>;
-  /** Checks a notification's signature and age; only then is its content believed. */
-  verifyWebhook(rawBody: string, signature: string | undefined, now?: Date): Result<GatewayPayment, WebhookProblem>;
+  /**
+   * Reads a notification the gateway sent. Nothing in it is believed until it is proven to come
+   * from the gateway: by its signature and age, or by asking the gateway for the payment back.
+   */
+  readNotification(
+    rawBody: string,
+    headers: Record<string, string | string[] | undefined>,
+    now?: Date,
+  ): Promise<Result<GatewayPayment, WebhookProblem>>;
 }

@@ -132,11 +132,17 @@ export class SandboxGateway implements PaymentGateway {
     return toPayment(current);
   }
 
-  verifyWebhook(
+  async readNotification(
     rawBody: string,
-    signature: string | undefined,
+    headers: Record<string, string | string[] | undefined>,
     now = new Date(),
-  ): Result<GatewayPayment, WebhookProblem> {
+  ): Promise<Result<GatewayPayment, WebhookProblem>> {
+    const signature = headers['x-signature'];
+    return this.verified(rawBody, typeof signature === 'string' ? signature : undefined, now);
+  }
+
+  /** A notification is believed only with a valid HMAC-SHA256 signature less than five minutes old. */
+  private verified(rawBody: string, signature: string | undefined, now: Date): Result<GatewayPayment, WebhookProblem> {
     const parts = Object.fromEntries((signature ?? '').split(',').map((p) => p.split('=') as [string, string]));
     const timestamp = Number(parts.t);
     if (!parts.t || !parts.v1 || !Number.isInteger(timestamp)) return err('webhook.bad_signature');

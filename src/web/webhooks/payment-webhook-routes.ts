@@ -5,8 +5,8 @@ import type { Db } from '../../db/client.ts';
 import type { PaymentGateway } from '../../integrations/payments/payment-gateway.ts';
 
 /**
- * Notifications from the payment gateway. The body is kept as sent, because the signature
- * covers the exact bytes; nothing in it is believed before the signature and its age check out.
+ * Notifications from the payment gateway. The body is kept as sent, because a signature covers
+ * the exact bytes; nothing in it is believed before the gateway's adapter has proven it genuine.
  */
 export async function paymentWebhookRoutes(
   app: FastifyInstance,
@@ -18,10 +18,9 @@ export async function paymentWebhookRoutes(
     `/webhooks/payments/${gateway.name}`,
     { config: { csrf: false } },
     async (request, reply) => {
-      const signature = request.headers['x-signature'];
-      const verified = gateway.verifyWebhook(
+      const verified = await gateway.readNotification(
         typeof request.body === 'string' ? request.body : '',
-        typeof signature === 'string' ? signature : undefined,
+        request.headers,
       );
       if (!verified.ok) {
         request.log.warn({ problem: verified.error }, 'payment notification refused');

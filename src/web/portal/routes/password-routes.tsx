@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import {
+  askPasswordReset,
   exchangeResetCode,
   RESET_LINK_MINUTES,
-  requestPasswordReset,
-  requestResetCode,
   resetPassword,
   validResetToken,
 } from '../../../app/auth/password-reset.ts';
-import type { Links } from '../../../app/operators/links.ts';
 import type { Db } from '../../../db/client.ts';
 import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
@@ -19,14 +17,14 @@ import {
   ResetLinkSentPage,
 } from '../views/password-pages.tsx';
 
-type Options = { assets: Assets; demo: boolean; db: Db; links: Links; onOutboxWrite: () => void };
+type Options = { assets: Assets; demo: boolean; db: Db; onOutboxWrite: () => void };
 type TokenParams = { Params: { token: string } };
 
 /**
  * Forgotten password: a single-use link to the registered e-mail, or a code by SMS to the bound
  * second phone that is traded for such a link; then a new password.
  */
-export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, links, onOutboxWrite }: Options) {
+export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, onOutboxWrite }: Options) {
   app.get('/password/forgot', async (request, reply) => {
     const ctx = pageContext(request, assets, demo);
     const page = <ForgotPasswordPage ctx={ctx} errors={{}} csrf={reply.csrfToken()} phone="" channel="email" />;
@@ -40,22 +38,20 @@ export async function passwordRoutes(app: FastifyInstance, { assets, demo, db, l
     const errors: FieldErrors = {};
     if (!phone) errors.phone = 'signin.phone_missing';
     if (channel !== 'email' && channel !== 'sms') errors.channel = 'forgot.channel_missing';
-    if (Object.keys(errors).length > 0) {
+    if (!phone || (channel !== 'email' && channel !== 'sms')) {
       const page = (
         <ForgotPasswordPage ctx={ctx} errors={errors} csrf={reply.csrfToken()} phone={phone} channel={channel} />
       );
       return sendPage(reply, page, 400);
     }
+    await askPasswordReset(db, { operatorId: request.operator.id, phone, channel, ip: request.ip });
+    onOutboxWrite();
     if (channel === 'sms') {
-      await requestResetCode(db, { operator: request.operator, phone });
-      onOutboxWrite();
       const page = (
         <ResetCodePage ctx={ctx} errors={{}} csrf={reply.csrfToken()} phone={phone} minutes={RESET_LINK_MINUTES} />
       );
       return sendPage(reply, page);
     }
-    await requestPasswordReset(db, { operator: request.operator, links, phone, ip: request.ip });
-    onOutboxWrite();
     return sendPage(reply, <ResetLinkSentPage ctx={ctx} minutes={RESET_LINK_MINUTES} />);
   });
 

@@ -1,0 +1,29 @@
+import type { Links } from '../app/operators/links.ts';
+import type { Db } from '../db/client.ts';
+import type { Mailer } from '../integrations/email/mailer.ts';
+import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts';
+import type { Provisioning } from '../integrations/provisioning/provisioning.ts';
+import type { SmsSender } from '../integrations/sms/sms-sender.ts';
+import { accountHandlers } from './account-handlers.ts';
+import { emailHandlers, smsHandlers } from './message-handlers.ts';
+import type { OutboxHandlers } from './outbox-worker.ts';
+import { paymentHandlers } from './payment-handlers.ts';
+import { provisioningHandlers } from './provisioning-handlers.ts';
+
+export type Integrations = {
+  db: Db;
+  links: Links;
+  provisioning: Provisioning;
+  mailer: Mailer;
+  sms: SmsSender;
+  gateway: PaymentGateway;
+};
+
+/** A handler for every outbox topic, each delivering through its integration. */
+export const allHandlers = (i: Integrations): OutboxHandlers => ({
+  ...accountHandlers(i.db, i.links),
+  ...provisioningHandlers(i.provisioning),
+  ...emailHandlers(i.mailer),
+  ...smsHandlers(i.sms),
+  ...paymentHandlers(i.db, i.gateway),
+});
