@@ -137,4 +137,22 @@ describe('subscribers import', () => {
       { line: 4, reason: 'subscribers.msisdn_exists' },
     ]);
   });
+
+  test('a second phone that is a line of the same account is refused by line, whichever comes first', async () => {
+    const summary = await run([
+      `A-6,Козлов,,+79165550021,ru,RU,+79165550020,voice,${iccid(320)},${imsi(320)}`,
+      `A-6,Козлов,,,ru,RU,+79165550021,voice,${iccid(321)},${imsi(321)}`,
+      `A-7,Морозова,,,ru,RU,+79165550030,voice,${iccid(322)},${imsi(322)}`,
+      `A-7,Морозова,,+79165550030,ru,RU,+79165550031,data,${iccid(323)},${imsi(323)}`,
+      `A-8,Белов,,+79165550041,ru,RU,+79165550040,voice,${iccid(324)},${imsi(324)}`,
+      `A-8,Белов,,+79165550099,ru,RU,+79165550042,voice,${iccid(325)},${imsi(325)}`,
+    ]);
+    expect(summary.rejected).toEqual([
+      { line: 3, reason: 'subscribers.second_phone_is_line' },
+      { line: 5, reason: 'subscribers.second_phone_differs' },
+      { line: 7, reason: 'subscribers.second_phone_differs' },
+    ]);
+    const later = await run([`A-8,Белов,,,ru,RU,+79165550041,voice,${iccid(326)},${imsi(326)}`]);
+    expect(later.rejected).toEqual([{ line: 2, reason: 'subscribers.second_phone_is_line' }]);
+  });
 });

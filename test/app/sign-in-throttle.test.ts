@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { exchangeResetCode, resetPassword, sendPasswordReset } from '../../src/app/auth/password-reset.ts';
+import { secondFactorChannels, sendSecondFactorCode } from '../../src/app/auth/second-factor.ts';
 import { signIn } from '../../src/app/auth/sign-in.ts';
 import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -119,4 +120,24 @@ test('one address trying many numbers is stopped, also in parallel; a success gi
     ...Array(ADDRESS_POLICY.free).fill('auth.invalid'),
     ...Array(10).fill('auth.rate_limited'),
   ]);
+});
+
+test('a second phone that is a line of the same account never receives a code', async () => {
+  await database.raw.query(
+    `update accounts set second_phone = '+79161110072' where id = (select account_id from lines where msisdn = '+79161110071')`,
+  );
+  const [account] = await database.raw.query<{ id: string }>(
+    `select account_id as id from lines where msisdn = '+79161110071'`,
+  );
+  const actor = { operatorId: operator.id, accountId: account!.id, sessionId: 'none' };
+  expect(await secondFactorChannels(database.db, actor)).toMatchObject({ sms: null });
+  expect(await sendSecondFactorCode(database.db, actor, 'sms')).toEqual({
+    ok: false,
+    error: 'second_factor.no_channel',
+  });
+  const asked = { operatorId: operator.id, phone: '+79161110071', channel: 'sms' as const, ip: address() };
+  await sendPasswordReset(database.db, testLinks, { ...asked, at: new Date().toISOString() });
+  expect(
+    await database.raw.query(`select 1 from outbox where payload->>'to' = '+79161110072' and topic = 'sms.send'`),
+  ).toEqual([]);
 });

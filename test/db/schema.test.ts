@@ -52,3 +52,19 @@ test('the database enforces integrity itself', async () => {
     database.raw.query(`update sims set status = 'lost_in_space' where iccid = '8970101000000000018'`),
   ).rejects.toThrow(/sims_status_check/);
 });
+
+test('every reference between two tables of an operator includes the operator, so no row can point at another brand', async () => {
+  const loose = await database.raw.query<{ name: string }>(`
+    with tenant as (
+      select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind = 'r'
+        and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'operator_id' and not a.attisdropped)
+    )
+    select con.conname as name from pg_constraint con
+    where con.contype = 'f' and con.conrelid in (select oid from tenant) and con.confrelid in (select oid from tenant)
+      and not exists (
+        select 1 from unnest(con.conkey) k join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k
+        where a.attname = 'operator_id')
+    order by 1`);
+  expect(loose.map((r) => r.name)).toEqual([]);
+});

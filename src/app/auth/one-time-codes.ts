@@ -1,7 +1,8 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull, ne } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { type OTP_CHANNELS, type OTP_PURPOSES, otpChallenges } from '../../db/schema/security.ts';
+import { lines } from '../../db/schema/subscribers.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { sha256 } from './tokens.ts';
 
@@ -49,6 +50,9 @@ export async function sendCode(
   tx: Tx,
   c: NewCode & { keyPrefix: string; message: { subject: string; text: string } },
 ): Promise<void> {
+  // The last guard: a code never goes to a line of the same account (it may be the stolen phone).
+  if (c.channel === 'sms' && (await isOwnLine(tx, c.accountId, c.destination)))
+    throw new Error(`refusing to send a ${c.purpose} code to a line of account ${c.accountId}`);
   const id = await storeCode(tx, c);
   const idempotencyKey = `${c.keyPrefix}:${id}`;
   if (c.channel === 'email')
@@ -65,6 +69,15 @@ export async function sendCode(
       payload: { to: c.destination, text: c.message.text },
       idempotencyKey,
     });
+}
+
+/** Whether the phone is one of the account's own lines. */
+export async function isOwnLine(db: Db | Tx, accountId: string, phone: string): Promise<boolean> {
+  const [line] = await db
+    .select({ id: lines.id })
+    .from(lines)
+    .where(and(eq(lines.accountId, accountId), eq(lines.msisdn, phone), ne(lines.status, 'terminated')));
+  return line !== undefined;
 }
 
 async function storeCode(tx: Tx, c: NewCode): Promise<string> {

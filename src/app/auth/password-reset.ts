@@ -13,7 +13,7 @@ import { translator } from '../../i18n/translate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links, OperatorAddress } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
-import { codesSince, consumeCode, newCode, sendCode } from './one-time-codes.ts';
+import { codesSince, consumeCode, isOwnLine, newCode, sendCode } from './one-time-codes.ts';
 import { forgiveAll, throttleKey } from './throttle.ts';
 import { newToken, sha256 } from './tokens.ts';
 
@@ -123,7 +123,7 @@ async function accountByPhone(db: Db, operatorId: string, phone: string) {
 async function sendResetCode(db: Db, input: { operator: OperatorRef; phone: string; now: Date }): Promise<void> {
   const { now } = input;
   const account = await accountByPhone(db, input.operator.id, input.phone);
-  if (!account?.secondPhone) return;
+  if (!account?.secondPhone || (await isOwnLine(db, account.id, account.secondPhone))) return;
   const secondPhone = account.secondPhone;
   const hourAgo = new Date(now.getTime() - 3_600_000);
   if ((await codesSince(db, account.id, 'password_reset', hourAgo)) >= MAX_LINKS_PER_HOUR) return;

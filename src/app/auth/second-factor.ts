@@ -6,7 +6,7 @@ import { accounts } from '../../db/schema/subscribers.ts';
 import { maskMsisdn } from '../../domain/msisdn.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { translator } from '../../i18n/translate.ts';
-import { codesSince, consumeCode, newCode, sendCode } from './one-time-codes.ts';
+import { codesSince, consumeCode, isOwnLine, newCode, sendCode } from './one-time-codes.ts';
 
 /** A code is valid this long; a passed check counts for the session this long. */
 export const CODE_MINUTES = 10;
@@ -25,7 +25,9 @@ export async function secondFactorChannels(db: Db, actor: Omit<SessionActor, 'se
     .select({ email: accounts.email, secondPhone: accounts.secondPhone })
     .from(accounts)
     .where(and(eq(accounts.operatorId, actor.operatorId), eq(accounts.id, actor.accountId)));
-  return { email: account?.email ?? null, sms: account?.secondPhone ?? null };
+  const phone = account?.secondPhone ?? null;
+  const usable = phone !== null && !(await isOwnLine(db, actor.accountId, phone));
+  return { email: account?.email ?? null, sms: usable ? phone : null };
 }
 
 export const maskEmail = (email: string) => email.replace(/^(.)[^@]*(@.*)$/, '$1•••$2');
@@ -44,7 +46,7 @@ export async function sendSecondFactorCode(
     .from(accounts)
     .innerJoin(operators, eq(operators.id, accounts.operatorId))
     .where(and(eq(accounts.operatorId, actor.operatorId), eq(accounts.id, actor.accountId)));
-  const destination = channel === 'email' ? row?.account.email : row?.account.secondPhone;
+  const destination = (await secondFactorChannels(db, actor))[channel];
   if (!row || !destination) return err('second_factor.no_channel');
   const hourAgo = new Date(now.getTime() - 3_600_000);
   if ((await codesSince(db, actor.accountId, 'second_factor', hourAgo)) >= MAX_CODES_PER_HOUR)

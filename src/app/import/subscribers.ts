@@ -33,6 +33,8 @@ export function subscribersSpec(operatorId: string): ImportSpec<SubscriberRow> {
   const seenMsisdns = new Set<string>();
   const seenSims = new Set<string>();
   const emailOwner = new Map<string, string>();
+  /** Each account as its first row in the file declares it, with the numbers of its lines so far. */
+  const accountsSeen = new Map<string, { secondPhone: string | null; email: string | null; lines: Set<string> }>();
   return {
     columns: [
       'account_ref',
@@ -88,9 +90,22 @@ export function subscribersSpec(operatorId: string): ImportSpec<SubscriberRow> {
       if (seenSims.has(row.iccid) || seenSims.has(row.imsi)) return 'subscribers.duplicate_sim';
       const owner = row.email ? emailOwner.get(row.email) : undefined;
       if (owner !== undefined && owner !== row.accountRef) return 'subscribers.duplicate_email';
+      // The account's details come from its first row; a later row may repeat them or leave them out.
+      const account = accountsSeen.get(row.accountRef) ?? {
+        secondPhone: row.secondPhone,
+        email: row.email,
+        lines: new Set(),
+      };
+      if (row.secondPhone && row.secondPhone !== account.secondPhone) return 'subscribers.second_phone_differs';
+      if (row.email && row.email !== account.email) return 'subscribers.email_differs';
+      // Codes must never reach a line of the same account: it may be the very phone that was stolen.
+      if (account.secondPhone && (account.lines.has(account.secondPhone) || row.msisdn === account.secondPhone))
+        return 'subscribers.second_phone_is_line';
       seenMsisdns.add(row.msisdn);
       seenSims.add(row.iccid).add(row.imsi);
       if (row.email) emailOwner.set(row.email, row.accountRef);
+      account.lines.add(row.msisdn);
+      accountsSeen.set(row.accountRef, account);
       return null;
     },
     async write(tx, rows) {
@@ -100,7 +115,9 @@ export function subscribersSpec(operatorId: string): ImportSpec<SubscriberRow> {
          union all select 'sim', iccid from sims where iccid = any($2)
          union all select 'sim', imsi from sims where imsi = any($3)
          union all select 'email', lower(email) from accounts
-           where operator_id = $4 and lower(email) = any($5) and (import_ref is null or import_ref <> all($6))`,
+           where operator_id = $4 and lower(email) = any($5) and (import_ref is null or import_ref <> all($6))
+         union all select 'second-phone', second_phone || ' ' || import_ref from accounts
+           where operator_id = $4 and import_ref = any($6) and second_phone = any($1)`,
         [
           values.map((v) => v.msisdn),
           values.map((v) => v.iccid),
@@ -119,17 +136,20 @@ export function subscribersSpec(operatorId: string): ImportSpec<SubscriberRow> {
             ? 'subscribers.sim_exists'
             : v.email && takenSet.has(`email:${v.email}`)
               ? 'subscribers.email_exists'
-              : null;
+              : takenSet.has(`second-phone:${v.msisdn} ${v.accountRef}`)
+                ? 'subscribers.second_phone_is_line'
+                : null;
         if (reason) refused.push({ line, reason });
         return reason === null;
       });
       if (accepted.length === 0) return refused;
-      const payload = JSON.stringify(accepted.map((r) => r.value));
+      const payload = JSON.stringify(accepted.map((r) => ({ ...r.value, line: r.line })));
       await tx.query(
         `insert into accounts (operator_id, import_ref, full_name, email, second_phone, locale, citizenship)
          select distinct on ("accountRef") $1::uuid, "accountRef", "fullName", email, "secondPhone", locale, citizenship
          from json_to_recordset($2::json) as r("accountRef" text, "fullName" text, email text, "secondPhone" text,
-           locale text, citizenship text)
+           locale text, citizenship text, line int)
+         order by "accountRef", line
          on conflict (operator_id, import_ref) where import_ref is not null do nothing`,
         [operatorId, payload],
       );

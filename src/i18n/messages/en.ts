@@ -211,6 +211,10 @@ export const en = {
   'subscribers.full_name': 'The full name is missing',
   'subscribers.second_phone': 'The second phone is not a valid number',
   'subscribers.second_phone_same_line': 'The second phone must differ from the line itself',
+  'subscribers.second_phone_is_line':
+    "The second phone is one of the same account's lines; codes must never go to a line",
+  'subscribers.second_phone_differs': "A different second phone than the account's first row gives",
+  'subscribers.email_differs': "A different e-mail than the account's first row gives",
   'subscribers.email': 'The e-mail address is not valid',
   'subscribers.locale': 'Unknown language (use ru, en or zh)',
   'subscribers.citizenship': 'Citizenship must be a two-letter country code',

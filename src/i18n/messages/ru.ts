@@ -216,6 +216,10 @@ export const ru: Record<MessageKey, string> = {
   'subscribers.full_name': 'Не указано ФИО',
   'subscribers.second_phone': 'Второй телефон указан неверно',
   'subscribers.second_phone_same_line': 'Второй телефон должен отличаться от самого номера',
+  'subscribers.second_phone_is_line':
+    'Второй телефон совпадает с одним из номеров этого же счёта; коды нельзя отправлять на номер счёта',
+  'subscribers.second_phone_differs': 'Второй телефон отличается от указанного в первой строке счёта',
+  'subscribers.email_differs': 'E-mail отличается от указанного в первой строке счёта',
   'subscribers.email': 'Неверный адрес электронной почты',
   'subscribers.locale': 'Неизвестный язык (допустимо: ru, en, zh)',
   'subscribers.citizenship': 'Гражданство указывается двухбуквенным кодом страны',
