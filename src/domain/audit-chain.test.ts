@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { type AuditRecord, chainHash, firstBrokenLink, GENESIS_HASH } from './audit-chain.ts';
@@ -42,4 +43,44 @@ test('an intact chain verifies; editing, deleting or reordering any row is found
       if (i < rows.length - 1) expect(firstBrokenLink(deleted)?.id).toBe(i + 2);
     }),
   );
+});
+
+test('the hashed form is fixed: chains already stored must keep verifying after an upgrade', () => {
+  expect(GENESIS_HASH).toBe('0'.repeat(64));
+  const golden = record('request.submitted', {
+    z: [1, 'two', { b: null, a: true }],
+    a: { when: new Date('2026-01-02T03:04:05Z'), skipped: undefined, nothing: null },
+    'b-c': 'ключ',
+  });
+  const text =
+    '{"action":"request.submitted","actorId":"a1","actorKind":"subscriber","createdAt":"2026-11-25T10:00:00.000Z",' +
+    '"data":{"a":{"nothing":null,"when":"2026-01-02T03:04:05.000Z"},"b-c":"ключ","z":[1,"two",{"a":true,"b":null}]},' +
+    '"ip":"127.0.0.1","operatorId":null,"targetId":"l1","targetKind":"line"}';
+  const expected = createHash('sha256').update(`${GENESIS_HASH}\n${text}`).digest('hex');
+  expect(chainHash(GENESIS_HASH, golden)).toBe(expected);
+  expect(expected).toBe('2bf211d9b3ea25fd17e8d5ed1ffa88c00f2a41a21aefbde5678a10da6bdd56ea');
+});
+
+test('different content hashes differently, whatever the nesting', () => {
+  const variants: Record<string, unknown>[] = [
+    { v: [1, 2] },
+    { v: [2, 1] },
+    { v: { 0: 1, 1: 2 } },
+    { v: '12' },
+    { v: null },
+    {},
+    { v: [] },
+    { v: {} },
+    { v: new Date('2026-01-01T00:00:00Z') },
+    { v: '2026-01-01T00:00:00.000Z' },
+    { v: { a: 1, b: 2 } },
+    { v: { a: 2, b: 1 } },
+    { v: { a: undefined, b: 1 } },
+    { w: 1 },
+  ];
+  const hashes = variants.map((data) => chainHash(GENESIS_HASH, record('x', data)));
+  expect(new Set(hashes).size).toBe(hashes.length - 1);
+  expect(hashes[8]).toBe(hashes[9]);
+  expect(chainHash(GENESIS_HASH, record('x', { v: { b: 1 } }))).toBe(hashes[12]);
+  expect(chainHash('1'.repeat(64), record('x'))).not.toBe(chainHash(GENESIS_HASH, record('x')));
 });

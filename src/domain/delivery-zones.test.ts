@@ -43,6 +43,22 @@ describe('the courier zone of an address', () => {
   test('normalises names as people type them', () => {
     expect(normalCity('Санкт-Петербург')).toBe(normalCity('санкт петербург'));
     expect(normalCity('Орёл')).toBe('орел');
+    expect(normalCity('Санкт -- Петербург.')).toBe('санкт петербург');
+    for (const name of ['  г. Москва', 'г.Москва', 'город Москва', 'City of Moscow'])
+      expect(normalCity(name)).toBe(name.includes('Moscow') ? 'moscow' : 'москва');
+    expect(normalCity('Белгород')).toBe('белгород');
+  });
+
+  test('a city zone without postcodes takes any postcode no other zone claims', () => {
+    const novosibirsk: CourierZone = { id: 'nsk', cityKeys: ['novosibirsk'], postcodePrefixes: [], isDefault: false };
+    expect(zoneForAddress([moscow, novosibirsk], cities, { city: 'Новосибирск', postcode: '630099' })).toEqual({
+      ok: true,
+      value: 'nsk',
+    });
+    expect(zoneForAddress([moscow, novosibirsk], cities, { city: 'Новосибирск', postcode: '101000' })).toEqual({
+      ok: false,
+      error: 'zone.postcode_mismatch',
+    });
   });
 });
 
@@ -56,4 +72,10 @@ test("a delivery window is counted in the operator's own days", () => {
     expectedFrom: '2026-03-11',
     expectedTo: '2026-03-14',
   });
+});
+
+test('an unknown time zone is named in the error', () => {
+  expect(() => deliveryWindow(new Date(), 'Mars/Olympus', { minDays: 1, maxDays: 2 })).toThrow(
+    'unknown time zone Mars/Olympus',
+  );
 });

@@ -86,4 +86,38 @@ describe('quoteFee', () => {
   it('reports an operator with no matching rule', () => {
     expect(quoteFee([rules[3] as FeeRule], query({}))).toEqual({ ok: false, error: 'fee.no_rule' });
   });
+
+  it('matches a rule on its delivery; among equally specific rules the cheaper wins', () => {
+    const byDelivery: FeeRule = { ...(rules[0] as FeeRule), id: 'courier-only', delivery: 'courier', amountMinor: 1 };
+    const pricier: FeeRule = { ...byDelivery, id: 'courier-pricier', amountMinor: 9 };
+    expect(quoteFee([...rules, pricier, byDelivery], query({ delivery: 'courier' }))).toMatchObject({
+      value: { items: [{ ruleId: 'courier-only' }] },
+    });
+    expect(quoteFee([...rules, byDelivery], query({ delivery: 'pickup' }))).toMatchObject({
+      value: { items: [{ ruleId: 'base' }] },
+    });
+  });
+
+  it('counts a replacement made exactly at the window start as outside it, and one made now as inside', () => {
+    const lost = query({ reason: 'lost' });
+    const windowStart = new Date('2025-06-01T12:00:00Z');
+    expect(quoteFee(rules, { ...lost, previousReplacements: [windowStart] })).toMatchObject({
+      value: { totalMinor: 0 },
+    });
+    expect(quoteFee(rules, { ...lost, previousReplacements: [now] })).toMatchObject({ value: { totalMinor: 50000 } });
+    expect(quoteFee(rules, { ...lost, previousReplacements: [new Date('2026-07-01')] })).toMatchObject({
+      value: { totalMinor: 0 },
+    });
+    expect(
+      quoteFee(rules, { ...lost, previousReplacements: [new Date('2020-01-01'), new Date('2026-05-01')] }),
+    ).toMatchObject({ value: { totalMinor: 50000 } });
+  });
+
+  it('charges delivery only for a courier, and only when the zone charges', () => {
+    expect(quoteFee(rules, query({ delivery: 'pickup', deliveryFeeMinor: 25000 }))).toMatchObject({
+      value: { totalMinor: 30000 },
+    });
+    const free = quoteFee(rules, query({ delivery: 'courier', deliveryFeeMinor: 0 }));
+    expect(free.ok && free.value.items).toHaveLength(1);
+  });
 });

@@ -25,7 +25,18 @@ describe('MSISDN', () => {
     expect(parseMsisdn('+7 495 123-45-67')).toEqual({ ok: false, error: 'msisdn.not_mobile' });
   });
 
+  it('ignores surrounding spaces but refuses a number buried in text', () => {
+    expect(parseMsisdn('  +7 916 123 45 67\t')).toEqual({ ok: true, value: '+79161234567' });
+    expect(parseMsisdn('call +7 916 123 45 67 now')).toEqual({ ok: false, error: 'msisdn.invalid' });
+  });
+
+  it('accepts numbers whose plan cannot tell mobile from fixed, and refuses service numbers', () => {
+    expect(parseMsisdn('+1 201 555 0123')).toEqual({ ok: true, value: '+12015550123' });
+    expect(parseMsisdn('8 800 555-35-35')).toEqual({ ok: false, error: 'msisdn.not_mobile' });
+  });
+
   it('formats and masks', () => {
+    expect(formatMsisdn('not a number')).toBe('not a number');
     expect(formatMsisdn('+79161234567')).toBe('+7 916 123 45 67');
     expect(maskMsisdn('+79161234567')).toBe('+7••••••••67');
   });
@@ -49,6 +60,7 @@ describe('ICCID', () => {
     const badDigit = good.slice(0, -1) + ((Number(good.at(-1)) + 1) % 10);
     expect(parseIccid(badDigit)).toEqual({ ok: false, error: 'iccid.check_digit' });
     expect(parseIccid('89701021012345')).toEqual({ ok: false, error: 'iccid.length' });
+    expect(parseIccid(completeIccid('89701021012345678901'))).toEqual({ ok: false, error: 'iccid.length' });
     expect(parseIccid('8970102101234567X90')).toEqual({ ok: false, error: 'iccid.format' });
     expect(parseIccid(completeIccid('1270102101234567890'))).toEqual({ ok: false, error: 'iccid.prefix' });
   });
@@ -83,7 +95,48 @@ describe('IMSI', () => {
     expect(r.ok && r.value.mnc).toBe('260');
   });
 
-  it('rejects anything but 15 digits', () => {
+  it.each([
+    '302',
+    '310',
+    '311',
+    '312',
+    '313',
+    '314',
+    '315',
+    '316',
+    '334',
+    '338',
+    '342',
+    '344',
+    '346',
+    '348',
+    '354',
+    '356',
+    '358',
+    '360',
+    '365',
+    '376',
+    '405',
+    '708',
+    '722',
+    '732',
+    '750',
+  ])('gives networks of MCC %s three-digit MNCs (E.212)', (mcc) => {
+    const r = parseImsi(`${mcc}123456789012`);
+    expect(r.ok && r.value.mnc).toBe('123');
+  });
+
+  it('gives other countries two-digit MNCs', () => {
+    for (const mcc of ['250', '460', '262', '234', '301', '317', '404']) {
+      const r = parseImsi(`${mcc}123456789012`);
+      expect(r.ok && r.value.mnc).toBe('12');
+    }
+  });
+
+  it('rejects anything but 15 digits, ignoring surrounding spaces', () => {
     expect(parseImsi('25001123')).toEqual({ ok: false, error: 'imsi.format' });
+    expect(parseImsi('x250011234567890')).toEqual({ ok: false, error: 'imsi.format' });
+    expect(parseImsi('250011234567890x')).toEqual({ ok: false, error: 'imsi.format' });
+    expect(parseImsi(' 250011234567890 ')).toMatchObject({ ok: true, value: { imsi: '250011234567890' } });
   });
 });

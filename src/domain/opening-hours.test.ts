@@ -44,4 +44,41 @@ describe('opening hours in the center time zone', () => {
     };
     expect(isOpenAt(airport, new Date('2026-11-22T23:59:00Z'))).toBe(true);
   });
+
+  it('opens on the minute it opens and closes on the minute it closes', () => {
+    expect(isOpenAt(vladivostok, new Date('2026-11-22T23:00:00Z'))).toBe(true);
+    expect(isOpenAt(vladivostok, new Date('2026-11-22T22:59:00Z'))).toBe(false);
+    expect(isOpenAt(vladivostok, new Date('2026-11-23T03:00:00Z'))).toBe(false);
+    expect(isOpenAt(vladivostok, new Date('2026-11-23T02:59:00Z'))).toBe(true);
+    expect(isOpenAt(vladivostok, new Date('2026-11-23T04:30:00Z'))).toBe(true);
+    expect(nextOpening(vladivostok, new Date('2026-11-22T23:00:00Z'))).toEqual(new Date('2026-11-23T04:00:00Z'));
+  });
+
+  it('reads intervals listed in any order, half hours included', () => {
+    const unordered: Schedule = {
+      timeZone: 'Europe/Moscow',
+      weekly: [
+        { weekday: 1, opens: '14:30', closes: '18:00' },
+        { weekday: 1, opens: '09:15', closes: '12:45' },
+      ],
+      exceptions: [],
+    };
+    const sundayNight = new Date('2026-11-22T20:00:00Z');
+    expect(nextOpening(unordered, sundayNight)).toEqual(new Date('2026-11-23T06:15:00Z'));
+    expect(closesAt(unordered, new Date('2026-11-23T09:44:00Z'))).toEqual(new Date('2026-11-23T09:45:00Z'));
+    expect(isOpenAt(unordered, new Date('2026-11-23T09:45:00Z'))).toBe(false);
+  });
+
+  it('looks exactly as many days ahead as asked', () => {
+    const mondaysOnly: Schedule = { ...vladivostok, weekly: [{ weekday: 1, opens: '09:00', closes: '10:00' }] };
+    const tuesday = new Date('2026-11-24T01:00:00Z');
+    expect(nextOpening(mondaysOnly, tuesday, 6)).toEqual(new Date('2026-11-29T23:00:00Z'));
+    expect(nextOpening(mondaysOnly, tuesday, 5)).toBeNull();
+  });
+
+  it('refuses an unknown time zone by name', () => {
+    expect(() => isOpenAt({ ...vladivostok, timeZone: 'Mars/Olympus' }, new Date())).toThrow(
+      'unknown time zone Mars/Olympus',
+    );
+  });
 });

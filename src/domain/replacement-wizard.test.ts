@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { DELIVERIES, REASONS, SIM_TYPES } from './replacement.ts';
 import {
   type DraftAnswers,
+  deliveriesFor,
   EMPTY_DRAFT,
   nextStep,
   previousStep,
@@ -10,6 +11,7 @@ import {
   readDocument,
   reasonsFor,
   settle,
+  simTypesFor,
   stepsFor,
   type WizardOffer,
 } from './replacement-wizard.ts';
@@ -210,4 +212,146 @@ test('document numbers keep letters, digits, spaces and dashes, 5 to 20 of them'
     error: { docType: 'wizard.document_type_missing', docNumber: 'wizard.document_number_invalid' },
   });
   expect(readDocument({ docType: 'other', docNumber: '<script>1</script>' })).toMatchObject({ ok: false });
+});
+
+describe('what each answer allows', () => {
+  test('SIM types by reason, with and without eSIM on offer', () => {
+    expect(REASONS.map((r) => [r, simTypesFor(r, full), simTypesFor(r, noEsim)])).toEqual(
+      REASONS.map((r) => {
+        if (r === 'switch_to_esim') return [r, ['esim'], []];
+        if (r === 'new_size') return [r, ['physical'], ['physical']];
+        return [r, ['physical', 'esim'], ['physical']];
+      }),
+    );
+    expect(simTypesFor(null, full)).toEqual(['physical', 'esim']);
+  });
+
+  test('deliveries follow the SIM type and what the operator runs', () => {
+    expect(deliveriesFor('esim', full)).toEqual(['esim']);
+    expect(deliveriesFor('physical', full)).toEqual(['courier', 'pickup']);
+    expect(deliveriesFor(null, full)).toEqual(['courier', 'pickup']);
+    expect(deliveriesFor('physical', { ...full, zones: [] })).toEqual(['pickup']);
+    expect(deliveriesFor('physical', { ...full, centerIds: [] })).toEqual(['courier']);
+  });
+
+  const complete = (offer: WizardOffer, a: Partial<DraftAnswers>): DraftAnswers =>
+    settle(
+      {
+        ...EMPTY_DRAFT,
+        reason: 'lost',
+        simType: 'physical',
+        delivery: 'pickup',
+        centerId: 'c1',
+        contactName: 'A',
+        contactPhone: '+79161234567',
+        documentUploaded: true,
+        ...a,
+      },
+      offer,
+    );
+
+  test('an answer the offer no longer allows is asked again', () => {
+    expect(nextStep(complete(full, {}), full)).toBe('check');
+    expect(nextStep({ ...complete(full, {}), reason: 'switch_to_esim' }, noEsim)).toBe('reason');
+    expect(nextStep({ ...complete(full, {}), reason: null }, full)).toBe('reason');
+    expect(nextStep({ ...complete(full, {}), simType: null }, full)).toBe('sim-type');
+    expect(nextStep({ ...complete(full, {}), delivery: null }, full)).toBe('delivery');
+    expect(nextStep(complete(full, {}), { ...full, centerIds: [] })).toBe('delivery');
+    expect(nextStep({ ...complete(full, {}), centerId: null }, full)).toBe('center');
+    expect(nextStep({ ...complete(full, {}), contactName: null }, full)).toBe('contact');
+    expect(nextStep({ ...complete(full, {}), contactPhone: null }, full)).toBe('contact');
+    expect(nextStep({ ...complete(full, {}), documentUploaded: false }, full)).toBe('identity');
+    expect(EMPTY_DRAFT.documentUploaded).toBe(false);
+  });
+
+  test('the back link from the check page is the last question; a page not needed has none', () => {
+    const a = complete(full, {});
+    expect(previousStep('check', a, full)).toBe('identity');
+    expect(previousStep('identity', a, full)).toBe('contact');
+    expect(previousStep('sim-type', a, noEsim)).toBeNull();
+  });
+
+  test('settling drops a delivery the operator stopped and a center once the delivery changes', () => {
+    const settled = settle(complete(full, {}), { ...full, centerIds: [] });
+    expect(settled).toMatchObject({ delivery: null, centerId: null });
+    expect(settle(complete(full, {}), full)).toMatchObject({ delivery: 'pickup', centerId: 'c1', simType: 'physical' });
+    expect(settle({ ...complete(full, {}), simType: 'esim' }, full)).toMatchObject({
+      delivery: 'esim',
+      centerId: null,
+    });
+  });
+});
+
+describe('limits on the contact page', () => {
+  const base = { contactName: 'A', contactPhone: '+79161234567', city: 'Казань', street: 'S', building: '1' };
+
+  test('long names, addresses and comments are refused on their field', () => {
+    expect(readContact({ ...base, contactName: 'Я'.repeat(101) }, 'courier', full)).toEqual({
+      ok: false,
+      error: { contactName: 'wizard.name_too_long' },
+    });
+    expect(readContact({ ...base, contactName: 'Я'.repeat(100) }, 'courier', full).ok).toBe(true);
+    expect(readContact({ ...base, street: 'S'.repeat(201) }, 'courier', full)).toEqual({
+      ok: false,
+      error: { street: 'wizard.text_too_long' },
+    });
+    expect(readContact({ ...base, building: '1'.repeat(21) }, 'courier', full)).toEqual({
+      ok: false,
+      error: { building: 'wizard.name_too_long' },
+    });
+    expect(readContact({ ...base, comment: 'c'.repeat(301) }, 'courier', full)).toEqual({
+      ok: false,
+      error: { comment: 'wizard.text_too_long' },
+    });
+    expect(readContact({ ...base, contactEmail: `${'a'.repeat(250)}@x.ru` }, 'courier', full)).toEqual({
+      ok: false,
+      error: { contactEmail: 'wizard.email_invalid' },
+    });
+  });
+
+  test('optional parts are kept when given and left out when blank', () => {
+    expect(
+      readContact(
+        { ...base, flat: ' 12 ', comment: ' ring twice ', postcode: '420111', contactEmail: ' a@b.ru ' },
+        'courier',
+        full,
+      ),
+    ).toEqual({
+      ok: true,
+      value: {
+        contactName: 'A',
+        contactPhone: '+79161234567',
+        contactEmail: 'a@b.ru',
+        deliveryAddress: {
+          city: 'Казань',
+          street: 'S',
+          building: '1',
+          flat: '12',
+          comment: 'ring twice',
+          postcode: '420111',
+        },
+      },
+    });
+    expect(readContact({ contactName: 'A' }, 'pickup', full)).toEqual({
+      ok: false,
+      error: { contactPhone: 'wizard.phone_invalid' },
+    });
+  });
+
+  test('document numbers: exactly 5 to 20 letters or digits, nothing else anywhere', () => {
+    expect(readDocument({ docType: 'passport_ru', docNumber: '12345' }).ok).toBe(true);
+    expect(readDocument({ docType: 'passport_ru', docNumber: '1'.repeat(20) }).ok).toBe(true);
+    expect(readDocument({ docType: 'passport_ru', docNumber: '1'.repeat(21) }).ok).toBe(false);
+    expect(readDocument({ docType: 'passport_ru', docNumber: '12-3 4' }).ok).toBe(false);
+    expect(readDocument({ docType: 'passport_ru', docNumber: '!123456' }).ok).toBe(false);
+    expect(readDocument({ docType: 'passport_ru', docNumber: '123456!' }).ok).toBe(false);
+    expect(readDocument({ docType: 'passport_ru' })).toEqual({
+      ok: false,
+      error: { docNumber: 'wizard.document_number_invalid' },
+    });
+    expect(readDocument({ docNumber: '123456' })).toEqual({
+      ok: false,
+      error: { docType: 'wizard.document_type_missing' },
+    });
+  });
 });

@@ -7,7 +7,9 @@ import {
   eventsFrom,
   isTerminal,
   newRequest,
+  REQUEST_STATUSES,
   type RequestEvent,
+  type RequestEventType,
   type RequestState,
   TERMINAL_STATUSES,
 } from './request-machine.ts';
@@ -142,119 +144,244 @@ describe('request journeys', () => {
     });
   });
 
-  it('lists the events possible from a status', () => {
-    expect(eventsFrom('awaiting_payment')).toEqual(
-      expect.arrayContaining(['payment_succeeded', 'payment_failed', 'cancel', 'freeze']),
-    );
-    for (const status of TERMINAL_STATUSES) expect(eventsFrom(status)).toEqual([]);
+  it('allows exactly these events from each status (the transition table, pinned)', () => {
+    const table: Record<string, string[]> = Object.fromEntries(REQUEST_STATUSES.map((s) => [s, eventsFrom(s).sort()]));
+    expect(table).toEqual({
+      draft: ['cancel', 'submit'],
+      awaiting_payment: ['cancel', 'freeze', 'payment_failed', 'payment_succeeded'],
+      in_review: ['approve', 'cancel', 'freeze', 'reject', 'request_info'],
+      needs_info: ['cancel', 'freeze', 'info_provided', 'reject'],
+      second_review: ['approve', 'cancel', 'freeze', 'reject', 'request_info'],
+      approved: ['assign_sim', 'cancel', 'freeze'],
+      sim_assigned: ['activate', 'cancel', 'dispatch', 'fail', 'freeze', 'mark_ready'],
+      dispatched: ['deliver', 'delivery_failed', 'fail', 'freeze'],
+      returned: ['cancel', 'dispatch', 'fail', 'freeze'],
+      delivered: ['activate', 'fail', 'freeze'],
+      ready_for_pickup: ['activate', 'cancel', 'fail', 'freeze'],
+      frozen: ['unfreeze'],
+      activated: [],
+      rejected: [],
+      cancelled: [],
+      failed: [],
+    });
+    expect(REQUEST_STATUSES.filter(isTerminal)).toEqual(['activated', 'rejected', 'cancelled', 'failed']);
+    expect(TERMINAL_STATUSES).toEqual(['activated', 'rejected', 'cancelled', 'failed']);
+  });
+
+  it('names the reason a guarded step is refused', () => {
+    const assigned = run('courier', paidAndApproved).state;
+    const approved = { ...assigned, status: 'approved' as const };
+    expect(applyEvent(approved, { type: 'assign_sim', simId: 'sim-2' })).toEqual({
+      ok: false,
+      error: 'transition.sim_already_assigned',
+    });
+    const delivered = { ...assigned, status: 'delivered' as const };
+    expect(applyEvent({ ...delivered, context: { ...delivered.context, simId: null } }, { type: 'activate' })).toEqual({
+      ok: false,
+      error: 'transition.no_sim',
+    });
+    expect(applyEvent({ ...delivered, context: { ...delivered.context, paid: false } }, { type: 'activate' })).toEqual({
+      ok: false,
+      error: 'transition.payment_required',
+    });
+    expect(applyEvent(assigned, { type: 'mark_ready' })).toEqual({ ok: false, error: 'transition.wrong_delivery' });
+    const pickup = run('pickup', paidAndApproved).state;
+    expect(applyEvent(pickup, { type: 'dispatch', carrier: 'c', trackingNumber: 't' })).toEqual({
+      ok: false,
+      error: 'transition.wrong_delivery',
+    });
+    expect(applyEvent(pickup, { type: 'mark_ready' })).toMatchObject({ ok: true });
+  });
+
+  it('a failed payment keeps waiting; asking for information forgets earlier approvals', () => {
+    const waiting = run('courier', [{ type: 'submit', feeMinor: 100, fourEyes: true }]).state;
+    expect(applyEvent(waiting, { type: 'payment_failed' })).toMatchObject({
+      ok: true,
+      value: { state: { status: 'awaiting_payment', context: { paid: false } }, effects: [] },
+    });
+    const firstApproval = run('courier', [
+      { type: 'submit', feeMinor: 100, fourEyes: true },
+      { type: 'payment_succeeded' },
+      { type: 'approve', by: 'reviewer-1', inPerson: false },
+    ]).state;
+    expect(firstApproval).toMatchObject({ status: 'second_review', context: { approvers: ['reviewer-1'] } });
+    const asked = applyEvent(firstApproval, { type: 'request_info', note: 'photo blurred' });
+    expect(asked.ok && asked.value.state).toMatchObject({ status: 'needs_info', context: { approvers: [] } });
+  });
+
+  it('unfreezing an unpaid request sends it back to payment', () => {
+    const waiting = run('courier', [{ type: 'submit', feeMinor: 100, fourEyes: false }, { type: 'freeze' }]).state;
+    expect(applyEvent(waiting, { type: 'unfreeze' })).toMatchObject({
+      ok: true,
+      value: { state: { status: 'awaiting_payment' } },
+    });
+    expect(applyEvent(newRequest('courier'), { type: 'freeze' })).toEqual({
+      ok: false,
+      error: 'transition.not_allowed',
+    });
+  });
+
+  it('starts as a draft with nothing decided', () => {
+    expect(newRequest('esim')).toEqual({
+      status: 'draft',
+      context: {
+        delivery: 'esim',
+        feeMinor: 0,
+        paid: false,
+        fourEyes: false,
+        approvers: [],
+        approvedInPerson: false,
+        simId: null,
+      },
+    });
   });
 });
 
-const reviewer = fc.constantFrom('reviewer-1', 'reviewer-2', 'agent-1');
-const anyEvent: fc.Arbitrary<RequestEvent> = fc.oneof(
-  fc.record({ type: fc.constant('submit' as const), feeMinor: fc.constantFrom(0, 30000), fourEyes: fc.boolean() }),
-  fc.constant({ type: 'payment_succeeded' as const }),
-  fc.constant({ type: 'payment_failed' as const }),
-  fc.constant({ type: 'request_info' as const, note: 'more' }),
-  fc.constant({ type: 'info_provided' as const }),
-  fc.record({ type: fc.constant('approve' as const), by: reviewer, inPerson: fc.boolean() }),
-  fc.constant({ type: 'reject' as const, reason: 'no' }),
-  fc.record({ type: fc.constant('assign_sim' as const), simId: fc.constantFrom('sim-a', 'sim-b') }),
-  fc.constant({ type: 'dispatch' as const, carrier: 'c', trackingNumber: 't' }),
-  fc.constant({ type: 'mark_ready' as const }),
-  fc.constant({ type: 'delivery_failed' as const }),
-  fc.constant({ type: 'deliver' as const }),
-  fc.constant({ type: 'activate' as const }),
-  fc.constant({ type: 'fail' as const, reason: 'defective' }),
-  fc.constant({ type: 'cancel' as const }),
-  fc.constant({ type: 'freeze' as const }),
-  fc.constant({ type: 'unfreeze' as const }),
-);
-
 type Trace = { state: RequestState; event: RequestEvent; accepted: boolean; effects: string[] }[];
+type Machine = typeof applyEvent;
 
-function trace(delivery: Delivery, events: RequestEvent[]): Trace {
-  let state = newRequest(delivery);
-  return events.map((event) => {
-    const r = applyEvent(state, event);
-    if (r.ok) state = r.value.state;
-    return { state, event, accepted: r.ok, effects: r.ok ? r.value.effects : [] };
-  });
+/**
+ * Journeys generated from the machine itself (model-based): at each step one of the events the
+ * current status allows is tried, with forward steps more likely than cancelling, freezing or
+ * rejecting, so journeys reach every status, activation included, instead of stalling in the
+ * first refusals as random event lists do.
+ */
+const STOPPING: RequestEventType[] = ['cancel', 'freeze', 'reject', 'fail', 'payment_failed'];
+/** Computed when a journey runs, so a mutant machine that throws fails a test instead of the import. */
+const allEvents = (): RequestEventType[] => [...new Set(REQUEST_STATUSES.flatMap((s) => eventsFrom(s)))];
+const journeyPlans = fc.record({
+  delivery: fc.constantFrom(...DELIVERIES),
+  fee: fc.constantFrom(0, 30000),
+  fourEyes: fc.boolean(),
+  steps: fc.array(
+    fc.record({
+      pick: fc.nat(),
+      /** Now and then an event the status does not allow, which the machine must refuse. */
+      stray: fc.nat(9).map((n) => n === 0),
+      by: fc.constantFrom('reviewer-1', 'reviewer-2'),
+      inPerson: fc.boolean(),
+    }),
+    {
+      minLength: 5,
+      maxLength: 25,
+    },
+  ),
+});
+type Plan = typeof journeyPlans extends fc.Arbitrary<infer P> ? P : never;
+
+function eventOf(type: RequestEventType, plan: Plan, step: Plan['steps'][number], n: number): RequestEvent {
+  switch (type) {
+    case 'submit':
+      return { type, feeMinor: plan.fee, fourEyes: plan.fourEyes };
+    case 'request_info':
+      return { type, note: 'more' };
+    case 'approve':
+      return { type, by: step.by, inPerson: step.inPerson };
+    case 'reject':
+    case 'fail':
+      return { type, reason: 'no' };
+    case 'assign_sim':
+      return { type, simId: `sim-${n}` };
+    case 'dispatch':
+      return { type, carrier: 'c', trackingNumber: `t-${n}` };
+    default:
+      return { type } as RequestEvent;
+  }
 }
 
-const journeys = fc.tuple(fc.constantFrom(...DELIVERIES), fc.array(anyEvent, { maxLength: 60 }));
+function walk(machine: Machine, plan: Plan): Trace {
+  let state = newRequest(plan.delivery);
+  const steps: Trace = [];
+  plan.steps.forEach((step, n) => {
+    const allowed = step.stray ? allEvents() : eventsFrom(state.status);
+    if (allowed.length === 0) return;
+    const weighted = allowed.flatMap((type) =>
+      STOPPING.includes(type) ? [type] : [type, type, type, type, type, type],
+    );
+    const event = eventOf(weighted[step.pick % weighted.length] as RequestEventType, plan, step, n);
+    const r = machine(state, event);
+    if (r.ok) state = r.value.state;
+    steps.push({ state, event, accepted: r.ok, effects: r.ok ? r.value.effects : [] });
+  });
+  return steps;
+}
 
-describe('request machine properties', () => {
-  it('never activates without an approval and a settled payment or a zero fee', () => {
+/** The safety properties, checked on one journey of a machine; throws on a violation. */
+function checkJourney(machine: Machine, plan: Plan) {
+  let held = 0;
+  let before = newRequest(plan.delivery);
+  let terminal = false;
+  for (const step of walk(machine, plan)) {
+    const { status, context } = step.state;
+    if (terminal) expect(step.accepted).toBe(false);
+    terminal = isTerminal(status);
+    if (step.accepted && status === 'activated') {
+      expect(context.approvers.length).toBeGreaterThan(0);
+      expect(context.paid || context.feeMinor === 0).toBe(true);
+      expect(context.simId).not.toBeNull();
+    }
+    if (step.accepted && status === 'approved' && context.fourEyes)
+      expect(new Set(context.approvers).size >= 2 || context.approvedInPerson).toBe(true);
+    if (step.accepted && step.event.type === 'assign_sim') held++;
+    if (step.effects.includes('release_sim')) held--;
+    expect(held).toBeLessThanOrEqual(1);
+    expect(held).toBeGreaterThanOrEqual(0);
+    const unfulfilled = ['cancelled', 'rejected', 'failed'].includes(status);
+    expect(step.effects.includes('refund')).toBe(step.accepted && unfulfilled && before.context.paid);
+    before = step.state;
+  }
+}
+
+describe('request machine properties, on journeys generated from the machine', () => {
+  it('reaches every status, activation in a good share of journeys', () => {
+    const reached = new Map<string, number>();
+    const samples = fc.sample(journeyPlans, { numRuns: 2000, seed: 42 });
+    for (const plan of samples)
+      for (const status of new Set(walk(applyEvent, plan).map((s) => s.state.status)))
+        reached.set(status, (reached.get(status) ?? 0) + 1);
+    for (const status of REQUEST_STATUSES.filter((s) => s !== 'draft'))
+      expect(reached.get(status) ?? 0, status).toBeGreaterThan(samples.length * 0.01);
+    expect(reached.get('activated') ?? 0).toBeGreaterThan(samples.length * 0.1);
+  });
+
+  it('never activates without approval, payment and a SIM; never holds two SIMs; four eyes; refunds exactly', () => {
     fc.assert(
-      fc.property(journeys, ([delivery, events]) => {
-        for (const step of trace(delivery, events)) {
-          if (step.accepted && step.state.status === 'activated') {
-            const { context } = step.state;
-            expect(context.approvers.length).toBeGreaterThan(0);
-            expect(context.paid || context.feeMinor === 0).toBe(true);
-          }
-        }
-      }),
-      { numRuns: 2000 },
+      fc.property(journeyPlans, (plan) => checkJourney(applyEvent, plan)),
+      { numRuns: 3000 },
     );
   });
 
-  it('accepts nothing once terminal', () => {
-    fc.assert(
-      fc.property(journeys, ([delivery, events]) => {
-        let terminal = false;
-        for (const step of trace(delivery, events)) {
-          if (terminal) expect(step.accepted).toBe(false);
-          terminal = isTerminal(step.state.status);
-        }
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('never holds two SIMs: an assignment needs the previous one released', () => {
-    fc.assert(
-      fc.property(journeys, ([delivery, events]) => {
-        let held = 0;
-        for (const step of trace(delivery, events)) {
-          if (!step.accepted) continue;
-          if (step.event.type === 'assign_sim') held++;
-          if (step.effects.includes('release_sim')) held--;
-          expect(held).toBeLessThanOrEqual(1);
-          expect(held).toBeGreaterThanOrEqual(0);
-        }
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('approves a four-eyes request only with two reviewers or an in-person check', () => {
-    fc.assert(
-      fc.property(journeys, ([delivery, events]) => {
-        for (const step of trace(delivery, events)) {
-          const { status, context } = step.state;
-          if (step.accepted && status === 'approved' && context.fourEyes) {
-            expect(new Set(context.approvers).size >= 2 || context.approvedInPerson).toBe(true);
-          }
-        }
-      }),
-      { numRuns: 2000 },
-    );
-  });
-
-  it('refunds exactly the paid requests that end unfulfilled', () => {
-    fc.assert(
-      fc.property(journeys, ([delivery, events]) => {
-        let before = newRequest(delivery);
-        for (const step of trace(delivery, events)) {
-          const unfulfilled = ['cancelled', 'rejected', 'failed'].includes(step.state.status);
-          const entered = step.accepted && unfulfilled;
-          expect(step.effects.includes('refund')).toBe(entered && before.context.paid);
-          before = step.state;
-        }
-      }),
-      { numRuns: 2000 },
-    );
+  /** Broken machines the properties must catch, so a passing run means something. */
+  const mutants: Record<string, Machine> = {
+    'a machine that never requires payment': (state, event) =>
+      applyEvent({ ...state, context: { ...state.context, paid: true } }, event),
+    'a machine that activates an approved request before any SIM is assigned': (state, event) =>
+      event.type === 'activate' && state.status === 'approved'
+        ? { ok: true, value: { state: { ...state, status: 'activated' }, effects: [] } }
+        : applyEvent(state, event),
+    'a machine where one reviewer approves twice': (state, event) => {
+      const r = applyEvent(state, event);
+      if (r.ok || r.error !== 'transition.same_reviewer' || event.type !== 'approve') return r;
+      const context = { ...state.context, approvers: [...state.context.approvers, event.by] };
+      return { ok: true, value: { state: { status: 'approved', context }, effects: [] } };
+    },
+    'a machine that forgets refunds': (state, event) => {
+      const r = applyEvent(state, event);
+      return r.ok ? { ok: true, value: { ...r.value, effects: r.value.effects.filter((e) => e !== 'refund') } } : r;
+    },
+    'a machine that lets a SIM go without releasing it': (state, event) => {
+      const r = applyEvent(state, event);
+      return r.ok
+        ? { ok: true, value: { ...r.value, effects: r.value.effects.filter((e) => e !== 'release_sim') } }
+        : r;
+    },
+  };
+  it.each(Object.entries(mutants))('%s is caught', (_name, mutant) => {
+    expect(() =>
+      fc.assert(
+        fc.property(journeyPlans, (plan) => checkJourney(mutant, plan)),
+        { numRuns: 3000, seed: 7 },
+      ),
+    ).toThrow();
   });
 });

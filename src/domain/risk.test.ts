@@ -41,3 +41,16 @@ test('the swap pattern adds up and is capped at 100', () => {
   expect(assessRisk({ ...calm, failedSignInsLastDay: 2 }).score).toBe(0);
   expect(assessRisk({ ...calm, lastSimChangeAt: hoursAgo(24 * 31) }).score).toBe(0);
 });
+
+test('each signal starts at its threshold', () => {
+  expect(assessRisk({ ...calm, failedSignInsLastDay: 3 }).signals).toEqual(['failed_sign_ins']);
+  expect(assessRisk({ ...calm, blockedAt: hoursAgo(1) }).signals).toEqual([]);
+  expect(assessRisk({ ...calm, blockedAt: hoursAgo(0.99) }).signals).toEqual(['blocked_just_before']);
+  expect(assessRisk({ ...calm, passwordChangedAt: hoursAgo(24 * 7) }).signals).toEqual([]);
+});
+
+test('names match whatever the spacing, but not when the words differ', () => {
+  expect(assessRisk({ ...calm, contactName: '  Анна   Сергеевна\tИванова ' }).signals).toEqual([]);
+  expect(assessRisk({ ...calm, contactName: 'Анна Иванова' }).signals).toEqual(['name_mismatch']);
+  expect(assessRisk({ ...calm, contactName: 'АннаСергеевна Иванова' }).signals).toEqual(['name_mismatch']);
+});

@@ -30,3 +30,9 @@ test('a lock that is on stays on for the whole waiting period, whatever is asked
     }),
   );
 });
+
+test('asking to turn off a lock that is already off, or whose release has passed, leaves it off for good', () => {
+  const off = { on: false, releaseAt: null };
+  expect(requestLock(off, false, 24, now)).toEqual(off);
+  expect(requestLock({ on: true, releaseAt: hours(-1) }, false, 24, now)).toEqual(off);
+});

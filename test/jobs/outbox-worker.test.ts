@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/client.ts';
 import { ProvisioningSimulator } from '../../src/integrations/provisioning/simulator.ts';
 import { outboxWorker } from '../../src/jobs/outbox-worker.ts';
 import { provisioningHandlers } from '../../src/jobs/provisioning-handlers.ts';
+import { secondInstance } from '../support/db.ts';
 import { seededDatabase } from '../support/seeded.ts';
 
 let database: Database;
@@ -68,4 +69,32 @@ test('a permanent failure is not retried', async () => {
   await outboxWorker({ db: database.db, handlers: provisioningHandlers(network) }).drain();
   expect(await message('dead-1')).toMatchObject({ status: 'dead', attempts: 1 });
   expect((await message('dead-1'))?.last_error).toContain('unknown subscriber');
+});
+
+test('two workers on their own connections deliver each message exactly once between them', async () => {
+  const other = await secondInstance(database);
+  try {
+    const keys = Array.from({ length: 60 }, (_, i) => `pair-${i}`);
+    for (const key of keys) await suspend(`+7916100${String(keys.indexOf(key)).padStart(4, '0')}`, key);
+    const deliveries = new Map<string, string[]>();
+    const handlerFor = (name: string) => ({
+      'line.suspend': async (_payload: unknown, meta: { idempotencyKey: string }) => {
+        await new Promise((r) => setTimeout(r, 2));
+        deliveries.set(meta.idempotencyKey, [...(deliveries.get(meta.idempotencyKey) ?? []), name]);
+      },
+    });
+    const a = outboxWorker({ db: database.db, handlers: handlerFor('a'), batchSize: 5 });
+    const b = outboxWorker({ db: other.db, handlers: handlerFor('b'), batchSize: 5 });
+    const [byA, byB] = await Promise.all([a.drain(), b.drain()]);
+
+    expect(byA + byB).toBe(keys.length);
+    expect(keys.filter((k) => deliveries.get(k)?.length !== 1)).toEqual([]);
+    if (process.env.DATABASE_URL) expect(Math.min(byA, byB)).toBeGreaterThan(0);
+    const statuses = await database.raw.query<{ status: string; n: number }>(
+      `select status, count(*)::int n from outbox where idempotency_key like 'pair-%' group by status`,
+    );
+    expect(statuses).toEqual([{ status: 'sent', n: keys.length }]);
+  } finally {
+    await other.close();
+  }
 });

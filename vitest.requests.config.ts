@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+/** The request use cases' own tests, on PGlite: what mutation testing of src/app/requests runs. */
+export default defineConfig({
+  test: {
+    include: ['test/app/request-*.test.ts', 'test/web/fulfilment.test.ts', 'test/web/replacement.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+  },
+});
