@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { type PdfRenderer, pdfRenderer } from '../app/documents/pdf-renderer.ts';
 import { operatorLinks } from '../app/operators/links.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
@@ -41,6 +42,8 @@ export type AppOptions = {
   storage?: DocumentStorage;
   /** The payment gateway; the built-in sandbox unless another is passed. */
   gateway?: PaymentGateway;
+  /** The worker pool uploaded PDFs are rendered in; one of the app's own unless passed (and then not closed with it). */
+  pdf?: PdfRenderer;
 };
 
 /** Builds the whole web application without listening, so tests drive it with `inject`. */
@@ -51,6 +54,7 @@ export async function buildApp({
   onOutboxWrite = () => {},
   storage = new LocalStorage(config.documentsDir),
   gateway = sandboxGateway(config, database.db),
+  pdf,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? { level: config.logLevel },
@@ -62,6 +66,8 @@ export async function buildApp({
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const renderer = pdf ?? pdfRenderer();
+  if (!pdf) app.addHook('onClose', () => renderer.close());
 
   await app.register(securityHeadersPlugin, { formActionOrigins: gateway.redirectOrigins });
   await app.register(fastifyCookie, { secret: config.sessionSecret });
@@ -83,7 +89,7 @@ export async function buildApp({
   await app.register(settingsRoutes, { ...pages, onOutboxWrite });
   const links = operatorLinks(config.publicUrl, config.sessionSecret);
   await app.register(passwordRoutes, { ...pages, onOutboxWrite });
-  const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey } };
+  const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey, pdf: renderer } };
   await app.register(replacementRoutes, subscriber);
   await app.register(requestRoutes, { ...subscriber, gateway });
   await app.register(activationRoutes, { ...pages, onOutboxWrite, links });

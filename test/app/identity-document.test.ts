@@ -2,9 +2,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { saveIdentityDocument } from '../../src/app/documents/identity-document.ts';
 import type { Database } from '../../src/db/client.ts';
 import type { DocumentStorage } from '../../src/integrations/storage/document-storage.ts';
-import { passportPhoto, readyDraft } from '../support/requests.ts';
+import { passportPhoto, readyDraft, testVault } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
-import { testConfig } from '../support/test-config.ts';
 
 let database: Database;
 beforeAll(async () => {
@@ -37,7 +36,7 @@ function memoryStorage(): DocumentStorage & { keys: Set<string> } {
 test('a scan saved for a transaction that fails is removed again; a replaced scan is deleted', async () => {
   const { requestId, actor } = await readyDraft(database, '+79161110001');
   const storage = memoryStorage();
-  const vault = { storage, key: testConfig.documentKey };
+  const vault = testVault(storage);
   const first = await saveIdentityDocument(database.db, vault, actor, requestId, {
     docType: 'passport_ru',
     docNumber: '4506 123456',

@@ -14,8 +14,7 @@ import {
 import { provideInformation } from '../../src/app/requests/provide-information.ts';
 import type { Database } from '../../src/db/client.ts';
 import { SandboxGateway } from '../../src/integrations/payments/sandbox-gateway.ts';
-import { LocalStorage } from '../../src/integrations/storage/local-storage.ts';
-import { passportPhoto, submittedRequest } from '../support/requests.ts';
+import { passportPhoto, submittedRequest, testVault } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { demoStaff, type Staff } from '../support/staff.ts';
 import { testConfig, testLinks } from '../support/test-config.ts';
@@ -123,7 +122,7 @@ test('four eyes: an approval given before "needs more information" no longer cou
     [requestId],
   );
   expect(cleared?.first).toBeNull();
-  const vault = { storage: new LocalStorage(testConfig.documentsDir), key: testConfig.documentKey };
+  const vault = testVault();
   await provideInformation(database.db, vault, actor, requestId, {
     docType: 'passport_ru',
     docNumber: '4506 123456',

@@ -1,10 +1,12 @@
 import sharp from 'sharp';
-import { saveIdentityDocument } from '../../src/app/documents/identity-document.ts';
+import { saveIdentityDocument, type Vault } from '../../src/app/documents/identity-document.ts';
+import { type PdfRenderer, pdfRenderer } from '../../src/app/documents/pdf-renderer.ts';
 import type { Links } from '../../src/app/operators/links.ts';
 import { type SubscriberActor, saveAnswers, startReplacement } from '../../src/app/requests/replacement-draft.ts';
 import { submitReplacement } from '../../src/app/requests/submit-replacement.ts';
 import type { Database } from '../../src/db/client.ts';
 import type { DraftAnswers } from '../../src/domain/replacement-wizard.ts';
+import type { DocumentStorage } from '../../src/integrations/storage/document-storage.ts';
 import { LocalStorage } from '../../src/integrations/storage/local-storage.ts';
 import { testConfig, testLinks } from './test-config.ts';
 
@@ -12,6 +14,14 @@ export const passportPhoto = () =>
   sharp({ create: { width: 60, height: 40, channels: 3, background: '#357' } })
     .jpeg()
     .toBuffer();
+
+let renderer: PdfRenderer | undefined;
+
+/** The test configuration's document vault, with one PDF worker pool shared by the test file. */
+export function testVault(storage: DocumentStorage = new LocalStorage(testConfig.documentsDir)): Vault {
+  renderer ??= pdfRenderer({ threads: 1 });
+  return { storage, key: testConfig.documentKey, pdf: renderer };
+}
 
 /**
  * A complete draft for the line, made through the application layer as the wizard makes it:
@@ -43,7 +53,7 @@ export async function readyDraft(
     ...answers,
   });
   if (!saved.ok) throw new Error(`cannot save answers: ${saved.error}`);
-  const vault = { storage: new LocalStorage(testConfig.documentsDir), key: testConfig.documentKey };
+  const vault = testVault();
   const document = await saveIdentityDocument(database.db, vault, actor, requestId, {
     docType: 'passport_ru',
     docNumber: '4506 123456',

@@ -10,8 +10,10 @@ import { appendAudit } from '../audit/audit-log.ts';
 import { type DraftDocument, ownRequest, type SubscriberActor } from '../requests/replacement-draft.ts';
 import { keyId, openSecret, sealBytes, sealSecret } from '../secret-box.ts';
 import { cleanDocument, type DocumentProblem } from './document-content.ts';
+import type { PdfRenderer } from './pdf-renderer.ts';
 
-export type Vault = { storage: DocumentStorage; key: Buffer };
+/** Where documents are kept (sealed under `key`) and how uploaded PDFs are turned into images. */
+export type Vault = { storage: DocumentStorage; key: Buffer; pdf: PdfRenderer };
 export type DocumentInput = { docType: DocumentType; docNumber: string; file: Buffer | null };
 
 /** What the identity page shows again: the type and number typed, and whether a scan is on file. */
@@ -27,6 +29,9 @@ export function openDocument(vault: Vault, row: DraftDocument | null): SavedDocu
   };
 }
 
+const acceptsDocument = (own: Awaited<ReturnType<typeof ownRequest>>) =>
+  own?.request.status === 'draft' || own?.request.status === 'needs_info';
+
 /**
  * Stores the identity page of a draft, or a new scan when review asked for one. The type and number are kept even when the file is
  * refused, so the subscriber only has to choose the file again. A new scan replaces the old
@@ -40,12 +45,13 @@ export async function saveIdentityDocument(
   input: DocumentInput,
   now = new Date(),
 ): Promise<Result<SavedDocument, DocumentProblem | 'draft.not_found'>> {
-  const cleaned = input.file ? await cleanDocument(input.file) : null;
+  // Whose draft it is is settled before any work on the file, which can take seconds.
+  if (!acceptsDocument(await ownRequest(db, actor, requestId))) return err('draft.not_found');
+  const cleaned = input.file ? await cleanDocument(input.file, vault.pdf) : null;
   const file = cleaned?.ok ? cleaned.value : null;
   let putKey: string | null = null;
   const write = db.transaction(async (tx) => {
-    const own = await ownRequest(tx, actor, requestId);
-    if (own?.request.status !== 'draft' && own?.request.status !== 'needs_info') return null;
+    if (!acceptsDocument(await ownRequest(tx, actor, requestId))) return null;
     const [operator] = await tx
       .select({ retentionDays: operators.documentRetentionDays })
       .from(operators)

@@ -1,3 +1,4 @@
+import { PDF_LIMITS } from '../../../app/documents/document-content.ts';
 import { DOCUMENT_TYPES } from '../../../domain/replacement.ts';
 import type { Translate } from '../../../i18n/translate.ts';
 import { Field, type FieldErrors, Radios } from '../../shared/form.tsx';
@@ -36,12 +37,12 @@ export function DocumentFields({ t, errors, docType, docNumber, maxMegabytes, ke
       <div class={fileError ? 'field field-error' : 'field'}>
         <label for="document">{t('wizard.identity.file')}</label>
         <p class="hint" id="document-hint">
-          {t('wizard.identity.file.hint', { mb: maxMegabytes })}
+          {t('wizard.identity.file.hint', { mb: maxMegabytes, pages: PDF_LIMITS.maxPages })}
           {kept && ` ${t('wizard.identity.file.kept')}`}
         </p>
         {fileError && (
           <p class="error" id="document-error">
-            {t(fileError)}
+            {t(fileError, { pages: PDF_LIMITS.maxPages })}
           </p>
         )}
         <input
