@@ -16,6 +16,7 @@ import { csrfPlugin } from './plugins/csrf.ts';
 import { registerErrorPages } from './plugins/errors.tsx';
 import { i18nPlugin } from './plugins/i18n.ts';
 import { operatorResolver } from './plugins/operator.ts';
+import { returnPathsPlugin } from './plugins/return-paths.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessions } from './plugins/session.ts';
 import { accountRoutes } from './portal/routes/account-routes.tsx';
@@ -69,6 +70,7 @@ export async function buildApp({
   const renderer = pdf ?? pdfRenderer();
   if (!pdf) app.addHook('onClose', () => renderer.close());
 
+  await app.register(returnPathsPlugin);
   await app.register(securityHeadersPlugin, { formActionOrigins: gateway.redirectOrigins });
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyFormbody);

@@ -66,7 +66,7 @@ describe('home and FAQ in three languages', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/faq');
     expect(String(res.headers['set-cookie'])).toMatch(/lang=zh;.*HttpOnly/);
-    expect((await get('/lang/en?next=%2F%2Fevil.example')).headers.location).toBe('/');
+    expect((await get('/lang/en?next=%2F%2Fevil.example')).headers.location).toBe('/account');
     expect((await get('/lang/de')).statusCode).toBe(404);
   });
 });

@@ -40,13 +40,6 @@ function pickLocale(request: FastifyRequest): Locale {
   return fromAcceptLanguage(request);
 }
 
-/** Only same-site paths, so the switch cannot be used as an open redirect. */
-export function safeReturnPath(value: unknown): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.includes('\\')
-    ? value
-    : '/';
-}
-
 async function i18n(app: FastifyInstance) {
   app.decorateRequest('locale', 'ru');
   app.decorateRequest('t', null as unknown as Translate);
@@ -59,8 +52,8 @@ async function i18n(app: FastifyInstance) {
     const { locale } = request.params;
     if (!isLocale(locale)) return reply.callNotFound();
     reply.setCookie(LOCALE_COOKIE, locale, LOCALE_COOKIE_OPTIONS);
-    return reply.redirect(safeReturnPath(request.query.next), 303);
+    return reply.redirect(app.returnPath(request.query.next), 303);
   });
 }
 
-export const i18nPlugin = fp(i18n, { name: 'i18n', dependencies: ['@fastify/cookie'] });
+export const i18nPlugin = fp(i18n, { name: 'i18n', dependencies: ['@fastify/cookie', 'return-paths'] });

@@ -3,7 +3,7 @@ import { endAllSessions, endSession, startSession } from '../../../app/auth/sess
 import { signIn } from '../../../app/auth/sign-in.ts';
 import type { Db } from '../../../db/client.ts';
 import { isLocale } from '../../../i18n/translate.ts';
-import { LOCALE_COOKIE, LOCALE_COOKIE_OPTIONS, safeReturnPath } from '../../plugins/i18n.ts';
+import { LOCALE_COOKIE, LOCALE_COOKIE_OPTIONS } from '../../plugins/i18n.ts';
 import { SESSION_COOKIE } from '../../plugins/session.ts';
 import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
@@ -15,7 +15,7 @@ type Options = { assets: Assets; demo: boolean; db: Db };
 /** Sign in with a number and password, sign out here or everywhere. */
 export async function signInRoutes(app: FastifyInstance, { assets, demo, db }: Options) {
   app.get<{ Querystring: { next?: string; reset?: string } }>('/login', async (request, reply) => {
-    const next = safeReturnPath(request.query.next ?? '/account');
+    const next = app.returnPath(request.query.next);
     if (request.session) return reply.redirect(next, 303);
     const page = (
       <SignInPage
@@ -31,7 +31,7 @@ export async function signInRoutes(app: FastifyInstance, { assets, demo, db }: O
   app.post<{ Body: SignInBody }>('/login', async (request, reply) => {
     const phone = (request.body?.phone ?? '').trim();
     const password = request.body?.password ?? '';
-    const next = safeReturnPath(request.body?.next ?? '/account');
+    const next = app.returnPath(request.body?.next);
     const errors: FieldErrors = {};
     if (!phone) errors.phone = 'signin.phone_missing';
     if (!password) errors.password = 'signin.password_missing';
