@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { ANONYMOUS_CSRF_COOKIE } from './session.ts';
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -33,6 +34,7 @@ const sameToken = (a: string, b: string) => {
  */
 async function csrf(app: FastifyInstance, options: { secure: boolean }) {
   await app.register(fastifyCsrf, {
+    cookieKey: ANONYMOUS_CSRF_COOKIE,
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secure, signed: true },
   });
   app.decorateReply('csrfToken', function (this: FastifyReply) {

@@ -15,6 +15,8 @@ declare module 'fastify' {
 }
 
 export const SESSION_COOKIE = 'sid';
+/** @fastify/csrf-protection's cookie, holding the secret of forms shown before signing in. */
+export const ANONYMOUS_CSRF_COOKIE = '_csrf';
 
 /** Page handlers that need a signed-in subscriber: others are sent to sign in and brought back. */
 export async function requireSubscriber(request: FastifyRequest, reply: FastifyReply) {
@@ -26,11 +28,15 @@ async function sessionPlugin(app: FastifyInstance, options: { database: Database
   app.addHook('onClose', () => store.close());
   const cookie = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: options.secure };
   app.decorateRequest('session', null);
+  // Signing in or out also drops the anonymous CSRF secret, so no token from before survives it.
   app.decorateReply('startSessionCookie', function (this: FastifyReply, token: string) {
-    return this.setCookie(SESSION_COOKIE, token, { ...cookie, maxAge: IDLE_MINUTES * 60 * 24 });
+    return this.clearCookie(ANONYMOUS_CSRF_COOKIE, { path: '/' }).setCookie(SESSION_COOKIE, token, {
+      ...cookie,
+      maxAge: IDLE_MINUTES * 60 * 24,
+    });
   });
   app.decorateReply('clearSessionCookie', function (this: FastifyReply) {
-    return this.clearCookie(SESSION_COOKIE, cookie);
+    return this.clearCookie(ANONYMOUS_CSRF_COOKIE, { path: '/' }).clearCookie(SESSION_COOKIE, cookie);
   });
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
