@@ -15,6 +15,7 @@ import { accountViews } from './plugins/account-views.ts';
 import { csrfPlugin } from './plugins/csrf.ts';
 import { registerErrorPages } from './plugins/errors.tsx';
 import { i18nPlugin } from './plugins/i18n.ts';
+import { loggerOptions } from './plugins/log-redaction.ts';
 import { operatorResolver } from './plugins/operator.ts';
 import { returnPathsPlugin } from './plugins/return-paths.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
@@ -29,6 +30,7 @@ import { settingsRoutes } from './portal/routes/settings-routes.tsx';
 import { signInRoutes } from './portal/routes/sign-in-routes.tsx';
 import { wasntMeRoutes } from './portal/routes/wasnt-me-routes.tsx';
 import { sandboxRoutes } from './sandbox/sandbox-routes.tsx';
+import { formBodiesPlugin } from './shared/form-schema.ts';
 import { healthRoutes } from './system/health.ts';
 import { mailboxRoutes } from './system/mailbox-routes.tsx';
 import { paymentWebhookRoutes } from './webhooks/payment-webhook-routes.ts';
@@ -58,7 +60,7 @@ export async function buildApp({
   pdf,
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel },
+    logger: logger ?? loggerOptions(config.logLevel),
     trustProxy: config.trustProxy,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
@@ -71,6 +73,7 @@ export async function buildApp({
   if (!pdf) app.addHook('onClose', () => renderer.close());
 
   await app.register(returnPathsPlugin);
+  await app.register(formBodiesPlugin);
   await app.register(securityHeadersPlugin, { formActionOrigins: gateway.redirectOrigins });
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyFormbody);

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { settlePayment, startPayment } from '../../src/app/payments/payments.ts';
 import { revealEsimCode } from '../../src/app/requests/activation.ts';
+import { cancelRequest } from '../../src/app/requests/cancel-request.ts';
 import { assignSim, reviewRequest } from '../../src/app/requests/fulfilment.ts';
 import type { Database } from '../../src/db/client.ts';
 import { SandboxGateway } from '../../src/integrations/payments/sandbox-gateway.ts';
-import { submittedRequest } from '../support/requests.ts';
+import { readyDraft, submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { demoStaff, type Staff } from '../support/staff.ts';
 import { testConfig, testLinks } from '../support/test-config.ts';
@@ -106,4 +107,13 @@ test('a payment reported with another amount or currency is refused and changes 
     value: { status: 'succeeded' },
   });
   await gateway.flushWebhooks();
+});
+
+test('a draft can be given up: it ends cancelled without having been submitted', async () => {
+  const { requestId, actor } = await readyDraft(database, '+79161110051');
+  expect(await cancelRequest(database.db, testLinks, actor, requestId)).toEqual({ ok: true, value: { refund: false } });
+  expect(await row('select status, submitted_at from replacement_requests where id = $1', requestId)).toEqual({
+    status: 'cancelled',
+    submitted_at: null,
+  });
 });

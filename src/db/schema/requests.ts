@@ -96,7 +96,7 @@ export const replacementRequests = pgTable(
     check('replacement_requests_risk_check', sql`${t.riskScore} between 0 and 100`),
     check(
       'replacement_requests_submitted_check',
-      sql`${t.status} = 'draft' or (${t.reason} is not null and ${t.simType} is not null and ${t.delivery} is not null and ${t.submittedAt} is not null)`,
+      sql`${t.status} = 'draft' or (${t.status} = 'cancelled' and ${t.submittedAt} is null) or (${t.reason} is not null and ${t.simType} is not null and ${t.delivery} is not null and ${t.submittedAt} is not null)`,
     ),
     check(
       'replacement_requests_distinct_approvers_check',

@@ -185,6 +185,9 @@ export const en = {
   'unblock.cancel': 'Back to my account',
   'error.expired.title': 'This form has expired',
 
+  'error.badRequest.title': 'The form could not be read',
+  'error.badRequest.body':
+    'What was sent is not what this form expects (a field too long, a character that cannot be typed, or a file cut off). Go back, check the fields and send the form again.',
   'error.notFound.title': 'Page not found',
   'error.notFound.body': 'There is no page at this address. Check the address, or start again from the home page.',
   'error.server.title': 'Sorry, something went wrong',

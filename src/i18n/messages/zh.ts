@@ -176,6 +176,9 @@ export const zh: Record<MessageKey, string> = {
   'unblock.cancel': '返回我的账户',
   'error.expired.title': '表单已过期',
 
+  'error.badRequest.title': '无法读取表单',
+  'error.badRequest.body':
+    '提交的内容不是此表单所需的内容（字段过长、无法输入的字符或文件不完整）。请返回，检查各字段后重新提交。',
   'error.notFound.title': '页面未找到',
   'error.notFound.body': '此地址没有页面。请检查地址，或从首页重新开始。',
   'error.server.title': '抱歉，出现了问题',

@@ -1,8 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { type Assets, pageContext, sendPage } from '../render.ts';
-import { ExpiredFormPage, NotFoundPage, ServerErrorPage } from '../shared/error-page.tsx';
+import { BadRequestPage, ExpiredFormPage, NotFoundPage, ServerErrorPage } from '../shared/error-page.tsx';
 
 const wantsHtml = (accept: string | undefined) => !accept || accept.includes('text/html') || accept.includes('*/*');
+
+/** Errors of the body parsers (busboy, the JSON and form parsers) that mean a malformed body. */
+const MALFORMED_BODY =
+  /^(Unexpected end of (form|JSON input|multipart data)|Malformed part header|Multipart: Boundary not found)/;
+
+const statusOf = (error: Error & { statusCode?: number }) => {
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return error.statusCode;
+  return MALFORMED_BODY.test(error.message) ? 400 : 500;
+};
 
 /** Translated 404 and 500 pages (JSON for API clients); 5xx details go to the log, never to the page. */
 export function registerErrorPages(app: FastifyInstance, { assets, demo }: { assets: Assets; demo: boolean }) {
@@ -16,12 +25,13 @@ export function registerErrorPages(app: FastifyInstance, { assets, demo }: { ass
       request.log.info({ err: error }, 'form without a valid CSRF token');
       return sendPage(reply, <ExpiredFormPage ctx={pageContext(request, assets, demo)} />, 403);
     }
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const status = statusOf(error);
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ err: error }, 'bad request');
-    if (!wantsHtml(request.headers.accept) || status < 500) {
+    if (!wantsHtml(request.headers.accept)) {
       return reply.status(status).send({ error: status >= 500 ? 'internal' : error.message, requestId: request.id });
     }
+    if (status < 500) return sendPage(reply, <BadRequestPage ctx={pageContext(request, assets, demo)} />, status);
     return sendPage(reply, <ServerErrorPage ctx={pageContext(request, assets, demo)} requestId={request.id} />, 500);
   });
 }

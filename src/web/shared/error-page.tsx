@@ -40,3 +40,17 @@ export function ExpiredFormPage({ ctx }: { ctx: PageContext }) {
     </Layout>
   );
 }
+
+/** A request no form of ours sends: wrong media type, malformed or cut-off body, bad field. */
+export function BadRequestPage({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('error.badRequest.title')}>
+      <h1>{t('error.badRequest.title')}</h1>
+      <p>{t('error.badRequest.body')}</p>
+      <p>
+        <a href="/">{t('error.back')}</a>
+      </p>
+    </Layout>
+  );
+}

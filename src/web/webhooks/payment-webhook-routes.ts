@@ -16,7 +16,7 @@ export async function paymentWebhookRoutes(
 
   app.post<{ Body: string }>(
     `/webhooks/payments/${gateway.name}`,
-    { config: { csrf: false } },
+    { config: { csrf: false, accepts: ['application/json'] } },
     async (request, reply) => {
       const verified = await gateway.readNotification(
         typeof request.body === 'string' ? request.body : '',

@@ -7,6 +7,7 @@ import type { Db } from '../../../db/client.ts';
 import { requireSubscriber } from '../../plugins/session.ts';
 import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
+import { formRoute, line, secret } from '../../shared/form-schema.ts';
 import { type AccountNotice, AccountPage } from '../views/account-page.tsx';
 import { UnblockPage } from '../views/unblock-page.tsx';
 import { subscriberSession } from './subscriber-context.ts';
@@ -54,7 +55,7 @@ export async function accountRoutes(app: FastifyInstance, { assets, demo, db, on
     return sendPage(reply, page);
   });
 
-  app.post<{ Body: { lock?: string } }>('/account/sim-lock', async (request, reply) => {
+  app.post<{ Body: { lock?: string } }>('/account/sim-lock', formRoute({ lock: line(8) }), async (request, reply) => {
     const wanted = request.body?.lock;
     if (wanted !== 'on' && wanted !== 'off') return reply.redirect('/account', 303);
     await setSimChangeLock(db, actor(request), wanted === 'on');
@@ -62,7 +63,7 @@ export async function accountRoutes(app: FastifyInstance, { assets, demo, db, on
     return reply.redirect('/account#lock-title', 303);
   });
 
-  app.post<LineParams>('/lines/:lineId/block', async (request, reply) => {
+  app.post<LineParams>('/lines/:lineId/block', formRoute({}), async (request, reply) => {
     const line = await ownLine(request, reply);
     if (!line) return reply;
     const result = await blockLine(db, actor(request), line.id);
@@ -96,21 +97,25 @@ export async function accountRoutes(app: FastifyInstance, { assets, demo, db, on
     return unblockPage(request, reply, line, {});
   });
 
-  app.post<LineParams & { Body: { password?: string } }>('/lines/:lineId/unblock', async (request, reply) => {
-    const line = await ownLine(request, reply);
-    if (!line) return reply;
-    const password = request.body?.password ?? '';
-    if (!password) return unblockPage(request, reply, line, { password: 'signin.password_missing' });
-    const who = actor(request);
-    const checked = await reauthenticate(db, {
-      ...who,
-      sessionId: (request.session as SubscriberSession).id,
-      password,
-    });
-    if (!checked.ok) return unblockPage(request, reply, line, { password: checked.error });
-    const result = await unblockLine(db, who, line.id);
-    if (!result.ok) return reply.callNotFound();
-    if (result.value.changed) onOutboxWrite();
-    return reply.redirect(`/account?done=unblocked&line=${line.id}`, 303);
-  });
+  app.post<LineParams & { Body: { password?: string } }>(
+    '/lines/:lineId/unblock',
+    formRoute({ password: secret }),
+    async (request, reply) => {
+      const line = await ownLine(request, reply);
+      if (!line) return reply;
+      const password = request.body?.password ?? '';
+      if (!password) return unblockPage(request, reply, line, { password: 'signin.password_missing' });
+      const who = actor(request);
+      const checked = await reauthenticate(db, {
+        ...who,
+        sessionId: (request.session as SubscriberSession).id,
+        password,
+      });
+      if (!checked.ok) return unblockPage(request, reply, line, { password: checked.error });
+      const result = await unblockLine(db, who, line.id);
+      if (!result.ok) return reply.callNotFound();
+      if (result.value.changed) onOutboxWrite();
+      return reply.redirect(`/account?done=unblocked&line=${line.id}`, 303);
+    },
+  );
 }

@@ -16,6 +16,7 @@ import { formatDateTime } from '../../../i18n/translate.ts';
 import { requireSubscriber } from '../../plugins/session.ts';
 import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
+import { formRoute, line, secret } from '../../shared/form-schema.ts';
 import { ActivatePage, EsimCodePage, EsimPasswordPage } from '../views/activation-pages.tsx';
 import { subscriberSession } from './subscriber-context.ts';
 
@@ -74,7 +75,7 @@ export async function activationRoutes(app: FastifyInstance, { assets, demo, db,
     return activatePage(request, reply, found.request.id);
   });
 
-  app.post<Route>('/requests/:requestId/activate', async (request, reply) => {
+  app.post<Route>('/requests/:requestId/activate', formRoute({ iccid: line(64) }), async (request, reply) => {
     const found = await own(request);
     if (!found) return reply.callNotFound();
     const done = await activateDeliveredSim(db, links, actor(request), found.request.id, request.body?.iccid ?? '');
@@ -110,7 +111,7 @@ export async function activationRoutes(app: FastifyInstance, { assets, demo, db,
     return esimPage(request, reply, r.id, r.activationCodeShownAt !== null);
   });
 
-  app.post<Route>('/requests/:requestId/esim', async (request, reply) => {
+  app.post<Route>('/requests/:requestId/esim', formRoute({ password: secret }), async (request, reply) => {
     const found = await own(request);
     if (!found) return reply.callNotFound();
     const requestId = found.request.id;
@@ -151,7 +152,7 @@ export async function activationRoutes(app: FastifyInstance, { assets, demo, db,
     return sendPage(reply, page);
   });
 
-  app.post<Route>('/requests/:requestId/esim/activate', async (request, reply) => {
+  app.post<Route>('/requests/:requestId/esim/activate', formRoute({}), async (request, reply) => {
     const found = await own(request);
     if (!found) return reply.callNotFound();
     const done = await activateEsim(db, links, actor(request), found.request.id);

@@ -41,6 +41,7 @@ import { formatDateTime } from '../../../i18n/translate.ts';
 import { requireSubscriber } from '../../plugins/session.ts';
 import { pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
+import { file, formRoute, line, text } from '../../shared/form-schema.ts';
 import { phoneText } from '../../shared/phone-number.tsx';
 import { ConfirmPage } from '../views/confirm-page.tsx';
 import {
@@ -71,6 +72,21 @@ type Options = SubscriberRouteOptions;
 type Body = FormBody;
 type StepRoute = { Params: { requestId: string; step: string }; Querystring: { from?: string }; Body: Body };
 
+/**
+ * Every field of every wizard page, for the one route that takes them all; the caps are far
+ * above the wizard's own limits, which answer with the page and what was typed.
+ */
+const STEP_FIELDS = {
+  ...Object.fromEntries(['reason', 'simType', 'delivery', 'centerId', 'docType'].map((name) => [name, line(64)])),
+  ...Object.fromEntries(
+    ['contactName', 'contactPhone', 'contactEmail', 'city', 'street', 'building', 'flat', 'postcode', 'docNumber'].map(
+      (name) => [name, line(1_000)],
+    ),
+  ),
+  comment: text(2_000),
+  document: file,
+};
+const STEP_MEDIA = ['application/x-www-form-urlencoded', 'multipart/form-data'] as const;
 const isStep = (s: string): s is WizardStep => (WIZARD_STEPS as readonly string[]).includes(s);
 const stepUrl = (requestId: string, step: WizardStep | 'check') => `/requests/${requestId}/${step}`;
 
@@ -90,7 +106,7 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
     return sendPage(reply, <IneligiblePage ctx={ctx} reason={refusal.reason} until={until} />, 403);
   };
 
-  app.post<{ Params: { lineId: string } }>('/lines/:lineId/replace', async (request, reply) => {
+  app.post<{ Params: { lineId: string } }>('/lines/:lineId/replace', formRoute({}), async (request, reply) => {
     if (!UUID.test(request.params.lineId)) return reply.callNotFound();
     const started = await startReplacement(db, actor(request), request.params.lineId);
     if (started.ok) return reply.redirect(`/requests/${started.value.requestId}`, 303);
@@ -220,7 +236,7 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
     }
   };
 
-  app.post<StepRoute>('/requests/:requestId/:step', async (request, reply) => {
+  app.post<StepRoute>('/requests/:requestId/:step', formRoute(STEP_FIELDS, STEP_MEDIA), async (request, reply) => {
     const open = await openStep(request, reply);
     if (!open) return reply;
     const { draft, profile, step } = open;
@@ -375,7 +391,7 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
     return reply.redirect(`/requests/${request.params.requestId}/confirm?via=${channel}${error}`, 303);
   };
 
-  app.post<StepRoute>('/requests/:requestId/submit', async (request, reply) => {
+  app.post<StepRoute>('/requests/:requestId/submit', formRoute({}), async (request, reply) => {
     const draft = await draftOf(request, reply);
     if (!draft) return reply;
     if (hasFreshSecondFactor((request.session as SubscriberSession).secondFactorAt)) return submitDraft(request, reply);
@@ -409,13 +425,17 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
 
   app.get<ConfirmRoute>('/requests/:requestId/confirm', (request, reply) => confirmPage(request, reply, {}));
 
-  app.post<ConfirmRoute>('/requests/:requestId/confirm/send', async (request, reply) => {
-    const draft = await draftOf(request, reply);
-    if (!draft) return reply;
-    return sendCode(request, reply, formText(request.body, 'channel') === 'sms' ? 'sms' : 'email');
-  });
+  app.post<ConfirmRoute>(
+    '/requests/:requestId/confirm/send',
+    formRoute({ channel: line(8) }),
+    async (request, reply) => {
+      const draft = await draftOf(request, reply);
+      if (!draft) return reply;
+      return sendCode(request, reply, formText(request.body, 'channel') === 'sms' ? 'sms' : 'email');
+    },
+  );
 
-  app.post<ConfirmRoute>('/requests/:requestId/confirm', async (request, reply) => {
+  app.post<ConfirmRoute>('/requests/:requestId/confirm', formRoute({ code: line(32) }), async (request, reply) => {
     const draft = await draftOf(request, reply);
     if (!draft) return reply;
     const code = formText(request.body, 'code') ?? '';

@@ -13,6 +13,7 @@ import type { PaymentGateway } from '../../../integrations/payments/payment-gate
 import { requireSubscriber } from '../../plugins/session.ts';
 import { pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
+import { file, formRoute, line } from '../../shared/form-schema.ts';
 import { renderReceiptPdf } from '../pdf/receipt-pdf.ts';
 import { PayPage } from '../views/pay-page.tsx';
 import { RequestStatusPage } from '../views/request-status-page.tsx';
@@ -90,32 +91,36 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
   });
 
   /** A new scan when the reviewer asked for one; type and number are typed again with it. */
-  app.post<StatusRoute>('/requests/:requestId/document', async (request, reply) => {
-    const { requestId } = request.params;
-    if (!UUID.test(requestId) || !(await app.accountViews.request(subscriberSession(request), requestId)))
-      return reply.callNotFound();
-    const body = request.body;
-    const document = readDocument({ docType: formText(body, 'docType'), docNumber: formText(body, 'docNumber') });
-    const file = uploaded(body, 'document');
-    const errors: FieldErrors = document.ok ? {} : { ...document.error };
-    if (!file) errors.document = 'document.missing';
-    else if (file.truncated) errors.document = 'document.too_large';
-    if (!document.ok || !file || file.truncated)
-      return statusPage(request, reply, { errors, input: typedFields(body) });
-    const provided = await provideInformation(db, vault, subscriberActor(request), requestId, {
-      ...document.value,
-      file: file.content,
-    });
-    if (!provided.ok) {
-      if (provided.error.startsWith('document.'))
-        return statusPage(request, reply, {
-          errors: { document: provided.error as 'document.missing' },
-          input: typedFields(body),
-        });
+  app.post<StatusRoute>(
+    '/requests/:requestId/document',
+    formRoute({ docType: line(32), docNumber: line(64), document: file }, ['multipart/form-data']),
+    async (request, reply) => {
+      const { requestId } = request.params;
+      if (!UUID.test(requestId) || !(await app.accountViews.request(subscriberSession(request), requestId)))
+        return reply.callNotFound();
+      const body = request.body;
+      const document = readDocument({ docType: formText(body, 'docType'), docNumber: formText(body, 'docNumber') });
+      const file = uploaded(body, 'document');
+      const errors: FieldErrors = document.ok ? {} : { ...document.error };
+      if (!file) errors.document = 'document.missing';
+      else if (file.truncated) errors.document = 'document.too_large';
+      if (!document.ok || !file || file.truncated)
+        return statusPage(request, reply, { errors, input: typedFields(body) });
+      const provided = await provideInformation(db, vault, subscriberActor(request), requestId, {
+        ...document.value,
+        file: file.content,
+      });
+      if (!provided.ok) {
+        if (provided.error.startsWith('document.'))
+          return statusPage(request, reply, {
+            errors: { document: provided.error as 'document.missing' },
+            input: typedFields(body),
+          });
+        return reply.redirect(`/requests/${requestId}`, 303);
+      }
       return reply.redirect(`/requests/${requestId}`, 303);
-    }
-    return reply.redirect(`/requests/${requestId}`, 303);
-  });
+    },
+  );
 
   type PayRoute = { Params: { requestId: string }; Querystring: { payment?: string; unavailable?: string } };
 
@@ -138,21 +143,26 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
     return sendPage(reply, page);
   });
 
-  app.post<PayRoute & { Body: FormBody }>('/requests/:requestId/pay', async (request, reply) => {
-    const { requestId } = request.params;
-    if (!UUID.test(requestId)) return reply.callNotFound();
-    const own = await app.accountViews.request(subscriberSession(request), requestId);
-    if (!own) return reply.callNotFound();
-    const started = await startPayment(db, gateway, subscriberActor(request), requestId, {
-      method: formText(request.body, 'method') === 'ewallet' ? 'ewallet' : 'card',
-      attemptKey: formText(request.body, 'attempt') ?? '',
-      returnOrigin: originFor(links, request.operator, { protocol: request.protocol, host: request.host }),
-      description: request.t('pay.description', { reference: own.request.reference }),
-    });
-    if (started.ok) return reply.redirect(started.value.checkoutUrl, 303);
-    if (started.error === 'payment.unavailable') return reply.redirect(`/requests/${requestId}/pay?unavailable=1`, 303);
-    return reply.redirect(`/requests/${requestId}`, 303);
-  });
+  app.post<PayRoute & { Body: FormBody }>(
+    '/requests/:requestId/pay',
+    formRoute({ method: line(16), attempt: line(64) }),
+    async (request, reply) => {
+      const { requestId } = request.params;
+      if (!UUID.test(requestId)) return reply.callNotFound();
+      const own = await app.accountViews.request(subscriberSession(request), requestId);
+      if (!own) return reply.callNotFound();
+      const started = await startPayment(db, gateway, subscriberActor(request), requestId, {
+        method: formText(request.body, 'method') === 'ewallet' ? 'ewallet' : 'card',
+        attemptKey: formText(request.body, 'attempt') ?? '',
+        returnOrigin: originFor(links, request.operator, { protocol: request.protocol, host: request.host }),
+        description: request.t('pay.description', { reference: own.request.reference }),
+      });
+      if (started.ok) return reply.redirect(started.value.checkoutUrl, 303);
+      if (started.error === 'payment.unavailable')
+        return reply.redirect(`/requests/${requestId}/pay?unavailable=1`, 303);
+      return reply.redirect(`/requests/${requestId}`, 303);
+    },
+  );
 
   /** The gateway sends the payer back here; the outcome is asked from the gateway, not read from the URL. */
   app.get<PayRoute>('/requests/:requestId/paid', async (request, reply) => {
@@ -167,7 +177,7 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
     return reply.redirect(`/requests/${requestId}`, 303);
   });
 
-  app.post<{ Params: { requestId: string } }>('/requests/:requestId/cancel', async (request, reply) => {
+  app.post<{ Params: { requestId: string } }>('/requests/:requestId/cancel', formRoute({}), async (request, reply) => {
     const { requestId } = request.params;
     if (!UUID.test(requestId)) return reply.callNotFound();
     const cancelled = await cancelRequest(db, links, subscriberActor(request), requestId);

@@ -15,6 +15,7 @@ import { LOCALE_COOKIE, LOCALE_COOKIE_OPTIONS } from '../../plugins/i18n.ts';
 import { requireSubscriber } from '../../plugins/session.ts';
 import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
+import { formRoute, line, secret } from '../../shared/form-schema.ts';
 import { ContactCodePage, type SettingsForm, SettingsPage } from '../views/settings-page.tsx';
 
 type Options = { assets: Assets; demo: boolean; db: Db; onOutboxWrite: () => void };
@@ -67,7 +68,7 @@ export async function settingsRoutes(app: FastifyInstance, { assets, demo, db, o
     );
   });
 
-  app.post<{ Body: Body }>('/account/settings/language', async (request, reply) => {
+  app.post<{ Body: Body }>('/account/settings/language', formRoute({ locale: line(8) }), async (request, reply) => {
     const locale = request.body?.locale;
     if (!isLocale(locale)) return reply.redirect('/account/settings', 303);
     await setLanguage(db, actor(request), locale);
@@ -76,22 +77,26 @@ export async function settingsRoutes(app: FastifyInstance, { assets, demo, db, o
       .redirect('/account/settings?done=language', 303);
   });
 
-  app.post<FormRoute>('/account/settings/:form', async (request, reply) => {
-    const form = formOf(request.params.form);
-    if (!form) return reply.callNotFound();
-    const field = form === 'email' ? 'email' : 'phone';
-    const value = request.body?.[field] ?? '';
-    const password = request.body?.password ?? '';
-    if (!password)
-      return settingsPage(request, reply, { form, errors: { password: 'signin.password_missing' }, value });
-    const started = await startContactChange(db, actor(request), { contact: FORMS[form], value, password });
-    if (!started.ok) {
-      const on = started.error.startsWith('auth.') ? 'password' : field;
-      return settingsPage(request, reply, { form, errors: { [on]: started.error }, value });
-    }
-    onOutboxWrite();
-    return reply.redirect(`/account/settings/${form}/confirm`, 303);
-  });
+  app.post<FormRoute>(
+    '/account/settings/:form',
+    formRoute({ email: line(320), phone: line(64), password: secret }),
+    async (request, reply) => {
+      const form = formOf(request.params.form);
+      if (!form) return reply.callNotFound();
+      const field = form === 'email' ? 'email' : 'phone';
+      const value = request.body?.[field] ?? '';
+      const password = request.body?.password ?? '';
+      if (!password)
+        return settingsPage(request, reply, { form, errors: { password: 'signin.password_missing' }, value });
+      const started = await startContactChange(db, actor(request), { contact: FORMS[form], value, password });
+      if (!started.ok) {
+        const on = started.error.startsWith('auth.') ? 'password' : field;
+        return settingsPage(request, reply, { form, errors: { [on]: started.error }, value });
+      }
+      onOutboxWrite();
+      return reply.redirect(`/account/settings/${form}/confirm`, 303);
+    },
+  );
 
   const codePage = (request: FastifyRequest, reply: FastifyReply, form: SettingsForm, errors: FieldErrors) =>
     sendPage(
@@ -105,7 +110,7 @@ export async function settingsRoutes(app: FastifyInstance, { assets, demo, db, o
     return form ? codePage(request, reply, form, {}) : reply.callNotFound();
   });
 
-  app.post<FormRoute>('/account/settings/:form/confirm', async (request, reply) => {
+  app.post<FormRoute>('/account/settings/:form/confirm', formRoute({ code: line(32) }), async (request, reply) => {
     const form = formOf(request.params.form);
     if (!form) return reply.callNotFound();
     const confirmed = await confirmContactChange(db, actor(request), {

@@ -3,6 +3,7 @@ import type { Links } from '../../../app/operators/links.ts';
 import { isWasntMeToken, reportNotMe } from '../../../app/requests/wasnt-me.ts';
 import type { Db } from '../../../db/client.ts';
 import { type Assets, pageContext, sendPage } from '../../render.ts';
+import { formRoute } from '../../shared/form-schema.ts';
 import { WasntMePage } from '../views/request-status-page.tsx';
 
 type Options = { assets: Assets; demo: boolean; db: Db; links: Links };
@@ -25,7 +26,7 @@ export async function wasntMeRoutes(app: FastifyInstance, { assets, demo, db, li
     return sendPage(reply, page, valid ? 200 : 404);
   });
 
-  app.post<Route>('/wasnt-me/:token', async (request, reply) => {
+  app.post<Route>('/wasnt-me/:token', formRoute({}), async (request, reply) => {
     const result = await reportNotMe(db, links.secret, request.operator.id, request.params.token, request.ip);
     const page = (
       <WasntMePage

@@ -1,0 +1,2 @@
+ALTER TABLE "replacement_requests" DROP CONSTRAINT "replacement_requests_submitted_check";--> statement-breakpoint
+ALTER TABLE "replacement_requests" ADD CONSTRAINT "replacement_requests_submitted_check" CHECK ("replacement_requests"."status" = 'draft' or ("replacement_requests"."status" = 'cancelled' and "replacement_requests"."submitted_at" is null) or ("replacement_requests"."reason" is not null and "replacement_requests"."sim_type" is not null and "replacement_requests"."delivery" is not null and "replacement_requests"."submitted_at" is not null));
