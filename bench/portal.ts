@@ -24,7 +24,7 @@ const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 
 const config = {
-  ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+  ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: '/tmp/simdesk-bench-data' }),
   documentsDir: '/tmp/simdesk-bench-documents',
 };
 const database = await openDatabase({ url: process.env.DATABASE_URL });

@@ -1,10 +1,14 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
   it('works with no variables at all for local use', () => {
-    const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir: './data', demo: true });
+    const dataDir = mkdtempSync(join(tmpdir(), 'simdesk-config-'));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config).toMatchObject({ port: 3000, databaseUrl: undefined, dataDir, demo: true });
     expect(config.documentKey).toHaveLength(32);
   });
 

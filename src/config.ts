@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { UserError } from './errors.ts';
-
-const DEV_SESSION_SECRET = 'dev-only-session-secret-change-me-0000000000';
-const DEV_DOCUMENT_KEY = Buffer.alloc(32, 7).toString('base64');
-const DEV_WEBHOOK_SECRET = 'dev-only-payment-webhook-secret-change-me-00';
+import { localSecrets } from './local-secrets.ts';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -21,12 +18,12 @@ const schema = z
     DATA_DIR: z.string().default('./data'),
     DOCUMENTS_DIR: z.string().optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_SESSION_SECRET),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     DOCUMENT_KEY: z
       .string()
       .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
-      .default(DEV_DOCUMENT_KEY),
-    PAYMENT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_WEBHOOK_SECRET),
+      .optional(),
+    PAYMENT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     DEMO: flag.optional(),
     DEFAULT_OPERATOR: z.string().optional(),
     TRUST_PROXY: flag.optional(),
@@ -76,19 +73,19 @@ const schema = z
             'is the simulator, which never touches the network: set PROVISIONING=http, or SIMULATORS_ALLOWED=true for a staging deployment',
         });
     }
-    if (env.SESSION_SECRET === DEV_SESSION_SECRET)
+    if (!env.SESSION_SECRET)
       ctx.addIssue({
         code: 'custom',
         path: ['SESSION_SECRET'],
         message: 'must be set to a secret of your own in production',
       });
-    if (env.DOCUMENT_KEY === DEV_DOCUMENT_KEY)
+    if (!env.DOCUMENT_KEY)
       ctx.addIssue({
         code: 'custom',
         path: ['DOCUMENT_KEY'],
         message: 'must be set to a key of your own in production',
       });
-    if (env.PAYMENT_GATEWAY === 'sandbox' && env.PAYMENT_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET)
+    if (env.PAYMENT_GATEWAY === 'sandbox' && !env.PAYMENT_WEBHOOK_SECRET)
       ctx.addIssue({
         code: 'custom',
         path: ['PAYMENT_WEBHOOK_SECRET'],
@@ -149,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  // Outside production a missing secret is made once per data directory, never a shared constant.
+  const missing = !e.SESSION_SECRET || !e.DOCUMENT_KEY || !e.PAYMENT_WEBHOOK_SECRET;
+  const local = missing ? localSecrets(e.DATA_DIR) : null;
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -159,9 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     documentsDir: e.DOCUMENTS_DIR ?? `${e.DATA_DIR}/documents`,
     logLevel: e.LOG_LEVEL,
-    sessionSecret: e.SESSION_SECRET,
-    documentKey: Buffer.from(e.DOCUMENT_KEY, 'base64'),
-    paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET,
+    sessionSecret: e.SESSION_SECRET ?? (local?.sessionSecret as string),
+    documentKey: Buffer.from(e.DOCUMENT_KEY ?? (local?.documentKey as string), 'base64'),
+    paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET ?? (local?.paymentWebhookSecret as string),
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     defaultOperator: e.DEFAULT_OPERATOR,
     trustProxy: e.TRUST_PROXY ?? false,

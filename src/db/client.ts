@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, type QueryOptions, types } from '@electric-sql/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -84,13 +85,25 @@ const forDrizzle = (q: Queryable): Queryable => ({
   query: (text, params, options) => q.query(text, params, options && { ...options, parsers: undefined }),
 });
 
+/**
+ * The owner alone may read a PGlite data directory: it is made 0700 and its files 0600, on
+ * opening and again on closing (PGlite's file system layer creates files world-readable).
+ */
+function ownerOnly(dir: string) {
+  chmodSync(dir, 0o700);
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    chmodSync(join(entry.parentPath, entry.name), entry.isDirectory() ? 0o700 : 0o600);
+}
+
 export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<PgliteDatabase> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const { dataDir } = options;
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const client = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: Object.fromEntries(AS_TEXT.map((type) => [type, asText])),
   });
+  if (dataDir) ownerOnly(dataDir);
   const drizzleClient = {
     ...forDrizzle(client),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => client.transaction((tx) => fn(forDrizzle(tx))),
@@ -111,7 +124,10 @@ export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<Pgl
       return () => stop();
     },
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      if (dataDir) ownerOnly(dataDir);
+    },
     dump: () => client.dumpDataDir('none'),
   };
 }

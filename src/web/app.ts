@@ -31,6 +31,8 @@ import { signInRoutes } from './portal/routes/sign-in-routes.tsx';
 import { wasntMeRoutes } from './portal/routes/wasnt-me-routes.tsx';
 import { sandboxRoutes } from './sandbox/sandbox-routes.tsx';
 import { formBodiesPlugin } from './shared/form-schema.ts';
+import { staffSessions } from './staff/staff-session.ts';
+import { staffSignInRoutes } from './staff/staff-sign-in-routes.tsx';
 import { healthRoutes } from './system/health.ts';
 import { mailboxRoutes } from './system/mailbox-routes.tsx';
 import { paymentWebhookRoutes } from './webhooks/payment-webhook-routes.ts';
@@ -79,10 +81,10 @@ export async function buildApp({
   await app.register(fastifyFormbody);
   await app.register(i18nPlugin);
   await app.register(operatorResolver, { database, defaultOperator: config.defaultOperator });
-  const secure = config.env === 'production';
-  await app.register(sessions, { database, secure });
+  await app.register(sessions, { database });
+  await app.register(staffSessions, { db: database.db });
   await app.register(accountViews, { db: database.db });
-  await app.register(csrfPlugin, { secure });
+  await app.register(csrfPlugin);
 
   const assets = await registerAssets(app);
   registerErrorPages(app, { assets, demo: config.demo });
@@ -111,6 +113,7 @@ export async function buildApp({
     );
   }
   await app.register(wasntMeRoutes, { ...pages, links });
+  await app.register(staffSignInRoutes, { ...pages, documentKey: config.documentKey });
   if (config.demo) await app.register(mailboxRoutes, pages);
   return app;
 }

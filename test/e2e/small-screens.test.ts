@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { generate } from 'otplib';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -12,11 +13,12 @@ import {
   reviewRequest,
 } from '../../src/app/requests/fulfilment.ts';
 import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
+import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET } from '../../src/app/seed/seed.ts';
 import { type Locale, translator } from '../../src/i18n/translate.ts';
 import { SANDBOX_CARDS } from '../../src/integrations/payments/sandbox-gateway.ts';
 import { readyDraft, submittedRequest } from '../support/requests.ts';
 import { demoStaff, type Staff } from '../support/staff.ts';
-import { browserTestsEnabled, lastMessageTo, type Site, startSite } from './browser.ts';
+import { browserTestsEnabled, expectAccessible, lastMessageTo, type Site, startSite } from './browser.ts';
 
 /**
  * Every portal page at 320 CSS pixels, the narrowest phones still in use, in ru, en and zh: no
@@ -309,6 +311,31 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
       /https?:\/\/\S+/,
     )?.[0];
     await check(page, 'wasnt-me', new URL(link as string).pathname);
+    await context.close();
+  });
+
+  test('staff sign-in: password, authenticator enrolment, staff home; each page passes axe', async () => {
+    const { context, page } = await phone();
+    await check(page, 'staff-sign-in', '/staff');
+    await expectAccessible(page);
+    for (const locale of IN_TURN) {
+      const t = translator(locale);
+      await setLanguage(context, locale);
+      await page.goto('/staff');
+      await page.getByRole('button', { name: t('staff.signIn.continue') }).click();
+      await record(page, 'staff-sign-in-errors', locale);
+    }
+    await page.getByLabel(en('staff.email'), { exact: true }).fill('store-agent@volna.example');
+    await page.getByLabel(en('signin.password'), { exact: true }).fill(DEMO_STAFF_PASSWORD);
+    await page.getByRole('button', { name: en('staff.signIn.continue') }).click();
+    await check(page, 'staff-totp-enrolment', '/staff/totp');
+    await expectAccessible(page);
+    const code = await generate({ secret: DEMO_STAFF_TOTP_SECRET });
+    await page.getByLabel(en('staff.totp.code'), { exact: true }).fill(code);
+    await page.getByRole('button', { name: en('staff.totp.submit') }).click();
+    await page.waitForURL(/\/staff\/home$/);
+    await check(page, 'staff-home', '/staff/home');
+    await expectAccessible(page);
     await context.close();
   });
 

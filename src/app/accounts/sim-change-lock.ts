@@ -1,7 +1,9 @@
-import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { and, eq, notInArray } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
+import { replacementRequests } from '../../db/schema/requests.ts';
 import { accounts } from '../../db/schema/subscribers.ts';
+import { TERMINAL_STATUSES } from '../../domain/request-machine.ts';
 import { lockState, requestLock, type SimChangeLockState } from '../../domain/sim-change-lock.ts';
 import { formatDateTime, translator } from '../../i18n/translate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -63,17 +65,33 @@ export async function setSimChangeLock(
       const t = translator(row.locale);
       const operator = row.operatorName[row.locale];
       const at = state.state === 'releasing' ? formatDateTime(row.locale, state.releaseAt, row.timeZone) : '';
+      // A request already sent is held by the lock (see request-transitions): say so.
+      const held = state.state === 'on' && (await pendingRequests(tx, actor.accountId)) > 0;
+      const body = t(`email.lock.${state.state}.body`, { operator, at });
       await enqueue(tx, {
         operatorId: actor.operatorId,
         topic: 'email.send',
         payload: {
           to: row.email,
           subject: t(`email.lock.${state.state}.subject`, { operator }),
-          text: t(`email.lock.${state.state}.body`, { operator, at }),
+          text: held ? `${body}\n\n${t('email.lock.on.pending')}` : body,
         },
         idempotencyKey: `sim-lock:${actor.accountId}:${now.getTime()}`,
       });
     }
     return state;
   });
+}
+
+async function pendingRequests(tx: Tx, accountId: string) {
+  const open = await tx
+    .select({ id: replacementRequests.id })
+    .from(replacementRequests)
+    .where(
+      and(
+        eq(replacementRequests.accountId, accountId),
+        notInArray(replacementRequests.status, ['draft', ...TERMINAL_STATUSES]),
+      ),
+    );
+  return open.length;
 }

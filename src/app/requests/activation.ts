@@ -13,13 +13,14 @@ import { enqueue } from '../outbox/outbox.ts';
 import { transact } from '../transact.ts';
 import { lockOwnRequest, type ReplacementRequest, type SubscriberActor } from './replacement-draft.ts';
 import { noticeRequestUpdate } from './request-notices.ts';
-import { applyRequestEvent, type EventActor } from './request-transitions.ts';
+import { applyRequestEvent, type EventActor, heldByLock } from './request-transitions.ts';
 
 export type ActivationError =
   | 'request.not_found'
   | 'activation.not_ready'
   | 'activation.wrong_sim'
   | 'activation.already_shown'
+  | 'request.sim_change_locked'
   | IccidError;
 export type OnHold = { hold: Date };
 
@@ -100,6 +101,7 @@ export async function completeActivation(
     ...extra,
     activatedAt: now,
   });
+  if (!applied.ok && applied.error === 'request.sim_change_locked') return err(applied.error);
   if (!applied.ok || !request.simId) return err('activation.not_ready');
   await swapSim(tx, links, request, request.simId, actor, now);
   const [line] = await tx.select({ msisdn: lines.msisdn }).from(lines).where(eq(lines.id, request.lineId));
@@ -172,6 +174,8 @@ export async function revealEsimCode(
     if (request.activationCodeShownAt) return err('activation.already_shown' as const);
     const hold = holdOf(request, now);
     if (hold) return err(hold);
+    // The code installs the profile anywhere: it is held by the SIM-change lock like activation.
+    if (await heldByLock(tx, request, now)) return err('request.sim_change_locked' as const);
     const [row] = await tx
       .select({ smdp: operators.smdpAddress, matchingId: sims.esimMatchingId })
       .from(sims)

@@ -28,6 +28,7 @@ export type StaffError =
   | 'request.own'
   | 'sim.out_of_stock'
   | 'request.changed'
+  | 'request.sim_change_locked'
   | TransitionError;
 
 type Decided<D> = { event: RequestEvent; data?: Record<string, unknown>; detail: D };

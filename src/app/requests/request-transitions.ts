@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { type ActorKind, replacementRequests, requestEvents } from '../../db/schema/requests.ts';
 import { sims } from '../../db/schema/sims.ts';
+import { accounts } from '../../db/schema/subscribers.ts';
 import {
   type Applied,
   applyEvent,
@@ -10,10 +11,28 @@ import {
   type TransitionError,
 } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import { isSimChangeLocked } from '../../domain/sim-change-lock.ts';
 import { refundRequestPayment } from '../payments/refunds.ts';
 import type { ReplacementRequest } from './replacement-draft.ts';
 
 export type EventActor = { kind: ActorKind; id: string | null };
+
+/**
+ * The steps that bring a new SIM closer to working. While the account's SIM-change lock is on
+ * (or still releasing), a request already submitted is held before each of them: it waits, and
+ * goes on when the lock has ended. Cancelling, rejecting and freezing stay possible.
+ */
+const HELD_BY_LOCK: readonly RequestEvent['type'][] = ['approve', 'assign_sim', 'dispatch', 'mark_ready', 'activate'];
+
+/** Whether the account's SIM-change lock holds the request; the row is shared-locked so turning the lock on waits for this step. */
+export async function heldByLock(tx: Tx, request: ReplacementRequest, now: Date): Promise<boolean> {
+  const [account] = await tx
+    .select({ on: accounts.simChangeLock, releaseAt: accounts.lockReleaseAt })
+    .from(accounts)
+    .where(eq(accounts.id, request.accountId))
+    .for('share');
+  return account !== undefined && isSimChangeLocked(account, now);
+}
 
 export function stateOf(r: ReplacementRequest): RequestState {
   return {
@@ -45,9 +64,11 @@ export async function applyRequestEvent(
   now: Date,
   extra: Partial<typeof replacementRequests.$inferInsert> = {},
   data: Record<string, unknown> = {},
-): Promise<Result<Applied, TransitionError | 'request.changed'>> {
+): Promise<Result<Applied, TransitionError | 'request.changed' | 'request.sim_change_locked'>> {
   const applied = applyEvent(stateOf(request), event);
   if (!applied.ok) return applied;
+  if (HELD_BY_LOCK.includes(event.type) && (await heldByLock(tx, request, now)))
+    return err('request.sim_change_locked');
   const { status, context } = applied.value.state;
   const updated = await tx
     .update(replacementRequests)

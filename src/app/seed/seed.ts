@@ -14,7 +14,7 @@ import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from './demo-subscribers.ts';
 
 export const DEMO_STAFF_PASSWORD = 'simdesk-staff-demo';
 /** Fixed so a developer can add it to an authenticator app once. */
-export const DEMO_STAFF_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
+export const DEMO_STAFF_TOTP_SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const STOCK_PER_CENTER = 40;
 const WAREHOUSE_STOCK = 200;
 const ESIM_PROFILES = 100;

@@ -113,6 +113,8 @@ export const en = {
   'lock.keepOn': 'Keep the lock on',
   'email.lock.on.subject': '{operator}: SIM-change lock turned on',
   'email.lock.on.body': 'The SIM-change lock of your {operator} account is now on: nobody can replace your SIM online.',
+  'email.lock.on.pending':
+    'Your open SIM replacement request is on hold while the lock is on. It goes on by itself when you turn the lock off and the waiting period ends; if you did not ask for a new SIM, cancel the request in your account.',
   'email.lock.releasing.subject': '{operator}: SIM-change lock turns off soon',
   'email.lock.releasing.body':
     'Someone asked to turn off the SIM-change lock of your {operator} account. It stays on until {at}.\n\nIf it was not you, sign in and keep the lock on, change your password, and call support.',
@@ -508,6 +510,8 @@ export const en = {
   'activation.wrong_sim': 'This is not the card we sent you for this request: check the number on the card',
   'activation.not_ready': 'This request cannot be activated now.',
   'activation.already_shown': 'The eSIM code was already shown once.',
+  'request.sim_change_locked':
+    'This request is on hold while your SIM-change lock is on. It goes on by itself when the lock ends; you can also cancel it.',
   'activation.on_hold':
     'For your safety the change waits until {at} so that you can still stop it if it was not you. Try again after that.',
   'esim.title': 'Get your eSIM',
@@ -594,6 +598,35 @@ export const en = {
     'The second phone of your account was changed to {to}. If you did not do this, call support at once: online SIM replacement is paused for your safety.',
   'mailbox.redacted': '(text removed after delivery)',
   'receipt.card': 'ending {last4}',
+  'staff.signIn.title': 'Staff sign-in',
+  'staff.signIn.lead':
+    "For the operator's staff: your work e-mail and password, then a code from your authenticator app.",
+  'staff.email': 'Work e-mail',
+  'staff.email_missing': 'Enter your work e-mail',
+  'staff.signIn.continue': 'Continue',
+  'staff.signIn.restart': 'Start again with another account',
+  'staff.totp.title': 'Code from your authenticator app',
+  'staff.totp.code': '6-digit code',
+  'staff.totp.code.hint': 'Open your authenticator app and type the code it shows now for simdesk.',
+  'staff.totp.submit': 'Sign in',
+  'staff.totp_missing': 'Enter the 6-digit code',
+  'staff.totp_wrong': 'The code is wrong or has expired: type the code your app shows now',
+  'staff.totp.enrol.title': 'Set up your authenticator app',
+  'staff.totp.enrol.lead':
+    'This is your first sign-in. Scan this QR code with an authenticator app (for example FreeOTP or Google Authenticator), then type the code it shows.',
+  'staff.totp.enrol.qr': 'QR code to add simdesk to an authenticator app',
+  'staff.totp.enrol.manual': 'Or type this key into the app:',
+  'staff.nav.home': 'Staff home',
+  'staff.home.title': 'Staff home',
+  'staff.home.name': 'Name',
+  'staff.home.roles': 'Roles',
+  'staff.home.center': 'Service center',
+  'staff.signOut': 'Sign out',
+  'staff.signOutEverywhere': 'Sign out on all devices',
+  'staff.role.reviewer': 'Reviewer',
+  'staff.role.store_agent': 'Store agent',
+  'staff.role.logistics': 'Logistics',
+  'staff.role.admin': 'Administrator',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -11,7 +11,7 @@ export class LocalStorage implements DocumentStorage {
 
   async put(key: string, content: Buffer): Promise<void> {
     const path = this.path(key);
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
     const file = await open(temporary, 'wx', 0o600);
     try {

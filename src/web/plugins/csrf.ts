@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import fastifyCsrf from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type {} from '../staff/staff-session.ts';
 import { ANONYMOUS_CSRF_COOKIE } from './session.ts';
 
 declare module 'fastify' {
@@ -32,17 +33,17 @@ const sameToken = (a: string, b: string) => {
  * person's token nor one picked up before signing in is accepted. Before signing in, forms carry
  * a double-submit token bound to a signed cookie (@fastify/csrf-protection).
  */
-async function csrf(app: FastifyInstance, options: { secure: boolean }) {
+async function csrf(app: FastifyInstance) {
   await app.register(fastifyCsrf, {
     cookieKey: ANONYMOUS_CSRF_COOKIE,
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: options.secure, signed: true },
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: 'auto', signed: true },
   });
   app.decorateReply('csrfToken', function (this: FastifyReply) {
-    return this.request.session?.csrfToken ?? this.generateCsrf();
+    return this.request.staff?.csrfToken ?? this.request.session?.csrfToken ?? this.generateCsrf();
   });
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method !== 'POST' || request.routeOptions.config.csrf === false) return done();
-    const session = request.session;
+    const session = request.staff ?? request.session;
     if (!session) return app.csrfProtection(request, reply, done);
     const token = given(request);
     if (token && sameToken(token, session.csrfToken)) return done();
@@ -50,4 +51,4 @@ async function csrf(app: FastifyInstance, options: { secure: boolean }) {
   });
 }
 
-export const csrfPlugin = fp(csrf, { name: 'csrf', dependencies: ['session'] });
+export const csrfPlugin = fp(csrf, { name: 'csrf', dependencies: ['session', 'staff-session'] });

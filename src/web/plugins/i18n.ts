@@ -14,7 +14,13 @@ declare module 'fastify' {
 export const LOCALE_COOKIE = 'lang';
 const YEAR_SECONDS = 365 * 24 * 3600;
 /** How the chosen language is remembered in the browser. */
-export const LOCALE_COOKIE_OPTIONS = { path: '/', maxAge: YEAR_SECONDS, sameSite: 'lax', httpOnly: true } as const;
+export const LOCALE_COOKIE_OPTIONS = {
+  path: '/',
+  maxAge: YEAR_SECONDS,
+  sameSite: 'lax',
+  httpOnly: true,
+  secure: 'auto',
+} as const;
 
 /** Browsers send a handful of distinct Accept-Language headers: each is negotiated once. */
 const negotiated = new Map<string, Locale>();

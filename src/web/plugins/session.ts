@@ -23,10 +23,11 @@ export async function requireSubscriber(request: FastifyRequest, reply: FastifyR
   if (!request.session) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
 }
 
-async function sessionPlugin(app: FastifyInstance, options: { database: Database; secure: boolean }) {
+async function sessionPlugin(app: FastifyInstance, options: { database: Database }) {
   const store = await sessionStore(options.database);
   app.addHook('onClose', () => store.close());
-  const cookie = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: options.secure };
+  // Secure whenever the request came over HTTPS, directly or through a proxy trusted by TRUST_PROXY.
+  const cookie = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: 'auto' as const };
   app.decorateRequest('session', null);
   // Signing in or out also drops the anonymous CSRF secret, so no token from before survives it.
   app.decorateReply('startSessionCookie', function (this: FastifyReply, token: string) {

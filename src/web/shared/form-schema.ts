@@ -29,7 +29,10 @@ export const file = { type: 'object', required: ['content'] };
 /** A password: any printable characters, capped so that hashing it stays cheap. */
 export const secret = line(1_024);
 
-type Field = ReturnType<typeof line> | typeof file;
+/** Where to go after the form: any string, since `returnPath` turns anything but a page of ours into /account. */
+export const returnTo = { type: 'string', maxLength: 2_048 };
+
+type Field = ReturnType<typeof line> | typeof file | typeof returnTo;
 
 /**
  * Route options for a form: its fields (plus the CSRF token) and the media types it is posted

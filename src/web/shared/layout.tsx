@@ -12,10 +12,12 @@ type LayoutProps = {
   hasErrors?: boolean;
   /** Enhancement scripts of this page, loaded deferred. */
   scripts?: string[];
+  /** The links of the main menu; the subscriber's (home, FAQ, account) unless a page gives its own. */
+  nav?: ComponentChildren;
   children: ComponentChildren;
 };
 
-export function Layout({ ctx, title, hasErrors = false, scripts = [], children }: LayoutProps) {
+export function Layout({ ctx, title, hasErrors = false, scripts = [], nav, children }: LayoutProps) {
   const { t, locale, operator } = ctx;
   const site = t('site.name', { operator: operator?.name[locale] ?? 'simdesk' });
   return (
@@ -61,9 +63,17 @@ export function Layout({ ctx, title, hasErrors = false, scripts = [], children }
             </nav>
           </div>
           <nav aria-label={t('layout.nav')} class="wrap nav">
-            <a href="/">{t('layout.home')}</a>
-            <a href="/faq">{t('layout.faq')}</a>
-            {ctx.signedIn ? <a href="/account">{t('layout.account')}</a> : <a href="/login">{t('layout.signIn')}</a>}
+            {nav ?? (
+              <>
+                <a href="/">{t('layout.home')}</a>
+                <a href="/faq">{t('layout.faq')}</a>
+                {ctx.signedIn ? (
+                  <a href="/account">{t('layout.account')}</a>
+                ) : (
+                  <a href="/login">{t('layout.signIn')}</a>
+                )}
+              </>
+            )}
           </nav>
         </header>
         {ctx.demo && <p class="demo wrap">{t('layout.demo')}</p>}

@@ -7,7 +7,7 @@ import { LOCALE_COOKIE, LOCALE_COOKIE_OPTIONS } from '../../plugins/i18n.ts';
 import { SESSION_COOKIE } from '../../plugins/session.ts';
 import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
-import { formRoute, line, secret } from '../../shared/form-schema.ts';
+import { formRoute, line, returnTo, secret } from '../../shared/form-schema.ts';
 import { SignInPage } from '../views/sign-in-page.tsx';
 
 type SignInBody = { phone?: string; password?: string; next?: string };
@@ -31,7 +31,7 @@ export async function signInRoutes(app: FastifyInstance, { assets, demo, db }: O
 
   app.post<{ Body: SignInBody }>(
     '/login',
-    formRoute({ phone: line(64), password: secret, next: line(2_048) }),
+    formRoute({ phone: line(64), password: secret, next: returnTo }),
     async (request, reply) => {
       const phone = (request.body?.phone ?? '').trim();
       const password = request.body?.password ?? '';

@@ -1,0 +1,146 @@
+import { hash, verify as verifyPassword } from '@node-rs/argon2';
+import { and, eq, sql } from 'drizzle-orm';
+import { generateURI, verify as verifyTotp } from 'otplib';
+import type { Db } from '../../db/client.ts';
+import { operators } from '../../db/schema/operators.ts';
+import { loginAttempts } from '../../db/schema/security.ts';
+import { staffUsers } from '../../db/schema/staff.ts';
+import { ACCOUNT_POLICY, ADDRESS_POLICY } from '../../domain/lockout.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { claimAttempt, forgiveAll, forgiveOne, throttleKey } from '../auth/throttle.ts';
+import { sha256 } from '../auth/tokens.ts';
+import { openSecret } from '../secret-box.ts';
+
+export type StaffSignInError = 'auth.invalid' | 'auth.locked' | 'auth.rate_limited';
+export type TotpError = 'staff.totp_wrong' | 'auth.locked';
+
+const decoyHash = hash('simdesk-staff-decoy-password');
+
+/**
+ * The first step of a staff sign-in: e-mail and password, within the operator whose site it
+ * is. Failures are counted per staff member and per address as for subscribers; an unknown
+ * e-mail costs the same work and is counted alike. Success is only half a sign-in: the
+ * authenticator code follows (`confirmTotp`).
+ */
+export async function checkStaffPassword(
+  db: Db,
+  input: { operatorId: string; email: string; password: string; ip: string; now?: Date },
+): Promise<Result<{ staffId: string }, StaffSignInError>> {
+  const now = input.now ?? new Date();
+  const email = input.email.trim().toLowerCase();
+  const [staff] = await db
+    .select({ id: staffUsers.id, passwordHash: staffUsers.passwordHash })
+    .from(staffUsers)
+    .where(
+      and(
+        eq(staffUsers.operatorId, input.operatorId),
+        sql`lower(${staffUsers.email}) = ${email}`,
+        eq(staffUsers.active, true),
+      ),
+    );
+  const subject = staff ? throttleKey.staff(staff.id) : throttleKey.number(input.operatorId, `staff:${email}`);
+  const record = (succeeded: boolean) =>
+    db.insert(loginAttempts).values({
+      operatorId: input.operatorId,
+      subject: 'staff',
+      staffId: staff?.id ?? null,
+      identifierHash: sha256(`${input.operatorId}:staff:${email}`),
+      ip: input.ip,
+      succeeded,
+      createdAt: now,
+    });
+  const address = await claimAttempt(db, throttleKey.address(input.ip), ADDRESS_POLICY, now);
+  if (!address.allowed) {
+    await record(false);
+    return err('auth.rate_limited');
+  }
+  const claim = await claimAttempt(db, subject, ACCOUNT_POLICY, now);
+  if (!claim.allowed) {
+    await record(false);
+    return err('auth.locked');
+  }
+  const matches = await verifyPassword(staff?.passwordHash ?? (await decoyHash), input.password).catch(() => false);
+  if (!staff || !matches) {
+    await record(false);
+    return err('auth.invalid');
+  }
+  await forgiveOne(db, throttleKey.address(input.ip), ADDRESS_POLICY);
+  await record(true);
+  return ok({ staffId: staff.id });
+}
+
+/** What the authenticator page shows: the enrolment QR's URI until the first code is confirmed. */
+export async function totpEnrolment(
+  db: Db,
+  documentKey: Buffer,
+  staffId: string,
+): Promise<{ enrolled: true } | { enrolled: false; uri: string; secret: string }> {
+  const [row] = await db
+    .select({
+      email: staffUsers.email,
+      sealed: staffUsers.totpSecretEncrypted,
+      confirmedAt: staffUsers.totpConfirmedAt,
+      slug: operators.slug,
+    })
+    .from(staffUsers)
+    .innerJoin(operators, eq(operators.id, staffUsers.operatorId))
+    .where(eq(staffUsers.id, staffId));
+  if (!row?.sealed) throw new Error(`staff ${staffId} has no authenticator seed`);
+  if (row.confirmedAt) return { enrolled: true };
+  const secret = openSecret(documentKey, row.sealed);
+  return { enrolled: false, secret, uri: generateURI({ issuer: `simdesk ${row.slug}`, label: row.email, secret }) };
+}
+
+/**
+ * The second step: a code from the staff member's authenticator (one 30-second step of clock
+ * drift either way). Wrong codes are counted and locked like passwords, under their own key so
+ * a stolen password cannot be used to lock the owner out of the second step's count. The first
+ * good code also confirms the enrolment; the sign-in is audited.
+ */
+export async function confirmTotp(
+  db: Db,
+  documentKey: Buffer,
+  input: { operatorId: string; staffId: string; code: string; ip: string; now?: Date },
+): Promise<Result<void, TotpError>> {
+  const now = input.now ?? new Date();
+  const key = `totp:${input.staffId}`;
+  const claim = await claimAttempt(db, key, ACCOUNT_POLICY, now);
+  if (!claim.allowed) return err('auth.locked');
+  const [row] = await db
+    .select({ sealed: staffUsers.totpSecretEncrypted, confirmedAt: staffUsers.totpConfirmedAt })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.operatorId, input.operatorId), eq(staffUsers.id, input.staffId)));
+  const code = input.code.replace(/\s+/g, '');
+  if (!row?.sealed || !/^\d{6}$/.test(code)) return err('staff.totp_wrong');
+  const secret = openSecret(documentKey, row.sealed);
+  const checked = await verifyTotp({
+    secret,
+    token: code,
+    epochTolerance: 30,
+    epoch: Math.floor(now.getTime() / 1000),
+  });
+  if (!checked.valid) return err('staff.totp_wrong');
+  await forgiveAll(db, key);
+  await forgiveAll(db, throttleKey.staff(input.staffId));
+  await db.transaction(async (tx) => {
+    await tx
+      .update(staffUsers)
+      .set({ lastLoginAt: now, ...(row.confirmedAt ? {} : { totpConfirmedAt: now }) })
+      .where(eq(staffUsers.id, input.staffId));
+    await appendAudit(
+      tx,
+      {
+        operatorId: input.operatorId,
+        actorKind: 'staff',
+        actorId: input.staffId,
+        action: row.confirmedAt ? 'staff.sign_in' : 'staff.totp_enrolled',
+        targetKind: 'staff',
+        targetId: input.staffId,
+        ip: input.ip,
+      },
+      now,
+    );
+  });
+  return ok(undefined);
+}

@@ -1,0 +1,167 @@
+import type { StaffSession } from '../../app/staff/staff-sessions.ts';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, PasswordField } from '../shared/form.tsx';
+import { Layout } from '../shared/layout.tsx';
+import type { PageContext } from '../shared/page-context.ts';
+
+/** The staff menu: only what a staff member can reach, never the subscriber portal's links. */
+function StaffNav({ ctx, staff }: { ctx: PageContext; staff: StaffSession | null }) {
+  const { t } = ctx;
+  return staff?.verified ? (
+    <a href="/staff/home">{t('staff.nav.home')}</a>
+  ) : (
+    <a href="/staff">{t('staff.signIn.title')}</a>
+  );
+}
+
+export function StaffSignInPage({
+  ctx,
+  email,
+  errors,
+  csrf,
+}: {
+  ctx: PageContext;
+  email: string;
+  errors: FieldErrors;
+  csrf: string;
+}) {
+  const { t } = ctx;
+  return (
+    <Layout
+      ctx={ctx}
+      title={t('staff.signIn.title')}
+      hasErrors={Object.keys(errors).length > 0}
+      nav={<StaffNav ctx={ctx} staff={null} />}
+    >
+      <ErrorSummary t={t} errors={errors} />
+      <h1>{t('staff.signIn.title')}</h1>
+      <p>{t('staff.signIn.lead')}</p>
+      <form method="post" action="/staff" novalidate>
+        <CsrfField token={csrf} />
+        <Field
+          t={t}
+          name="email"
+          label={t('staff.email')}
+          type="email"
+          autocomplete="username"
+          inputmode="email"
+          value={email}
+          errors={errors}
+        />
+        <PasswordField t={t} errors={errors} />
+        <button type="submit" class="button">
+          {t('staff.signIn.continue')}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export type Enrolment = { qr: string; secret: string } | null;
+
+/** The second step; on the first sign-in it also shows the QR code to add to an authenticator app. */
+export function StaffTotpPage({
+  ctx,
+  enrolment,
+  errors,
+  csrf,
+}: {
+  ctx: PageContext;
+  enrolment: Enrolment;
+  errors: FieldErrors;
+  csrf: string;
+}) {
+  const { t } = ctx;
+  return (
+    <Layout
+      ctx={ctx}
+      title={t('staff.totp.title')}
+      hasErrors={Object.keys(errors).length > 0}
+      nav={<StaffNav ctx={ctx} staff={null} />}
+    >
+      <ErrorSummary t={t} errors={errors} />
+      <h1>{t('staff.totp.title')}</h1>
+      {enrolment && (
+        <section aria-labelledby="enrol-title">
+          <h2 id="enrol-title">{t('staff.totp.enrol.title')}</h2>
+          <p>{t('staff.totp.enrol.lead')}</p>
+          <img src={enrolment.qr} alt={t('staff.totp.enrol.qr')} width={240} height={240} />
+          <p>
+            {t('staff.totp.enrol.manual')} <code class="secret">{enrolment.secret}</code>
+          </p>
+        </section>
+      )}
+      <form method="post" action="/staff/totp" novalidate>
+        <CsrfField token={csrf} />
+        <Field
+          t={t}
+          name="code"
+          label={t('staff.totp.code')}
+          hint={t('staff.totp.code.hint')}
+          autocomplete="one-time-code"
+          inputmode="numeric"
+          errors={errors}
+        />
+        <button type="submit" class="button">
+          {t('staff.totp.submit')}
+        </button>
+      </form>
+      <form method="post" action="/staff/logout">
+        <CsrfField token={csrf} />
+        <button type="submit" class="button secondary">
+          {t('staff.signIn.restart')}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export function StaffHomePage({
+  ctx,
+  staff,
+  center,
+}: {
+  ctx: PageContext;
+  staff: StaffSession;
+  center: string | null;
+}) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('staff.home.title')} nav={<StaffNav ctx={ctx} staff={staff} />}>
+      <h1>{t('staff.home.title')}</h1>
+      <dl class="summary">
+        <div class="summary-row">
+          <dt>{t('staff.home.name')}</dt>
+          <dd>{staff.fullName}</dd>
+        </div>
+        <div class="summary-row">
+          <dt>{t('staff.email')}</dt>
+          <dd>{staff.email}</dd>
+        </div>
+        <div class="summary-row">
+          <dt>{t('staff.home.roles')}</dt>
+          <dd>{staff.roles.map((role) => t(`staff.role.${role}`)).join(', ')}</dd>
+        </div>
+        {center && (
+          <div class="summary-row">
+            <dt>{t('staff.home.center')}</dt>
+            <dd>{center}</dd>
+          </div>
+        )}
+      </dl>
+      <div class="actions">
+        <form method="post" action="/staff/logout">
+          <CsrfField token={staff.csrfToken} />
+          <button type="submit" class="button secondary">
+            {t('staff.signOut')}
+          </button>
+        </form>
+        <form method="post" action="/staff/logout/everywhere">
+          <CsrfField token={staff.csrfToken} />
+          <button type="submit" class="button secondary">
+            {t('staff.signOutEverywhere')}
+          </button>
+        </form>
+      </div>
+    </Layout>
+  );
+}
