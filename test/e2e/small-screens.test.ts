@@ -339,6 +339,40 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await context.close();
   });
 
+  test('the review queue and a request under review, each page passing axe', async () => {
+    const { requestId } = await submittedRequest(site.database, '+79161110101', {
+      reason: 'switch_to_esim',
+      simType: 'esim',
+      delivery: 'esim',
+      deliveryAddress: null,
+    });
+    await site.database.raw.query(
+      "update replacement_requests set risk_score = 85, risk_signals = '{contacts_changed_recently,name_mismatch}' where id = $1",
+      [requestId],
+    );
+    const { page } = await phone();
+    await page.goto('/staff');
+    await page.getByLabel(en('staff.email'), { exact: true }).fill('reviewer@volna.example');
+    await page.getByLabel(en('signin.password'), { exact: true }).fill(DEMO_STAFF_PASSWORD);
+    await page.getByRole('button', { name: en('staff.signIn.continue') }).click();
+    await page
+      .getByLabel(en('staff.totp.code'), { exact: true })
+      .fill(await generate({ secret: DEMO_STAFF_TOTP_SECRET }));
+    await page.getByRole('button', { name: en('staff.totp.submit') }).click();
+    await page.waitForURL(/\/staff\/home$/);
+    await check(page, 'staff-review-queue', '/staff/review');
+    await expectAccessible(page);
+    await check(page, 'staff-review-case', `/staff/review/${requestId}`);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: en('review.reject') }).click();
+    await record(page, 'staff-review-errors', 'en');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: en('review.approve') }).click();
+    await page.waitForURL(/done=/);
+    await record(page, 'staff-review-approved', 'en');
+    await page.context().close();
+  });
+
   test('every page fits and every choice sits beside its label', () => {
     expect(problems).toEqual([]);
   });

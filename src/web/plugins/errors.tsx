@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { type Assets, pageContext, sendPage } from '../render.ts';
-import { BadRequestPage, ExpiredFormPage, NotFoundPage, ServerErrorPage } from '../shared/error-page.tsx';
+import {
+  BadRequestPage,
+  ExpiredFormPage,
+  ForbiddenPage,
+  NotFoundPage,
+  ServerErrorPage,
+} from '../shared/error-page.tsx';
 
 const wantsHtml = (accept: string | undefined) => !accept || accept.includes('text/html') || accept.includes('*/*');
 
@@ -31,7 +37,9 @@ export function registerErrorPages(app: FastifyInstance, { assets, demo }: { ass
     if (!wantsHtml(request.headers.accept)) {
       return reply.status(status).send({ error: status >= 500 ? 'internal' : error.message, requestId: request.id });
     }
-    if (status < 500) return sendPage(reply, <BadRequestPage ctx={pageContext(request, assets, demo)} />, status);
+    const ctx = pageContext(request, assets, demo);
+    if (status === 401 || status === 403) return sendPage(reply, <ForbiddenPage ctx={ctx} />, status);
+    if (status < 500) return sendPage(reply, <BadRequestPage ctx={ctx} />, status);
     return sendPage(reply, <ServerErrorPage ctx={pageContext(request, assets, demo)} requestId={request.id} />, 500);
   });
 }

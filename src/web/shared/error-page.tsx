@@ -54,3 +54,17 @@ export function BadRequestPage({ ctx }: { ctx: PageContext }) {
     </Layout>
   );
 }
+
+/** A staff page the signed-in role may not open. */
+export function ForbiddenPage({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('error.forbidden.title')}>
+      <h1>{t('error.forbidden.title')}</h1>
+      <p>{t('error.forbidden.body')}</p>
+      <p>
+        <a href="/staff/home">{t('staff.nav.home')}</a>
+      </p>
+    </Layout>
+  );
+}

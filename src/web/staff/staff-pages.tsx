@@ -2,15 +2,11 @@ import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, PasswordField } from '../shared/form.tsx';
 import { Layout } from '../shared/layout.tsx';
 import type { PageContext } from '../shared/page-context.ts';
+import { StaffMenu } from './review-pages.tsx';
 
-/** The staff menu: only what a staff member can reach, never the subscriber portal's links. */
-function StaffNav({ ctx, staff }: { ctx: PageContext; staff: StaffSession | null }) {
-  const { t } = ctx;
-  return staff?.verified ? (
-    <a href="/staff/home">{t('staff.nav.home')}</a>
-  ) : (
-    <a href="/staff">{t('staff.signIn.title')}</a>
-  );
+/** The menu before signing in: only the staff sign-in, never the subscriber portal's links. */
+function StaffNav({ ctx }: { ctx: PageContext }) {
+  return <a href="/staff">{ctx.t('staff.signIn.title')}</a>;
 }
 
 export function StaffSignInPage({
@@ -30,7 +26,7 @@ export function StaffSignInPage({
       ctx={ctx}
       title={t('staff.signIn.title')}
       hasErrors={Object.keys(errors).length > 0}
-      nav={<StaffNav ctx={ctx} staff={null} />}
+      nav={<StaffNav ctx={ctx} />}
     >
       <ErrorSummary t={t} errors={errors} />
       <h1>{t('staff.signIn.title')}</h1>
@@ -76,7 +72,7 @@ export function StaffTotpPage({
       ctx={ctx}
       title={t('staff.totp.title')}
       hasErrors={Object.keys(errors).length > 0}
-      nav={<StaffNav ctx={ctx} staff={null} />}
+      nav={<StaffNav ctx={ctx} />}
     >
       <ErrorSummary t={t} errors={errors} />
       <h1>{t('staff.totp.title')}</h1>
@@ -126,7 +122,7 @@ export function StaffHomePage({
 }) {
   const { t } = ctx;
   return (
-    <Layout ctx={ctx} title={t('staff.home.title')} nav={<StaffNav ctx={ctx} staff={staff} />}>
+    <Layout ctx={ctx} title={t('staff.home.title')} nav={<StaffMenu ctx={ctx} staff={staff} />}>
       <h1>{t('staff.home.title')}</h1>
       <dl class="summary">
         <div class="summary-row">

@@ -6,6 +6,7 @@ import { CsrfField, ErrorSummary, type FieldErrors } from '../../shared/form.tsx
 import { Layout } from '../../shared/layout.tsx';
 import type { PageContext } from '../../shared/page-context.ts';
 import { phoneText } from '../../shared/phone-number.tsx';
+import { Timeline } from '../../shared/timeline.tsx';
 import { Checklist } from './activation-pages.tsx';
 import { DocumentFields } from './document-fields.tsx';
 
@@ -101,14 +102,7 @@ export function RequestStatusPage({
         </>
       )}
       <h2>{t('status.timeline')}</h2>
-      <ol class="timeline">
-        {view.events.map((e) => (
-          <li key={e.id}>
-            <time dateTime={e.createdAt.toISOString()}>{formatDateTime(locale, e.createdAt, zone)}</time>{' '}
-            <TimelineText ctx={ctx} event={e} />
-          </li>
-        ))}
-      </ol>
+      <Timeline ctx={ctx} events={view.events} />
       {canCancel && (
         <form method="post" action={`/requests/${request.id}/cancel`}>
           <CsrfField token={csrf} />
@@ -157,33 +151,6 @@ export function WasntMePage({
         </form>
       )}
     </Layout>
-  );
-}
-
-function TimelineText({ ctx, event }: { ctx: PageContext; event: TimelineEvent }) {
-  const { t } = ctx;
-  const data = event.data as Record<string, string | undefined>;
-  const type = event.type as RequestEventType;
-  const key =
-    type === 'approve' && event.toStatus === 'second_review'
-      ? 'timeline.first_approval'
-      : (`timeline.${type}` as const);
-  const detail =
-    type === 'dispatch'
-      ? t('timeline.dispatch.detail', {
-          carrier: data.carrier ?? '',
-          tracking: data.trackingNumber ?? '',
-          from: data.expectedFrom ?? '',
-          to: data.expectedTo ?? '',
-        })
-      : type === 'reject' || type === 'request_info' || type === 'fail'
-        ? (data.reason ?? data.note ?? null)
-        : null;
-  return (
-    <>
-      {t(key)}
-      {detail && `: ${detail}`}
-    </>
   );
 }
 
