@@ -1,7 +1,7 @@
 import type { Payment } from '../../../app/payments/payments.ts';
-import type { RequestStatusView, TimelineEvent } from '../../../app/requests/request-status.ts';
-import { isTerminal, type RequestEventType, type RequestStatus } from '../../../domain/request-machine.ts';
-import { formatDateTime, formatMoney } from '../../../i18n/translate.ts';
+import type { RequestStatusView } from '../../../app/requests/request-status.ts';
+import { isTerminal, type RequestStatus } from '../../../domain/request-machine.ts';
+import { formatMoney } from '../../../i18n/translate.ts';
 import { CsrfField, ErrorSummary, type FieldErrors } from '../../shared/form.tsx';
 import { Layout } from '../../shared/layout.tsx';
 import type { PageContext } from '../../shared/page-context.ts';
@@ -29,9 +29,8 @@ export function RequestStatusPage({
   /** The new-scan form shown while review waits for more information. */
   upload: { errors: FieldErrors; input: Record<string, string>; maxMegabytes: number };
 }) {
-  const { t, locale, operator } = ctx;
+  const { t, locale } = ctx;
   const { request } = view;
-  const zone = operator?.timeZone ?? 'Europe/Moscow';
   const title = t('status.title', { reference: request.reference });
   const live = !isTerminal(request.status);
   return (
