@@ -1,6 +1,6 @@
 import { operatorLinks } from '../app/operators/links.ts';
 import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from '../app/seed/demo-subscribers.ts';
-import { isEmpty, seedDemo } from '../app/seed/seed.ts';
+import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET, isEmpty, seedDemo } from '../app/seed/seed.ts';
 import type { Config } from '../config.ts';
 import { SandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
 import { allHandlers } from '../jobs/handlers.ts';
@@ -48,7 +48,17 @@ export async function serve(config: Config): Promise<void> {
     [
       '',
       `  simdesk is running at ${config.publicUrl}  (database: ${database.kind})`,
-      ...(config.demo ? ['', '  Demo subscriber logins (phone number, password):', ...logins, ''] : []),
+      ...(config.demo
+        ? [
+            '',
+            '  Demo subscriber logins (phone number, password):',
+            ...logins,
+            '',
+            `  Staff sign-in at ${config.publicUrl}/staff: <role>@volna.example (reviewer, logistics, store-agent, admin),`,
+            `    password ${DEMO_STAFF_PASSWORD}, authenticator key ${DEMO_STAFF_TOTP_SECRET}`,
+            '',
+          ]
+        : []),
     ].join('\n'),
   );
 }

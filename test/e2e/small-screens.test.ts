@@ -80,6 +80,19 @@ async function record(page: Page, name: string, locale: Locale) {
   await page.screenshot({ path: join(SHOTS, `${locale}-${name}.png`), fullPage: true });
 }
 
+/** Signs a demo staff member in at /staff through both steps, in English. */
+async function staffSignIn(page: Page, email: string) {
+  await page.goto('/staff');
+  await page.getByLabel(en('staff.email'), { exact: true }).fill(email);
+  await page.getByLabel(en('signin.password'), { exact: true }).fill(DEMO_STAFF_PASSWORD);
+  await page.getByRole('button', { name: en('staff.signIn.continue') }).click();
+  await page
+    .getByLabel(en('staff.totp.code'), { exact: true })
+    .fill(await generate({ secret: DEMO_STAFF_TOTP_SECRET }));
+  await page.getByRole('button', { name: en('staff.totp.submit') }).click();
+  await page.waitForURL(/\/staff\/home$/);
+}
+
 const setLanguage = (context: BrowserContext, locale: Locale) =>
   context.addCookies([{ name: 'lang', value: locale, url: site.url }]);
 
@@ -351,15 +364,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
       [requestId],
     );
     const { page } = await phone();
-    await page.goto('/staff');
-    await page.getByLabel(en('staff.email'), { exact: true }).fill('reviewer@volna.example');
-    await page.getByLabel(en('signin.password'), { exact: true }).fill(DEMO_STAFF_PASSWORD);
-    await page.getByRole('button', { name: en('staff.signIn.continue') }).click();
-    await page
-      .getByLabel(en('staff.totp.code'), { exact: true })
-      .fill(await generate({ secret: DEMO_STAFF_TOTP_SECRET }));
-    await page.getByRole('button', { name: en('staff.totp.submit') }).click();
-    await page.waitForURL(/\/staff\/home$/);
+    await staffSignIn(page, 'reviewer@volna.example');
     await check(page, 'staff-review-queue', '/staff/review');
     await expectAccessible(page);
     await check(page, 'staff-review-case', `/staff/review/${requestId}`);
@@ -370,6 +375,25 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await page.getByRole('button', { name: en('review.approve') }).click();
     await page.waitForURL(/done=/);
     await record(page, 'staff-review-approved', 'en');
+    await page.context().close();
+  });
+
+  test('the logistics list with requests to reserve, dispatch and deliver, passing axe', async () => {
+    for (const msisdn of ['+79161110111', '+79161110042']) {
+      const { requestId } = await submittedRequest(site.database, msisdn, { reason: 'not_working' }, site.links);
+      await reviewRequest(site.database.db, site.links, staff.reviewer, requestId, { decision: 'approve' });
+    }
+    const { page } = await phone();
+    await staffSignIn(page, 'logistics@volna.example');
+    await check(page, 'staff-logistics', '/staff/logistics');
+    await expectAccessible(page);
+    await page
+      .getByRole('button', { name: en('logistics.reserve') })
+      .first()
+      .click();
+    await page.waitForURL(/done=/);
+    await record(page, 'staff-logistics-reserved', 'en');
+    await expectAccessible(page);
     await page.context().close();
   });
 

@@ -11,11 +11,12 @@ import { Timeline } from '../shared/timeline.tsx';
 /** The staff menu of a signed-in staff member: the sections their roles open. */
 export function StaffMenu({ ctx, staff }: { ctx: PageContext; staff: StaffSession }) {
   const { t } = ctx;
-  const reviews = staff.roles.includes('reviewer') || staff.roles.includes('admin');
+  const has = (role: StaffSession['roles'][number]) => staff.roles.includes(role) || staff.roles.includes('admin');
   return (
     <>
       <a href="/staff/home">{t('staff.nav.home')}</a>
-      {reviews && <a href="/staff/review">{t('staff.nav.review')}</a>}
+      {has('reviewer') && <a href="/staff/review">{t('staff.nav.review')}</a>}
+      {has('logistics') && <a href="/staff/logistics">{t('staff.nav.logistics')}</a>}
     </>
   );
 }

@@ -1,0 +1,60 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Db } from '../../db/client.ts';
+import { serviceCenters } from '../../db/schema/centers.ts';
+import { replacementRequests, shipments } from '../../db/schema/requests.ts';
+import { sims } from '../../db/schema/sims.ts';
+import { lines } from '../../db/schema/subscribers.ts';
+import type { Delivery } from '../../domain/replacement.ts';
+
+/** The statuses in which logistics has something to do: reserve, dispatch or send to a center, record delivery. */
+export const LOGISTICS_STATUSES = ['approved', 'sim_assigned', 'dispatched'] as const;
+
+export type LogisticsRow = {
+  id: string;
+  reference: string;
+  status: (typeof LOGISTICS_STATUSES)[number];
+  delivery: Delivery | null;
+  msisdn: string;
+  iccid: string | null;
+  center: Record<string, string> | null;
+  carrier: string | null;
+  trackingNumber: string | null;
+  expectedTo: string | null;
+  /** Dispatched and the last day of its delivery window has passed. */
+  overdue: boolean;
+  holdUntil: Date | null;
+};
+
+/** Approved requests on their way to the subscriber, those waiting longest first. */
+export async function logisticsQueue(db: Db, operatorId: string, today: string): Promise<LogisticsRow[]> {
+  const r = replacementRequests;
+  const center = alias(serviceCenters, 'center');
+  const rows = await db
+    .select({
+      id: r.id,
+      reference: r.reference,
+      status: r.status,
+      delivery: r.delivery,
+      msisdn: lines.msisdn,
+      iccid: sims.iccid,
+      center: center.name,
+      carrier: shipments.carrier,
+      trackingNumber: shipments.trackingNumber,
+      expectedTo: shipments.expectedTo,
+      holdUntil: r.holdUntil,
+    })
+    .from(r)
+    .innerJoin(lines, eq(lines.id, r.lineId))
+    .leftJoin(sims, eq(sims.id, r.simId))
+    .leftJoin(center, eq(center.id, r.centerId))
+    .leftJoin(shipments, and(eq(shipments.requestId, r.id), eq(shipments.status, 'in_transit')))
+    .where(and(eq(r.operatorId, operatorId), inArray(r.status, [...LOGISTICS_STATUSES])))
+    .orderBy(asc(r.updatedAt), asc(r.id))
+    .limit(300);
+  return rows.map((row) => ({
+    ...row,
+    status: row.status as LogisticsRow['status'],
+    overdue: row.status === 'dispatched' && row.expectedTo !== null && row.expectedTo < today,
+  }));
+}
