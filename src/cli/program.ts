@@ -122,6 +122,22 @@ export async function runCli(argv: string[], term: Terminal, env: NodeJS.Process
       },
     );
 
+  program
+    .command('audit')
+    .description('the tamper-evident audit log')
+    .command('verify')
+    .description('walk the hash chain; exit code 1 and the first edited, deleted or reordered entry if broken')
+    .option('--operator <slug>', 'also count the entries of this operator')
+    .action(async (o: { operator?: string }) => {
+      const db = await openDatabase(config());
+      try {
+        const { auditReport } = await import('./audit-command.ts');
+        exitCode = await auditReport(db.db, o.operator, term);
+      } finally {
+        await db.close();
+      }
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -38,9 +38,15 @@ test('an intact chain verifies; editing, deleting or reordering any row is found
       expect(firstBrokenLink(rows)).toBeNull();
       const i = pick % rows.length;
       const edited = rows.map((r, j) => (j === i ? { ...r, data: { tampered: true } } : r));
-      expect(firstBrokenLink(edited)?.id).toBe(i + 1);
+      expect(firstBrokenLink(edited)).toMatchObject({ row: { id: i + 1 }, position: i + 1, problem: 'edited' });
       const deleted = rows.filter((_, j) => j !== i);
-      if (i < rows.length - 1) expect(firstBrokenLink(deleted)?.id).toBe(i + 2);
+      if (i < rows.length - 1)
+        expect(firstBrokenLink(deleted)).toMatchObject({ row: { id: i + 2 }, position: i + 1, problem: 'gap' });
+      if (i > 0) {
+        const swapped = [...rows];
+        [swapped[i - 1], swapped[i]] = [swapped[i] as (typeof rows)[number], swapped[i - 1] as (typeof rows)[number]];
+        expect(firstBrokenLink(swapped)).toMatchObject({ position: i, problem: 'gap' });
+      }
     }),
   );
 });

@@ -33,14 +33,25 @@ export function chainHash(prevHash: string, record: AuditRecord): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonical(record)).digest('hex');
 }
 
+export type BrokenLink<R> = {
+  row: R;
+  /** 1-based place of the row in the chain as stored. */
+  position: number;
+  /** `edited`: the row's content no longer gives its hash; `gap`: the row before it was deleted, inserted or moved. */
+  problem: 'edited' | 'gap';
+};
+
 /** The first row, in order, whose stored hashes do not follow from its content; null if the chain is whole. */
 export function firstBrokenLink<R extends AuditRecord & { id: number; prevHash: string; hash: string }>(
   rows: Iterable<R>,
-): R | null {
+): BrokenLink<R> | null {
   let prev = GENESIS_HASH;
+  let position = 0;
   for (const row of rows) {
+    position++;
     const { id: _id, prevHash, hash, ...record } = row;
-    if (prevHash !== prev || hash !== chainHash(prevHash, record)) return row;
+    if (hash !== chainHash(prevHash, record)) return { row, position, problem: 'edited' };
+    if (prevHash !== prev) return { row, position, problem: 'gap' };
     prev = hash;
   }
   return null;

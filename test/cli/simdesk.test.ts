@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { appendAudit } from '../../src/app/audit/audit-log.ts';
 import { runCli } from '../../src/cli/program.ts';
 import { completeIccid } from '../../src/domain/iccid.ts';
 import { cliDatabase } from '../support/db.ts';
@@ -113,4 +114,38 @@ test('the installed command starts, and configuration errors name the bad variab
   );
   expect(res.code).toBe(1);
   expect(res.stderr).toContain('PORT');
+});
+
+test('audit verify counts an intact chain and names the first edited or missing entry with exit code 1', async () => {
+  const database = await target.open();
+  try {
+    const [volna] = await database.raw.query<{ id: string }>("select id from operators where slug = 'volna'");
+    for (const action of ['cli.one', 'cli.two', 'cli.three'])
+      await database.db.transaction((tx) =>
+        appendAudit(tx, { operatorId: volna?.id ?? null, actorKind: 'system', actorId: null, action }),
+      );
+  } finally {
+    await database.close();
+  }
+  const intact = await simdesk('audit', 'verify', '--operator', 'volna');
+  expect(intact.code, intact.stderr).toBe(0);
+  expect(intact.stdout).toMatch(/^Audit log intact: (\d+) entries verified \((\d+) of them volna's\)\.$/);
+
+  const tamper = async (sql: string) => {
+    const db = await target.open();
+    try {
+      await db.raw.query(sql);
+    } finally {
+      await db.close();
+    }
+  };
+  await tamper(`update audit_log set data = '{"changed":true}' where action = 'cli.two'`);
+  const edited = await simdesk('audit', 'verify');
+  expect(edited.code).toBe(1);
+  expect(edited.stderr).toMatch(/^Audit log broken at entry \d+ \(position \d+ of \d+\): its content was changed/);
+  await tamper(`delete from audit_log where action = 'cli.two'`);
+  const gap = await simdesk('audit', 'verify');
+  expect(gap.code).toBe(1);
+  expect(gap.stderr).toContain('the entry before it was deleted');
+  expect((await simdesk('audit', 'verify', '--operator', 'nope')).stderr).toContain('unknown operator "nope"');
 });

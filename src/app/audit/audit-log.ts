@@ -26,8 +26,28 @@ export async function appendAudit(tx: Tx, entry: AuditEntry, now = new Date()): 
   await tx.insert(auditLog).values({ ...record, prevHash, hash: chainHash(prevHash, record) });
 }
 
-/** Recomputes the whole chain; the id of the first row that was edited, inserted or follows a deletion. */
-export async function verifyAuditLog(db: Db): Promise<{ rows: number; brokenAt: number | null }> {
+export type AuditCheck = {
+  rows: number;
+  /** Entries of the operator asked about, when one was. */
+  operatorRows: number | null;
+  brokenAt: number | null;
+  position: number | null;
+  problem: 'edited' | 'gap' | null;
+};
+
+/**
+ * Recomputes the whole chain (one chain for all operators, so nothing can be removed between
+ * two operators' entries unnoticed): the first entry that was edited, or that follows a deleted,
+ * inserted or moved one.
+ */
+export async function verifyAuditLog(db: Db, operatorId?: string): Promise<AuditCheck> {
   const rows = await db.select().from(auditLog).orderBy(asc(auditLog.id));
-  return { rows: rows.length, brokenAt: firstBrokenLink(rows)?.id ?? null };
+  const broken = firstBrokenLink(rows);
+  return {
+    rows: rows.length,
+    operatorRows: operatorId === undefined ? null : rows.filter((r) => r.operatorId === operatorId).length,
+    brokenAt: broken?.row.id ?? null,
+    position: broken?.position ?? null,
+    problem: broken?.problem ?? null,
+  };
 }
