@@ -31,6 +31,7 @@ import { signInRoutes } from './portal/routes/sign-in-routes.tsx';
 import { wasntMeRoutes } from './portal/routes/wasnt-me-routes.tsx';
 import { sandboxRoutes } from './sandbox/sandbox-routes.tsx';
 import { formBodiesPlugin } from './shared/form-schema.ts';
+import { auditRoutes } from './staff/audit-routes.tsx';
 import { logisticsRoutes } from './staff/logistics-routes.tsx';
 import { reviewRoutes } from './staff/review-routes.tsx';
 import { staffSessions } from './staff/staff-session.ts';
@@ -118,6 +119,7 @@ export async function buildApp({
   await app.register(staffSignInRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(reviewRoutes, { ...subscriber, links });
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite });
+  await app.register(auditRoutes, pages);
   if (config.demo) await app.register(mailboxRoutes, pages);
   return app;
 }

@@ -397,6 +397,15 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await page.context().close();
   });
 
+  test('the audit log for administrators, passing axe', async () => {
+    const { page } = await phone();
+    await staffSignIn(page, 'admin@volna.example');
+    await check(page, 'staff-audit', '/staff/audit');
+    await expectAccessible(page);
+    await check(page, 'staff-audit-filtered', '/staff/audit?action=staff.&from=2026-01-01');
+    await page.context().close();
+  });
+
   test('every page fits and every choice sits beside its label', () => {
     expect(problems).toEqual([]);
   });

@@ -6,7 +6,7 @@ import { ACTOR_KINDS } from './requests.ts';
 
 /**
  * Audit log of staff actions and document access. Each row's hash covers its content and the
- * previous row's hash, so editing or deleting a row breaks the chain (`simdesk audit-verify`).
+ * previous row's hash, so editing or deleting a row breaks the chain (`simdesk audit verify`).
  */
 export const auditLog = pgTable(
   'audit_log',

@@ -707,6 +707,28 @@ export const en = {
   'logistics.done.delivered': 'Recorded as delivered.',
   'logistics.refused.out_of_stock': 'No SIM of this kind is in stock at the warehouse.',
   'logistics.parcel_invalid': 'Enter the carrier and a tracking number of 4 to 40 letters, digits or dashes',
+  'staff.nav.audit': 'Audit log',
+  'audit.title': 'Audit log',
+  'audit.empty': 'No entries match.',
+  'audit.chain.intact': 'The hash chain of the whole log verifies.',
+  'audit.chain.broken':
+    'The hash chain is broken at entry #{id}: it or the entry before it was changed, deleted or moved.',
+  'audit.filter.action': 'Action (or its start)',
+  'audit.filter.request': 'Request reference',
+  'audit.filter.line': 'Number',
+  'audit.filter.from': 'From',
+  'audit.filter.to': 'To',
+  'audit.when': 'When',
+  'audit.actor': 'Who',
+  'audit.target': 'On',
+  'audit.entry': 'Entry',
+  'audit.status.verified': 'verified',
+  'audit.status.broken': 'The chain breaks here',
+  'audit.status.unverifiable': 'After the break: cannot be verified',
+  'audit.actorKind.subscriber': 'Subscriber',
+  'audit.actorKind.staff': 'Staff',
+  'audit.actorKind.system': 'System',
+  'audit.actorKind.api_client': 'API client',
 } as const;
 
 export type MessageKey = keyof typeof en;
