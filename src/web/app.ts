@@ -33,6 +33,7 @@ import { sandboxRoutes } from './sandbox/sandbox-routes.tsx';
 import { formBodiesPlugin } from './shared/form-schema.ts';
 import { auditRoutes } from './staff/audit-routes.tsx';
 import { logisticsRoutes } from './staff/logistics-routes.tsx';
+import { pickupRoutes } from './staff/pickup-routes.tsx';
 import { reviewRoutes } from './staff/review-routes.tsx';
 import { staffSessions } from './staff/staff-session.ts';
 import { staffSignInRoutes } from './staff/staff-sign-in-routes.tsx';
@@ -120,6 +121,7 @@ export async function buildApp({
   await app.register(reviewRoutes, { ...subscriber, links });
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite });
   await app.register(auditRoutes, pages);
+  await app.register(pickupRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
   if (config.demo) await app.register(mailboxRoutes, pages);
   return app;
 }

@@ -102,7 +102,11 @@ describe('a step refused by the state machine writes nothing', () => {
       [requestId],
     );
     const before = await snapshot();
-    const handed = await handOverPickup(database.db, testLinks, staff.store_agent, requestId, sim!.iccid);
+    const handed = await handOverPickup(database.db, testLinks, testConfig.documentKey, staff.store_agent, requestId, {
+      iccid: sim!.iccid,
+      docType: 'passport_ru',
+      docNumber: '45 06 123456',
+    });
     expect(handed).toMatchObject({ ok: false, error: { hold: expect.any(Date) } });
     expect(await snapshot()).toBe(before);
   });

@@ -269,9 +269,10 @@ describe.skipIf(!browserTestsEnabled)('in Chromium', () => {
       const handed = await handOverPickup(
         site.database.db,
         site.links,
+        site.config.documentKey,
         staff.store_agent,
         requestId,
-        await reservedIccid(requestId),
+        { iccid: await reservedIccid(requestId), docType: 'passport_ru', docNumber: '45 06 123456' },
       );
       expect(handed.ok).toBe(true);
       await visit(j, () => page.reload());

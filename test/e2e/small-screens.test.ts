@@ -276,7 +276,11 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await markReadyForPickup(db, site.links, staff.store_agent, requestId);
     await check(page, 'status-ready-for-pickup', `/requests/${requestId}`);
     await holdOver(requestId);
-    const handed = await handOverPickup(db, site.links, staff.store_agent, requestId, await iccidOf(requestId));
+    const handed = await handOverPickup(db, site.links, site.config.documentKey, staff.store_agent, requestId, {
+      iccid: await iccidOf(requestId),
+      docType: 'passport_ru',
+      docNumber: '45 06 123456',
+    });
     expect(handed.ok).toBe(true);
     await check(page, 'status-activated', `/requests/${requestId}`);
     await check(page, 'mailbox', '/dev/mailbox');
@@ -403,6 +407,34 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await check(page, 'staff-audit', '/staff/audit');
     await expectAccessible(page);
     await check(page, 'staff-audit-filtered', '/staff/audit?action=staff.&from=2026-01-01');
+    await page.context().close();
+  });
+
+  test('pickup at the counter: the list, the hand-over form and a refused document, passing axe', async () => {
+    const db = site.database.db;
+    const [center] = await site.database.raw.query<{ id: string }>(
+      "select id from service_centers where code = 'MSK-TVER'",
+    );
+    const { requestId } = await submittedRequest(
+      site.database,
+      '+79161110081',
+      { reason: 'not_working', delivery: 'pickup', centerId: center?.id ?? null, deliveryAddress: null },
+      site.links,
+    );
+    await reviewRequest(db, site.links, staff.reviewer, requestId, { decision: 'approve' });
+    await assignSim(db, site.links, staff.store_agent, requestId);
+    await markReadyForPickup(db, site.links, staff.store_agent, requestId);
+    const { page } = await phone();
+    await staffSignIn(page, 'store-agent@volna.example');
+    await check(page, 'staff-pickup-list', '/staff/pickup');
+    await expectAccessible(page);
+    await check(page, 'staff-pickup', `/staff/pickup/${requestId}`);
+    await expectAccessible(page);
+    await page.getByLabel(en('wizard.identity.docNumber'), { exact: true }).fill('1111 222222');
+    await page.getByLabel(en('pickup.iccid'), { exact: true }).fill(await iccidOf(requestId));
+    await page.getByRole('button', { name: en('pickup.handOver') }).click();
+    await record(page, 'staff-pickup-refused', 'en');
+    await expectAccessible(page);
     await page.context().close();
   });
 

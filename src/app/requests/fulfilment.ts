@@ -1,15 +1,17 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { deliveryZones, operators } from '../../db/schema/operators.ts';
-import { replacementRequests, shipments } from '../../db/schema/requests.ts';
+import { identityDocuments, replacementRequests, shipments } from '../../db/schema/requests.ts';
 import { sims } from '../../db/schema/sims.ts';
-import { type StaffRole, staffRoles } from '../../db/schema/staff.ts';
+import { type StaffRole, staffRoles, staffUsers } from '../../db/schema/staff.ts';
 import { deliveryWindow } from '../../domain/delivery-zones.ts';
 import { parseIccid } from '../../domain/iccid.ts';
+import { type ShownDocument, sameDocument } from '../../domain/identity-check.ts';
 import type { RequestEvent, TransitionError } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
+import { openSecret } from '../secret-box.ts';
 import { transact } from '../transact.ts';
 import { type ActivationError, completeActivation, holdOf, type OnHold } from './activation.ts';
 import type { ReplacementRequest } from './replacement-draft.ts';
@@ -29,6 +31,8 @@ export type StaffError =
   | 'sim.out_of_stock'
   | 'request.changed'
   | 'request.sim_change_locked'
+  | 'staff.other_center'
+  | 'identity.mismatch'
   | TransitionError;
 
 type Decided<D> = { event: RequestEvent; data?: Record<string, unknown>; detail: D };
@@ -304,26 +308,76 @@ export function markReadyForPickup(db: Db, links: Links, staff: StaffActor, requ
  * for this request; it must be that card, the hold after approval must be over, and it is
  * activated at once.
  */
-export function handOverPickup(
+export type PickupHandOver = { iccid: string } & ShownDocument;
+
+/**
+ * A store agent of the request's center hands a pickup SIM over: the document shown in person
+ * must be the one on file (a mismatch stops here and is audited), the card must be the one
+ * reserved, and the hold after approval must be over; then the SIM is activated at once.
+ */
+export async function handOverPickup(
   db: Db,
   links: Links,
+  documentKey: Buffer,
   staff: StaffActor,
   requestId: string,
-  typedIccid: string,
+  handOver: PickupHandOver,
   now = new Date(),
 ): Promise<Result<{ msisdn: string }, StaffError | ActivationError | OnHold>> {
-  return transact(db, async (tx) => {
+  const done = await transact(db, async (tx) => {
     const found = await requestFor(tx, staff, requestId, ['store_agent']);
     if (!found.ok) return found;
     const request = found.value;
+    if (!(await worksAt(tx, staff, request.centerId))) return err('staff.other_center' as const);
     if (request.status !== 'ready_for_pickup' || !request.simId) return err('activation.not_ready' as const);
-    const iccid = parseIccid(typedIccid);
+    const [document] = await tx
+      .select()
+      .from(identityDocuments)
+      .where(and(eq(identityDocuments.requestId, request.id), isNull(identityDocuments.purgedAt)));
+    const onFile = document && {
+      docType: document.docType,
+      docNumber: openSecret(documentKey, document.numberEncrypted, document.id),
+    };
+    if (!onFile || !sameDocument(handOver, onFile)) return err('identity.mismatch' as const);
+    const iccid = parseIccid(handOver.iccid);
     if (!iccid.ok) return iccid;
     const [sim] = await tx.select({ iccid: sims.iccid }).from(sims).where(eq(sims.id, request.simId));
     if (sim?.iccid !== iccid.value) return err('activation.wrong_sim' as const);
     const hold = holdOf(request, now);
     if (hold) return err(hold);
+    await tx
+      .update(identityDocuments)
+      .set({ verifiedInPerson: true })
+      .where(eq(identityDocuments.id, (document as { id: string }).id));
     const actor = { kind: 'staff' as const, id: staff.staffId, ip: staff.ip };
     return completeActivation(tx, links, request, actor, now, { approvedInPerson: true });
   });
+  if (!done.ok && done.error === 'identity.mismatch')
+    await db.transaction((tx) =>
+      appendAudit(
+        tx,
+        {
+          operatorId: staff.operatorId,
+          actorKind: 'staff',
+          actorId: staff.staffId,
+          action: 'pickup.identity_mismatch',
+          targetKind: 'replacement_request',
+          targetId: requestId,
+          ip: staff.ip,
+          data: { docType: handOver.docType },
+        },
+        now,
+      ),
+    );
+  return done;
+}
+
+/** A store agent acts only for their own center; an administrator for any. */
+async function worksAt(tx: Tx, staff: StaffActor, centerId: string | null): Promise<boolean> {
+  const rows = await tx
+    .select({ centerId: staffUsers.centerId, role: staffRoles.role })
+    .from(staffUsers)
+    .innerJoin(staffRoles, eq(staffRoles.staffId, staffUsers.id))
+    .where(and(eq(staffUsers.operatorId, staff.operatorId), eq(staffUsers.id, staff.staffId)));
+  return rows.some((r) => r.role === 'admin' || (centerId !== null && r.centerId === centerId));
 }

@@ -729,6 +729,28 @@ export const en = {
   'audit.actorKind.staff': 'Staff',
   'audit.actorKind.system': 'System',
   'audit.actorKind.api_client': 'API client',
+  'staff.nav.pickup': 'Pickup',
+  'pickup.title': 'SIMs waiting for pickup',
+  'pickup.search': 'Reference or number',
+  'pickup.search.hint': "The reference from the subscriber's status page (R-…) or the phone number in any format.",
+  'pickup.find': 'Find',
+  'pickup.empty': 'No SIM is waiting for pickup at your center.',
+  'pickup.none_found': 'No SIM waiting for pickup matches. Check the reference or number.',
+  'pickup.card': 'Card (last digits)',
+  'pickup.handOver.title': 'Hand over {reference}',
+  'pickup.lead':
+    'Check the passport in person: the type and number must be those on file. Then scan or type the ICCID of the card you hand over; it is activated at once and the old SIM stops working.',
+  'pickup.iccid': 'ICCID of the card',
+  'pickup.iccid.hint': '19 or 20 digits printed on the card, starting with 89.',
+  'pickup.handOver': 'Hand over and activate',
+  'pickup.identity_mismatch':
+    'The document shown is not the one on file for this request. Do not hand over the SIM; the attempt has been recorded.',
+  'pickup.other_center': 'This SIM is to be picked up at another center.',
+  'pickup.on_hold': 'The hold after approval is not over yet: hand the SIM over when it ends.',
+  'pickup.held': 'On hold until {at}: the SIM cannot be handed over before.',
+  'pickup.done.title': 'SIM handed over and active',
+  'pickup.done.body': '{number} now works on the new SIM; the old one has been cut off.',
+  'pickup.back': 'Back to the pickup list',
 } as const;
 
 export type MessageKey = keyof typeof en;
