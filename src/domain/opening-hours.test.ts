@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closesAt, isOpenAt, nextOpening, type Schedule } from './opening-hours.ts';
+import { closesAt, isOpenAt, nextOpening, openingStatus, type Schedule } from './opening-hours.ts';
 
 const weekdays = [1, 2, 3, 4, 5].flatMap((weekday) => [
   { weekday, opens: '09:00', closes: '13:00' },
@@ -80,5 +80,22 @@ describe('opening hours in the center time zone', () => {
     expect(() => isOpenAt({ ...vladivostok, timeZone: 'Mars/Olympus' }, new Date())).toThrow(
       'unknown time zone Mars/Olympus',
     );
+  });
+});
+
+describe('opening status', () => {
+  it('says until when it is open, or when it opens next', () => {
+    expect(openingStatus(vladivostok, new Date('2026-11-23T00:00:00Z'))).toEqual({
+      open: true,
+      closesAt: new Date('2026-11-23T03:00:00Z'),
+    });
+    expect(openingStatus(vladivostok, new Date('2026-11-21T08:00:00Z'))).toEqual({
+      open: false,
+      opensAt: new Date('2026-11-22T23:00:00Z'),
+    });
+    expect(openingStatus({ ...vladivostok, weekly: [] }, new Date('2026-11-23T00:00:00Z'))).toEqual({
+      open: false,
+      opensAt: null,
+    });
   });
 });

@@ -62,3 +62,11 @@ export function closesAt(schedule: Schedule, at: Date): Date | null {
 export function isOpenAt(schedule: Schedule, at: Date): boolean {
   return closesAt(schedule, at) !== null;
 }
+
+export type OpeningStatus = { open: true; closesAt: Date } | { open: false; opensAt: Date | null };
+
+/** Open now and until when, or closed and when it opens next (null: not in the next two weeks). */
+export function openingStatus(schedule: Schedule, at: Date): OpeningStatus {
+  const closes = closesAt(schedule, at);
+  return closes ? { open: true, closesAt: closes } : { open: false, opensAt: nextOpening(schedule, at) };
+}

@@ -22,6 +22,7 @@ import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { sessions } from './plugins/session.ts';
 import { accountRoutes } from './portal/routes/account-routes.tsx';
 import { activationRoutes } from './portal/routes/activation-routes.tsx';
+import { centerRoutes } from './portal/routes/center-routes.tsx';
 import { passwordRoutes } from './portal/routes/password-routes.tsx';
 import { publicPages } from './portal/routes/public-pages.tsx';
 import { replacementRoutes } from './portal/routes/replacement-routes.tsx';
@@ -53,6 +54,8 @@ export type AppOptions = {
   gateway?: PaymentGateway;
   /** The worker pool uploaded PDFs are rendered in; one of the app's own unless passed (and then not closed with it). */
   pdf?: PdfRenderer;
+  /** The clock of what depends on the hour (a center open now); tests fix it. */
+  now?: () => Date;
 };
 
 /** Builds the whole web application without listening, so tests drive it with `inject`. */
@@ -64,6 +67,7 @@ export async function buildApp({
   storage = new LocalStorage(config.documentsDir),
   gateway = sandboxGateway(config, database.db),
   pdf,
+  now = () => new Date(),
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? loggerOptions(config.logLevel),
@@ -94,6 +98,7 @@ export async function buildApp({
   registerErrorPages(app, { assets, demo: config.demo });
   await app.register(healthRoutes, { database });
   await app.register(publicPages, { assets, demo: config.demo });
+  await app.register(centerRoutes, { assets, demo: config.demo, db: database.db, now });
   const pages = { assets, demo: config.demo, db: database.db };
   await app.register(signInRoutes, pages);
   await app.register(accountRoutes, { ...pages, onOutboxWrite });

@@ -13,7 +13,7 @@ const hash = (content: string | Buffer) => createHash('sha256').update(content).
 /** Progressive enhancements, compiled from TypeScript at start-up; pages work without them. */
 async function compileScripts(): Promise<Record<string, string>> {
   const result = await build({
-    entryPoints: [`${clientDir}/live-status.ts`],
+    entryPoints: [`${clientDir}/live-status.ts`, `${clientDir}/center-finder.ts`],
     bundle: true,
     write: false,
     minify: true,
@@ -45,9 +45,10 @@ export async function registerAssets(app: FastifyInstance): Promise<Assets> {
       .header('cache-control', 'public, max-age=31536000, immutable')
       .send(code);
   });
-  const liveStatus = scripts['live-status.js'] as string;
+  const url = (file: string) => `/assets/js/${file}?v=${hash(scripts[file] as string)}`;
   return {
     css: `/assets/site.css?v=${hash(readFileSync(`${publicDir}/site.css`))}`,
-    liveStatus: `/assets/js/live-status.js?v=${hash(liveStatus)}`,
+    liveStatus: url('live-status.js'),
+    centerFinder: url('center-finder.js'),
   };
 }

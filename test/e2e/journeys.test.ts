@@ -270,7 +270,7 @@ describe.skipIf(!browserTestsEnabled)('in Chromium', () => {
         site.database.db,
         site.links,
         site.config.documentKey,
-        staff.store_agent,
+        staff.admin,
         requestId,
         { iccid: await reservedIccid(requestId), docType: 'passport_ru', docNumber: '45 06 123456' },
       );

@@ -148,6 +148,10 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     const { context, page } = await phone();
     await check(page, 'home', '/');
     await check(page, 'faq', '/faq');
+    await check(page, 'centers', '/centers');
+    await expectAccessible(page);
+    await check(page, 'center', '/centers/VVO-SVET');
+    await expectAccessible(page);
     await check(page, 'sign-in', '/login');
     await check(page, 'forgot-password', '/password/forgot');
     await check(page, 'not-found', '/no/such/page');
@@ -276,7 +280,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await markReadyForPickup(db, site.links, staff.store_agent, requestId);
     await check(page, 'status-ready-for-pickup', `/requests/${requestId}`);
     await holdOver(requestId);
-    const handed = await handOverPickup(db, site.links, site.config.documentKey, staff.store_agent, requestId, {
+    const handed = await handOverPickup(db, site.links, site.config.documentKey, staff.admin, requestId, {
       iccid: await iccidOf(requestId),
       docType: 'passport_ru',
       docNumber: '45 06 123456',
@@ -383,7 +387,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
   });
 
   test('the logistics list with requests to reserve, dispatch and deliver, passing axe', async () => {
-    for (const msisdn of ['+79161110111', '+79161110042']) {
+    for (const msisdn of ['+79161110031', '+79161110091']) {
       const { requestId } = await submittedRequest(site.database, msisdn, { reason: 'not_working' }, site.links);
       await reviewRequest(site.database.db, site.links, staff.reviewer, requestId, { decision: 'approve' });
     }
@@ -436,6 +440,23 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await record(page, 'staff-pickup-refused', 'en');
     await expectAccessible(page);
     await page.context().close();
+  });
+
+  test('"Use my location" sorts the centers by distance, with the browser\'s position', async () => {
+    const context = await site.browser.newContext({
+      baseURL: site.url,
+      viewport: { width: WIDTH, height: 640 },
+      geolocation: { latitude: 43.12, longitude: 131.89 },
+      permissions: ['geolocation'],
+    });
+    await setLanguage(context, 'en');
+    const page = await context.newPage();
+    await page.goto('/centers');
+    await page.getByRole('button', { name: en('centers.locate') }).click();
+    await page.waitForURL(/lat=43\.12/);
+    expect(await page.locator('.line-card h3').first().textContent()).toBe('Volna Svetlanskaya');
+    await record(page, 'centers-located', 'en');
+    await context.close();
   });
 
   test('every page fits and every choice sits beside its label', () => {

@@ -66,6 +66,7 @@ export function Layout({ ctx, title, hasErrors = false, scripts = [], nav, child
             {nav ?? (
               <>
                 <a href="/">{t('layout.home')}</a>
+                <a href="/centers">{t('layout.centers')}</a>
                 <a href="/faq">{t('layout.faq')}</a>
                 {ctx.signedIn ? (
                   <a href="/account">{t('layout.account')}</a>
