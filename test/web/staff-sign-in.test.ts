@@ -150,3 +150,20 @@ test('the staff pages are translated', async () => {
     expect(page.body).toContain(title);
   }
 });
+
+test("a store agent's home shows the center's stock by kind and warns below the center's threshold", async () => {
+  const agent = await staffClient('store-agent@volna.example');
+  const home = await agent.get('/staff/home');
+  expect(home.body).toContain('Stock at your center');
+  const [stock] = await database.raw.query<{ physical: number }>(
+    `select count(*)::int physical from sims s join staff_users u on u.center_id = s.center_id
+      where u.email = 'store-agent@volna.example' and s.status = 'in_stock' and s.form_factor <> 'esim'`,
+  );
+  expect(home.body).toMatch(new RegExp(`<dt>SIM cards</dt><dd>${stock?.physical}`));
+  await database.raw.query(
+    "update service_centers set low_stock_threshold = 1000 where id = (select center_id from staff_users where email = 'store-agent@volna.example')",
+  );
+  expect((await agent.get('/staff/home')).body).toContain('Low: fewer than 1000; ask logistics for more');
+  const reviewer = await staffClient('reviewer@sever.example', 'sever.localhost');
+  expect((await reviewer.get('/staff/home')).body).not.toContain('Stock at your center');
+});

@@ -50,11 +50,7 @@ export async function centerDirectory(
       .select()
       .from(centerExceptions)
       .where(and(eq(centerExceptions.operatorId, operatorId), gte(centerExceptions.date, yesterday))),
-    db
-      .select({ centerId: sims.centerId, formFactor: sims.formFactor, n: count() })
-      .from(sims)
-      .where(and(eq(sims.operatorId, operatorId), eq(sims.status, 'in_stock')))
-      .groupBy(sims.centerId, sims.formFactor),
+    stockRows(db, operatorId),
   ]);
   const listings = matching.map((center) => {
     const schedule: Schedule = {
@@ -66,17 +62,55 @@ export async function centerDirectory(
         .filter((e) => e.centerId === center.id)
         .map(({ date, intervals }) => ({ date, intervals })),
     };
-    const here = stock.filter((s) => s.centerId === center.id);
     return {
       center,
       schedule,
       status: openingStatus(schedule, options.now),
-      stock: {
-        physical: here.filter((s) => s.formFactor !== 'esim').reduce((sum, s) => sum + s.n, 0),
-        esim: here.filter((s) => s.formFactor === 'esim').reduce((sum, s) => sum + s.n, 0),
-      },
+      stock: stockOf(stock, center.id),
       distanceKm: options.from ? distanceKm(options.from, center) : null,
     };
   });
   return options.from ? listings.sort((a, b) => (a.distanceKm ?? 0) - (b.distanceKm ?? 0)) : listings;
+}
+
+type StockRow = { centerId: string | null; formFactor: string; n: number };
+
+const stockRows = (db: Db, operatorId: string, centerId?: string): Promise<StockRow[]> =>
+  db
+    .select({ centerId: sims.centerId, formFactor: sims.formFactor, n: count() })
+    .from(sims)
+    .where(
+      and(
+        eq(sims.operatorId, operatorId),
+        eq(sims.status, 'in_stock'),
+        ...(centerId ? [eq(sims.centerId, centerId)] : []),
+      ),
+    )
+    .groupBy(sims.centerId, sims.formFactor);
+
+const stockOf = (rows: StockRow[], centerId: string) => {
+  const here = rows.filter((s) => s.centerId === centerId);
+  return {
+    physical: here.filter((s) => s.formFactor !== 'esim').reduce((sum, s) => sum + s.n, 0),
+    esim: here.filter((s) => s.formFactor === 'esim').reduce((sum, s) => sum + s.n, 0),
+  };
+};
+
+export type CounterStock = {
+  name: Record<string, string>;
+  physical: number;
+  esim: number;
+  threshold: number;
+  offersEsim: boolean;
+};
+
+/** A center's stock at the counter, with its low-stock threshold, for the agents who work there. */
+export async function counterStock(db: Db, operatorId: string, centerId: string): Promise<CounterStock | null> {
+  const [center] = await db
+    .select()
+    .from(serviceCenters)
+    .where(and(eq(serviceCenters.operatorId, operatorId), eq(serviceCenters.id, centerId)));
+  if (!center) return null;
+  const stock = stockOf(await stockRows(db, operatorId, centerId), centerId);
+  return { name: center.name, ...stock, threshold: center.lowStockThreshold, offersEsim: center.offersEsim };
 }

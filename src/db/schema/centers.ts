@@ -4,6 +4,7 @@ import {
   check,
   date,
   doublePrecision,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -35,6 +36,8 @@ export const serviceCenters = pgTable(
     phone: text('phone').notNull(),
     offersEsim: boolean('offers_esim').notNull().default(true),
     offersPickup: boolean('offers_pickup').notNull().default(true),
+    /** Below this many cards of a kind in stock, the center's agents are warned. */
+    lowStockThreshold: integer('low_stock_threshold').notNull().default(5),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },
@@ -45,6 +48,7 @@ export const serviceCenters = pgTable(
       'service_centers_position_check',
       sql`${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180`,
     ),
+    check('service_centers_low_stock_check', sql`${t.lowStockThreshold} >= 0`),
   ],
 );
 

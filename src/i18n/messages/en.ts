@@ -783,6 +783,10 @@ export const en = {
     'Bring your passport. Foreign citizens also bring the migration card; staff check both in person.',
   'centers.all': 'All service centers',
   'layout.centers': 'Service centers',
+  'staff.stock.title': 'Stock at your center',
+  'staff.stock.physical': 'SIM cards',
+  'staff.stock.esim': 'eSIM profiles',
+  'staff.stock.low': 'Low: fewer than {threshold}; ask logistics for more',
 } as const;
 
 export type MessageKey = keyof typeof en;

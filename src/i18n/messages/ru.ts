@@ -787,4 +787,8 @@ export const ru: Record<MessageKey, string> = {
     'Возьмите паспорт. Иностранным гражданам нужна также миграционная карта; сотрудник проверит оба документа.',
   'centers.all': 'Все сервисные центры',
   'layout.centers': 'Сервисные центры',
+  'staff.stock.title': 'Остатки в вашем центре',
+  'staff.stock.physical': 'SIM-карты',
+  'staff.stock.esim': 'Профили eSIM',
+  'staff.stock.low': 'Мало: меньше {threshold}; запросите пополнение у логистики',
 };

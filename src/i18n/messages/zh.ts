@@ -748,4 +748,8 @@ export const zh: Record<MessageKey, string> = {
   'centers.bring.foreigners': '请携带护照。外国公民还需携带移民卡；工作人员将当面核验。',
   'centers.all': '全部服务中心',
   'layout.centers': '服务中心',
+  'staff.stock.title': '您所在服务中心的库存',
+  'staff.stock.physical': 'SIM 卡',
+  'staff.stock.esim': 'eSIM 配置文件',
+  'staff.stock.low': '库存不足：少于 {threshold}；请向物流申请补货',
 };

@@ -1,3 +1,4 @@
+import type { CounterStock } from '../../app/centers/center-directory.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors, PasswordField } from '../shared/form.tsx';
 import { Layout } from '../shared/layout.tsx';
@@ -114,11 +115,11 @@ export function StaffTotpPage({
 export function StaffHomePage({
   ctx,
   staff,
-  center,
+  stock,
 }: {
   ctx: PageContext;
   staff: StaffSession;
-  center: string | null;
+  stock: CounterStock | null;
 }) {
   const { t } = ctx;
   return (
@@ -137,13 +138,14 @@ export function StaffHomePage({
           <dt>{t('staff.home.roles')}</dt>
           <dd>{staff.roles.map((role) => t(`staff.role.${role}`)).join(', ')}</dd>
         </div>
-        {center && (
+        {stock && (
           <div class="summary-row">
             <dt>{t('staff.home.center')}</dt>
-            <dd>{center}</dd>
+            <dd>{stock.name[ctx.locale]}</dd>
           </div>
         )}
       </dl>
+      {stock && <StockSection ctx={ctx} stock={stock} />}
       <div class="actions">
         <form method="post" action="/staff/logout">
           <CsrfField token={staff.csrfToken} />
@@ -159,5 +161,32 @@ export function StaffHomePage({
         </form>
       </div>
     </Layout>
+  );
+}
+
+/** The center's stock at the counter by kind, with a warning below the center's threshold. */
+function StockSection({ ctx, stock }: { ctx: PageContext; stock: CounterStock }) {
+  const { t } = ctx;
+  const kinds = [
+    { key: 'physical' as const, count: stock.physical },
+    ...(stock.offersEsim ? [{ key: 'esim' as const, count: stock.esim }] : []),
+  ];
+  return (
+    <section aria-labelledby="stock-title">
+      <h2 id="stock-title">{t('staff.stock.title')}</h2>
+      <dl class="summary">
+        {kinds.map(({ key, count }) => (
+          <div key={key} class="summary-row">
+            <dt>{t(`staff.stock.${key}`)}</dt>
+            <dd>
+              {count}
+              {count < stock.threshold && (
+                <span class="tag warning"> {t('staff.stock.low', { threshold: stock.threshold })}</span>
+              )}
+            </dd>
+          </div>
+        ))}
+      </dl>
+    </section>
   );
 }

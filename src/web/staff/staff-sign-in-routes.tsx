@@ -1,10 +1,9 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
+import { counterStock } from '../../app/centers/center-directory.ts';
 import { endAllStaffSessions, endStaffSession, startStaffSession } from '../../app/staff/staff-sessions.ts';
 import { checkStaffPassword, confirmTotp, totpEnrolment } from '../../app/staff/staff-sign-in.ts';
 import type { Db } from '../../db/client.ts';
-import { serviceCenters } from '../../db/schema/centers.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import type { FieldErrors } from '../shared/form.tsx';
 import { formRoute, line, secret } from '../shared/form-schema.ts';
@@ -123,11 +122,9 @@ export async function staffSignInRoutes(app: FastifyInstance, { assets, demo, db
   app.get('/staff/home', { preHandler: staffOnly() }, async (request, reply) => {
     const staff = request.staff;
     if (!staff) return reply.redirect('/staff', 303);
-    const [center] = staff.centerId
-      ? await db.select({ name: serviceCenters.name }).from(serviceCenters).where(eq(serviceCenters.id, staff.centerId))
-      : [];
+    const stock = staff.centerId ? await counterStock(db, staff.operatorId, staff.centerId) : null;
     const ctx = pageContext(request, assets, demo);
-    return sendPage(reply, <StaffHomePage ctx={ctx} staff={staff} center={center?.name[ctx.locale] ?? null} />);
+    return sendPage(reply, <StaffHomePage ctx={ctx} staff={staff} stock={stock} />);
   });
 
   app.post('/staff/logout', formRoute({}), async (request, reply) => {

@@ -1,0 +1,2 @@
+ALTER TABLE "service_centers" ADD COLUMN "low_stock_threshold" integer DEFAULT 5 NOT NULL;--> statement-breakpoint
+ALTER TABLE "service_centers" ADD CONSTRAINT "service_centers_low_stock_check" CHECK ("service_centers"."low_stock_threshold" >= 0);
