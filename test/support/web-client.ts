@@ -1,6 +1,9 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { generate } from 'otplib';
 import { expect } from 'vitest';
 import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
+import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET } from '../../src/app/seed/seed.ts';
+import type { Database } from '../../src/db/client.ts';
 
 /**
  * A minimal browser for `inject`: keeps cookies between requests, posts forms as
@@ -91,4 +94,19 @@ export async function signedInClient(app: FastifyInstance, phone: string, lang =
   expect(res.statusCode).toBe(303);
   await c.get('/account');
   return c;
+}
+
+/**
+ * A client signed in as a demo staff member through both steps, reading pages in English, on
+ * the staff home page. A code is accepted once per 30-second step, so the member's last
+ * accepted step is forgotten first, as if their previous sign-in were long ago.
+ */
+export async function staffClient(app: FastifyInstance, database: Database, email: string, host = 'localhost') {
+  await database.raw.query('update staff_users set totp_last_step = null where lower(email) = lower($1)', [email]);
+  const client = new WebClient(app, { host, 'accept-language': 'en' });
+  await client.submit('/staff', '/staff', { email, password: DEMO_STAFF_PASSWORD });
+  await client.get('/staff/totp');
+  const done = await client.post('/staff/totp', { code: await generate({ secret: DEMO_STAFF_TOTP_SECRET }) });
+  expect(done.headers.location, done.body.slice(0, 200)).toBe('/staff/home');
+  return client;
 }

@@ -9,7 +9,7 @@ import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { demoStaff } from '../support/staff.ts';
 import { testConfig, testLinks } from '../support/test-config.ts';
-import { WebClient } from '../support/web-client.ts';
+import { staffClient, WebClient } from '../support/web-client.ts';
 
 let database: Database;
 let app: FastifyInstance;
@@ -22,14 +22,6 @@ afterAll(async () => {
   await database.close();
 });
 
-async function staffClient(email: string, host = 'localhost') {
-  const client = new WebClient(app, { host, 'accept-language': 'en' });
-  await client.submit('/staff', '/staff', { email, password: DEMO_STAFF_PASSWORD });
-  await client.get('/staff/totp');
-  await client.post('/staff/totp', { code: await generate({ secret: DEMO_STAFF_TOTP_SECRET }) });
-  return client;
-}
-
 test("admins read their operator's audit log filtered by action, request, number and day, with each entry's chain status", async () => {
   const staff = await demoStaff(database);
   const { requestId } = await submittedRequest(database, '+79161110011', { reason: 'not_working' });
@@ -38,7 +30,7 @@ test("admins read their operator's audit log filtered by action, request, number
     'select reference from replacement_requests where id = $1',
     [requestId],
   );
-  const admin = await staffClient('admin@volna.example');
+  const admin = await staffClient(app, database, 'admin@volna.example');
   const all = await admin.get('/staff/audit');
   expect(all.statusCode).toBe(200);
   expect(all.body).toContain('The hash chain of the whole log verifies.');
@@ -53,9 +45,9 @@ test("admins read their operator's audit log filtered by action, request, number
   expect((await admin.get('/staff/audit?action=staff.')).body).not.toContain('request.approve');
   expect((await admin.get('/staff/audit?from=2001-01-01&to=2001-01-02')).body).toContain('No entries match.');
 
-  const foreign = await staffClient('admin@sever.example', 'sever.localhost');
+  const foreign = await staffClient(app, database, 'admin@sever.example', 'sever.localhost');
   expect((await foreign.get('/staff/audit')).body).not.toContain('request.approve');
-  const reviewer = await staffClient('reviewer@volna.example');
+  const reviewer = await staffClient(app, database, 'reviewer@volna.example');
   expect((await reviewer.get('/staff/audit')).statusCode).toBe(403);
 
   const [approval] = await database.raw.query<{ id: number }>(

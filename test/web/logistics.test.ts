@@ -9,7 +9,7 @@ import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { demoStaff, type Staff } from '../support/staff.ts';
 import { testConfig, testLinks } from '../support/test-config.ts';
-import { WebClient } from '../support/web-client.ts';
+import { staffClient, WebClient } from '../support/web-client.ts';
 
 let database: Database;
 let app: FastifyInstance;
@@ -23,14 +23,6 @@ afterAll(async () => {
   await app.close();
   await database.close();
 });
-
-async function staffClient(email: string, host = 'localhost') {
-  const client = new WebClient(app, { host, 'accept-language': 'en' });
-  await client.submit('/staff', '/staff', { email, password: DEMO_STAFF_PASSWORD });
-  await client.get('/staff/totp');
-  await client.post('/staff/totp', { code: await generate({ secret: DEMO_STAFF_TOTP_SECRET }) });
-  return client;
-}
 
 const row = async (id: string) =>
   (
@@ -49,7 +41,7 @@ const approved = async (msisdn: string, answers: Parameters<typeof submittedRequ
 
 test('a courier request: reserve a card, dispatch it with carrier and tracking number, record delivery', async () => {
   const requestId = await approved('+79161110001');
-  const logistics = await staffClient('logistics@volna.example');
+  const logistics = await staffClient(app, database, 'logistics@volna.example');
   const list = await logistics.get('/staff/logistics');
   expect(list.statusCode).toBe(200);
   expect(list.body).toContain(`/staff/logistics/${requestId}/reserve`);
@@ -85,7 +77,7 @@ test('a pickup request goes to its center; an empty warehouse is said so; a seco
     centerId: center?.id ?? null,
     deliveryAddress: null,
   });
-  const logistics = await staffClient('logistics@volna.example');
+  const logistics = await staffClient(app, database, 'logistics@volna.example');
   await logistics.get('/staff/logistics');
   await logistics.post(`/staff/logistics/${requestId}/reserve`);
   await logistics.get('/staff/logistics');
@@ -109,9 +101,9 @@ test('a pickup request goes to its center; an empty warehouse is said so; a seco
 
 test('only logistics and admins of this operator see and act on the list', async () => {
   const requestId = await approved('+79161110031');
-  const reviewer = await staffClient('reviewer@volna.example');
+  const reviewer = await staffClient(app, database, 'reviewer@volna.example');
   expect((await reviewer.get('/staff/logistics')).statusCode).toBe(403);
-  const foreign = await staffClient('logistics@sever.example', 'sever.localhost');
+  const foreign = await staffClient(app, database, 'logistics@sever.example', 'sever.localhost');
   expect((await foreign.get('/staff/logistics')).body).not.toContain(requestId);
   await foreign.get('/staff/home');
   expect((await foreign.post(`/staff/logistics/${requestId}/reserve`)).statusCode).toBe(404);

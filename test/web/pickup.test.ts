@@ -9,7 +9,7 @@ import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { demoStaff, type Staff } from '../support/staff.ts';
 import { testConfig, testLinks } from '../support/test-config.ts';
-import { WebClient } from '../support/web-client.ts';
+import { staffClient, WebClient } from '../support/web-client.ts';
 
 let database: Database;
 let app: FastifyInstance;
@@ -34,14 +34,6 @@ afterAll(async () => {
   await app.close();
   await database.close();
 });
-
-async function staffClient(email: string) {
-  const client = new WebClient(app, { host: 'localhost', 'accept-language': 'en' });
-  await client.submit('/staff', '/staff', { email, password: DEMO_STAFF_PASSWORD });
-  await client.get('/staff/totp');
-  await client.post('/staff/totp', { code: await generate({ secret: DEMO_STAFF_TOTP_SECRET }) });
-  return client;
-}
 
 /** An online pickup request at MSK-TVER, approved, its card reserved and waiting at the center. */
 async function readyForPickup(msisdn: string) {
@@ -68,7 +60,7 @@ const status = async (id: string) =>
 
 test('find by reference or number, check the passport, hand over and activate; mismatches stop it and are recorded', async () => {
   const { requestId, reference, iccid } = await readyForPickup('+79161110011');
-  const agent = await staffClient('store-agent@volna.example');
+  const agent = await staffClient(app, database, 'store-agent@volna.example');
   expect((await agent.get('/staff/pickup')).body).toContain(reference);
   expect((await agent.get(`/staff/pickup?q=${reference.toLowerCase()}`)).body).toContain(`/staff/pickup/${requestId}`);
   expect((await agent.get('/staff/pickup?q=8%20916%20111-00-11')).body).toContain(`/staff/pickup/${requestId}`);
@@ -113,7 +105,7 @@ test('find by reference or number, check the passport, hand over and activate; m
 
 test('an agent of another center, logistics and another operator cannot hand it over', async () => {
   const { requestId, reference, iccid } = await readyForPickup('+79161110021');
-  const other = await staffClient('agent-2@volna.example');
+  const other = await staffClient(app, database, 'agent-2@volna.example');
   expect((await other.get('/staff/pickup')).body).not.toContain(reference);
   expect((await other.get(`/staff/pickup/${requestId}`)).statusCode).toBe(404);
   await other.get('/staff/home');
@@ -135,7 +127,7 @@ test('an agent of another center, logistics and another operator cannot hand it 
     { docType: 'passport_ru', docNumber: '4506123456', iccid },
   );
   expect(direct).toEqual({ ok: false, error: 'staff.other_center' });
-  const logistics = await staffClient('logistics@volna.example');
+  const logistics = await staffClient(app, database, 'logistics@volna.example');
   expect((await logistics.get('/staff/pickup')).statusCode).toBe(403);
   expect(await status(requestId)).toBe('ready_for_pickup');
 });

@@ -8,7 +8,7 @@ import { buildApp } from '../../src/web/app.ts';
 import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
-import { signedInClient, WebClient } from '../support/web-client.ts';
+import { signedInClient, staffClient, WebClient } from '../support/web-client.ts';
 
 let database: Database;
 let app: FastifyInstance;
@@ -31,15 +31,6 @@ afterAll(async () => {
   await database.close();
 });
 
-async function staffClient(email: string, host = 'localhost') {
-  const client = new WebClient(app, { host, 'accept-language': 'en' });
-  await client.submit('/staff', '/staff', { email, password: DEMO_STAFF_PASSWORD });
-  await client.get('/staff/totp');
-  const done = await client.post('/staff/totp', { code: await generate({ secret: DEMO_STAFF_TOTP_SECRET }) });
-  expect(done.headers.location).toBe('/staff/home');
-  return client;
-}
-
 const esim = { reason: 'switch_to_esim', simType: 'esim', delivery: 'esim', deliveryAddress: null } as const;
 const status = async (id: string) =>
   (await database.raw.query<{ status: string }>('select status from replacement_requests where id = $1', [id]))[0]
@@ -55,7 +46,7 @@ test('the queue lists waiting requests oldest first with their risk, filters the
     "update replacement_requests set risk_score = 80, risk_signals = '{password_changed_recently,failed_sign_ins}' where id = $1",
     [second.requestId],
   );
-  const reviewer = await staffClient('reviewer@volna.example');
+  const reviewer = await staffClient(app, database, 'reviewer@volna.example');
   const queue = await reviewer.get('/staff/review');
   expect(queue.statusCode).toBe(200);
   const order = [...queue.body.matchAll(/href="\/staff\/review\/([0-9a-f-]{36})"/g)].map((m) => m[1]);
@@ -84,8 +75,8 @@ test('the queue lists waiting requests oldest first with their risk, filters the
 });
 
 test('approve, reject with a reason and ask for information; four eyes needs a different second reviewer', async () => {
-  const reviewer = await staffClient('reviewer@volna.example');
-  const other = await staffClient('reviewer-2@volna.example');
+  const reviewer = await staffClient(app, database, 'reviewer@volna.example');
+  const other = await staffClient(app, database, 'reviewer-2@volna.example');
   const plain = await submittedRequest(database, '+79161110031', esim);
   await reviewer.get(`/staff/review/${plain.requestId}`);
   const approved = await reviewer.post(`/staff/review/${plain.requestId}/approve`);
@@ -122,8 +113,8 @@ test('approve, reject with a reason and ask for information; four eyes needs a d
 });
 
 test('two reviewers deciding at once: one outcome, and the other is told', async () => {
-  const a = await staffClient('reviewer@volna.example');
-  const b = await staffClient('reviewer-2@volna.example');
+  const a = await staffClient(app, database, 'reviewer@volna.example');
+  const b = await staffClient(app, database, 'reviewer-2@volna.example');
   const { requestId } = await submittedRequest(database, '+79161110081', esim);
   await a.get(`/staff/review/${requestId}`);
   await b.get(`/staff/review/${requestId}`);
@@ -141,7 +132,7 @@ test('two reviewers deciding at once: one outcome, and the other is told', async
 test('only reviewers and admins of this operator reach the queue, its pages and the scans', async () => {
   const { requestId } = await submittedRequest(database, '+79161110091', esim);
   const urls = ['/staff/review', `/staff/review/${requestId}`, `/staff/review/${requestId}/document`];
-  const logistics = await staffClient('logistics@volna.example');
+  const logistics = await staffClient(app, database, 'logistics@volna.example');
   for (const url of urls) {
     const refused = await logistics.get(url);
     expect(refused.statusCode, url).toBe(403);
@@ -149,9 +140,9 @@ test('only reviewers and admins of this operator reach the queue, its pages and 
   }
   await logistics.get('/staff/home');
   expect((await logistics.post(`/staff/review/${requestId}/approve`)).statusCode).toBe(403);
-  const admin = await staffClient('admin@volna.example');
+  const admin = await staffClient(app, database, 'admin@volna.example');
   expect((await admin.get(`/staff/review/${requestId}`)).statusCode).toBe(200);
-  const foreign = await staffClient('reviewer@sever.example', 'sever.localhost');
+  const foreign = await staffClient(app, database, 'reviewer@sever.example', 'sever.localhost');
   expect((await foreign.get(`/staff/review/${requestId}`)).statusCode).toBe(404);
   expect((await foreign.get(`/staff/review/${requestId}/document`)).statusCode).toBe(404);
   expect((await foreign.get('/staff/review')).body).not.toContain(requestId);

@@ -6,7 +6,7 @@ import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
-import { signedInClient, WebClient } from '../support/web-client.ts';
+import { signedInClient, staffClient, WebClient } from '../support/web-client.ts';
 
 let database: Database;
 let app: FastifyInstance;
@@ -21,19 +21,6 @@ afterAll(async () => {
 
 const code = (at = Date.now()) =>
   generate({ secret: DEMO_STAFF_TOTP_SECRET, epoch: Math.floor(at / 1000) }) as Promise<string>;
-
-/** Signs a demo staff member in through both steps; the client ends on the staff home page. */
-async function staffClient(email: string, host = 'localhost', lang = 'en') {
-  const client = new WebClient(app, { host, 'accept-language': lang });
-  const password = await client.submit('/staff', '/staff', { email, password: DEMO_STAFF_PASSWORD });
-  expect(password.statusCode, password.body.slice(0, 300)).toBe(303);
-  expect(password.headers.location).toBe('/staff/totp');
-  await client.get('/staff/totp');
-  const signedIn = await client.post('/staff/totp', { code: await code() });
-  expect(signedIn.statusCode).toBe(303);
-  expect(signedIn.headers.location).toBe('/staff/home');
-  return client;
-}
 
 test('e-mail, password, then the authenticator: the first sign-in shows the enrolment QR, later ones do not', async () => {
   const client = new WebClient(app, { host: 'localhost', 'accept-language': 'en' });
@@ -56,7 +43,7 @@ test('e-mail, password, then the authenticator: the first sign-in shows the enro
   expect(home.statusCode).toBe(200);
   expect(home.body).toContain('Reviewer');
 
-  const again = await staffClient('reviewer@volna.example');
+  const again = await staffClient(app, database, 'reviewer@volna.example');
   expect(again.last?.headers.location).toBe('/staff/home');
   const second = new WebClient(app, { host: 'localhost' });
   await second.submit('/staff', '/staff', { email: 'reviewer@volna.example', password: DEMO_STAFF_PASSWORD });
@@ -68,7 +55,7 @@ test('e-mail, password, then the authenticator: the first sign-in shows the enro
 });
 
 test('a staff cookie works only on its own operator and only on staff pages; a subscriber session opens nothing there', async () => {
-  const agent = await staffClient('store-agent@volna.example');
+  const agent = await staffClient(app, database, 'store-agent@volna.example');
   expect((await agent.get('/staff/home')).statusCode).toBe(200);
   const cookie = agent.cookies.get('staff_sid') ?? '';
   const elsewhere = await app.inject({
@@ -125,12 +112,12 @@ test('wrong codes are counted and lock the second step; a stolen password cannot
 });
 
 test('sign out here, and sign out on every device', async () => {
-  const first = await staffClient('logistics@sever.example', 'sever.localhost');
-  const second = await staffClient('logistics@sever.example', 'sever.localhost');
+  const first = await staffClient(app, database, 'logistics@sever.example', 'sever.localhost');
+  const second = await staffClient(app, database, 'logistics@sever.example', 'sever.localhost');
   await first.get('/staff/home');
   expect((await first.post('/staff/logout/everywhere')).headers.location).toBe('/staff');
   expect((await second.get('/staff/home')).headers.location).toBe('/staff');
-  const third = await staffClient('logistics@sever.example', 'sever.localhost');
+  const third = await staffClient(app, database, 'logistics@sever.example', 'sever.localhost');
   await third.get('/staff/home');
   await third.post('/staff/logout');
   expect((await third.get('/staff/home')).headers.location).toBe('/staff');
@@ -152,7 +139,7 @@ test('the staff pages are translated', async () => {
 });
 
 test("a store agent's home shows the center's stock by kind and warns below the center's threshold", async () => {
-  const agent = await staffClient('store-agent@volna.example');
+  const agent = await staffClient(app, database, 'store-agent@volna.example');
   const home = await agent.get('/staff/home');
   expect(home.body).toContain('Stock at your center');
   const [stock] = await database.raw.query<{ physical: number }>(
@@ -164,6 +151,23 @@ test("a store agent's home shows the center's stock by kind and warns below the 
     "update service_centers set low_stock_threshold = 1000 where id = (select center_id from staff_users where email = 'store-agent@volna.example')",
   );
   expect((await agent.get('/staff/home')).body).toContain('Low: fewer than 1000; ask logistics for more');
-  const reviewer = await staffClient('reviewer@sever.example', 'sever.localhost');
+  const reviewer = await staffClient(app, database, 'reviewer@sever.example', 'sever.localhost');
   expect((await reviewer.get('/staff/home')).body).not.toContain('Stock at your center');
+});
+
+test('a code is accepted once: the same code again, even within its 30 seconds, is refused', async () => {
+  const first = new WebClient(app, { host: 'localhost', 'accept-language': 'en' });
+  await database.raw.query("update staff_users set totp_last_step = null where email = 'logistics@volna.example'");
+  await first.submit('/staff', '/staff', { email: 'logistics@volna.example', password: DEMO_STAFF_PASSWORD });
+  await first.get('/staff/totp');
+  const seen = await code();
+  expect((await first.post('/staff/totp', { code: seen })).headers.location).toBe('/staff/home');
+  const replay = new WebClient(app, { host: 'localhost', 'accept-language': 'en' });
+  await replay.submit('/staff', '/staff', { email: 'logistics@volna.example', password: DEMO_STAFF_PASSWORD });
+  await replay.get('/staff/totp');
+  const refused = await replay.post('/staff/totp', { code: seen });
+  expect(refused.statusCode).toBe(401);
+  expect(refused.body).toContain('The code is wrong or has expired');
+  const next = await replay.post('/staff/totp', { code: await code(Date.now() + 30_000) });
+  expect(next.headers.location).toBe('/staff/home');
 });

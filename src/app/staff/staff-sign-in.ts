@@ -1,5 +1,5 @@
 import { hash, verify as verifyPassword } from '@node-rs/argon2';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { generateURI, verify as verifyTotp } from 'otplib';
 import type { Db } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
@@ -120,14 +120,20 @@ export async function confirmTotp(
     epochTolerance: 30,
     epoch: Math.floor(now.getTime() / 1000),
   });
-  if (!checked.valid) return err('staff.totp_wrong');
-  await forgiveAll(db, key);
-  await forgiveAll(db, throttleKey.staff(input.staffId));
-  await db.transaction(async (tx) => {
-    await tx
+  if (!checked.valid || !('timeStep' in checked)) return err('staff.totp_wrong');
+  const accepted = await db.transaction(async (tx) => {
+    // Only a later time step than the last accepted one: a code seen over a shoulder cannot be replayed.
+    const claimed = await tx
       .update(staffUsers)
-      .set({ lastLoginAt: now, ...(row.confirmedAt ? {} : { totpConfirmedAt: now }) })
-      .where(eq(staffUsers.id, input.staffId));
+      .set({ lastLoginAt: now, totpLastStep: checked.timeStep, ...(row.confirmedAt ? {} : { totpConfirmedAt: now }) })
+      .where(
+        and(
+          eq(staffUsers.id, input.staffId),
+          or(isNull(staffUsers.totpLastStep), lt(staffUsers.totpLastStep, checked.timeStep)),
+        ),
+      )
+      .returning({ id: staffUsers.id });
+    if (claimed.length === 0) return false;
     await appendAudit(
       tx,
       {
@@ -141,6 +147,10 @@ export async function confirmTotp(
       },
       now,
     );
+    return true;
   });
+  if (!accepted) return err('staff.totp_wrong');
+  await forgiveAll(db, key);
+  await forgiveAll(db, throttleKey.staff(input.staffId));
   return ok(undefined);
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { serviceCenters } from './centers.ts';
 import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
@@ -18,6 +18,8 @@ export const staffUsers = pgTable(
     /** TOTP secret, encrypted by the application; staff sign-in requires it. */
     totpSecretEncrypted: text('totp_secret_encrypted'),
     totpConfirmedAt: at('totp_confirmed_at'),
+    /** The time step of the last accepted code: a code is never accepted twice (RFC 6238 §5.2). */
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     /** Home center of a store agent. */
     centerId: uuid('center_id'),
     active: boolean('active').notNull().default(true),
