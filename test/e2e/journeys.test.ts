@@ -261,8 +261,8 @@ describe.skipIf(!browserTestsEnabled)('in Chromium', () => {
       expect(await statusOf(requestId)).toBe('in_review');
 
       await reviewRequest(site.database.db, site.links, staff.reviewer, requestId, { decision: 'approve' });
-      await assignSim(site.database.db, site.links, staff.store_agent, requestId);
-      await markReadyForPickup(site.database.db, site.links, staff.store_agent, requestId);
+      await assignSim(site.database.db, site.links, staff.logistics, requestId);
+      await markReadyForPickup(site.database.db, site.links, staff.logistics, requestId);
       await visit(j, () => page.goto(`/requests/${requestId}`));
       await see(page.getByText(t('status.next.ready_for_pickup')));
       await holdOver(requestId);

@@ -277,8 +277,8 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
       .setInputFiles({ name: 'passport.jpg', mimeType: 'image/jpeg', buffer: await photo() });
     await page.getByRole('button', { name: en('moreInfo.submit') }).click();
     await reviewRequest(db, site.links, staff.reviewer, requestId, { decision: 'approve' });
-    await assignSim(db, site.links, staff.store_agent, requestId);
-    await markReadyForPickup(db, site.links, staff.store_agent, requestId);
+    await assignSim(db, site.links, staff.logistics, requestId);
+    await markReadyForPickup(db, site.links, staff.logistics, requestId);
     await check(page, 'status-ready-for-pickup', `/requests/${requestId}`);
     await holdOver(requestId);
     const handed = await handOverPickup(db, site.links, site.config.documentKey, staff.admin, requestId, {

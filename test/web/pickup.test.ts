@@ -127,6 +127,24 @@ test('an agent of another center, logistics and another operator cannot hand it 
     { docType: 'passport_ru', docNumber: '4506123456', iccid },
   );
   expect(direct).toEqual({ ok: false, error: 'staff.other_center' });
+  const otherAgent = { operatorId: agent2?.operator_id ?? '', staffId: agent2?.id ?? '', ip: '10.0.0.9' };
+  const [center] = await database.raw.query<{ id: string }>("select id from service_centers where code = 'MSK-TVER'");
+  const fresh = await submittedRequest(database, '+79161110031', {
+    reason: 'not_working',
+    delivery: 'pickup',
+    centerId: center?.id ?? null,
+    deliveryAddress: null,
+  });
+  await reviewRequest(database.db, testLinks, staff.reviewer, fresh.requestId, { decision: 'approve' });
+  expect(await assignSim(database.db, testLinks, otherAgent, fresh.requestId)).toEqual({
+    ok: false,
+    error: 'staff.other_center',
+  });
+  expect(await assignSim(database.db, testLinks, staff.store_agent, fresh.requestId)).toMatchObject({ ok: true });
+  expect(await markReadyForPickup(database.db, testLinks, otherAgent, fresh.requestId)).toEqual({
+    ok: false,
+    error: 'staff.other_center',
+  });
   const logistics = await staffClient(app, database, 'logistics@volna.example');
   expect((await logistics.get('/staff/pickup')).statusCode).toBe(403);
   expect(await status(requestId)).toBe('ready_for_pickup');

@@ -44,6 +44,8 @@ type Step<D> = {
   /** Records that follow from an accepted event: a SIM reserved, a shipment. */
   record?: (request: ReplacementRequest, detail: D, tx: Tx) => Promise<void>;
   notice?: (status: string) => RequestUpdate | null;
+  /** A step on a center's stock: store agents may take it only for their own center. */
+  atCenter?: boolean;
 };
 
 async function hasRole(tx: Tx, staff: StaffActor, roles: StaffRole[]): Promise<boolean> {
@@ -86,6 +88,8 @@ function act<D>(
     const found = await requestFor(tx, staff, requestId, step.roles);
     if (!found.ok) return found;
     const request = found.value;
+    if (step.atCenter && !(await worksAt(tx, staff, request.centerId, ['admin', 'logistics'])))
+      return err('staff.other_center' as const);
     const decided = await step.decide(request, tx);
     if (!decided.ok) return decided;
     const { event, data: more, detail } = decided.value;
@@ -184,6 +188,7 @@ export function assignSim(db: Db, links: Links, staff: StaffActor, requestId: st
     'request.assign_sim',
     {
       roles: ['logistics', 'store_agent'],
+      atCenter: true,
       decide: async (request, tx) => {
         const esim = request.simType === 'esim';
         const centerId = request.delivery === 'pickup' ? request.centerId : null;
@@ -296,6 +301,7 @@ export function markReadyForPickup(db: Db, links: Links, staff: StaffActor, requ
     'request.mark_ready',
     {
       roles: ['logistics', 'store_agent'],
+      atCenter: true,
       decide: decided({ type: 'mark_ready' }),
       notice: () => 'ready_for_pickup',
     },
@@ -328,7 +334,7 @@ export async function handOverPickup(
     const found = await requestFor(tx, staff, requestId, ['store_agent']);
     if (!found.ok) return found;
     const request = found.value;
-    if (!(await worksAt(tx, staff, request.centerId))) return err('staff.other_center' as const);
+    if (!(await worksAt(tx, staff, request.centerId, ['admin']))) return err('staff.other_center' as const);
     if (request.status !== 'ready_for_pickup' || !request.simId) return err('activation.not_ready' as const);
     const [document] = await tx
       .select()
@@ -372,12 +378,12 @@ export async function handOverPickup(
   return done;
 }
 
-/** A store agent acts only for their own center; an administrator for any. */
-async function worksAt(tx: Tx, staff: StaffActor, centerId: string | null): Promise<boolean> {
+/** Whether the staff member may act at this center: their own, or any with one of the `unbound` roles. */
+async function worksAt(tx: Tx, staff: StaffActor, centerId: string | null, unbound: StaffRole[]): Promise<boolean> {
   const rows = await tx
     .select({ centerId: staffUsers.centerId, role: staffRoles.role })
     .from(staffUsers)
     .innerJoin(staffRoles, eq(staffRoles.staffId, staffUsers.id))
     .where(and(eq(staffUsers.operatorId, staff.operatorId), eq(staffUsers.id, staff.staffId)));
-  return rows.some((r) => r.role === 'admin' || (centerId !== null && r.centerId === centerId));
+  return rows.some((r) => unbound.includes(r.role) || (centerId !== null && r.centerId === centerId));
 }
