@@ -9,6 +9,8 @@ const calm: RiskInput = {
   failedSignInsLastDay: 0,
   lastSimChangeAt: null,
   blockedAt: null,
+  lockLiftedAt: null,
+  recentRequests: 0,
   accountName: 'Иванова Анна Сергеевна',
   contactName: 'Анна Сергеевна Иванова',
   now,
@@ -53,4 +55,12 @@ test('names match whatever the spacing, but not when the words differ', () => {
   expect(assessRisk({ ...calm, contactName: '  Анна   Сергеевна\tИванова ' }).signals).toEqual([]);
   expect(assessRisk({ ...calm, contactName: 'Анна Иванова' }).signals).toEqual(['name_mismatch']);
   expect(assessRisk({ ...calm, contactName: 'АннаСергеевна Иванова' }).signals).toEqual(['name_mismatch']);
+});
+
+test('a SIM-change lock lifted in the last week, and a third request in a month, are signals', () => {
+  expect(assessRisk({ ...calm, lockLiftedAt: hoursAgo(24 * 6) }).signals).toEqual(['lock_lifted_recently']);
+  expect(assessRisk({ ...calm, lockLiftedAt: hoursAgo(24 * 8) }).signals).toEqual([]);
+  expect(assessRisk({ ...calm, lockLiftedAt: new Date(now.getTime() + 3_600_000) }).signals).toEqual([]);
+  expect(assessRisk({ ...calm, recentRequests: 1 }).signals).toEqual([]);
+  expect(assessRisk({ ...calm, recentRequests: 2 })).toEqual({ score: 15, signals: ['many_requests'] });
 });

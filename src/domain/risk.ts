@@ -1,7 +1,7 @@
 /**
  * Risk signals of a SIM replacement request, the patterns SIM-swap fraud leaves: fresh
  * credential or contact changes, failed sign-ins, a recent swap, a name that is not the
- * owner's. Each adds to a 0–100 score; from the operator's threshold on, two reviewers must agree.
+ * owner's, a SIM-change lock just lifted, one request after another. Each adds to a 0–100 score; from the operator's threshold on, two reviewers must agree.
  */
 export const RISK_SIGNALS = {
   password_changed_recently: 30,
@@ -10,6 +10,8 @@ export const RISK_SIGNALS = {
   recent_sim_change: 25,
   name_mismatch: 20,
   blocked_just_before: 10,
+  lock_lifted_recently: 30,
+  many_requests: 15,
 } as const;
 export type RiskSignal = keyof typeof RISK_SIGNALS;
 
@@ -19,6 +21,10 @@ export type RiskInput = {
   failedSignInsLastDay: number;
   lastSimChangeAt: Date | null;
   blockedAt: Date | null;
+  /** When the SIM-change lock last ended (its release time, once passed), or null. */
+  lockLiftedAt: Date | null;
+  /** The account's other requests submitted in the last 30 days. */
+  recentRequests: number;
   accountName: string;
   contactName: string;
   now: Date;
@@ -38,6 +44,9 @@ export function assessRisk(input: RiskInput): { score: number; signals: RiskSign
   if (within(input.lastSimChangeAt, 30 * DAY, now)) signals.push('recent_sim_change');
   if (normalName(input.accountName) !== normalName(input.contactName)) signals.push('name_mismatch');
   if (within(input.blockedAt, 3_600_000, now)) signals.push('blocked_just_before');
+  if (input.lockLiftedAt !== null && input.lockLiftedAt <= now && within(input.lockLiftedAt, 7 * DAY, now))
+    signals.push('lock_lifted_recently');
+  if (input.recentRequests >= 2) signals.push('many_requests');
   const score = Math.min(
     100,
     signals.reduce((sum, s) => sum + RISK_SIGNALS[s], 0),

@@ -1,6 +1,7 @@
-import { and, count, eq, gt } from 'drizzle-orm';
+import { and, count, eq, gt, ne } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
+import { replacementRequests } from '../../db/schema/requests.ts';
 import { loginAttempts } from '../../db/schema/security.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { formatMsisdn } from '../../domain/msisdn.ts';
@@ -63,6 +64,8 @@ export async function submitReplacement(
       failedSignInsLastDay: await failedSignIns(tx, actor.accountId, now),
       lastSimChangeAt: line.lastSimChangeAt,
       blockedAt: line.blockedAt,
+      lockLiftedAt: account.simChangeLock ? account.lockReleaseAt : null,
+      recentRequests: await recentRequests(tx, actor.accountId, request.id, now),
       accountName: account.fullName,
       contactName: answers.contactName ?? '',
       now,
@@ -176,4 +179,19 @@ async function notifyEveryContact(
     payload: { to: n.msisdn, text: sms },
     idempotencyKey: key('line'),
   });
+}
+
+/** The account's other requests submitted in the last 30 days. */
+async function recentRequests(tx: Tx, accountId: string, requestId: string, now: Date): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(replacementRequests)
+    .where(
+      and(
+        eq(replacementRequests.accountId, accountId),
+        ne(replacementRequests.id, requestId),
+        gt(replacementRequests.submittedAt, new Date(now.getTime() - 30 * 86_400_000)),
+      ),
+    );
+  return row?.n ?? 0;
 }

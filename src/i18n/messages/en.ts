@@ -787,6 +787,8 @@ export const en = {
   'staff.stock.physical': 'SIM cards',
   'staff.stock.esim': 'eSIM profiles',
   'staff.stock.low': 'Low: fewer than {threshold}; ask logistics for more',
+  'risk.signal.lock_lifted_recently': 'The SIM-change lock was lifted in the last 7 days.',
+  'risk.signal.many_requests': 'Two or more other requests for this account in the last 30 days.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -791,4 +791,6 @@ export const ru: Record<MessageKey, string> = {
   'staff.stock.physical': 'SIM-карты',
   'staff.stock.esim': 'Профили eSIM',
   'staff.stock.low': 'Мало: меньше {threshold}; запросите пополнение у логистики',
+  'risk.signal.lock_lifted_recently': 'Запрет замены SIM сняли за последние 7 дней.',
+  'risk.signal.many_requests': 'По этому договору за последние 30 дней было две или больше других заявок.',
 };

@@ -752,4 +752,6 @@ export const zh: Record<MessageKey, string> = {
   'staff.stock.physical': 'SIM 卡',
   'staff.stock.esim': 'eSIM 配置文件',
   'staff.stock.low': '库存不足：少于 {threshold}；请向物流申请补货',
+  'risk.signal.lock_lifted_recently': 'SIM 更换锁在过去 7 天内被解除。',
+  'risk.signal.many_requests': '此账户在过去 30 天内有两个或更多其他申请。',
 };
