@@ -1,15 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { generate } from 'otplib';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { reviewRequest } from '../../src/app/requests/fulfilment.ts';
-import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET } from '../../src/app/seed/seed.ts';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { demoStaff } from '../support/staff.ts';
 import { testConfig, testLinks } from '../support/test-config.ts';
-import { staffClient, WebClient } from '../support/web-client.ts';
+import { staffClient } from '../support/web-client.ts';
 
 let database: Database;
 let app: FastifyInstance;

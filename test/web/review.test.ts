@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { generate } from 'otplib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET } from '../../src/app/seed/seed.ts';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
-import { signedInClient, staffClient, WebClient } from '../support/web-client.ts';
+import { signedInClient, staffClient } from '../support/web-client.ts';
 
 let database: Database;
 let app: FastifyInstance;
