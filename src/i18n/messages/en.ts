@@ -789,6 +789,22 @@ export const en = {
   'staff.stock.low': 'Low: fewer than {threshold}; ask logistics for more',
   'risk.signal.lock_lifted_recently': 'The SIM-change lock was lifted in the last 7 days.',
   'risk.signal.many_requests': 'Two or more other requests for this account in the last 30 days.',
+  'staffStatus.draft': 'Draft',
+  'staffStatus.awaiting_payment': 'Waiting for payment',
+  'staffStatus.in_review': 'Waiting for review',
+  'staffStatus.needs_info': "Waiting for the subscriber's information",
+  'staffStatus.second_review': 'Waiting for a second reviewer',
+  'staffStatus.approved': 'Approved',
+  'staffStatus.sim_assigned': 'SIM reserved',
+  'staffStatus.dispatched': 'With the carrier',
+  'staffStatus.returned': 'Returned by the carrier',
+  'staffStatus.delivered': 'Delivered',
+  'staffStatus.ready_for_pickup': 'Ready for pickup',
+  'staffStatus.frozen': 'Frozen ("This wasn\'t me")',
+  'staffStatus.activated': 'Activated',
+  'staffStatus.rejected': 'Rejected',
+  'staffStatus.cancelled': 'Cancelled',
+  'staffStatus.failed': 'Failed',
 } as const;
 
 export type MessageKey = keyof typeof en;

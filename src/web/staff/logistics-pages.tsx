@@ -103,7 +103,7 @@ export function LogisticsPage({
                 <dt>{t('review.col.delivery')}</dt>
                 <dd>{row.delivery ? t(`delivery.${row.delivery}`) : '—'}</dd>
                 <dt>{t('logistics.status')}</dt>
-                <dd>{t(`requestStatus.${row.status}`)}</dd>
+                <dd>{t(`staffStatus.${row.status}`)}</dd>
                 {row.center && (
                   <>
                     <dt>{t('staff.home.center')}</dt>

@@ -191,7 +191,7 @@ export function ReviewCasePage({
       )}
       <h1>{t('review.case.title', { reference: request.reference })}</h1>
       <p>
-        {t('review.case.status')}: <strong>{t(`requestStatus.${request.status}`)}</strong>
+        {t('review.case.status')}: <strong>{t(`staffStatus.${request.status}`)}</strong>
       </p>
       {held && request.holdUntil && (
         <p>
