@@ -33,6 +33,7 @@ import { wasntMeRoutes } from './portal/routes/wasnt-me-routes.tsx';
 import { sandboxRoutes } from './sandbox/sandbox-routes.tsx';
 import { formBodiesPlugin } from './shared/form-schema.ts';
 import { auditRoutes } from './staff/audit-routes.tsx';
+import { inventoryRoutes } from './staff/inventory-routes.tsx';
 import { logisticsRoutes } from './staff/logistics-routes.tsx';
 import { pickupRoutes } from './staff/pickup-routes.tsx';
 import { reviewRoutes } from './staff/review-routes.tsx';
@@ -126,6 +127,7 @@ export async function buildApp({
   await app.register(reviewRoutes, { ...subscriber, links });
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite });
   await app.register(auditRoutes, pages);
+  await app.register(inventoryRoutes, pages);
   await app.register(pickupRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
   if (config.demo) await app.register(mailboxRoutes, pages);
   return app;

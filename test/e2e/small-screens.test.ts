@@ -403,6 +403,8 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await page.waitForURL(/done=/);
     await record(page, 'staff-logistics-reserved', 'en');
     await expectAccessible(page);
+    await check(page, 'staff-inventory', '/staff/inventory?iccid=8970100000000000017');
+    await expectAccessible(page);
     await page.context().close();
   });
 

@@ -805,6 +805,22 @@ export const en = {
   'staffStatus.rejected': 'Rejected',
   'staffStatus.cancelled': 'Cancelled',
   'staffStatus.failed': 'Failed',
+  'simStatus.in_stock': 'In stock',
+  'simStatus.reserved': 'Reserved',
+  'simStatus.in_transit': 'In transit',
+  'simStatus.active': 'Active',
+  'simStatus.deactivated': 'Deactivated',
+  'simStatus.lost': 'Lost',
+  'simStatus.defective': 'Defective',
+  'staff.nav.inventory': 'Inventory',
+  'inventory.title': 'SIM inventory',
+  'inventory.search': 'ICCID',
+  'inventory.status': 'Status',
+  'inventory.place': 'Where',
+  'inventory.request': 'Request',
+  'inventory.notFound': 'No SIM of this operator has this ICCID.',
+  'inventory.stock': 'Stock by place',
+  'inventory.warehouse': 'Central warehouse',
 } as const;
 
 export type MessageKey = keyof typeof en;

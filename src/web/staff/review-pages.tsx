@@ -17,6 +17,7 @@ export function StaffMenu({ ctx, staff }: { ctx: PageContext; staff: StaffSessio
       <a href="/staff/home">{t('staff.nav.home')}</a>
       {has('reviewer') && <a href="/staff/review">{t('staff.nav.review')}</a>}
       {has('logistics') && <a href="/staff/logistics">{t('staff.nav.logistics')}</a>}
+      {has('logistics') && <a href="/staff/inventory">{t('staff.nav.inventory')}</a>}
       {has('store_agent') && <a href="/staff/pickup">{t('staff.nav.pickup')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/audit">{t('staff.nav.audit')}</a>}
     </>
