@@ -147,3 +147,21 @@ test('an agent of another center, logistics and another operator cannot hand it 
   expect((await logistics.get('/staff/pickup')).statusCode).toBe(403);
   expect(await status(requestId)).toBe('ready_for_pickup');
 });
+
+test("reserving the card that takes a center below its threshold e-mails that center's agents and logistics, once", async () => {
+  const [before] = await database.raw.query<{ n: number }>(
+    `select count(*)::int n from sims s join service_centers c on c.id = s.center_id
+      where c.code = 'MSK-TVER' and s.status = 'in_stock' and s.form_factor <> 'esim'`,
+  );
+  await database.raw.query("update service_centers set low_stock_threshold = $1 where code = 'MSK-TVER'", [before?.n]);
+  const lowStockMail = async () =>
+    (
+      await database.raw.query<{ to: string; text: string }>(
+        "select payload->>'to' \"to\", payload->>'text' text from outbox where idempotency_key like 'low-stock:%' order by 1",
+      )
+    ).map((m) => m.to);
+  await readyForPickup('+79161110041');
+  expect(await lowStockMail()).toEqual(['logistics@volna.example', 'store-agent@volna.example']);
+  await readyForPickup('+79161110051');
+  expect(await lowStockMail()).toHaveLength(2);
+});

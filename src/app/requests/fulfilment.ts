@@ -10,6 +10,7 @@ import { type ShownDocument, sameDocument } from '../../domain/identity-check.ts
 import type { RequestEvent, TransitionError } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { warnIfLowStock } from '../centers/low-stock.ts';
 import type { Links } from '../operators/links.ts';
 import { openSecret } from '../secret-box.ts';
 import { transact } from '../transact.ts';
@@ -209,8 +210,10 @@ export function assignSim(db: Db, links: Links, staff: StaffActor, requestId: st
         if (!sim) return err('sim.out_of_stock' as const);
         return ok({ event: { type: 'assign_sim', simId: sim.id } as const, detail: sim.id });
       },
-      record: async (_request, simId, tx) => {
+      record: async (request, simId, tx) => {
         await tx.update(sims).set({ status: 'reserved' }).where(eq(sims.id, simId));
+        if (request.delivery === 'pickup' && request.centerId)
+          await warnIfLowStock(tx, request.operatorId, request.centerId, request.simType === 'esim', now);
       },
     },
     now,

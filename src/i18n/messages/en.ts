@@ -821,6 +821,9 @@ export const en = {
   'inventory.notFound': 'No SIM of this operator has this ICCID.',
   'inventory.stock': 'Stock by place',
   'inventory.warehouse': 'Central warehouse',
+  'email.lowStock.subject': 'Low stock at {center}: {kind}',
+  'email.lowStock.body':
+    '{center} has {left} {kind} left in stock, below its threshold of {threshold}. Please send more.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -825,4 +825,7 @@ export const ru: Record<MessageKey, string> = {
   'inventory.notFound': 'SIM-карты оператора с таким ICCID нет.',
   'inventory.stock': 'Остатки по местам',
   'inventory.warehouse': 'Центральный склад',
+  'email.lowStock.subject': 'Мало остатков в центре «{center}»: {kind}',
+  'email.lowStock.body':
+    'В центре «{center}» осталось {left} ({kind}) — меньше порога {threshold}. Пожалуйста, пополните запас.',
 };

@@ -786,4 +786,6 @@ export const zh: Record<MessageKey, string> = {
   'inventory.notFound': '本运营商没有此 ICCID 的 SIM 卡。',
   'inventory.stock': '各地点库存',
   'inventory.warehouse': '中央仓库',
+  'email.lowStock.subject': '{center} 库存不足：{kind}',
+  'email.lowStock.body': '{center} 的 {kind} 库存只剩 {left}，低于阈值 {threshold}。请补货。',
 };
