@@ -33,6 +33,7 @@ import { wasntMeRoutes } from './portal/routes/wasnt-me-routes.tsx';
 import { sandboxRoutes } from './sandbox/sandbox-routes.tsx';
 import { formBodiesPlugin } from './shared/form-schema.ts';
 import { auditRoutes } from './staff/audit-routes.tsx';
+import { courierRoutes } from './staff/courier-routes.tsx';
 import { inventoryRoutes } from './staff/inventory-routes.tsx';
 import { logisticsRoutes } from './staff/logistics-routes.tsx';
 import { pickupRoutes } from './staff/pickup-routes.tsx';
@@ -128,6 +129,7 @@ export async function buildApp({
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite });
   await app.register(auditRoutes, pages);
   await app.register(inventoryRoutes, pages);
+  await app.register(courierRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
   await app.register(pickupRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
   if (config.demo) await app.register(mailboxRoutes, pages);
   return app;

@@ -462,6 +462,25 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await context.close();
   });
 
+  test("the courier's round on a phone: the list, the door check and a refused document, passing axe", async () => {
+    const db = site.database.db;
+    const { requestId } = await submittedRequest(site.database, '+79161110051', { reason: 'not_working' }, site.links);
+    await reviewRequest(db, site.links, staff.reviewer, requestId, { decision: 'approve' });
+    await assignSim(db, site.links, staff.logistics, requestId);
+    await dispatchRequest(db, site.links, staff.logistics, requestId, { carrier: 'Own', trackingNumber: 'OWN-320' });
+    const { page } = await phone();
+    await staffSignIn(page, 'courier@volna.example');
+    await check(page, 'staff-courier-list', '/staff/courier');
+    await expectAccessible(page);
+    await check(page, 'staff-courier-delivery', `/staff/courier/${requestId}`);
+    await expectAccessible(page);
+    await page.getByLabel(en('courier.lastDigits'), { exact: true }).fill('0000');
+    await page.getByRole('button', { name: en('courier.delivered') }).click();
+    await record(page, 'staff-courier-refused', 'en');
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
   test('every page fits and every choice sits beside its label', () => {
     expect(problems).toEqual([]);
   });

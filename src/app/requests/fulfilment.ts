@@ -7,6 +7,7 @@ import { type StaffRole, staffRoles, staffUsers } from '../../db/schema/staff.ts
 import { deliveryWindow } from '../../domain/delivery-zones.ts';
 import { parseIccid } from '../../domain/iccid.ts';
 import { type ShownDocument, sameDocument } from '../../domain/identity-check.ts';
+import type { DocumentType } from '../../domain/replacement.ts';
 import type { RequestEvent, TransitionError } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -272,16 +273,41 @@ export function dispatchRequest(
 }
 
 /** The carrier reports the parcel handed over (its tracking feed, or logistics by hand). */
-export function markDelivered(db: Db, links: Links, staff: StaffActor, requestId: string, now = new Date()) {
-  return act(
+/** What a courier checked at the door: the document's type and the last digits of its number. */
+export type DoorCheck = { docType: DocumentType; lastDigits: string };
+
+/**
+ * The card reached the subscriber. Logistics records what the carrier reports; a courier of
+ * the operator's own, where its policy asks for it, first checks the passport at the door: the
+ * type and at least four last digits must be those on file, or nothing is handed over (audited).
+ */
+export async function markDelivered(
+  db: Db,
+  links: Links,
+  staff: StaffActor,
+  requestId: string,
+  now = new Date(),
+  door?: { check: DoorCheck | null; documentKey: Buffer },
+) {
+  const delivered = await act(
     db,
     links,
     staff,
     requestId,
     'request.deliver',
     {
-      roles: ['logistics'],
-      decide: decided({ type: 'deliver' }),
+      roles: ['logistics', 'courier'],
+      decide: async (request, tx) => {
+        if (door) {
+          const [operator] = await tx
+            .select({ check: operators.courierPassportCheck })
+            .from(operators)
+            .where(eq(operators.id, request.operatorId));
+          if (operator?.check && !(await shownAtDoor(tx, door.documentKey, request.id, door.check)))
+            return err('identity.mismatch' as const);
+        }
+        return ok({ event: { type: 'deliver' } as const, detail: null });
+      },
       record: async (request, _none, tx) => {
         await tx
           .update(shipments)
@@ -289,6 +315,65 @@ export function markDelivered(db: Db, links: Links, staff: StaffActor, requestId
           .where(and(eq(shipments.requestId, request.id), eq(shipments.status, 'in_transit')));
       },
       notice: () => 'delivered',
+    },
+    now,
+  );
+  if (!delivered.ok && delivered.error === 'identity.mismatch')
+    await db.transaction((tx) =>
+      appendAudit(
+        tx,
+        {
+          operatorId: staff.operatorId,
+          actorKind: 'staff',
+          actorId: staff.staffId,
+          action: 'delivery.identity_mismatch',
+          targetKind: 'replacement_request',
+          targetId: requestId,
+          ip: staff.ip,
+        },
+        now,
+      ),
+    );
+  return delivered;
+}
+
+/** Whether the document shown at the door is the one on file: same type, number ending in the digits typed. */
+async function shownAtDoor(tx: Tx, documentKey: Buffer, requestId: string, check: DoorCheck | null): Promise<boolean> {
+  const digits = check?.lastDigits.replace(/\D/g, '') ?? '';
+  if (!check || digits.length < 4) return false;
+  const [document] = await tx
+    .select()
+    .from(identityDocuments)
+    .where(and(eq(identityDocuments.requestId, requestId), isNull(identityDocuments.purgedAt)));
+  if (!document || document.docType !== check.docType) return false;
+  const number = openSecret(documentKey, document.numberEncrypted, document.id).replace(/\D/g, '');
+  return number.endsWith(digits);
+}
+
+/** The courier could not hand the card over (nobody at home, or the subscriber refused it): it goes back to logistics. */
+export function deliveryFailed(
+  db: Db,
+  links: Links,
+  staff: StaffActor,
+  requestId: string,
+  outcome: 'not_home' | 'refused',
+  now = new Date(),
+) {
+  return act(
+    db,
+    links,
+    staff,
+    requestId,
+    'request.delivery_failed',
+    {
+      roles: ['logistics', 'courier'],
+      decide: async () => ok({ event: { type: 'delivery_failed' } as const, data: { outcome }, detail: null }),
+      record: async (request, _none, tx) => {
+        await tx
+          .update(shipments)
+          .set({ status: 'returned' })
+          .where(and(eq(shipments.requestId, request.id), eq(shipments.status, 'in_transit')));
+      },
     },
     now,
   );

@@ -33,6 +33,8 @@ export const operators = pgTable(
     swapHoldMinutes: integer('swap_hold_minutes').notNull().default(15),
     /** Switching the SIM-change lock off takes effect after this wait. */
     lockReleaseHours: integer('lock_release_hours').notNull().default(24),
+    /** Couriers check the passport at the door (type and last digits) before handing a card over. */
+    courierPassportCheck: boolean('courier_passport_check').notNull().default(true),
     /** Target time from submission to activation, for reports. */
     slaHours: integer('sla_hours').notNull().default(120),
     createdAt: createdAt(),

@@ -4,7 +4,7 @@ import { serviceCenters } from './centers.ts';
 import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
 
-export const STAFF_ROLES = ['reviewer', 'store_agent', 'logistics', 'admin'] as const;
+export const STAFF_ROLES = ['reviewer', 'store_agent', 'logistics', 'admin', 'courier'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export const staffUsers = pgTable(

@@ -824,6 +824,27 @@ export const en = {
   'email.lowStock.subject': 'Low stock at {center}: {kind}',
   'email.lowStock.body':
     '{center} has {left} {kind} left in stock, below its threshold of {threshold}. Please send more.',
+  'staff.role.courier': 'Courier',
+  'staff.nav.courier': 'Deliveries',
+  'courier.title': 'Deliveries on their way',
+  'courier.empty': 'No parcel is on its way.',
+  'courier.window': 'Expected {from} to {to}',
+  'courier.delivery.title': 'Delivery {reference}',
+  'courier.check.title': 'Passport check at the door',
+  'courier.check.lead':
+    'Ask for the passport before handing the card over. Choose its type and type at least the last four digits of its number.',
+  'courier.lastDigits': 'Last digits of the document number',
+  'courier.lastDigits.hint': 'At least 4 digits, as printed.',
+  'courier.lastDigits_missing': 'Type at least the last 4 digits of the document number',
+  'courier.delivered': 'Checked: hand over',
+  'courier.failed.title': 'Could not hand it over',
+  'courier.notHome': 'Nobody at home',
+  'courier.refused': 'Refused by the subscriber',
+  'courier.identity_mismatch':
+    'The document shown is not the one on file. Do not hand the card over; the attempt has been recorded.',
+  'courier.done.delivered': 'Handed over. The subscriber can now activate the card.',
+  'courier.done.returned': 'Recorded; the parcel goes back to logistics.',
+  'courier.back': 'Back to the deliveries',
 } as const;
 
 export type MessageKey = keyof typeof en;

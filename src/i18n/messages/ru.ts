@@ -828,4 +828,25 @@ export const ru: Record<MessageKey, string> = {
   'email.lowStock.subject': 'Мало остатков в центре «{center}»: {kind}',
   'email.lowStock.body':
     'В центре «{center}» осталось {left} ({kind}) — меньше порога {threshold}. Пожалуйста, пополните запас.',
+  'staff.role.courier': 'Курьер',
+  'staff.nav.courier': 'Доставки',
+  'courier.title': 'Доставки в пути',
+  'courier.empty': 'Посылок в пути нет.',
+  'courier.window': 'Ожидается с {from} по {to}',
+  'courier.delivery.title': 'Доставка {reference}',
+  'courier.check.title': 'Проверка паспорта при вручении',
+  'courier.check.lead':
+    'Попросите паспорт, прежде чем вручить карту. Выберите вид документа и введите хотя бы 4 последние цифры его номера.',
+  'courier.lastDigits': 'Последние цифры номера документа',
+  'courier.lastDigits.hint': 'Не меньше 4 цифр, как напечатано.',
+  'courier.lastDigits_missing': 'Введите хотя бы 4 последние цифры номера документа',
+  'courier.delivered': 'Проверено: вручить',
+  'courier.failed.title': 'Не удалось вручить',
+  'courier.notHome': 'Никого нет дома',
+  'courier.refused': 'Абонент отказался',
+  'courier.identity_mismatch':
+    'Предъявленный документ не совпадает с документом в заявке. Не вручайте карту; попытка записана.',
+  'courier.done.delivered': 'Вручено. Абонент может активировать карту.',
+  'courier.done.returned': 'Записано; посылка возвращается в логистику.',
+  'courier.back': 'К списку доставок',
 };
