@@ -1,22 +1,19 @@
-import { hash, verify } from '@node-rs/argon2';
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Locale } from '../../db/schema/columns.ts';
 import { operators } from '../../db/schema/operators.ts';
 import { loginAttempts } from '../../db/schema/security.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
-import { ACCOUNT_POLICY, ADDRESS_POLICY } from '../../domain/lockout.ts';
+import { ACCOUNT_POLICY } from '../../domain/lockout.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { formatDateTime, translator } from '../../i18n/translate.ts';
 import { enqueue } from '../outbox/outbox.ts';
-import { claimAttempt, forgiveAll, forgiveOne, throttleKey } from './throttle.ts';
+import { passwordAttempt } from './password-attempt.ts';
+import { forgiveAll, throttleKey } from './throttle.ts';
 import { sha256 } from './tokens.ts';
 
 export type SignInError = 'auth.invalid' | 'auth.locked' | 'auth.rate_limited';
-
-/** Verified when the number is unknown, so both answers take the same time. */
-const decoyHash = hash('simdesk-decoy-password');
 
 export type SignInInput = { operatorId: string; phone: string; password: string; ip: string; now?: Date };
 
@@ -54,25 +51,21 @@ export async function signIn(
       createdAt: now,
     });
 
-  const address = await claimAttempt(db, throttleKey.address(input.ip), ADDRESS_POLICY, now);
-  if (!address.allowed) {
-    await record(false);
-    return err('auth.rate_limited');
+  const attempt = await passwordAttempt(db, {
+    subject,
+    ip: input.ip,
+    passwordHash: account?.passwordHash ?? null,
+    password: input.password,
+    now,
+    record,
+  });
+  if (!attempt.ok) {
+    if (account && attempt.error === 'auth.invalid' && attempt.failures === ACCOUNT_POLICY.free)
+      await tellOwnerOfLock(db, input.operatorId, account.id, now);
+    return err(attempt.error);
   }
-  const claim = await claimAttempt(db, subject, ACCOUNT_POLICY, now);
-  if (!claim.allowed) {
-    await record(false);
-    return err('auth.locked');
-  }
-  const matches = await verify(account?.passwordHash ?? (await decoyHash), input.password).catch(() => false);
-  if (!account?.passwordHash || !matches) {
-    await record(false);
-    if (account && claim.failures === ACCOUNT_POLICY.free) await tellOwnerOfLock(db, input.operatorId, account.id, now);
-    return err('auth.invalid');
-  }
+  if (!account) return err('auth.invalid');
   await forgiveAll(db, subject);
-  await forgiveOne(db, throttleKey.address(input.ip), ADDRESS_POLICY);
-  await record(true);
   return ok({ accountId: account.id, locale: account.locale });
 }
 

@@ -1,21 +1,19 @@
-import { hash, verify as verifyPassword } from '@node-rs/argon2';
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { generateURI, verify as verifyTotp } from 'otplib';
 import type { Db } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
 import { loginAttempts } from '../../db/schema/security.ts';
 import { staffUsers } from '../../db/schema/staff.ts';
-import { ACCOUNT_POLICY, ADDRESS_POLICY } from '../../domain/lockout.ts';
+import { ACCOUNT_POLICY } from '../../domain/lockout.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { claimAttempt, forgiveAll, forgiveOne, throttleKey } from '../auth/throttle.ts';
+import { passwordAttempt } from '../auth/password-attempt.ts';
+import { claimAttempt, forgiveAll, throttleKey } from '../auth/throttle.ts';
 import { sha256 } from '../auth/tokens.ts';
 import { openSecret } from '../secret-box.ts';
 
 export type StaffSignInError = 'auth.invalid' | 'auth.locked' | 'auth.rate_limited';
 export type TotpError = 'staff.totp_wrong' | 'auth.locked';
-
-const decoyHash = hash('simdesk-staff-decoy-password');
 
 /**
  * The first step of a staff sign-in: e-mail and password, within the operator whose site it
@@ -50,23 +48,16 @@ export async function checkStaffPassword(
       succeeded,
       createdAt: now,
     });
-  const address = await claimAttempt(db, throttleKey.address(input.ip), ADDRESS_POLICY, now);
-  if (!address.allowed) {
-    await record(false);
-    return err('auth.rate_limited');
-  }
-  const claim = await claimAttempt(db, subject, ACCOUNT_POLICY, now);
-  if (!claim.allowed) {
-    await record(false);
-    return err('auth.locked');
-  }
-  const matches = await verifyPassword(staff?.passwordHash ?? (await decoyHash), input.password).catch(() => false);
-  if (!staff || !matches) {
-    await record(false);
-    return err('auth.invalid');
-  }
-  await forgiveOne(db, throttleKey.address(input.ip), ADDRESS_POLICY);
-  await record(true);
+  const attempt = await passwordAttempt(db, {
+    subject,
+    ip: input.ip,
+    passwordHash: staff?.passwordHash ?? null,
+    password: input.password,
+    now,
+    record,
+  });
+  if (!attempt.ok) return err(attempt.error);
+  if (!staff) return err('auth.invalid');
   return ok({ staffId: staff.id });
 }
 

@@ -1,11 +1,11 @@
 import type { CourierDelivery } from '../../app/back-office/courier-deliveries.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
-import { DOCUMENT_TYPES } from '../../domain/replacement.ts';
 import type { MessageKey } from '../../i18n/translate.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../shared/form.tsx';
 import { Layout } from '../shared/layout.tsx';
 import type { PageContext } from '../shared/page-context.ts';
 import { phoneText } from '../shared/phone-number.tsx';
+import { DocumentTypeSelect } from './document-type-select.tsx';
 import { StaffMenu } from './review-pages.tsx';
 
 const addressText = (d: CourierDelivery) =>
@@ -107,16 +107,7 @@ export function CourierDeliveryPage({
       <p>{t('courier.check.lead')}</p>
       <form method="post" action={`/staff/courier/${delivery.id}/delivered`} novalidate>
         <CsrfField token={csrf} />
-        <div class="field">
-          <label for="docType">{t('wizard.identity.docType')}</label>
-          <select id="docType" name="docType">
-            {DOCUMENT_TYPES.map((d) => (
-              <option key={d} value={d} selected={d === form.docType}>
-                {t(`document.${d}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <DocumentTypeSelect t={t} value={form.docType} errors={errors} />
         <Field
           t={t}
           name="lastDigits"

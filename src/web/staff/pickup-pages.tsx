@@ -1,11 +1,11 @@
 import type { Pickup } from '../../app/back-office/pickups.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
-import { DOCUMENT_TYPES } from '../../domain/replacement.ts';
 import { formatDateTime, type MessageKey } from '../../i18n/translate.ts';
 import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../shared/form.tsx';
 import { Layout } from '../shared/layout.tsx';
 import type { PageContext } from '../shared/page-context.ts';
 import { phoneText } from '../shared/phone-number.tsx';
+import { DocumentTypeSelect } from './document-type-select.tsx';
 import { StaffMenu } from './review-pages.tsx';
 
 export function PickupListPage({
@@ -122,16 +122,7 @@ export function PickupPage({
       <p>{t('pickup.lead')}</p>
       <form method="post" action={`/staff/pickup/${pickup.id}`} novalidate>
         <CsrfField token={staff.csrfToken} />
-        <div class={errors.docType ? 'field field-error' : 'field'}>
-          <label for="docType">{t('wizard.identity.docType')}</label>
-          <select id="docType" name="docType">
-            {DOCUMENT_TYPES.map((d) => (
-              <option key={d} value={d} selected={d === form.docType}>
-                {t(`document.${d}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <DocumentTypeSelect t={t} value={form.docType} errors={errors} />
         <Field t={t} name="docNumber" label={t('wizard.identity.docNumber')} value={form.docNumber} errors={errors} />
         <Field
           t={t}
