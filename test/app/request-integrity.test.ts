@@ -3,14 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { settlePayment, startPayment } from '../../src/app/payments/payments.ts';
 import { revealEsimCode } from '../../src/app/requests/activation.ts';
 import { cancelRequest } from '../../src/app/requests/cancel-request.ts';
-import {
-  assignSim,
-  dispatchRequest,
-  handOverPickup,
-  markDelivered,
-  markReadyForPickup,
-  reviewRequest,
-} from '../../src/app/requests/fulfilment.ts';
+import { assignSim, dispatchRequest, markReadyForPickup, reviewRequest } from '../../src/app/requests/fulfilment.ts';
+import { handOverPickup, markDelivered } from '../../src/app/requests/hand-over.ts';
 import { provideInformation } from '../../src/app/requests/provide-information.ts';
 import type { Database } from '../../src/db/client.ts';
 import { SandboxGateway } from '../../src/integrations/payments/sandbox-gateway.ts';

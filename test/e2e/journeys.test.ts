@@ -2,14 +2,8 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DOCUMENT_MAX_BYTES } from '../../src/app/documents/document-content.ts';
-import {
-  assignSim,
-  dispatchRequest,
-  handOverPickup,
-  markDelivered,
-  markReadyForPickup,
-  reviewRequest,
-} from '../../src/app/requests/fulfilment.ts';
+import { assignSim, dispatchRequest, markReadyForPickup, reviewRequest } from '../../src/app/requests/fulfilment.ts';
+import { handOverPickup, markDelivered } from '../../src/app/requests/hand-over.ts';
 import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 import { formatMsisdn } from '../../src/domain/msisdn.ts';
 import { type Locale, type Translate, translator } from '../../src/i18n/translate.ts';

@@ -4,14 +4,8 @@ import { generate } from 'otplib';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  assignSim,
-  dispatchRequest,
-  handOverPickup,
-  markDelivered,
-  markReadyForPickup,
-  reviewRequest,
-} from '../../src/app/requests/fulfilment.ts';
+import { assignSim, dispatchRequest, markReadyForPickup, reviewRequest } from '../../src/app/requests/fulfilment.ts';
+import { handOverPickup, markDelivered } from '../../src/app/requests/hand-over.ts';
 import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET } from '../../src/app/seed/seed.ts';
 import { type Locale, translator } from '../../src/i18n/translate.ts';

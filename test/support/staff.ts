@@ -1,4 +1,4 @@
-import type { StaffActor } from '../../src/app/requests/fulfilment.ts';
+import type { StaffActor } from '../../src/app/requests/staff-step.ts';
 import type { Database } from '../../src/db/client.ts';
 
 export type Staff = Record<'reviewer' | 'logistics' | 'store_agent' | 'admin', StaffActor>;

@@ -1,13 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  assignSim,
-  dispatchRequest,
-  markDelivered,
-  reviewRequest,
-  type StaffActor,
-} from '../../src/app/requests/fulfilment.ts';
+import { assignSim, dispatchRequest, reviewRequest } from '../../src/app/requests/fulfilment.ts';
+import { markDelivered } from '../../src/app/requests/hand-over.ts';
+import type { StaffActor } from '../../src/app/requests/staff-step.ts';
 import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 import type { Database } from '../../src/db/client.ts';
 import { ProvisioningSimulator } from '../../src/integrations/provisioning/simulator.ts';

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { assignSim, handOverPickup, markReadyForPickup, reviewRequest } from '../../src/app/requests/fulfilment.ts';
+import { assignSim, markReadyForPickup, reviewRequest } from '../../src/app/requests/fulfilment.ts';
+import { handOverPickup } from '../../src/app/requests/hand-over.ts';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { submittedRequest } from '../support/requests.ts';

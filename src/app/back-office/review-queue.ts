@@ -7,8 +7,8 @@ import type { Channel, Delivery, Reason } from '../../domain/replacement.ts';
 import type { RiskSignal } from '../../domain/risk.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Vault } from '../documents/identity-document.ts';
-import type { StaffActor } from '../requests/fulfilment.ts';
 import type { TimelineEvent } from '../requests/request-status.ts';
+import type { StaffActor } from '../requests/staff-step.ts';
 import { openBytes, openSecret } from '../secret-box.ts';
 
 /** Requests a reviewer decides: the first review, and the second of a high-risk one. */

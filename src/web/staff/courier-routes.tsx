@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { courierDeliveries } from '../../app/back-office/courier-deliveries.ts';
 import type { Links } from '../../app/operators/links.ts';
-import { deliveryFailed, markDelivered, type StaffActor } from '../../app/requests/fulfilment.ts';
+import { deliveryFailed, markDelivered } from '../../app/requests/hand-over.ts';
+import type { StaffActor } from '../../app/requests/staff-step.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
 import { DOCUMENT_TYPES } from '../../domain/replacement.ts';

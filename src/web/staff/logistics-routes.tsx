@@ -2,14 +2,9 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logisticsQueue } from '../../app/back-office/logistics-queue.ts';
 import type { Links } from '../../app/operators/links.ts';
-import {
-  assignSim,
-  dispatchRequest,
-  markDelivered,
-  markReadyForPickup,
-  type StaffActor,
-  type StaffError,
-} from '../../app/requests/fulfilment.ts';
+import { assignSim, dispatchRequest, markReadyForPickup } from '../../app/requests/fulfilment.ts';
+import { markDelivered } from '../../app/requests/hand-over.ts';
+import type { StaffActor, StaffError } from '../../app/requests/staff-step.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
 import { replacementRequests } from '../../db/schema/requests.ts';

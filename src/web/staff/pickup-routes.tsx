@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pickupsAt } from '../../app/back-office/pickups.ts';
 import type { Links } from '../../app/operators/links.ts';
-import { handOverPickup } from '../../app/requests/fulfilment.ts';
+import { handOverPickup } from '../../app/requests/hand-over.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
 import { DOCUMENT_TYPES } from '../../domain/replacement.ts';

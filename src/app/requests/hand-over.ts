@@ -1,0 +1,196 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { operators } from '../../db/schema/operators.ts';
+import { identityDocuments, shipments } from '../../db/schema/requests.ts';
+import { sims } from '../../db/schema/sims.ts';
+import { parseIccid } from '../../domain/iccid.ts';
+import { type ShownDocument, sameDocument } from '../../domain/identity-check.ts';
+import type { DocumentType } from '../../domain/replacement.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { Links } from '../operators/links.ts';
+import { openSecret } from '../secret-box.ts';
+import { transact } from '../transact.ts';
+import { type ActivationError, completeActivation, holdOf, type OnHold } from './activation.ts';
+import { act, requestFor, type StaffActor, type StaffError, worksAt } from './staff-step.ts';
+
+/**
+ * The card reaches the subscriber's hands: at the counter for a pickup, at the door from a
+ * courier. Both check the document shown in person against the one on file, and a mismatch
+ * stops the hand-over and is audited.
+ */
+
+/** What a courier checked at the door: the document's type and the last digits of its number. */
+export type DoorCheck = { docType: DocumentType; lastDigits: string };
+
+/**
+ * The card reached the subscriber. Logistics records what the carrier reports; a courier of
+ * the operator's own, where its policy asks for it, first checks the passport at the door: the
+ * type and at least four last digits must be those on file, or nothing is handed over (audited).
+ */
+export async function markDelivered(
+  db: Db,
+  links: Links,
+  staff: StaffActor,
+  requestId: string,
+  now = new Date(),
+  door?: { check: DoorCheck | null; documentKey: Buffer },
+) {
+  const delivered = await act(
+    db,
+    links,
+    staff,
+    requestId,
+    'request.deliver',
+    {
+      roles: ['logistics', 'courier'],
+      decide: async (request, tx) => {
+        if (door) {
+          const [operator] = await tx
+            .select({ check: operators.courierPassportCheck })
+            .from(operators)
+            .where(eq(operators.id, request.operatorId));
+          if (operator?.check && !(await shownAtDoor(tx, door.documentKey, request.id, door.check)))
+            return err('identity.mismatch' as const);
+        }
+        return ok({ event: { type: 'deliver' } as const, detail: null });
+      },
+      record: async (request, _none, tx) => {
+        await tx
+          .update(shipments)
+          .set({ status: 'delivered', deliveredAt: now })
+          .where(and(eq(shipments.requestId, request.id), eq(shipments.status, 'in_transit')));
+      },
+      notice: () => 'delivered',
+    },
+    now,
+  );
+  if (!delivered.ok && delivered.error === 'identity.mismatch')
+    await db.transaction((tx) =>
+      appendAudit(
+        tx,
+        {
+          operatorId: staff.operatorId,
+          actorKind: 'staff',
+          actorId: staff.staffId,
+          action: 'delivery.identity_mismatch',
+          targetKind: 'replacement_request',
+          targetId: requestId,
+          ip: staff.ip,
+        },
+        now,
+      ),
+    );
+  return delivered;
+}
+
+/** Whether the document shown at the door is the one on file: same type, number ending in the digits typed. */
+async function shownAtDoor(tx: Tx, documentKey: Buffer, requestId: string, check: DoorCheck | null): Promise<boolean> {
+  const digits = check?.lastDigits.replace(/\D/g, '') ?? '';
+  if (!check || digits.length < 4) return false;
+  const [document] = await tx
+    .select()
+    .from(identityDocuments)
+    .where(and(eq(identityDocuments.requestId, requestId), isNull(identityDocuments.purgedAt)));
+  if (!document || document.docType !== check.docType) return false;
+  const number = openSecret(documentKey, document.numberEncrypted, document.id).replace(/\D/g, '');
+  return number.endsWith(digits);
+}
+
+/** The courier could not hand the card over (nobody at home, or the subscriber refused it): it goes back to logistics. */
+export function deliveryFailed(
+  db: Db,
+  links: Links,
+  staff: StaffActor,
+  requestId: string,
+  outcome: 'not_home' | 'refused',
+  now = new Date(),
+) {
+  return act(
+    db,
+    links,
+    staff,
+    requestId,
+    'request.delivery_failed',
+    {
+      roles: ['logistics', 'courier'],
+      decide: async () => ok({ event: { type: 'delivery_failed' } as const, data: { outcome }, detail: null }),
+      record: async (request, _none, tx) => {
+        await tx
+          .update(shipments)
+          .set({ status: 'returned' })
+          .where(and(eq(shipments.requestId, request.id), eq(shipments.status, 'in_transit')));
+      },
+    },
+    now,
+  );
+}
+
+/**
+ * At the center: the agent has checked the passport in person and hands over the card reserved
+ * for this request; it must be that card, the hold after approval must be over, and it is
+ * activated at once.
+ */
+export type PickupHandOver = { iccid: string } & ShownDocument;
+
+/**
+ * A store agent of the request's center hands a pickup SIM over: the document shown in person
+ * must be the one on file (a mismatch stops here and is audited), the card must be the one
+ * reserved, and the hold after approval must be over; then the SIM is activated at once.
+ */
+export async function handOverPickup(
+  db: Db,
+  links: Links,
+  documentKey: Buffer,
+  staff: StaffActor,
+  requestId: string,
+  handOver: PickupHandOver,
+  now = new Date(),
+): Promise<Result<{ msisdn: string }, StaffError | ActivationError | OnHold>> {
+  const done = await transact(db, async (tx) => {
+    const found = await requestFor(tx, staff, requestId, ['store_agent']);
+    if (!found.ok) return found;
+    const request = found.value;
+    if (!(await worksAt(tx, staff, request.centerId, ['admin']))) return err('staff.other_center' as const);
+    if (request.status !== 'ready_for_pickup' || !request.simId) return err('activation.not_ready' as const);
+    const [document] = await tx
+      .select()
+      .from(identityDocuments)
+      .where(and(eq(identityDocuments.requestId, request.id), isNull(identityDocuments.purgedAt)));
+    const onFile = document && {
+      docType: document.docType,
+      docNumber: openSecret(documentKey, document.numberEncrypted, document.id),
+    };
+    if (!onFile || !sameDocument(handOver, onFile)) return err('identity.mismatch' as const);
+    const iccid = parseIccid(handOver.iccid);
+    if (!iccid.ok) return iccid;
+    const [sim] = await tx.select({ iccid: sims.iccid }).from(sims).where(eq(sims.id, request.simId));
+    if (sim?.iccid !== iccid.value) return err('activation.wrong_sim' as const);
+    const hold = holdOf(request, now);
+    if (hold) return err(hold);
+    await tx
+      .update(identityDocuments)
+      .set({ verifiedInPerson: true })
+      .where(eq(identityDocuments.id, (document as { id: string }).id));
+    const actor = { kind: 'staff' as const, id: staff.staffId, ip: staff.ip };
+    return completeActivation(tx, links, request, actor, now, { approvedInPerson: true });
+  });
+  if (!done.ok && done.error === 'identity.mismatch')
+    await db.transaction((tx) =>
+      appendAudit(
+        tx,
+        {
+          operatorId: staff.operatorId,
+          actorKind: 'staff',
+          actorId: staff.staffId,
+          action: 'pickup.identity_mismatch',
+          targetKind: 'replacement_request',
+          targetId: requestId,
+          ip: staff.ip,
+          data: { docType: handOver.docType },
+        },
+        now,
+      ),
+    );
+  return done;
+}
