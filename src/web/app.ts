@@ -33,6 +33,7 @@ import { wasntMeRoutes } from './portal/routes/wasnt-me-routes.tsx';
 import { sandboxRoutes } from './sandbox/sandbox-routes.tsx';
 import { formBodiesPlugin } from './shared/form-schema.ts';
 import { auditRoutes } from './staff/audit-routes.tsx';
+import { counterRoutes } from './staff/counter-routes.tsx';
 import { courierRoutes } from './staff/courier-routes.tsx';
 import { inventoryRoutes } from './staff/inventory-routes.tsx';
 import { logisticsRoutes } from './staff/logistics-routes.tsx';
@@ -131,6 +132,7 @@ export async function buildApp({
   await app.register(inventoryRoutes, pages);
   await app.register(courierRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
   await app.register(pickupRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
+  await app.register(counterRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
   if (config.demo) await app.register(mailboxRoutes, pages);
   return app;
 }

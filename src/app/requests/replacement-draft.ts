@@ -97,8 +97,9 @@ export async function startReplacement(
 
 /** Unambiguous characters only: no 0/O or 1/I to misread on the phone. */
 const REFERENCE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-const newReference = () =>
-  `R-${Array.from({ length: 7 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('')}`;
+/** A short code people read out or type: "R-7K3M9QX" for a request, "V-…" for a visit ticket. */
+export const newReference = (prefix = 'R') =>
+  `${prefix}-${Array.from({ length: 7 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]).join('')}`;
 
 /** One of the account's own requests; anyone else's is "not found". */
 export async function ownRequest(db: Db | Tx, actor: SubscriberActor, requestId: string) {

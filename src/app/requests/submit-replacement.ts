@@ -137,7 +137,7 @@ async function failedSignIns(tx: Tx, accountId: string, now: Date): Promise<numb
  * The FCC rule: tell the customer about every SIM change request, on every channel, including
  * the number itself, in case the person asking is not the owner.
  */
-async function notifyEveryContact(
+export async function notifyEveryContact(
   tx: Tx,
   n: {
     operatorId: string;

@@ -198,3 +198,14 @@ export const DEMO_SUBSCRIBERS: DemoSubscriber[] = [
     lines: [voice('+79222220071')],
   },
 ];
+
+/**
+ * The passport each demo subscriber signed the contract with, for the counter's in-person check:
+ * citizens "4516 " and the last six digits of the first line, foreigners "FX" and the last seven.
+ */
+export function demoDocument(s: DemoSubscriber): { docType: 'passport_ru' | 'passport_foreign'; docNumber: string } {
+  const digits = s.lines[0]?.msisdn.replace(/\D/g, '') ?? '';
+  return s.citizenship === 'RU'
+    ? { docType: 'passport_ru', docNumber: `4516 ${digits.slice(-6)}` }
+    : { docType: 'passport_foreign', docNumber: `FX${digits.slice(-7)}` };
+}

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { inArray } from 'drizzle-orm';
 import type { Database } from '../../db/client.ts';
@@ -7,10 +8,11 @@ import { sims } from '../../db/schema/sims.ts';
 import { STAFF_ROLES } from '../../db/schema/staff.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { completeIccid } from '../../domain/iccid.ts';
+import { sealSecret } from '../secret-box.ts';
 import { createStaff } from '../staff/create-staff.ts';
 import { DEMO_CENTERS } from './demo-centers.ts';
 import { DEMO_OPERATORS, type DemoOperator } from './demo-operators.ts';
-import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from './demo-subscribers.ts';
+import { DEMO_PASSWORD, DEMO_SUBSCRIBERS, demoDocument } from './demo-subscribers.ts';
 
 export const DEMO_STAFF_PASSWORD = 'simdesk-staff-demo';
 /** Fixed so a developer can add it to an authenticator app once. */
@@ -112,9 +114,14 @@ async function seedOperator(database: Database, documentKey: Buffer, o: DemoOper
     if (o.esimEnabled) await tx.insert(sims).values(Array.from({ length: ESIM_PROFILES }, () => sim(null, 'esim')));
 
     for (const s of DEMO_SUBSCRIBERS.filter((s) => s.operator === o.slug)) {
+      const accountId = randomUUID();
+      const document = demoDocument(s);
       const [account] = await tx
         .insert(accounts)
         .values({
+          id: accountId,
+          documentType: document.docType,
+          documentNumberEncrypted: sealSecret(documentKey, document.docNumber, accountId),
           operatorId,
           fullName: s.fullName,
           email: s.email,
@@ -141,7 +148,7 @@ async function seedOperator(database: Database, documentKey: Buffer, o: DemoOper
     }
 
     const agentCenter = DEMO_CENTERS.find((c) => c.operator === o.slug);
-    for (const role of STAFF_ROLES) {
+    for (const role of STAFF_ROLES.filter((r) => r !== 'platform_admin' || o.slug === DEMO_OPERATORS[0]?.slug)) {
       await createStaff(tx, documentKey, {
         operator: o.slug,
         email: `${role.replace('_', '-')}@${o.slug}.example`,

@@ -38,6 +38,9 @@ export const serviceCenters = pgTable(
     offersPickup: boolean('offers_pickup').notNull().default(true),
     /** Below this many cards of a kind in stock, the center's agents are warned. */
     lowStockThreshold: integer('low_stock_threshold').notNull().default(5),
+    /** Visits are booked in slots of this length from the opening hours, each taking this many people. */
+    slotMinutes: smallint('slot_minutes').notNull().default(30),
+    slotCapacity: smallint('slot_capacity').notNull().default(2),
     active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },
@@ -49,6 +52,7 @@ export const serviceCenters = pgTable(
       sql`${t.latitude} between -90 and 90 and ${t.longitude} between -180 and 180`,
     ),
     check('service_centers_low_stock_check', sql`${t.lowStockThreshold} >= 0`),
+    check('service_centers_slots_check', sql`${t.slotMinutes} between 5 and 240 and ${t.slotCapacity} >= 0`),
   ],
 );
 

@@ -25,7 +25,7 @@ import {
 } from '../../domain/replacement.ts';
 import { REQUEST_STATUSES, TERMINAL_STATUSES } from '../../domain/request-machine.ts';
 import { serviceCenters } from './centers.ts';
-import { at, createdAt, id, notIn, oneOf, sameOperator } from './columns.ts';
+import { at, createdAt, id, LOCALES, notIn, oneOf, sameOperator } from './columns.ts';
 import { deliveryZones, operatorId } from './operators.ts';
 import { sims } from './sims.ts';
 import { staffUsers } from './staff.ts';
@@ -198,6 +198,9 @@ export const payments = pgTable(
     cardLast4: char('card_last4', { length: 4 }),
     /** A double submit reuses the key and so the charge. */
     idempotencyKey: text('idempotency_key').notNull().unique(),
+    /** Payments taken at a counter: who took them and where. */
+    receivedByStaffId: uuid('received_by_staff_id'),
+    centerId: uuid('center_id'),
     failureReason: text('failure_reason'),
     succeededAt: at('succeeded_at'),
     refundedAt: at('refunded_at'),
@@ -206,6 +209,12 @@ export const payments = pgTable(
   },
   (t) => [
     sameOperator('payments_request_fk', t.operatorId, t.requestId, replacementRequests),
+    sameOperator('payments_received_by_fk', t.operatorId, t.receivedByStaffId, staffUsers),
+    sameOperator('payments_center_fk', t.operatorId, t.centerId, serviceCenters),
+    check(
+      'payments_counter_check',
+      sql`${t.method} not in ('cash', 'card_terminal') or (${t.receivedByStaffId} is not null and ${t.centerId} is not null)`,
+    ),
     oneOf('payments_method_check', t.method, PAYMENT_METHODS),
     oneOf('payments_status_check', t.status, PAYMENT_STATUSES),
     check('payments_amount_check', sql`${t.amountMinor} > 0`),
@@ -255,9 +264,21 @@ export const appointments = pgTable(
     status: text('status', { enum: APPOINTMENT_STATUSES }).notNull().default('booked'),
     contactName: text('contact_name').notNull(),
     contactPhone: text('contact_phone').notNull(),
+    contactEmail: text('contact_email'),
+    locale: text('locale', { enum: LOCALES }).notNull().default('ru'),
+    /** The short code on the visit ticket, typed or scanned at the counter, e.g. "V-4K7M2Q". */
+    ticket: text('ticket').notNull(),
+    /** Hash of the secret in the cancel-or-move link sent with the confirmation. */
+    manageTokenHash: text('manage_token_hash').notNull().unique(),
+    reminderSentAt: at('reminder_sent_at'),
     createdAt: createdAt(),
   },
   (t) => [
+    unique('appointments_ticket_key').on(t.operatorId, t.ticket),
+    index('appointments_reminder_idx')
+      .on(t.startsAt)
+      .where(sql`${t.status} = 'booked' and ${t.reminderSentAt} is null`),
+    oneOf('appointments_locale_check', t.locale, LOCALES),
     sameOperator('appointments_center_fk', t.operatorId, t.centerId, serviceCenters),
     sameOperator('appointments_account_fk', t.operatorId, t.accountId, accounts),
     sameOperator('appointments_request_fk', t.operatorId, t.requestId, replacementRequests),

@@ -4,7 +4,8 @@ import { serviceCenters } from './centers.ts';
 import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
 
-export const STAFF_ROLES = ['reviewer', 'store_agent', 'logistics', 'admin', 'courier'] as const;
+/** `platform_admin` looks after the deployment: every operator (brand), not one operator's service. */
+export const STAFF_ROLES = ['reviewer', 'store_agent', 'logistics', 'admin', 'courier', 'platform_admin'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 export const staffUsers = pgTable(

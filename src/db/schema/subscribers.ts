@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, char, check, pgTable, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { DOCUMENT_TYPES } from '../../domain/replacement.ts';
 import { at, createdAt, id, LOCALES, oneOf, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
 
@@ -17,6 +18,10 @@ export const accounts = pgTable(
     locale: text('locale', { enum: LOCALES }).notNull().default('ru'),
     /** ISO 3166-1 alpha-2; operator policy may send foreign citizens to a center. */
     citizenship: char('citizenship', { length: 2 }).notNull().default('RU'),
+    /** The identity document the contract was signed with, checked in person at the counter. */
+    documentType: text('document_type', { enum: DOCUMENT_TYPES }),
+    /** Its number, encrypted by the application (AES-256-GCM, bound to the account id). */
+    documentNumberEncrypted: text('document_number_encrypted'),
     /** argon2id; null until the subscriber sets one (e.g. after an import). */
     passwordHash: text('password_hash'),
     passwordChangedAt: at('password_changed_at'),
@@ -43,6 +48,8 @@ export const accounts = pgTable(
       .on(t.operatorId, t.importRef)
       .where(sql`${t.importRef} is not null`),
     oneOf('accounts_locale_check', t.locale, LOCALES),
+    oneOf('accounts_document_type_check', t.documentType, DOCUMENT_TYPES),
+    check('accounts_document_check', sql`(${t.documentType} is null) = (${t.documentNumberEncrypted} is null)`),
     check('accounts_second_phone_check', sql`${t.secondPhone} ~ '^\\+[1-9][0-9]{6,14}$'`),
   ],
 );

@@ -18,6 +18,7 @@ export function StaffMenu({ ctx, staff }: { ctx: PageContext; staff: StaffSessio
       {has('reviewer') && <a href="/staff/review">{t('staff.nav.review')}</a>}
       {has('logistics') && <a href="/staff/logistics">{t('staff.nav.logistics')}</a>}
       {has('logistics') && <a href="/staff/inventory">{t('staff.nav.inventory')}</a>}
+      {has('store_agent') && <a href="/staff/counter">{t('staff.nav.counter')}</a>}
       {has('store_agent') && <a href="/staff/pickup">{t('staff.nav.pickup')}</a>}
       {has('courier') && <a href="/staff/courier">{t('staff.nav.courier')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/audit">{t('staff.nav.audit')}</a>}

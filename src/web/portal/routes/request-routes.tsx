@@ -14,7 +14,7 @@ import { requireSubscriber } from '../../plugins/session.ts';
 import { pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
 import { file, formRoute, line } from '../../shared/form-schema.ts';
-import { renderReceiptPdf } from '../pdf/receipt-pdf.ts';
+import { renderReceiptPdf } from '../../shared/receipt-pdf.ts';
 import { PayPage } from '../views/pay-page.tsx';
 import { RequestStatusPage } from '../views/request-status-page.tsx';
 import {

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import type { Receipt } from '../../../app/payments/receipt.ts';
-import { formatMsisdn } from '../../../domain/msisdn.ts';
-import { formatDateTime, type Translate } from '../../../i18n/translate.ts';
+import type { Receipt } from '../../app/payments/receipt.ts';
+import { formatMsisdn } from '../../domain/msisdn.ts';
+import { formatDateTime, type Translate } from '../../i18n/translate.ts';
 
 /** One font for Latin, Cyrillic and Chinese; the PDF embeds only the glyphs it uses. */
 const FONT = createRequire(import.meta.url).resolve(
@@ -17,24 +17,39 @@ const money = (t: Translate, minor: number, currency: string) =>
     currencyDisplay: 'code',
   }).format(minor / 100);
 
-/** The request's confirmation and receipt as a PDF, in the reader's language. */
-export function renderReceiptPdf(receipt: Receipt, t: Translate): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 56,
-    info: { Title: t('receipt.title', { reference: receipt.reference }), Author: receipt.operator.name[t.locale] },
-    lang: t.locale,
-  });
+/** An A4 document in the reader's language, and the bytes it will have once ended. */
+export function pdfDocument(title: string, author: string, t: Translate) {
+  const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: title, Author: author }, lang: t.locale });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  const zone = receipt.operator.timeZone;
-  const row = (label: string, value: string) => {
-    doc.fontSize(10).fillColor('#555').text(label, { continued: false });
-    doc.fontSize(12).fillColor('#000').text(value).moveDown(0.5);
-  };
-
   doc.font(FONT);
+  return { doc, done };
+}
+
+/** A label above its value, as on a printed form. */
+export function labelled(doc: PDFKit.PDFDocument, label: string, value: string) {
+  doc.fontSize(10).fillColor('#555').text(label, { continued: false });
+  doc.fontSize(12).fillColor('#000').text(value).moveDown(0.5);
+}
+
+/** The request's confirmation and receipt as a PDF, in the reader's language. */
+export function renderReceiptPdf(receipt: Receipt, t: Translate): Promise<Buffer> {
+  const { doc, done } = pdfDocument(
+    t('receipt.title', { reference: receipt.reference }),
+    receipt.operator.name[t.locale],
+    t,
+  );
+  drawReceipt(doc, receipt, t);
+  doc.end();
+  return done;
+}
+
+/** The receipt itself: the fee's items, the total and the payment that settled it. */
+export function drawReceipt(doc: PDFKit.PDFDocument, receipt: Receipt, t: Translate) {
+  const zone = receipt.operator.timeZone;
+  const row = (label: string, value: string) => labelled(doc, label, value);
+  doc.fillColor('#000');
   doc.fontSize(18).text(receipt.operator.name[t.locale]).moveDown(0.2);
   doc
     .fontSize(14)
@@ -72,6 +87,4 @@ export function renderReceiptPdf(receipt: Receipt, t: Translate): Promise<Buffer
   doc.text(
     t('layout.support', { phone: formatMsisdn(receipt.operator.supportPhone), email: receipt.operator.supportEmail }),
   );
-  doc.end();
-  return done;
 }

@@ -1,0 +1,426 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, notInArray } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { serviceCenters } from '../../db/schema/centers.ts';
+import { operators } from '../../db/schema/operators.ts';
+import { appointments, identityDocuments, payments, replacementRequests } from '../../db/schema/requests.ts';
+import { simChanges } from '../../db/schema/sim-changes.ts';
+import { sims } from '../../db/schema/sims.ts';
+import { staffUsers } from '../../db/schema/staff.ts';
+import { accounts, lines } from '../../db/schema/subscribers.ts';
+import { quoteFee } from '../../domain/fees.ts';
+import { type IccidError, parseIccid } from '../../domain/iccid.ts';
+import { type ShownDocument, sameDocument } from '../../domain/identity-check.ts';
+import type { Reason, SimType } from '../../domain/replacement.ts';
+import { TERMINAL_STATUSES } from '../../domain/request-machine.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import type { Links } from '../operators/links.ts';
+import { loadOperatorProfile } from '../operators/operator-profile.ts';
+import { completeActivation } from '../requests/activation.ts';
+import { newReference, type ReplacementRequest } from '../requests/replacement-draft.ts';
+import { applyRequestEvent } from '../requests/request-transitions.ts';
+import type { StaffActor } from '../requests/staff-step.ts';
+import { notifyEveryContact } from '../requests/submit-replacement.ts';
+import { wasntMeLink } from '../requests/wasnt-me.ts';
+import { keyId, openSecret, sealSecret } from '../secret-box.ts';
+import { transact } from '../transact.ts';
+
+/**
+ * A walk-in at the counter: the agent checks the passport in person against the one the
+ * contract was signed with, the request is created (channel `counter`) and approved in person,
+ * the fee is taken in cash or on the card terminal, and a card from this center's shelf (or an
+ * eSIM profile) is activated on the spot. Every step is audited with the agent and the center.
+ */
+
+export type CounterError =
+  | 'staff.forbidden'
+  | 'staff.no_center'
+  | 'line.not_found'
+  | 'identity.none_on_file'
+  | 'identity.mismatch'
+  | 'counter.open_request'
+  | 'counter.no_esim'
+  | 'fee.no_rule'
+  | 'request.not_found'
+  | 'request.changed'
+  | 'counter.wrong_step'
+  | 'counter.slip_required'
+  | 'sim.unknown'
+  | 'sim.in_use'
+  | 'sim.other_center'
+  | 'sim.wrong_kind'
+  | 'sim.out_of_stock'
+  | IccidError;
+
+export type WalkIn = ShownDocument & { lineId: string; reason: Reason; simType: SimType; appointmentId?: string };
+export type CounterPayment = { method: 'cash' | 'card_terminal'; slipRef: string };
+
+/** The agent's center: agents work only at their own; a staff member without one cannot serve walk-ins. */
+async function agentCenter(tx: Tx, staff: StaffActor): Promise<Result<string, CounterError>> {
+  const [row] = await tx
+    .select({ centerId: staffUsers.centerId })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.operatorId, staff.operatorId), eq(staffUsers.id, staff.staffId)));
+  if (!row) return err('staff.forbidden');
+  return row.centerId ? ok(row.centerId) : err('staff.no_center');
+}
+
+const mismatchAudit = (db: Db, staff: StaffActor, lineId: string, docType: string, now: Date) =>
+  db.transaction((tx) =>
+    appendAudit(
+      tx,
+      {
+        operatorId: staff.operatorId,
+        actorKind: 'staff',
+        actorId: staff.staffId,
+        action: 'counter.identity_mismatch',
+        targetKind: 'line',
+        targetId: lineId,
+        ip: staff.ip,
+        data: { docType },
+      },
+      now,
+    ),
+  );
+
+/**
+ * Checks the passport shown against the account's and creates the counter request, approved in
+ * person (no four eyes, no hold: the owner stands at the counter). A mismatch stops here and is
+ * audited; nothing of the account is written.
+ */
+export async function startWalkIn(
+  db: Db,
+  links: Links,
+  documentKey: Buffer,
+  staff: StaffActor,
+  walkIn: WalkIn,
+  now = new Date(),
+): Promise<Result<{ requestId: string }, CounterError>> {
+  const started = await transact(db, async (tx): Promise<Result<{ requestId: string }, CounterError>> => {
+    const center = await agentCenter(tx, staff);
+    if (!center.ok) return center;
+    const [row] = await tx
+      .select({ line: lines, account: accounts, operator: operators })
+      .from(lines)
+      .innerJoin(accounts, eq(accounts.id, lines.accountId))
+      .innerJoin(operators, eq(operators.id, lines.operatorId))
+      .where(and(eq(lines.operatorId, staff.operatorId), eq(lines.id, walkIn.lineId)))
+      .for('update', { of: lines });
+    if (!row || row.line.status === 'terminated') return err('line.not_found');
+    const { line, account, operator } = row;
+    if (!account.documentType || !account.documentNumberEncrypted) return err('identity.none_on_file');
+    const onFile = {
+      docType: account.documentType,
+      docNumber: openSecret(documentKey, account.documentNumberEncrypted, account.id),
+    };
+    if (!sameDocument(walkIn, onFile)) return err('identity.mismatch');
+    const [open] = await tx
+      .select({ id: replacementRequests.id })
+      .from(replacementRequests)
+      .where(
+        and(eq(replacementRequests.lineId, line.id), notInArray(replacementRequests.status, [...TERMINAL_STATUSES])),
+      );
+    if (open) return err('counter.open_request');
+    const [centerRow] = await tx
+      .select({ offersEsim: serviceCenters.offersEsim })
+      .from(serviceCenters)
+      .where(eq(serviceCenters.id, center.value));
+    if (walkIn.simType === 'esim' && !(operator.esimEnabled && centerRow?.offersEsim)) return err('counter.no_esim');
+
+    const profile = await loadOperatorProfile(tx, operator);
+    const earlier = await tx
+      .select({ at: simChanges.changedAt })
+      .from(simChanges)
+      .where(eq(simChanges.lineId, line.id));
+    const quote = quoteFee(profile.feeRules, {
+      reason: walkIn.reason,
+      simType: walkIn.simType,
+      channel: 'counter',
+      delivery: 'counter',
+      previousReplacements: earlier.map((e) => e.at),
+      deliveryFeeMinor: 0,
+      now,
+    });
+    if (!quote.ok) return err(quote.error);
+
+    const [created] = await tx
+      .insert(replacementRequests)
+      .values({
+        operatorId: staff.operatorId,
+        accountId: account.id,
+        lineId: line.id,
+        reference: newReference(),
+        channel: 'counter',
+        reason: walkIn.reason,
+        simType: walkIn.simType,
+        delivery: 'counter',
+        centerId: center.value,
+        contactName: account.fullName,
+        contactPhone: line.msisdn,
+        contactEmail: account.email,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    const draft = created as ReplacementRequest;
+    const actor = { kind: 'staff' as const, id: staff.staffId };
+    const submitted = await applyRequestEvent(
+      tx,
+      draft,
+      { type: 'submit', feeMinor: quote.value.totalMinor, fourEyes: false },
+      actor,
+      now,
+      {
+        feeMinor: quote.value.totalMinor,
+        currency: operator.currency,
+        feeItems: quote.value.items,
+        submittedAt: now,
+      },
+      { feeMinor: quote.value.totalMinor, currency: operator.currency, centerId: center.value },
+    );
+    if (!submitted.ok) return err('request.changed');
+    if (submitted.value.state.status === 'in_review') {
+      const approved = await approveInPerson(tx, staff, draft.id, now);
+      if (!approved.ok) return approved;
+    }
+    const documentId = randomUUID();
+    await tx.insert(identityDocuments).values({
+      id: documentId,
+      operatorId: staff.operatorId,
+      accountId: account.id,
+      requestId: draft.id,
+      docType: walkIn.docType,
+      numberEncrypted: sealSecret(documentKey, walkIn.docNumber, documentId),
+      keyId: keyId(documentKey),
+      verifiedInPerson: true,
+      purgeAfter: new Date(now.getTime() + operator.documentRetentionDays * 86_400_000),
+      createdAt: now,
+    });
+    if (walkIn.appointmentId)
+      await tx
+        .update(appointments)
+        .set({ status: 'attended', requestId: draft.id, accountId: account.id })
+        .where(
+          and(
+            eq(appointments.operatorId, staff.operatorId),
+            eq(appointments.id, walkIn.appointmentId),
+            eq(appointments.status, 'booked'),
+          ),
+        );
+    await appendAudit(
+      tx,
+      {
+        operatorId: staff.operatorId,
+        actorKind: 'staff',
+        actorId: staff.staffId,
+        action: 'counter.walk_in',
+        targetKind: 'replacement_request',
+        targetId: draft.id,
+        ip: staff.ip,
+        data: { reference: draft.reference, centerId: center.value, docType: walkIn.docType, reason: walkIn.reason },
+      },
+      now,
+    );
+    await notifyEveryContact(tx, {
+      operatorId: staff.operatorId,
+      requestId: draft.id,
+      reference: draft.reference,
+      msisdn: line.msisdn,
+      account,
+      operatorName: operator.name[account.locale],
+      timeZone: operator.timeZone,
+      link: wasntMeLink(links, operator, draft.id),
+      now,
+    });
+    return ok({ requestId: draft.id });
+  });
+  if (!started.ok && started.error === 'identity.mismatch')
+    await mismatchAudit(db, staff, walkIn.lineId, walkIn.docType, now);
+  return started;
+}
+
+/** The request as this transaction last wrote it. */
+async function reread(tx: Tx, requestId: string): Promise<ReplacementRequest> {
+  const [fresh] = await tx.select().from(replacementRequests).where(eq(replacementRequests.id, requestId));
+  return fresh as ReplacementRequest;
+}
+
+/** Approved by the agent who saw the passport: in person, so neither four eyes nor a hold apply. */
+async function approveInPerson(tx: Tx, staff: StaffActor, requestId: string, now: Date) {
+  const approved = await applyRequestEvent(
+    tx,
+    await reread(tx, requestId),
+    { type: 'approve', by: staff.staffId, inPerson: true },
+    { kind: 'staff', id: staff.staffId },
+    now,
+  );
+  return approved.ok ? ok(null) : err('request.changed' as const);
+}
+
+/** A counter request of this agent's center, locked. */
+async function counterRequest(
+  tx: Tx,
+  staff: StaffActor,
+  requestId: string,
+): Promise<Result<ReplacementRequest, CounterError>> {
+  const center = await agentCenter(tx, staff);
+  if (!center.ok) return center;
+  const [request] = await tx
+    .select()
+    .from(replacementRequests)
+    .where(
+      and(
+        eq(replacementRequests.operatorId, staff.operatorId),
+        eq(replacementRequests.id, requestId),
+        eq(replacementRequests.channel, 'counter'),
+        eq(replacementRequests.centerId, center.value),
+      ),
+    )
+    .for('update');
+  return request ? ok(request) : err('request.not_found');
+}
+
+/**
+ * The fee, taken at the counter: cash, or the card terminal with the slip's reference. It is
+ * recorded as a payment with the agent and the center, and the request is approved in person.
+ */
+export async function takeCounterPayment(
+  db: Db,
+  staff: StaffActor,
+  requestId: string,
+  payment: CounterPayment,
+  now = new Date(),
+): Promise<Result<null, CounterError>> {
+  const slipRef = payment.slipRef.trim();
+  if (payment.method === 'card_terminal' && !slipRef) return err('counter.slip_required');
+  return transact(db, async (tx) => {
+    const found = await counterRequest(tx, staff, requestId);
+    if (!found.ok) return found;
+    const request = found.value;
+    if (request.status !== 'awaiting_payment') return err('counter.wrong_step');
+    await tx.insert(payments).values({
+      operatorId: staff.operatorId,
+      requestId: request.id,
+      method: payment.method,
+      amountMinor: request.feeMinor,
+      currency: request.currency,
+      status: 'succeeded',
+      provider: 'counter',
+      providerRef: payment.method === 'card_terminal' ? slipRef : null,
+      idempotencyKey: `counter:${request.id}`,
+      receivedByStaffId: staff.staffId,
+      centerId: request.centerId,
+      succeededAt: now,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const paid = await applyRequestEvent(
+      tx,
+      request,
+      { type: 'payment_succeeded' },
+      { kind: 'staff', id: staff.staffId },
+      now,
+      {},
+      { method: payment.method, amountMinor: request.feeMinor },
+    );
+    if (!paid.ok) return err('request.changed');
+    const approved = await approveInPerson(tx, staff, request.id, now);
+    if (!approved.ok) return approved;
+    await appendAudit(
+      tx,
+      {
+        operatorId: staff.operatorId,
+        actorKind: 'staff',
+        actorId: staff.staffId,
+        action: 'counter.payment',
+        targetKind: 'replacement_request',
+        targetId: request.id,
+        ip: staff.ip,
+        data: { reference: request.reference, method: payment.method, amountMinor: request.feeMinor, slipRef },
+      },
+      now,
+    );
+    return ok(null);
+  });
+}
+
+/**
+ * The card the agent scanned or typed: it must pass the Luhn check, be one of this center's
+ * cards still on the shelf, and be a physical card. The row is locked, so two agents scanning
+ * the same ICCID at once cannot both hand it over. It is activated at once: the line moves to
+ * it, the old card is cut off in the network and the change is recorded.
+ */
+export async function handOverCounterSim(
+  db: Db,
+  links: Links,
+  staff: StaffActor,
+  requestId: string,
+  typedIccid: string,
+  now = new Date(),
+): Promise<Result<{ msisdn: string }, CounterError>> {
+  const iccid = parseIccid(typedIccid);
+  if (!iccid.ok) return iccid;
+  return transact(db, async (tx): Promise<Result<{ msisdn: string }, CounterError>> => {
+    const found = await counterRequest(tx, staff, requestId);
+    if (!found.ok) return found;
+    const request = found.value;
+    if (request.status !== 'approved' || request.simType !== 'physical') return err('counter.wrong_step');
+    const [sim] = await tx
+      .select()
+      .from(sims)
+      .where(and(eq(sims.operatorId, staff.operatorId), eq(sims.iccid, iccid.value)))
+      .for('update');
+    if (!sim) return err('sim.unknown');
+    if (sim.formFactor === 'esim') return err('sim.wrong_kind');
+    if (sim.status !== 'in_stock') return err('sim.in_use');
+    if (sim.centerId !== request.centerId) return err('sim.other_center');
+    return assignAndActivate(tx, links, staff, request, sim.id, now);
+  });
+}
+
+async function assignAndActivate(
+  tx: Tx,
+  links: Links,
+  staff: StaffActor,
+  request: ReplacementRequest,
+  simId: string,
+  now: Date,
+  extra: Partial<ReplacementRequest> = {},
+): Promise<Result<{ msisdn: string }, CounterError>> {
+  const actor = { kind: 'staff' as const, id: staff.staffId, ip: staff.ip };
+  const assigned = await applyRequestEvent(tx, request, { type: 'assign_sim', simId }, actor, now, extra);
+  if (!assigned.ok) return err('request.changed');
+  await tx.update(sims).set({ status: 'reserved' }).where(eq(sims.id, simId));
+  const activated = await completeActivation(tx, links, await reread(tx, request.id), actor, now);
+  return activated.ok ? activated : err('request.changed');
+}
+
+/**
+ * An eSIM at the counter: the next free profile of the operator is assigned and the line moved
+ * to it at once; the agent's screen then shows its activation code as a QR for the subscriber's
+ * phone to scan. Profiles are taken with SKIP LOCKED so two counters never get the same one.
+ */
+export async function issueCounterEsim(
+  db: Db,
+  links: Links,
+  staff: StaffActor,
+  requestId: string,
+  now = new Date(),
+): Promise<Result<{ msisdn: string }, CounterError>> {
+  return transact(db, async (tx): Promise<Result<{ msisdn: string }, CounterError>> => {
+    const found = await counterRequest(tx, staff, requestId);
+    if (!found.ok) return found;
+    const request = found.value;
+    if (request.status !== 'approved' || request.simType !== 'esim') return err('counter.wrong_step');
+    const [profile] = await tx
+      .select({ id: sims.id })
+      .from(sims)
+      .where(and(eq(sims.operatorId, staff.operatorId), eq(sims.formFactor, 'esim'), eq(sims.status, 'in_stock')))
+      .orderBy(asc(sims.createdAt))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    if (!profile) return err('sim.out_of_stock');
+    return assignAndActivate(tx, links, staff, request, profile.id, now, { activationCodeShownAt: now });
+  });
+}

@@ -1,0 +1,295 @@
+import type { CounterCase, CounterLine } from '../../app/counter/counter-views.ts';
+import type { StaffSession } from '../../app/staff/staff-sessions.ts';
+import { REASONS, SIM_TYPES } from '../../domain/replacement.ts';
+import { formatDateTime, formatMoney, type MessageKey } from '../../i18n/translate.ts';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, Radios } from '../shared/form.tsx';
+import { Layout } from '../shared/layout.tsx';
+import type { PageContext } from '../shared/page-context.ts';
+import { phoneText } from '../shared/phone-number.tsx';
+import { DocumentTypeSelect } from './document-type-select.tsx';
+import { StaffMenu } from './review-pages.tsx';
+
+type Frame = { ctx: PageContext; staff: StaffSession };
+
+function Problem({ ctx, problem }: { ctx: PageContext; problem: MessageKey | null }) {
+  return problem ? (
+    <div class="error-summary" role="alert">
+      <p>{ctx.t(problem)}</p>
+    </div>
+  ) : null;
+}
+
+/** The counter's first screen: the number in any format, or the ticket of a booked visit. */
+export function CounterSearchPage({
+  ctx,
+  staff,
+  query,
+  problem,
+}: Frame & { query: string; problem: MessageKey | null }) {
+  const { t } = ctx;
+  return (
+    <Layout
+      ctx={ctx}
+      title={t('counter.title')}
+      hasErrors={problem !== null}
+      nav={<StaffMenu ctx={ctx} staff={staff} />}
+    >
+      <Problem ctx={ctx} problem={problem} />
+      <h1>{t('counter.title')}</h1>
+      <p>{t('counter.lead')}</p>
+      <form method="get" action="/staff/counter">
+        <div class="field">
+          <label for="q">{t('counter.search')}</label>
+          <p class="hint" id="q-hint">
+            {t('counter.search.hint')}
+          </p>
+          <input id="q" name="q" type="search" value={query} aria-describedby="q-hint" autocomplete="off" />
+        </div>
+        <button type="submit" class="button">
+          {t('counter.find')}
+        </button>
+      </form>
+    </Layout>
+  );
+}
+
+export type WalkInForm = { docType: string; docNumber: string; reason: string; simType: string };
+
+/** The line before the passport check, and the one form that checks it and opens the request. */
+export function CounterLinePage({
+  ctx,
+  staff,
+  line,
+  visit,
+  form,
+  errors,
+  problem,
+  esim,
+}: Frame & {
+  line: CounterLine;
+  visit: string | null;
+  form: WalkInForm;
+  errors: FieldErrors;
+  problem: MessageKey | null;
+  esim: boolean;
+}) {
+  const { t, locale } = ctx;
+  const zone = ctx.operator?.timeZone ?? 'Europe/Moscow';
+  const action = `/staff/counter/lines/${line.lineId}${visit ? `?visit=${visit}` : ''}`;
+  return (
+    <Layout
+      ctx={ctx}
+      title={t('counter.line.title', { number: phoneText(line.msisdn) })}
+      hasErrors={Object.keys(errors).length > 0 || problem !== null}
+      nav={<StaffMenu ctx={ctx} staff={staff} />}
+    >
+      <ErrorSummary t={t} errors={errors} />
+      <Problem ctx={ctx} problem={problem} />
+      <h1>{t('counter.line.title', { number: phoneText(line.msisdn) })}</h1>
+      <dl class="summary">
+        <div class="summary-row">
+          <dt>{t('counter.line.status')}</dt>
+          <dd>{t(`account.status.${line.status}` as MessageKey)}</dd>
+        </div>
+        <div class="summary-row">
+          <dt>{t('counter.line.sim')}</dt>
+          <dd>{line.simFormFactor ? t(line.simFormFactor === 'esim' ? 'simType.esim' : 'simType.physical') : '—'}</dd>
+        </div>
+        <div class="summary-row">
+          <dt>{t('counter.line.lastChange')}</dt>
+          <dd>{line.lastSimChangeAt ? formatDateTime(locale, line.lastSimChangeAt, zone) : '—'}</dd>
+        </div>
+      </dl>
+      {line.openRequests.length > 0 && (
+        <section aria-labelledby="open-requests">
+          <h2 id="open-requests">{t('counter.open.title')}</h2>
+          <ul>
+            {line.openRequests.map((r) => (
+              <li key={r.id}>
+                {r.reference}: {t(`requestStatus.${r.status}` as MessageKey)}
+                {r.status === 'ready_for_pickup' && r.atThisCenter && (
+                  <>
+                    {' '}
+                    <a href={`/staff/pickup/${r.id}`}>{t('counter.open.pickup')}</a>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+          <p>{t('counter.open.hint')}</p>
+        </section>
+      )}
+      {!line.documentOnFile && <p class="tag warning">{t('identity.none_on_file')}</p>}
+      {line.openRequests.length === 0 && line.documentOnFile && (
+        <form method="post" action={action} novalidate>
+          <CsrfField token={staff.csrfToken} />
+          <h2>{t('counter.check.title')}</h2>
+          <p>{t('counter.check.lead')}</p>
+          <DocumentTypeSelect t={t} value={form.docType} errors={errors} />
+          <Field t={t} name="docNumber" label={t('wizard.identity.docNumber')} value={form.docNumber} errors={errors} />
+          <Radios
+            t={t}
+            name="reason"
+            legend={t('counter.reason')}
+            options={REASONS.map((r) => ({ value: r, label: t(`reason.${r}`) }))}
+            value={form.reason}
+            errors={errors}
+          />
+          <Radios
+            t={t}
+            name="simType"
+            legend={t('counter.simType')}
+            options={SIM_TYPES.filter((s) => esim || s === 'physical').map((s) => ({
+              value: s,
+              label: t(`simType.${s}`),
+            }))}
+            value={form.simType}
+            errors={errors}
+          />
+          <button type="submit" class="button">
+            {t('counter.check.submit')}
+          </button>
+        </form>
+      )}
+      <p>
+        <a href="/staff/counter">{t('counter.back')}</a>
+      </p>
+    </Layout>
+  );
+}
+
+export type CaseForm = { method: string; slipRef: string; iccid: string };
+
+/** The case being served, one step at a time: payment, the card (or eSIM), then the printed form. */
+export function CounterCasePage({
+  ctx,
+  staff,
+  served,
+  form,
+  errors,
+  problem,
+  qr,
+}: Frame & {
+  served: CounterCase;
+  form: CaseForm;
+  errors: FieldErrors;
+  problem: MessageKey | null;
+  qr: string | null;
+}) {
+  const { t, locale } = ctx;
+  const fee = formatMoney(locale, served.totalMinor, served.currency);
+  const base = `/staff/counter/requests/${served.id}`;
+  const title = t('counter.case.title', { reference: served.reference });
+  return (
+    <Layout
+      ctx={ctx}
+      title={title}
+      hasErrors={Object.keys(errors).length > 0 || problem !== null}
+      nav={<StaffMenu ctx={ctx} staff={staff} />}
+    >
+      <ErrorSummary t={t} errors={errors} />
+      <Problem ctx={ctx} problem={problem} />
+      <h1>{title}</h1>
+      <dl class="summary">
+        <div class="summary-row">
+          <dt>{t('review.account')}</dt>
+          <dd>{served.payer}</dd>
+        </div>
+        <div class="summary-row">
+          <dt>{t('review.col.number')}</dt>
+          <dd class="nowrap">{phoneText(served.msisdn)}</dd>
+        </div>
+        <div class="summary-row">
+          <dt>{t('counter.reason')}</dt>
+          <dd>
+            {served.reason && t(`reason.${served.reason}` as MessageKey)},{' '}
+            {served.simType && t(`simType.${served.simType}` as MessageKey)}
+          </dd>
+        </div>
+        <div class="summary-row">
+          <dt>{t('counter.fee')}</dt>
+          <dd>{fee}</dd>
+        </div>
+        <div class="summary-row">
+          <dt>{t('counter.case.status')}</dt>
+          <dd>{t(`requestStatus.${served.status}` as MessageKey)}</dd>
+        </div>
+      </dl>
+      {served.status === 'awaiting_payment' && (
+        <form method="post" action={`${base}/payment`} novalidate>
+          <CsrfField token={staff.csrfToken} />
+          <h2>{t('counter.pay.title', { fee })}</h2>
+          <Radios
+            t={t}
+            name="method"
+            legend={t('counter.pay.method')}
+            options={[
+              { value: 'cash', label: t('pay.method.cash') },
+              { value: 'card_terminal', label: t('pay.method.card_terminal'), hint: t('counter.pay.slip.hint') },
+            ]}
+            value={form.method}
+            errors={errors}
+          />
+          <Field t={t} name="slipRef" label={t('counter.pay.slip')} value={form.slipRef} errors={errors} />
+          <button type="submit" class="button">
+            {t('counter.pay.submit')}
+          </button>
+        </form>
+      )}
+      {served.status === 'approved' && served.simType === 'physical' && (
+        <form method="post" action={`${base}/sim`} novalidate>
+          <CsrfField token={staff.csrfToken} />
+          <h2>{t('counter.sim.title')}</h2>
+          <Field
+            t={t}
+            name="iccid"
+            label={t('pickup.iccid')}
+            hint={t('counter.sim.hint')}
+            inputmode="numeric"
+            autocomplete="off"
+            value={form.iccid}
+            errors={errors}
+          />
+          <button type="submit" class="button">
+            {t('counter.sim.submit')}
+          </button>
+        </form>
+      )}
+      {served.status === 'approved' && served.simType === 'esim' && (
+        <form method="post" action={`${base}/esim`}>
+          <CsrfField token={staff.csrfToken} />
+          <h2>{t('counter.esim.title')}</h2>
+          <p>{t('counter.esim.lead')}</p>
+          <button type="submit" class="button">
+            {t('counter.esim.submit')}
+          </button>
+        </form>
+      )}
+      {served.status === 'activated' && (
+        <div class="notice" role="status">
+          <h2>{t('counter.done.title')}</h2>
+          <p>{t('counter.done.body', { number: phoneText(served.msisdn) })}</p>
+          {served.iccid && <p>{t('counter.done.card', { end: served.iccid.slice(-5) })}</p>}
+        </div>
+      )}
+      {qr && served.esimCode && (
+        <figure class="qr">
+          <img src={qr} alt={t('esim.code.qr')} width="240" height="240" />
+          <figcaption>
+            {t('counter.esim.scan')} <code>{served.esimCode}</code>
+          </figcaption>
+        </figure>
+      )}
+      {served.status === 'activated' && (
+        <p>
+          <a class="button" href={`${base}/form.pdf`} download>
+            {t('counter.print')}
+          </a>
+        </p>
+      )}
+      <p>
+        <a href="/staff/counter">{t('counter.next')}</a>
+      </p>
+    </Layout>
+  );
+}
