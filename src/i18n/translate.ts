@@ -104,6 +104,14 @@ export function formatDate(locale: Locale, date: Date, timeZone?: string): strin
   ).format(date);
 }
 
+/** The time of day in a zone, "10:30", for a slot beside its date. */
+export function formatTime(locale: Locale, date: Date, timeZone: string): string {
+  return formatter(
+    `time:${locale}:${timeZone}`,
+    () => new Intl.DateTimeFormat(intlTags[locale], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }),
+  ).format(date);
+}
+
 /**
  * A moment in the zone it is told in, named ("27 November 2026 at 21:53 Moscow Time"): subscribers
  * live across eleven zones, and a bare "21:53" misleads most of them.

@@ -29,6 +29,7 @@ import { replacementRoutes } from './portal/routes/replacement-routes.tsx';
 import { requestRoutes } from './portal/routes/request-routes.tsx';
 import { settingsRoutes } from './portal/routes/settings-routes.tsx';
 import { signInRoutes } from './portal/routes/sign-in-routes.tsx';
+import { visitRoutes } from './portal/routes/visit-routes.tsx';
 import { wasntMeRoutes } from './portal/routes/wasnt-me-routes.tsx';
 import { sandboxRoutes } from './sandbox/sandbox-routes.tsx';
 import { formBodiesPlugin } from './shared/form-schema.ts';
@@ -107,6 +108,7 @@ export async function buildApp({
   await app.register(accountRoutes, { ...pages, onOutboxWrite });
   await app.register(settingsRoutes, { ...pages, onOutboxWrite });
   const links = operatorLinks(config.publicUrl, config.sessionSecret);
+  await app.register(visitRoutes, { assets, demo: config.demo, db: database.db, links, onOutboxWrite, now });
   await app.register(passwordRoutes, { ...pages, onOutboxWrite });
   const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey, pdf: renderer } };
   await app.register(replacementRoutes, subscriber);

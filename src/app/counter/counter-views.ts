@@ -30,7 +30,7 @@ export async function findAtCounter(db: Db, operatorId: string, query: string): 
   let appointmentId: string | null = null;
   if (ticket) {
     const [visit] = await db
-      .select({ id: appointments.id, phone: appointments.contactPhone })
+      .select({ id: appointments.id, phone: appointments.contactPhone, line: appointments.lineMsisdn })
       .from(appointments)
       .where(
         and(
@@ -40,7 +40,7 @@ export async function findAtCounter(db: Db, operatorId: string, query: string): 
         ),
       );
     if (!visit) return null;
-    msisdn = visit.phone;
+    msisdn = visit.line ?? visit.phone;
     appointmentId = visit.id;
   } else {
     const parsed = parseMsisdn(query);

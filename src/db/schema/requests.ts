@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  smallint,
   text,
   unique,
   uniqueIndex,
@@ -248,7 +249,8 @@ export const shipments = pgTable(
   ],
 );
 
-export const APPOINTMENT_STATUSES = ['booked', 'cancelled', 'attended', 'no_show'] as const;
+/** `pending` holds a place until the one-time code sent to the phone is typed; it does not count against the slot. */
+export const APPOINTMENT_STATUSES = ['pending', 'booked', 'cancelled', 'attended', 'no_show'] as const;
 
 /** A booked visit to a service center. */
 export const appointments = pgTable(
@@ -265,7 +267,13 @@ export const appointments = pgTable(
     contactName: text('contact_name').notNull(),
     contactPhone: text('contact_phone').notNull(),
     contactEmail: text('contact_email'),
+    /** The number the visit is about, when it is not the contact phone (a lost SIM cannot receive the code). */
+    lineMsisdn: text('line_msisdn'),
     locale: text('locale', { enum: LOCALES }).notNull().default('ru'),
+    /** The one-time code of a pending booking: its hash, expiry and wrong tries. */
+    codeHash: text('code_hash'),
+    codeExpiresAt: at('code_expires_at'),
+    codeAttempts: smallint('code_attempts').notNull().default(0),
     /** The short code on the visit ticket, typed or scanned at the counter, e.g. "V-4K7M2Q". */
     ticket: text('ticket').notNull(),
     /** Hash of the secret in the cancel-or-move link sent with the confirmation. */
@@ -274,6 +282,7 @@ export const appointments = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    index('appointments_phone_idx').on(t.operatorId, t.contactPhone, t.createdAt),
     unique('appointments_ticket_key').on(t.operatorId, t.ticket),
     index('appointments_reminder_idx')
       .on(t.startsAt)

@@ -185,6 +185,13 @@ export function CenterPage({
       )}
       <h2>{t('centers.bring.title')}</h2>
       <p>{bring}</p>
+      {center.slotCapacity > 0 && (
+        <p>
+          <a class="button" href={`/centers/${center.code}/book`}>
+            {t('visit.book')}
+          </a>
+        </p>
+      )}
       <p>
         <a href="/centers">{t('centers.all')}</a>
       </p>
