@@ -327,7 +327,7 @@ export async function cancelVisit(
 ): Promise<Result<null, VisitError>> {
   return transact(db, async (tx) => {
     const visit = await lockedVisit(tx, operatorId, token);
-    if (!visit || visit.status !== 'booked') return err('visit.not_found' as const);
+    if (visit?.status !== 'booked') return err('visit.not_found' as const);
     await tx.update(appointments).set({ status: 'cancelled' }).where(eq(appointments.id, visit.id));
     await tellVisitor(tx, links, visit, 'cancelled', now);
     return ok(null);
@@ -344,12 +344,12 @@ export async function moveVisit(
   now = new Date(),
 ): Promise<Result<null, VisitError>> {
   const current = await visitByToken(db, operatorId, token);
-  if (!current || current.status !== 'booked') return err('visit.not_found');
+  if (current?.status !== 'booked') return err('visit.not_found');
   const chosen = await chosenSlot(db, operatorId, current.center.code, startsAt, now);
   if (!chosen.ok) return chosen;
   return transact(db, async (tx) => {
     const visit = await lockedVisit(tx, operatorId, token);
-    if (!visit || visit.status !== 'booked') return err('visit.not_found' as const);
+    if (visit?.status !== 'booked') return err('visit.not_found' as const);
     if (!(await takePlace(tx, visit.centerId, chosen.value.slot.startsAt, visit.id)))
       return err('visit.slot_full' as const);
     const moved = {
