@@ -39,6 +39,7 @@ import { courierRoutes } from './staff/courier-routes.tsx';
 import { inventoryRoutes } from './staff/inventory-routes.tsx';
 import { logisticsRoutes } from './staff/logistics-routes.tsx';
 import { pickupRoutes } from './staff/pickup-routes.tsx';
+import { platformRoutes } from './staff/platform-routes.tsx';
 import { reviewRoutes } from './staff/review-routes.tsx';
 import { staffSessions } from './staff/staff-session.ts';
 import { staffSignInRoutes } from './staff/staff-sign-in-routes.tsx';
@@ -131,6 +132,7 @@ export async function buildApp({
   await app.register(reviewRoutes, { ...subscriber, links });
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite });
   await app.register(auditRoutes, pages);
+  await app.register(platformRoutes, pages);
   await app.register(inventoryRoutes, pages);
   await app.register(courierRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
   await app.register(pickupRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });

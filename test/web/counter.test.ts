@@ -206,7 +206,7 @@ test('two agents scanning the same card at once: exactly one gets it', async () 
   expect(results.find((r) => !r.ok)).toEqual({ ok: false, error: 'sim.in_use' });
 });
 
-test("an agent sees only their own center's cases, and other roles cannot open the counter", async () => {
+test("an agent sees only their own center's cases (an agent of another center finds nothing), and other roles cannot open the counter", async () => {
   const agent = await staffClient(app, database, 'store-agent@volna.example');
   const started = await startWalkIn(database.db, testLinks, testConfig.documentKey, staff.store_agent, {
     lineId: await lineId('+79161110081'),
@@ -219,6 +219,31 @@ test("an agent sees only their own center's cases, and other roles cannot open t
   expect((await agent.get(`/staff/counter/requests/${started.value.requestId}`)).statusCode).toBe(200);
   const reviewer = await staffClient(app, database, 'reviewer@volna.example');
   expect((await reviewer.get('/staff/counter')).statusCode).toBe(403);
+  await database.raw.query(
+    `insert into staff_users (operator_id, email, full_name, password_hash, totp_secret_encrypted, totp_confirmed_at, center_id)
+     select s.operator_id, 'agent-2@volna.example', 'Other agent', s.password_hash, s.totp_secret_encrypted, now(), c.id
+       from staff_users s join service_centers c on c.operator_id = s.operator_id and c.code <> 'MSK-TVER'
+      where s.email = 'store-agent@volna.example' limit 1`,
+  );
+  await database.raw.query(
+    `insert into staff_roles (operator_id, staff_id, role)
+     select operator_id, id, 'store_agent' from staff_users where email = 'agent-2@volna.example'`,
+  );
+  const elsewhere = await staffClient(app, database, 'agent-2@volna.example');
+  await elsewhere.get('/staff/home');
+  const path = `/staff/counter/requests/${started.value.requestId}`;
+  expect((await elsewhere.get(path)).statusCode).toBe(404);
+  expect((await elsewhere.post(`${path}/payment`, { method: 'cash', slipRef: '' })).statusCode).toBe(404);
+  const [other] = await database.raw.query<{ id: string; operator_id: string }>(
+    "select id, operator_id from staff_users where email = 'agent-2@volna.example'",
+  );
+  const otherAgent = { operatorId: other?.operator_id ?? '', staffId: other?.id ?? '', ip: '10.0.0.9' };
+  expect(
+    await handOverCounterSim(database.db, testLinks, otherAgent, started.value.requestId, await shelfCard()),
+  ).toEqual({
+    ok: false,
+    error: 'request.not_found',
+  });
   const sever = await staffClient(app, database, 'store-agent@sever.example', 'sever.localhost');
   expect((await sever.get(`/staff/counter/requests/${started.value.requestId}`)).statusCode).toBe(404);
   expect((await sever.get('/staff/counter?q=%2B79161110081')).statusCode).toBe(404);

@@ -988,6 +988,15 @@ export const en = {
   'visit.reminder.subject': 'Reminder: your visit to {center} on {when}',
   'visit.reminder.email':
     'A reminder of your visit.\n\nWhen: {when}\nWhere: {center}, {address}\nTicket: {ticket}\n\n{bring}\n\nTo cancel or move it: {link}',
+  'staff.nav.platform': 'Operators',
+  'platform.title': 'Operators of this deployment',
+  'platform.lead':
+    "Every brand served by this simdesk, with the size of its service. Subscribers' data stays with each operator's own staff.",
+  'platform.col.hosts': 'Host names',
+  'platform.col.accounts': 'Subscriber accounts',
+  'platform.col.centers': 'Service centers',
+  'platform.col.staff': 'Active staff',
+  'platform.col.open': 'Open requests',
 } as const;
 
 export type MessageKey = keyof typeof en;

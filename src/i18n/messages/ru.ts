@@ -996,4 +996,13 @@ export const ru: Record<MessageKey, string> = {
   'visit.reminder.subject': 'Напоминание: визит в {center} {when}',
   'visit.reminder.email':
     'Напоминаем о визите.\n\nКогда: {when}\nГде: {center}, {address}\nТалон: {ticket}\n\n{bring}\n\nОтменить или перенести: {link}',
+  'staff.nav.platform': 'Операторы',
+  'platform.title': 'Операторы этой установки',
+  'platform.lead':
+    'Все бренды этой установки simdesk и объём их обслуживания. Данные абонентов доступны только сотрудникам каждого оператора.',
+  'platform.col.hosts': 'Адреса сайтов',
+  'platform.col.accounts': 'Счета абонентов',
+  'platform.col.centers': 'Салоны',
+  'platform.col.staff': 'Активные сотрудники',
+  'platform.col.open': 'Открытые заявки',
 };

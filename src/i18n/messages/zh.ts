@@ -937,4 +937,12 @@ export const zh: Record<MessageKey, string> = {
   'visit.reminder.subject': '提醒：您在 {center} 的预约 {when}',
   'visit.reminder.email':
     '预约提醒。\n\n时间：{when}\n地点：{center}，{address}\n凭证：{ticket}\n\n{bring}\n\n取消或改约：{link}',
+  'staff.nav.platform': '运营商',
+  'platform.title': '本部署的运营商',
+  'platform.lead': '本 simdesk 服务的所有品牌及其业务规模。用户数据仅由各运营商自己的员工查看。',
+  'platform.col.hosts': '域名',
+  'platform.col.accounts': '用户账户',
+  'platform.col.centers': '服务网点',
+  'platform.col.staff': '在职员工',
+  'platform.col.open': '未完成申请',
 };
