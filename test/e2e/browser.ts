@@ -46,8 +46,11 @@ export type Site = {
   close(): Promise<void>;
 };
 
-/** The whole product on a real port with the demo data, its outbox worker, and a headless Chromium. */
-export async function startSite(): Promise<Site> {
+/**
+ * The whole product on a real port with the demo data, its outbox worker, and a headless
+ * Chromium; `now` fixes the clock of the pages that tell the time (the center finder, bookings).
+ */
+export async function startSite(options: { now?: () => Date } = {}): Promise<Site> {
   if (!CHROMIUM) throw new Error('Chromium is not installed: apt-get install chromium (CI installs it)');
   const port = await freePort();
   const config: Config = { ...testConfig, port, publicUrl: `http://127.0.0.1:${port}` };
@@ -70,7 +73,7 @@ export async function startSite(): Promise<Site> {
       gateway,
     }),
   });
-  const app = await buildApp({ config, database, logger: false, gateway, onOutboxWrite: worker.kick });
+  const app = await buildApp({ config, database, logger: false, gateway, onOutboxWrite: worker.kick, ...options });
   await app.listen({ host: '127.0.0.1', port });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -475,6 +475,75 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await page.context().close();
   });
 
+  test('booking a visit and its ticket, in each language, passing axe', async () => {
+    const { page } = await phone();
+    await check(page, 'visit-book', '/centers/MSK-TVER/book');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: en('visit.sendCode') }).click();
+    await record(page, 'visit-book-errors', 'en');
+    await expectAccessible(page);
+    await page.locator('input[name=startsAt]:not([disabled])').first().check();
+    await page.getByLabel(en('visit.name'), { exact: true }).fill('Li Wei');
+    await page.getByLabel(en('visit.phone'), { exact: true }).fill('+7 999 000-55-01');
+    await page.getByRole('button', { name: en('visit.sendCode') }).click();
+    await record(page, 'visit-code', 'en');
+    await expectAccessible(page);
+    const sms = await lastMessageTo(site, '+79990005501', 'visit-code');
+    await page.getByLabel(en('visit.code'), { exact: true }).fill(sms.match(/\d{6}/)?.[0] ?? '');
+    await page.getByRole('button', { name: en('visit.submit') }).click();
+    await page.waitForURL(/\/visits\//);
+    await check(page, 'visit-ticket');
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
+  test('the counter on a phone: search, the passport check, payment, the card and the done page, passing axe', async () => {
+    const { page } = await phone();
+    await staffSignIn(page, 'store-agent@volna.example');
+    await check(page, 'staff-counter', '/staff/counter');
+    await expectAccessible(page);
+    await page.getByLabel(en('counter.search'), { exact: true }).fill('+7 916 111-00-11');
+    await page.getByRole('button', { name: en('counter.find') }).click();
+    await page.waitForURL(/\/staff\/counter\/lines\//);
+    await check(page, 'staff-counter-line');
+    await expectAccessible(page);
+    await page.getByLabel(en('wizard.identity.docNumber'), { exact: true }).fill('FX0000000');
+    await page.getByLabel(en('reason.lost'), { exact: true }).check();
+    await page.getByRole('button', { name: en('counter.check.submit') }).click();
+    await record(page, 'staff-counter-mismatch', 'en');
+    await expectAccessible(page);
+    await page.getByLabel(en('wizard.identity.docType'), { exact: true }).selectOption('passport_foreign');
+    await page.getByLabel(en('wizard.identity.docNumber'), { exact: true }).fill('FX1110011');
+    await page.getByRole('button', { name: en('counter.check.submit') }).click();
+    await page.waitForURL(/\/staff\/counter\/requests\//);
+    await check(page, 'staff-counter-payment');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: en('counter.pay.submit') }).click();
+    await check(page, 'staff-counter-card');
+    await expectAccessible(page);
+    await page.getByLabel(en('pickup.iccid'), { exact: true }).fill('8970100000000000000');
+    await page.getByRole('button', { name: en('counter.sim.submit') }).click();
+    await record(page, 'staff-counter-card-refused', 'en');
+    await expectAccessible(page);
+    const [card] = await site.database.raw.query<{ iccid: string }>(
+      `select s.iccid from sims s join service_centers c on c.id = s.center_id
+        where c.code = 'MSK-TVER' and s.status = 'in_stock' and s.form_factor <> 'esim' order by s.iccid limit 1`,
+    );
+    await page.getByLabel(en('pickup.iccid'), { exact: true }).fill(card?.iccid ?? '');
+    await page.getByRole('button', { name: en('counter.sim.submit') }).click();
+    await check(page, 'staff-counter-done');
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
+  test("the platform administrator's operators, passing axe", async () => {
+    const { page } = await phone();
+    await staffSignIn(page, 'platform-admin@volna.example');
+    await check(page, 'staff-platform', '/staff/platform');
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
   test('every page fits and every choice sits beside its label', () => {
     expect(problems).toEqual([]);
   });

@@ -1,3 +1,4 @@
+ALTER TABLE "payments" DROP CONSTRAINT "payments_provider_ref_key";--> statement-breakpoint
 ALTER TABLE "appointments" DROP CONSTRAINT "appointments_status_check";--> statement-breakpoint
 ALTER TABLE "staff_roles" DROP CONSTRAINT "staff_roles_role_check";--> statement-breakpoint
 ALTER TABLE "service_centers" ADD COLUMN "slot_minutes" smallint DEFAULT 30 NOT NULL;--> statement-breakpoint
@@ -19,6 +20,7 @@ ALTER TABLE "payments" ADD CONSTRAINT "payments_received_by_fk" FOREIGN KEY ("op
 ALTER TABLE "payments" ADD CONSTRAINT "payments_center_fk" FOREIGN KEY ("operator_id","center_id") REFERENCES "public"."service_centers"("operator_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "appointments_phone_idx" ON "appointments" USING btree ("operator_id","contact_phone","created_at");--> statement-breakpoint
 CREATE INDEX "appointments_reminder_idx" ON "appointments" USING btree ("starts_at") WHERE "appointments"."status" = 'booked' and "appointments"."reminder_sent_at" is null;--> statement-breakpoint
+CREATE UNIQUE INDEX "payments_provider_ref_idx" ON "payments" USING btree ("provider","provider_ref") WHERE "payments"."provider" <> 'counter';--> statement-breakpoint
 ALTER TABLE "appointments" ADD CONSTRAINT "appointments_manage_token_hash_unique" UNIQUE("manage_token_hash");--> statement-breakpoint
 ALTER TABLE "appointments" ADD CONSTRAINT "appointments_ticket_key" UNIQUE("operator_id","ticket");--> statement-breakpoint
 ALTER TABLE "service_centers" ADD CONSTRAINT "service_centers_slots_check" CHECK ("service_centers"."slot_minutes" between 5 and 240 and "service_centers"."slot_capacity" >= 0);--> statement-breakpoint
