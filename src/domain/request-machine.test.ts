@@ -157,7 +157,7 @@ describe('request journeys', () => {
       dispatched: ['deliver', 'delivery_failed', 'fail', 'freeze'],
       returned: ['cancel', 'dispatch', 'fail', 'freeze'],
       delivered: ['activate', 'fail', 'freeze'],
-      ready_for_pickup: ['activate', 'cancel', 'fail', 'freeze'],
+      ready_for_pickup: ['activate', 'cancel', 'deliver', 'fail', 'freeze'],
       frozen: ['unfreeze'],
       activated: [],
       rejected: [],

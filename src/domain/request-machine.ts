@@ -142,7 +142,8 @@ const TRANSITIONS: { [T in RequestEventType]: Transition<T> } = {
   dispatch: { from: ['sim_assigned', 'returned'], guard: whenDelivery('courier'), to: 'dispatched' },
   mark_ready: { from: ['sim_assigned'], guard: whenDelivery('pickup'), to: 'ready_for_pickup' },
   delivery_failed: { from: ['dispatched'], to: 'returned' },
-  deliver: { from: ['dispatched'], to: 'delivered' },
+  // A pickup handed over at the counter without activating it there waits, like a delivered card, for the subscriber.
+  deliver: { from: ['dispatched', 'ready_for_pickup'], to: 'delivered' },
   activate: {
     from: ['sim_assigned', 'delivered', 'ready_for_pickup'],
     guard: (ctx, _e, from) => {

@@ -8,7 +8,7 @@ import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { demoStaff, type Staff } from '../support/staff.ts';
 import { testConfig, testLinks } from '../support/test-config.ts';
-import { staffClient } from '../support/web-client.ts';
+import { signedInClient, staffClient } from '../support/web-client.ts';
 
 let database: Database;
 let app: FastifyInstance;
@@ -165,4 +165,35 @@ test("reserving the card that takes a center below its threshold e-mails that ce
   expect(await lowStockMail()).toEqual(['logistics@volna.example', 'store-agent@volna.example']);
   await readyForPickup('+79161110051');
   expect(await lowStockMail()).toHaveLength(2);
+});
+
+test("where the operator's policy leaves activation to the subscriber, the card is handed over and activated online; the status page shows the QR the agent scans", async () => {
+  const { requestId, reference, iccid } = await readyForPickup('+79161110061');
+  const subscriber = await signedInClient(app, '+79161110061');
+  const statusPage = await subscriber.get(`/requests/${requestId}`);
+  expect(statusPage.body).toContain(`alt="QR code of request ${reference}"`);
+  expect(statusPage.body).toContain('data:image/png;base64');
+  await database.raw.query("update operators set pickup_activates_at_counter = false where slug = 'volna'");
+  try {
+    const agent = await staffClient(app, database, 'store-agent@volna.example');
+    expect((await agent.get(`/staff/pickup?q=${reference}`)).body).toContain(`/staff/pickup/${requestId}`);
+    await agent.get(`/staff/pickup/${requestId}`);
+    const handed = await agent.post(`/staff/pickup/${requestId}`, {
+      docType: 'passport_ru',
+      docNumber: '4506 123456',
+      iccid,
+    });
+    expect(handed.statusCode).toBe(200);
+    expect(handed.body).toContain('The subscriber activates it online');
+    expect(await status(requestId)).toBe('delivered');
+    await database.raw.query("update replacement_requests set hold_until = now() - interval '1 minute' where id = $1", [
+      requestId,
+    ]);
+    await subscriber.get(`/requests/${requestId}/activate`);
+    const activated = await subscriber.post(`/requests/${requestId}/activate`, { iccid });
+    expect(activated.statusCode).toBe(303);
+    expect(await status(requestId)).toBe('activated');
+  } finally {
+    await database.raw.query("update operators set pickup_activates_at_counter = true where slug = 'volna'");
+  }
 });

@@ -3,6 +3,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
 import { identityDocuments, shipments } from '../../db/schema/requests.ts';
 import { sims } from '../../db/schema/sims.ts';
+import { lines } from '../../db/schema/subscribers.ts';
 import { parseIccid } from '../../domain/iccid.ts';
 import { type ShownDocument, sameDocument } from '../../domain/identity-check.ts';
 import type { DocumentType } from '../../domain/replacement.ts';
@@ -12,6 +13,8 @@ import type { Links } from '../operators/links.ts';
 import { openSecret } from '../secret-box.ts';
 import { transact } from '../transact.ts';
 import { type ActivationError, completeActivation, holdOf, type OnHold } from './activation.ts';
+import { noticeRequestUpdate } from './request-notices.ts';
+import { applyRequestEvent } from './request-transitions.ts';
 import { act, requestFor, type StaffActor, type StaffError, worksAt } from './staff-step.ts';
 
 /**
@@ -146,35 +149,54 @@ export async function handOverPickup(
   requestId: string,
   handOver: PickupHandOver,
   now = new Date(),
-): Promise<Result<{ msisdn: string }, StaffError | ActivationError | OnHold>> {
-  const done = await transact(db, async (tx) => {
-    const found = await requestFor(tx, staff, requestId, ['store_agent']);
-    if (!found.ok) return found;
-    const request = found.value;
-    if (!(await worksAt(tx, staff, request.centerId, ['admin']))) return err('staff.other_center' as const);
-    if (request.status !== 'ready_for_pickup' || !request.simId) return err('activation.not_ready' as const);
-    const [document] = await tx
-      .select()
-      .from(identityDocuments)
-      .where(and(eq(identityDocuments.requestId, request.id), isNull(identityDocuments.purgedAt)));
-    const onFile = document && {
-      docType: document.docType,
-      docNumber: openSecret(documentKey, document.numberEncrypted, document.id),
-    };
-    if (!onFile || !sameDocument(handOver, onFile)) return err('identity.mismatch' as const);
-    const iccid = parseIccid(handOver.iccid);
-    if (!iccid.ok) return iccid;
-    const [sim] = await tx.select({ iccid: sims.iccid }).from(sims).where(eq(sims.id, request.simId));
-    if (sim?.iccid !== iccid.value) return err('activation.wrong_sim' as const);
-    const hold = holdOf(request, now);
-    if (hold) return err(hold);
-    await tx
-      .update(identityDocuments)
-      .set({ verifiedInPerson: true })
-      .where(eq(identityDocuments.id, (document as { id: string }).id));
-    const actor = { kind: 'staff' as const, id: staff.staffId, ip: staff.ip };
-    return completeActivation(tx, links, request, actor, now, { approvedInPerson: true });
-  });
+): Promise<Result<{ msisdn: string; activated: boolean }, StaffError | ActivationError | OnHold>> {
+  const done = await transact(
+    db,
+    async (tx): Promise<Result<{ msisdn: string; activated: boolean }, StaffError | ActivationError | OnHold>> => {
+      const found = await requestFor(tx, staff, requestId, ['store_agent']);
+      if (!found.ok) return found;
+      const request = found.value;
+      if (!(await worksAt(tx, staff, request.centerId, ['admin']))) return err('staff.other_center' as const);
+      if (request.status !== 'ready_for_pickup' || !request.simId) return err('activation.not_ready' as const);
+      const [document] = await tx
+        .select()
+        .from(identityDocuments)
+        .where(and(eq(identityDocuments.requestId, request.id), isNull(identityDocuments.purgedAt)));
+      const onFile = document && {
+        docType: document.docType,
+        docNumber: openSecret(documentKey, document.numberEncrypted, document.id),
+      };
+      if (!onFile || !sameDocument(handOver, onFile)) return err('identity.mismatch' as const);
+      const iccid = parseIccid(handOver.iccid);
+      if (!iccid.ok) return iccid;
+      const [sim] = await tx.select({ iccid: sims.iccid }).from(sims).where(eq(sims.id, request.simId));
+      if (sim?.iccid !== iccid.value) return err('activation.wrong_sim' as const);
+      const [operator] = await tx
+        .select({ atCounter: operators.pickupActivatesAtCounter })
+        .from(operators)
+        .where(eq(operators.id, request.operatorId));
+      const activates = operator?.atCounter ?? true;
+      const hold = activates ? holdOf(request, now) : null;
+      if (hold) return err(hold);
+      await tx
+        .update(identityDocuments)
+        .set({ verifiedInPerson: true })
+        .where(eq(identityDocuments.id, (document as { id: string }).id));
+      const actor = { kind: 'staff' as const, id: staff.staffId, ip: staff.ip };
+      if (activates) {
+        const activated = await completeActivation(tx, links, request, actor, now, { approvedInPerson: true });
+        return activated.ok ? ok({ ...activated.value, activated: true }) : activated;
+      }
+      // The operator's policy leaves activation to the subscriber: the card is handed over, as if delivered.
+      const delivered = await applyRequestEvent(tx, request, { type: 'deliver' }, actor, now, {
+        approvedInPerson: true,
+      });
+      if (!delivered.ok) return err('activation.not_ready' as const);
+      await noticeRequestUpdate(tx, links, request, 'delivered', {});
+      const [line] = await tx.select({ msisdn: lines.msisdn }).from(lines).where(eq(lines.id, request.lineId));
+      return ok({ msisdn: line?.msisdn ?? '', activated: false });
+    },
+  );
   if (!done.ok && done.error === 'identity.mismatch')
     await db.transaction((tx) =>
       appendAudit(

@@ -3,6 +3,7 @@ ALTER TABLE "appointments" DROP CONSTRAINT "appointments_status_check";--> state
 ALTER TABLE "staff_roles" DROP CONSTRAINT "staff_roles_role_check";--> statement-breakpoint
 ALTER TABLE "service_centers" ADD COLUMN "slot_minutes" smallint DEFAULT 30 NOT NULL;--> statement-breakpoint
 ALTER TABLE "service_centers" ADD COLUMN "slot_capacity" smallint DEFAULT 2 NOT NULL;--> statement-breakpoint
+ALTER TABLE "operators" ADD COLUMN "pickup_activates_at_counter" boolean DEFAULT true NOT NULL;--> statement-breakpoint
 ALTER TABLE "appointments" ADD COLUMN "contact_email" text;--> statement-breakpoint
 ALTER TABLE "appointments" ADD COLUMN "line_msisdn" text;--> statement-breakpoint
 ALTER TABLE "appointments" ADD COLUMN "locale" text DEFAULT 'ru' NOT NULL;--> statement-breakpoint

@@ -35,6 +35,8 @@ export const operators = pgTable(
     lockReleaseHours: integer('lock_release_hours').notNull().default(24),
     /** Couriers check the passport at the door (type and last digits) before handing a card over. */
     courierPassportCheck: boolean('courier_passport_check').notNull().default(true),
+    /** A pickup is activated by the agent at the counter; otherwise the subscriber activates it online with the ICCID. */
+    pickupActivatesAtCounter: boolean('pickup_activates_at_counter').notNull().default(true),
     /** Target time from submission to activation, for reports. */
     slaHours: integer('sla_hours').notNull().default(120),
     createdAt: createdAt(),

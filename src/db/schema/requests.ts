@@ -220,9 +220,7 @@ export const payments = pgTable(
     oneOf('payments_status_check', t.status, PAYMENT_STATUSES),
     check('payments_amount_check', sql`${t.amountMinor} > 0`),
     // A gateway's reference names one charge; a card terminal's slip number repeats across terminals and days.
-    uniqueIndex('payments_provider_ref_idx')
-      .on(t.provider, t.providerRef)
-      .where(sql`${t.provider} <> 'counter'`),
+    uniqueIndex('payments_provider_ref_idx').on(t.provider, t.providerRef).where(sql`${t.provider} <> 'counter'`),
     uniqueIndex('payments_one_success_per_request_idx').on(t.requestId).where(sql`${t.status} = 'succeeded'`),
   ],
 );

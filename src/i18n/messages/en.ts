@@ -997,6 +997,11 @@ export const en = {
   'platform.col.centers': 'Service centers',
   'platform.col.staff': 'Active staff',
   'platform.col.open': 'Open requests',
+  'pickup.handedOver.title': 'SIM handed over',
+  'pickup.handedOver.body':
+    "The card for {number} is handed over. The subscriber activates it online by typing the ICCID printed on it, as this operator's policy says.",
+  'status.pickup.qr.lead': 'Show this code with your passport at the counter; the agent scans it to find your SIM.',
+  'status.pickup.qr.alt': 'QR code of request {reference}',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1005,4 +1005,10 @@ export const ru: Record<MessageKey, string> = {
   'platform.col.centers': 'Салоны',
   'platform.col.staff': 'Активные сотрудники',
   'platform.col.open': 'Открытые заявки',
+  'pickup.handedOver.title': 'SIM-карта выдана',
+  'pickup.handedOver.body':
+    'Карта для {number} выдана. Абонент активирует её онлайн, введя напечатанный на ней ICCID, как требует политика оператора.',
+  'status.pickup.qr.lead':
+    'Покажите этот код вместе с паспортом у стойки: сотрудник отсканирует его, чтобы найти вашу SIM-карту.',
+  'status.pickup.qr.alt': 'QR-код заявки {reference}',
 };

@@ -945,4 +945,8 @@ export const zh: Record<MessageKey, string> = {
   'platform.col.centers': '服务网点',
   'platform.col.staff': '在职员工',
   'platform.col.open': '未完成申请',
+  'pickup.handedOver.title': 'SIM 卡已交付',
+  'pickup.handedOver.body': '{number} 的卡已交付。按照运营商的规定，用户需在线输入卡上印的 ICCID 自行激活。',
+  'status.pickup.qr.lead': '在柜台出示此二维码和护照，工作人员扫描后即可找到您的 SIM 卡。',
+  'status.pickup.qr.alt': '申请 {reference} 的二维码',
 };

@@ -144,13 +144,24 @@ export function PickupPage({
   );
 }
 
-export function PickupDonePage({ ctx, staff, msisdn }: { ctx: PageContext; staff: StaffSession; msisdn: string }) {
+export function PickupDonePage({
+  ctx,
+  staff,
+  msisdn,
+  activated,
+}: {
+  ctx: PageContext;
+  staff: StaffSession;
+  msisdn: string;
+  activated: boolean;
+}) {
   const { t } = ctx;
+  const title = t(activated ? 'pickup.done.title' : 'pickup.handedOver.title');
   return (
-    <Layout ctx={ctx} title={t('pickup.done.title')} nav={<StaffMenu ctx={ctx} staff={staff} />}>
+    <Layout ctx={ctx} title={title} nav={<StaffMenu ctx={ctx} staff={staff} />}>
       <div class="notice" role="status">
-        <h1>{t('pickup.done.title')}</h1>
-        <p>{t('pickup.done.body', { number: phoneText(msisdn) })}</p>
+        <h1>{title}</h1>
+        <p>{t(activated ? 'pickup.done.body' : 'pickup.handedOver.body', { number: phoneText(msisdn) })}</p>
       </div>
       <p>
         <a href="/staff/pickup">{t('pickup.back')}</a>

@@ -100,7 +100,7 @@ export async function pickupRoutes(
       if (handed.ok) {
         onOutboxWrite();
         const ctx = pageContext(request, assets, demo);
-        return sendPage(reply, <PickupDonePage ctx={ctx} staff={staff} msisdn={handed.value.msisdn} />);
+        return sendPage(reply, <PickupDonePage ctx={ctx} staff={staff} {...handed.value} />);
       }
       const error = handed.error;
       if (typeof error === 'object') return page(request, reply, form, {}, 'pickup.on_hold', 409);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import QRCode from 'qrcode';
 import { DOCUMENT_MAX_BYTES } from '../../../app/documents/document-content.ts';
 import { originFor } from '../../../app/operators/links.ts';
 import { ownPayment, requestPayments, settlePayment, startPayment } from '../../../app/payments/payments.ts';
@@ -55,8 +56,14 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
       const { offer } = await app.operatorProfile(request.operator);
       return reply.redirect(`/requests/${requestId}/${nextStep(draft.answers, offer)}`, 303);
     }
+    // A card waiting at the center: the reference as a QR for the agent to scan.
+    const pickupQr =
+      view.request.status === 'ready_for_pickup'
+        ? await QRCode.toDataURL(view.request.reference, { errorCorrectionLevel: 'M', margin: 2, width: 200 })
+        : null;
     const page = (
       <RequestStatusPage
+        pickupQr={pickupQr}
         ctx={pageContext(request, assets, demo)}
         view={view}
         justSubmitted={request.query.submitted === '1'}

@@ -19,8 +19,11 @@ export function RequestStatusPage({
   canCancel,
   csrf,
   upload,
+  pickupQr,
 }: {
   ctx: PageContext;
+  /** The reference as a QR code while the card waits at the center. */
+  pickupQr: string | null;
   view: RequestStatusView;
   justSubmitted: boolean;
   payments: Payment[];
@@ -63,6 +66,17 @@ export function RequestStatusPage({
       </p>
       {request.status === 'needs_info' && (
         <NewDocument ctx={ctx} requestId={request.id} note={request.infoRequest} csrf={csrf} {...upload} />
+      )}
+      {pickupQr && (
+        <figure class="qr">
+          <img
+            src={pickupQr}
+            alt={t('status.pickup.qr.alt', { reference: request.reference })}
+            width="200"
+            height="200"
+          />
+          <figcaption>{t('status.pickup.qr.lead')}</figcaption>
+        </figure>
       )}
       {request.status === 'delivered' && (
         <p>
