@@ -29,7 +29,7 @@ export async function runImport(
   const size = statSync(file).size;
   const database = await openConfiguredDatabase(config);
   try {
-    const spec = await specFor(database, kind, options.operator);
+    const spec = await specFor(database, kind, options.operator, config.documentKey);
     const bar = term.tty
       ? new SingleBar({ format: ' {bar} {percentage}% | {value}/{total} bytes | {duration}s', stream: term.tty })
       : null;
@@ -49,10 +49,15 @@ export async function runImport(
   }
 }
 
-async function specFor(database: Database, kind: ImportKind, slug: string): Promise<ImportSpec<unknown>> {
+async function specFor(
+  database: Database,
+  kind: ImportKind,
+  slug: string,
+  documentKey: Buffer,
+): Promise<ImportSpec<unknown>> {
   const operatorId = await operatorIdBySlug(database, slug);
   if (!operatorId) throw new CliError(`Unknown operator "${slug}".`);
-  if (kind === 'subscribers') return subscribersSpec(operatorId) as ImportSpec<unknown>;
+  if (kind === 'subscribers') return subscribersSpec(operatorId, documentKey) as ImportSpec<unknown>;
   const centers = await database.db
     .select({ code: serviceCenters.code, id: serviceCenters.id })
     .from(serviceCenters)

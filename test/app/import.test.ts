@@ -4,9 +4,11 @@ import { HeaderError, importCsv } from '../../src/app/import/csv-import.ts';
 import { inventorySpec } from '../../src/app/import/inventory.ts';
 import { subscribersSpec } from '../../src/app/import/subscribers.ts';
 import { operatorIdBySlug } from '../../src/app/operators/operator-profile.ts';
+import { openSecret } from '../../src/app/secret-box.ts';
 import type { Database } from '../../src/db/client.ts';
 import { completeIccid } from '../../src/domain/iccid.ts';
 import { seededDatabase } from '../support/seeded.ts';
+import { testConfig } from '../support/test-config.ts';
 
 let database: Database;
 let operatorId: string;
@@ -99,9 +101,35 @@ describe('inventory import', () => {
 describe('subscribers import', () => {
   const header = 'account_ref,full_name,email,second_phone,locale,citizenship,msisdn,line_kind,iccid,imsi';
   const run = (rows: string[], allOrNothing = false) =>
-    importCsv(database, Readable.from([[header, ...rows].join('\n')]), subscribersSpec(operatorId), {
-      allOrNothing,
-    });
+    importCsv(
+      database,
+      Readable.from([[header, ...rows].join('\n')]),
+      subscribersSpec(operatorId, testConfig.documentKey),
+      {
+        allOrNothing,
+      },
+    );
+
+  test("the contract's document is kept sealed for the counter's check; a half-given document is refused", async () => {
+    const withDocument = (rows: string[]) =>
+      importCsv(
+        database,
+        Readable.from([[`${header},document_type,document_number`, ...rows].join('\n')]),
+        subscribersSpec(operatorId, testConfig.documentKey),
+        { allOrNothing: false },
+      );
+    const summary = await withDocument([
+      `D-1,Жуков Пётр,,,ru,RU,+79165550090,voice,${iccid(390)},${imsi(390)},passport_ru,4510 777888`,
+      `D-2,Ким Ли,,,ru,KR,+79165550091,voice,${iccid(391)},${imsi(391)},passport_foreign,`,
+    ]);
+    expect(summary).toMatchObject({ imported: 1, rejected: [{ line: 3, reason: 'subscribers.document' }] });
+    const [account] = await database.raw.query<{ id: string; document_type: string; sealed: string }>(
+      "select id, document_type, document_number_encrypted sealed from accounts where import_ref = 'D-1'",
+    );
+    expect(account?.document_type).toBe('passport_ru');
+    expect(account?.sealed).not.toContain('777888');
+    expect(openSecret(testConfig.documentKey, account?.sealed ?? '', account?.id)).toBe('4510 777888');
+  });
 
   test('groups lines by account and gives each line its active SIM', async () => {
     const summary = await run([

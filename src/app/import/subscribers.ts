@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import type { RawTx } from '../../db/client.ts';
 import { LOCALES, type Locale } from '../../db/schema/columns.ts';
 import { LINE_KINDS } from '../../db/schema/subscribers.ts';
 import { parseIccid } from '../../domain/iccid.ts';
 import { parseImsi } from '../../domain/imsi.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
+import { DOCUMENT_TYPES, type DocumentType } from '../../domain/replacement.ts';
 import { err, ok } from '../../domain/result.ts';
+import { sealSecret } from '../secret-box.ts';
 import type { ImportSpec, RejectedRow } from './csv-import.ts';
 
 /** One line of one account; rows sharing an `account_ref` belong to the same account. */
@@ -19,17 +22,20 @@ export type SubscriberRow = {
   lineKind: (typeof LINE_KINDS)[number];
   iccid: string;
   imsi: string;
+  /** The identity document of the contract, checked in person at the counter. */
+  document: { docType: DocumentType; docNumber: string } | null;
 };
 
 const email = z.email();
 
 /**
  * Subscribers from the operator's billing system:
- * `account_ref,full_name,msisdn,iccid,imsi[,email][,second_phone][,locale][,citizenship][,line_kind]`.
- * Each row becomes a line with its current SIM; imported accounts have no password until the
- * subscriber sets one through password recovery.
+ * `account_ref,full_name,msisdn,iccid,imsi[,email][,second_phone][,locale][,citizenship][,line_kind]
+ * [,document_type,document_number]`. Each row becomes a line with its current SIM; imported
+ * accounts have no password until the subscriber sets one through password recovery. The
+ * contract's document number is sealed under `documentKey`, bound to the account it belongs to.
  */
-export function subscribersSpec(operatorId: string): ImportSpec<SubscriberRow> {
+export function subscribersSpec(operatorId: string, documentKey: Buffer): ImportSpec<SubscriberRow> {
   const seenMsisdns = new Set<string>();
   const seenSims = new Set<string>();
   const emailOwner = new Map<string, string>();
@@ -47,6 +53,8 @@ export function subscribersSpec(operatorId: string): ImportSpec<SubscriberRow> {
       'line_kind',
       'iccid',
       'imsi',
+      'document_type',
+      'document_number',
     ],
     required: ['account_ref', 'full_name', 'msisdn', 'iccid', 'imsi'],
     validate(r) {
@@ -72,6 +80,10 @@ export function subscribersSpec(operatorId: string): ImportSpec<SubscriberRow> {
       if (!iccid.ok) return iccid;
       const imsi = parseImsi(r.imsi ?? '');
       if (!imsi.ok) return imsi;
+      const docType = DOCUMENT_TYPES.find((d) => d === r.document_type);
+      const docNumber = r.document_number?.trim() ?? '';
+      if ((r.document_type || docNumber) && (!docType || !docNumber || docNumber.length > 64))
+        return err('subscribers.document');
       return ok({
         accountRef: r.account_ref,
         fullName: r.full_name,
@@ -83,6 +95,7 @@ export function subscribersSpec(operatorId: string): ImportSpec<SubscriberRow> {
         lineKind,
         iccid: iccid.value,
         imsi: imsi.value.imsi,
+        document: docType ? { docType, docNumber } : null,
       });
     },
     seen(row) {
@@ -167,7 +180,33 @@ export function subscribersSpec(operatorId: string): ImportSpec<SubscriberRow> {
          select $1::uuid, r.iccid, r.imsi, 'triple', 'active', l.id, now() from r join l using (msisdn)`,
         [operatorId, payload],
       );
+      await sealDocuments(
+        tx,
+        operatorId,
+        documentKey,
+        accepted.map((r) => r.value),
+      );
       return refused;
     },
   };
+}
+
+/** The contract's document of each new account that has one, sealed with the account's id as its binding. */
+async function sealDocuments(tx: RawTx, operatorId: string, documentKey: Buffer, rows: SubscriberRow[]) {
+  const documents = new Map(rows.flatMap((r) => (r.document ? [[r.accountRef, r.document] as const] : [])));
+  if (documents.size === 0) return;
+  const accounts = await tx.query<{ id: string; ref: string }>(
+    `select id, import_ref ref from accounts
+      where operator_id = $1 and import_ref = any($2) and document_type is null`,
+    [operatorId, [...documents.keys()]],
+  );
+  const sealed = accounts.map((a) => {
+    const document = documents.get(a.ref) as NonNullable<SubscriberRow['document']>;
+    return { id: a.id, type: document.docType, number: sealSecret(documentKey, document.docNumber, a.id) };
+  });
+  await tx.query(
+    `update accounts a set document_type = d.type, document_number_encrypted = d.number
+       from json_to_recordset($1::json) as d(id uuid, type text, number text) where a.id = d.id`,
+    [JSON.stringify(sealed)],
+  );
 }

@@ -1002,6 +1002,8 @@ export const en = {
     "The card for {number} is handed over. The subscriber activates it online by typing the ICCID printed on it, as this operator's policy says.",
   'status.pickup.qr.lead': 'Show this code with your passport at the counter; the agent scans it to find your SIM.',
   'status.pickup.qr.alt': 'QR code of request {reference}',
+  'subscribers.document':
+    'document_type must be passport_ru, passport_foreign, residence_permit or other, with a document_number of at most 64 characters (both or neither)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1011,4 +1011,6 @@ export const ru: Record<MessageKey, string> = {
   'status.pickup.qr.lead':
     'Покажите этот код вместе с паспортом у стойки: сотрудник отсканирует его, чтобы найти вашу SIM-карту.',
   'status.pickup.qr.alt': 'QR-код заявки {reference}',
+  'subscribers.document':
+    'document_type должен быть passport_ru, passport_foreign, residence_permit или other, с document_number не длиннее 64 символов (оба поля или ни одного)',
 };

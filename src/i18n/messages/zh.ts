@@ -949,4 +949,6 @@ export const zh: Record<MessageKey, string> = {
   'pickup.handedOver.body': '{number} 的卡已交付。按照运营商的规定，用户需在线输入卡上印的 ICCID 自行激活。',
   'status.pickup.qr.lead': '在柜台出示此二维码和护照，工作人员扫描后即可找到您的 SIM 卡。',
   'status.pickup.qr.alt': '申请 {reference} 的二维码',
+  'subscribers.document':
+    'document_type 必须是 passport_ru、passport_foreign、residence_permit 或 other，且 document_number 不超过 64 个字符（两者都填或都不填）',
 };
