@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { eq } from 'drizzle-orm';
 import { type ImportSpec, type ImportSummary, importCsv } from '../app/import/csv-import.ts';
 import { inventorySpec } from '../app/import/inventory.ts';
+import { simChangesSpec } from '../app/import/sim-changes.ts';
 import { subscribersSpec } from '../app/import/subscribers.ts';
 import { operatorIdBySlug } from '../app/operators/operator-profile.ts';
 import type { Config } from '../config.ts';
@@ -13,7 +14,7 @@ import { isMessageKey, translator } from '../i18n/translate.ts';
 import { openConfiguredDatabase } from './database.ts';
 import type { Terminal } from './terminal.ts';
 
-export type ImportKind = 'inventory' | 'subscribers';
+export type ImportKind = 'inventory' | 'subscribers' | 'sim-changes';
 export type ImportCommandOptions = { operator: string; allOrNothing: boolean; batchSize: number };
 
 export class CliError extends UserError {}
@@ -58,6 +59,7 @@ async function specFor(
   const operatorId = await operatorIdBySlug(database, slug);
   if (!operatorId) throw new CliError(`Unknown operator "${slug}".`);
   if (kind === 'subscribers') return subscribersSpec(operatorId, documentKey) as ImportSpec<unknown>;
+  if (kind === 'sim-changes') return simChangesSpec(operatorId) as ImportSpec<unknown>;
   const centers = await database.db
     .select({ code: serviceCenters.code, id: serviceCenters.id })
     .from(serviceCenters)

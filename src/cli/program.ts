@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ZodError } from 'zod';
 import { type Config, loadConfig } from '../config.ts';
+import { API_SCOPES, type ApiScope } from '../db/schema/api.ts';
 import { STAFF_ROLES } from '../db/schema/staff.ts';
 import { UserError } from '../errors.ts';
 import type { ImportKind } from './import-command.ts';
@@ -61,14 +62,16 @@ export async function runCli(argv: string[], term: Terminal, env: NodeJS.Process
     });
 
   const importCommand = program.command('import').description('bulk-load data from CSV files');
-  for (const kind of ['inventory', 'subscribers'] as const satisfies ImportKind[]) {
+  const formats: Record<ImportKind, string> = {
+    inventory: 'SIM stock: iccid,imsi,form_factor[,center][,batch][,esim_matching_id]',
+    subscribers:
+      'subscribers: account_ref,full_name,msisdn,iccid,imsi[,email][,second_phone][,locale][,citizenship][,line_kind][,document_type,document_number]',
+    'sim-changes': 'SIM change history for the SIM Swap API: msisdn,changed_at (RFC 3339 with its time zone)',
+  };
+  for (const kind of ['inventory', 'subscribers', 'sim-changes'] as const satisfies ImportKind[]) {
     importCommand
       .command(`${kind} <file>`)
-      .description(
-        kind === 'inventory'
-          ? 'SIM stock: iccid,imsi,form_factor[,center][,batch][,esim_matching_id]'
-          : 'subscribers: account_ref,full_name,msisdn,iccid,imsi[,email][,second_phone][,locale][,citizenship][,line_kind]',
-      )
+      .description(formats[kind])
       .requiredOption('--operator <slug>', 'operator the rows belong to')
       .option('--all-or-nothing', 'import nothing if any row is bad', false)
       .option('--batch-size <n>', 'rows per batch', positiveInt, 20_000)
@@ -121,6 +124,30 @@ export async function runCli(argv: string[], term: Terminal, env: NodeJS.Process
         }
       },
     );
+
+  program
+    .command('api-client')
+    .description('API clients (banks, partners) calling with OAuth 2.0 client credentials')
+    .command('create')
+    .description('register an API client; prints its client id and secret (shown this once)')
+    .requiredOption('--operator <slug>', 'operator')
+    .requiredOption('--name <name>', 'who the client is, e.g. the bank')
+    .addOption(new Option('--scope <scope...>', 'one or more scopes').choices(API_SCOPES).makeOptionMandatory())
+    .action(async (o: { operator: string; name: string; scope: ApiScope[] }) => {
+      const db = await openDatabase(config());
+      try {
+        const { createApiClient } = await import('../app/api/api-clients.ts');
+        const { operatorIdBySlug } = await import('../app/operators/operator-profile.ts');
+        const operatorId = await operatorIdBySlug(db, o.operator);
+        if (!operatorId) throw new UserError(`Unknown operator "${o.operator}".`);
+        const created = await createApiClient(db.db, { operatorId, name: o.name, scopes: o.scope });
+        term.out(`client_id: ${created.clientId}`);
+        term.out(`client_secret: ${created.secret}`);
+        term.out('Keep the secret now: only its hash is stored.');
+      } finally {
+        await db.close();
+      }
+    });
 
   program
     .command('audit')

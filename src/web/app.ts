@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { accessTokens } from '../app/api/access-tokens.ts';
+import { type UsageMeter, usageMeter } from '../app/api/usage-meter.ts';
 import { type PdfRenderer, pdfRenderer } from '../app/documents/pdf-renderer.ts';
 import { operatorLinks } from '../app/operators/links.ts';
 import type { Config } from '../config.ts';
@@ -10,6 +12,8 @@ import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts
 import { SandboxGateway, sandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
 import type { DocumentStorage } from '../integrations/storage/document-storage.ts';
 import { LocalStorage } from '../integrations/storage/local-storage.ts';
+import { oauthRoutes } from './api/oauth-routes.ts';
+import { simSwapRoutes } from './api/sim-swap-routes.ts';
 import { registerAssets } from './assets.ts';
 import { accountViews } from './plugins/account-views.ts';
 import { csrfPlugin } from './plugins/csrf.ts';
@@ -46,6 +50,13 @@ import { staffSignInRoutes } from './staff/staff-sign-in-routes.tsx';
 import { healthRoutes } from './system/health.ts';
 import { mailboxRoutes } from './system/mailbox-routes.tsx';
 import { paymentWebhookRoutes } from './webhooks/payment-webhook-routes.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** API calls counted for billing; tests flush it to read the counts. */
+    apiUsage: UsageMeter;
+  }
+}
 
 export type AppOptions = {
   config: Config;
@@ -110,6 +121,12 @@ export async function buildApp({
   await app.register(settingsRoutes, { ...pages, onOutboxWrite });
   const links = operatorLinks(config.publicUrl, config.sessionSecret);
   await app.register(visitRoutes, { assets, demo: config.demo, db: database.db, links, onOutboxWrite, now });
+  const tokens = accessTokens(config.sessionSecret);
+  const usage = usageMeter(database.db);
+  app.decorate('apiUsage', usage);
+  app.addHook('onClose', () => usage.stop());
+  await app.register(oauthRoutes, { db: database.db, tokens, now });
+  await app.register(simSwapRoutes, { db: database.db, tokens, usage, now });
   await app.register(passwordRoutes, { ...pages, onOutboxWrite });
   const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey, pdf: renderer } };
   await app.register(replacementRoutes, subscriber);

@@ -65,6 +65,48 @@ test('import inventory names the bad line and, with --all-or-nothing, imports no
   expect(await stock()).toBe(before + 2);
 });
 
+test('import sim-changes loads the history the SIM Swap API answers from; api-client create prints its credentials once', async () => {
+  const file = join(dir, 'changes.csv');
+  writeFileSync(
+    file,
+    [
+      'msisdn,changed_at',
+      '+79990001001,2026-03-01T10:15:00+03:00',
+      '8 999 000-10-02,2026-04-01T08:00:00Z',
+      '+79990001003,2026-04-01 08:00',
+    ].join('\n'),
+  );
+  const loaded = await simdesk('import', 'sim-changes', file, '--operator', 'volna');
+  expect(loaded.code).toBe(2);
+  expect(loaded.stderr).toContain('line 4: changed_at must be a past date and time in RFC 3339 with its time zone');
+  const database = await target.open();
+  try {
+    const rows = await database.raw.query<{ msisdn: string; changed_at: Date; source: string }>(
+      "select msisdn, changed_at, source from sim_changes where msisdn like '+7999000100%' order by msisdn",
+    );
+    expect(rows.map((r) => [r.msisdn, r.changed_at.toISOString(), r.source])).toEqual([
+      ['+79990001001', '2026-03-01T07:15:00.000Z', 'import'],
+      ['+79990001002', '2026-04-01T08:00:00.000Z', 'import'],
+    ]);
+  } finally {
+    await database.close();
+  }
+  const created = await simdesk('api-client', 'create', '--operator', 'volna', '--name', 'Bank', '--scope', 'sim-swap');
+  expect(created.code).toBe(0);
+  expect(created.stdout).toMatch(/client_id: sd_\S+\nclient_secret: \S{40,}/);
+  const refused = await simdesk(
+    'api-client',
+    'create',
+    '--operator',
+    'volna',
+    '--name',
+    'Bank',
+    '--scope',
+    'everything',
+  );
+  expect(refused.code).not.toBe(0);
+});
+
 test('clear errors for an unknown operator and a missing file', async () => {
   const unknown = await simdesk('import', 'inventory', join(dir, 'stock.csv'), '--operator', 'nope');
   expect(unknown.code).toBe(1);

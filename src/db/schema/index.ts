@@ -1,3 +1,4 @@
+export * from './api.ts';
 export * from './centers.ts';
 export * from './operators.ts';
 export * from './requests.ts';

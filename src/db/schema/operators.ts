@@ -37,12 +37,15 @@ export const operators = pgTable(
     courierPassportCheck: boolean('courier_passport_check').notNull().default(true),
     /** A pickup is activated by the agent at the counter; otherwise the subscriber activates it online with the ICCID. */
     pickupActivatesAtCounter: boolean('pickup_activates_at_counter').notNull().default(true),
+    /** How many days of SIM change history the SIM Swap API may speak of (local rules); null: all of it. */
+    simSwapMonitoredDays: integer('sim_swap_monitored_days'),
     /** Target time from submission to activation, for reports. */
     slaHours: integer('sla_hours').notNull().default(120),
     createdAt: createdAt(),
   },
   (t) => [
     oneOf('operators_online_replacement_check', t.onlineReplacement, ONLINE_REPLACEMENT_POLICIES),
+    check('operators_monitored_days_check', sql`${t.simSwapMonitoredDays} is null or ${t.simSwapMonitoredDays} > 0`),
     check('operators_public_url_check', sql`${t.publicUrl} ~ '^https?://[^/?#]+$'`),
     check(
       'operators_policy_ranges_check',

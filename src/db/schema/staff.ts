@@ -47,16 +47,3 @@ export const staffRoles = pgTable(
     oneOf('staff_roles_role_check', t.role, STAFF_ROLES),
   ],
 );
-
-/** A bank or partner calling the APIs with OAuth2 client credentials. */
-export const apiClients = pgTable('api_clients', {
-  id: id(),
-  operatorId: operatorId(),
-  name: text('name').notNull(),
-  clientId: text('client_id').notNull().unique(),
-  secretHash: text('secret_hash').notNull(),
-  scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
-  active: boolean('active').notNull().default(true),
-  lastUsedAt: at('last_used_at'),
-  createdAt: createdAt(),
-});

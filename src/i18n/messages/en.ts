@@ -1004,6 +1004,8 @@ export const en = {
   'status.pickup.qr.alt': 'QR code of request {reference}',
   'subscribers.document':
     'document_type must be passport_ru, passport_foreign, residence_permit or other, with a document_number of at most 64 characters (both or neither)',
+  'simChanges.changed_at':
+    'changed_at must be a past date and time in RFC 3339 with its time zone, e.g. 2026-03-01T10:15:00+03:00',
 } as const;
 
 export type MessageKey = keyof typeof en;

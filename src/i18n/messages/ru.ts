@@ -1013,4 +1013,6 @@ export const ru: Record<MessageKey, string> = {
   'status.pickup.qr.alt': 'QR-код заявки {reference}',
   'subscribers.document':
     'document_type должен быть passport_ru, passport_foreign, residence_permit или other, с document_number не длиннее 64 символов (оба поля или ни одного)',
+  'simChanges.changed_at':
+    'changed_at должен быть прошедшими датой и временем в формате RFC 3339 с часовым поясом, например 2026-03-01T10:15:00+03:00',
 };

@@ -951,4 +951,6 @@ export const zh: Record<MessageKey, string> = {
   'status.pickup.qr.alt': '申请 {reference} 的二维码',
   'subscribers.document':
     'document_type 必须是 passport_ru、passport_foreign、residence_permit 或 other，且 document_number 不超过 64 个字符（两者都填或都不填）',
+  'simChanges.changed_at':
+    'changed_at 必须是过去的日期时间，采用带时区的 RFC 3339 格式，例如 2026-03-01T10:15:00+03:00',
 };

@@ -1,0 +1,59 @@
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AccessTokens } from '../../app/api/access-tokens.ts';
+import { clientByCredentials } from '../../app/api/api-clients.ts';
+import type { Db } from '../../db/client.ts';
+import { apiClients } from '../../db/schema/api.ts';
+
+type Options = { db: Db; tokens: AccessTokens; now: () => Date };
+type TokenBody = { grant_type?: string; scope?: string; client_id?: string; client_secret?: string };
+
+/** RFC 6749 §5.2: the error, never cached. */
+const oauthError = (reply: FastifyReply, status: number, error: string) => {
+  if (status === 401) reply.header('www-authenticate', 'Basic realm="simdesk"');
+  return reply.status(status).header('cache-control', 'no-store').send({ error });
+};
+
+/** client_secret_basic (RFC 6749 §2.3.1: form-encoded id and secret in Basic), else client_secret_post. */
+function credentials(authorization: string | undefined, body: TokenBody): { id: string; secret: string } | null {
+  const basic = /^Basic ([A-Za-z0-9+/]+=*)$/i.exec(authorization ?? '')?.[1];
+  if (basic) {
+    const decoded = Buffer.from(basic, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return null;
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon)),
+      secret: decodeURIComponent(decoded.slice(colon + 1)),
+    };
+  }
+  return body.client_id && body.client_secret ? { id: body.client_id, secret: body.client_secret } : null;
+}
+
+/**
+ * OAuth 2.0 client credentials (RFC 6749 §4.4) for API clients: a short-lived signed access
+ * token with the scopes asked for, which must be among those the operator granted the client.
+ */
+export async function oauthRoutes(app: FastifyInstance, { db, tokens, now }: Options) {
+  app.post<{ Body: TokenBody }>(
+    '/oauth/token',
+    { config: { csrf: false, accepts: ['application/x-www-form-urlencoded'] } },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as TokenBody;
+      const given = credentials(request.headers.authorization, body);
+      const client = given ? await clientByCredentials(db, given.id, given.secret) : null;
+      if (!client || client.operatorId !== request.operator.id) return oauthError(reply, 401, 'invalid_client');
+      if (body.grant_type !== 'client_credentials') return oauthError(reply, 400, 'unsupported_grant_type');
+      const asked = (body.scope ?? '').split(' ').filter(Boolean);
+      const scopes = asked.length > 0 ? asked : client.scopes;
+      if (!scopes.every((s) => client.scopes.includes(s))) return oauthError(reply, 400, 'invalid_scope');
+      const issued = await tokens.issue({ clientId: client.id, operatorId: client.operatorId, scopes }, now());
+      await db.update(apiClients).set({ lastUsedAt: now() }).where(eq(apiClients.id, client.id));
+      return reply.header('cache-control', 'no-store').send({
+        access_token: issued.token,
+        token_type: 'Bearer',
+        expires_in: issued.expiresIn,
+        scope: scopes.join(' '),
+      });
+    },
+  );
+}

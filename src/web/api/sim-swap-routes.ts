@@ -1,0 +1,81 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AccessToken, AccessTokens } from '../../app/api/access-tokens.ts';
+import type { UsageMeter } from '../../app/api/usage-meter.ts';
+import { swapHistory } from '../../app/sim-swap/swap-history.ts';
+import type { Db } from '../../db/client.ts';
+import { checkedHours, latestSwap, swappedWithin } from '../../domain/sim-swap.ts';
+import { type CamaraCode, camaraError, camaraErrorHandler, correlatorOf } from './camara-errors.ts';
+
+type Options = { db: Db; tokens: AccessTokens; usage: UsageMeter; now: () => Date };
+
+/** CAMARA's phone number: E.164 with its plus sign. */
+const PHONE = /^\+[1-9][0-9]{4,14}$/;
+const ROUTE = { config: { csrf: false, accepts: ['application/json' as const] }, errorHandler: camaraErrorHandler };
+
+type Asked = { token: AccessToken; phoneNumber: string; body: Record<string, unknown> };
+
+/**
+ * CAMARA SIM Swap 2.1.0 (`sim-swap.yaml`): `check` and `retrieve-date`, answered from the SIM
+ * change history, for API clients holding an access token with the scope the specification
+ * names. Errors come in its `{ status, code, message }` shape; `x-correlator` is echoed.
+ */
+export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, now }: Options) {
+  /** Everything both operations check first, in the order CAMARA's test plans expect: the call, or the error to answer. */
+  const asked = async (request: FastifyRequest, scope: string): Promise<Asked | CamaraCode> => {
+    if (!correlatorOf(request).ok) return 'INVALID_ARGUMENT';
+    const bearer = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(request.headers.authorization ?? '')?.[1];
+    const token = bearer ? await tokens.verify(bearer, now()) : null;
+    if (!token || token.operatorId !== request.operator.id) return 'UNAUTHENTICATED';
+    if (!token.scopes.includes('sim-swap') && !token.scopes.includes(scope)) return 'PERMISSION_DENIED';
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'INVALID_ARGUMENT';
+    const given = (body as Record<string, unknown>).phoneNumber;
+    if (given !== undefined && (typeof given !== 'string' || !PHONE.test(given))) return 'INVALID_ARGUMENT';
+    if (token.phoneNumber && given !== undefined) return 'UNNECESSARY_IDENTIFIER';
+    const phoneNumber = token.phoneNumber ?? (given as string | undefined);
+    if (!phoneNumber) return 'MISSING_IDENTIFIER';
+    return { token, phoneNumber, body: body as Record<string, unknown> };
+  };
+
+  const answer = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const correlator = correlatorOf(request);
+    if (correlator.ok && correlator.value !== null) reply.header('x-correlator', correlator.value);
+    return reply.type('application/json').send(payload);
+  };
+
+  app.post('/sim-swap/v2/check', ROUTE, async (request, reply) => {
+    const call = await asked(request, 'sim-swap:check');
+    if (typeof call === 'string') return camaraError(request, reply, call);
+    const maxAge = call.body.maxAge;
+    if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isInteger(maxAge)))
+      return camaraError(request, reply, 'INVALID_ARGUMENT');
+    const monitoredDays = request.operator.simSwapMonitoredDays;
+    const hours = checkedHours(maxAge as number | undefined, monitoredDays);
+    if (!hours.ok)
+      return camaraError(
+        request,
+        reply,
+        'OUT_OF_RANGE',
+        hours.error.monitoredDays === null
+          ? undefined
+          : `Check monitor period could not exceed local regulations (${hours.error.monitoredDays} days)`,
+      );
+    const history = await swapHistory(db, request.operator.id, call.phoneNumber);
+    if (!history?.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');
+    usage.record(request.operator.id, call.token.clientId, 'sim-swap/check', now());
+    return answer(request, reply, { swapped: swappedWithin(history, hours.value, now()) });
+  });
+
+  app.post('/sim-swap/v2/retrieve-date', ROUTE, async (request, reply) => {
+    const call = await asked(request, 'sim-swap:retrieve-date');
+    if (typeof call === 'string') return camaraError(request, reply, call);
+    const history = await swapHistory(db, request.operator.id, call.phoneNumber);
+    if (!history?.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');
+    usage.record(request.operator.id, call.token.clientId, 'sim-swap/retrieve-date', now());
+    const swap = latestSwap(history, request.operator.simSwapMonitoredDays, now());
+    return answer(request, reply, {
+      latestSimChange: swap.latestSimChange?.toISOString() ?? null,
+      ...(swap.monitoredPeriod === undefined ? {} : { monitoredPeriod: swap.monitoredPeriod }),
+    });
+  });
+}

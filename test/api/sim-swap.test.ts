@@ -1,0 +1,315 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import formats from 'ajv-formats';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
+import { accessTokens } from '../../src/app/api/access-tokens.ts';
+import { createApiClient } from '../../src/app/api/api-clients.ts';
+import { handOverCounterSim, startWalkIn, takeCounterPayment } from '../../src/app/counter/walk-in.ts';
+import type { Database } from '../../src/db/client.ts';
+import { buildApp } from '../../src/web/app.ts';
+import { seededDatabase } from '../support/seeded.ts';
+import { demoStaff } from '../support/staff.ts';
+import { testConfig, testLinks } from '../support/test-config.ts';
+
+/**
+ * CAMARA SIM Swap 2.1.0 as `sim-swap.yaml` says, case by case: every answer is validated against
+ * the schema the specification gives for its status.
+ */
+const spec = parse(readFileSync(new URL('../../../shared/specs/camara/sim-swap.yaml', import.meta.url), 'utf8'));
+const ajv = new Ajv({ strict: false, allErrors: true });
+(formats as unknown as (ajv: Ajv) => void)(ajv);
+/** The specification's components as a JSON Schema document, OpenAPI's `nullable` turned into a type union. */
+const components = JSON.parse(
+  JSON.stringify(spec.components.schemas).replace(/"#\/components\/schemas\//g, '"camara#/definitions/'),
+  (_key, value) =>
+    value && typeof value === 'object' && value.nullable === true
+      ? { ...value, type: [value.type, 'null'], nullable: undefined }
+      : value,
+);
+ajv.addSchema({ $id: 'camara', definitions: components });
+const schemaOf = (path: string, status: number) => {
+  const response = spec.paths[path].post.responses[String(status)];
+  const resolved = response.$ref ? spec.components.responses[response.$ref.split('/').pop()] : response;
+  return JSON.parse(
+    JSON.stringify(resolved.content['application/json'].schema).replace(
+      /"#\/components\/schemas\//g,
+      '"camara#/definitions/',
+    ),
+  );
+};
+
+const NOW = new Date('2026-11-27T12:00:00Z');
+let database: Database;
+let app: FastifyInstance;
+let both: { clientId: string; secret: string };
+let dateOnly: { clientId: string; secret: string };
+let severClient: { clientId: string; secret: string };
+let volnaId: string;
+const tokens = accessTokens(testConfig.sessionSecret);
+
+beforeAll(async () => {
+  database = await seededDatabase();
+  app = await buildApp({ config: testConfig, database, logger: false, now: () => NOW });
+  const ids = await database.raw.query<{ id: string; slug: string }>('select id, slug from operators');
+  volnaId = ids.find((o) => o.slug === 'volna')?.id ?? '';
+  const severId = ids.find((o) => o.slug === 'sever')?.id ?? '';
+  both = await createApiClient(database.db, { operatorId: volnaId, name: 'Bank', scopes: ['sim-swap'] });
+  dateOnly = await createApiClient(database.db, {
+    operatorId: volnaId,
+    name: 'Fintech',
+    scopes: ['sim-swap:retrieve-date'],
+  });
+  severClient = await createApiClient(database.db, { operatorId: severId, name: 'Bank', scopes: ['sim-swap'] });
+  await database.raw.query(
+    `insert into sim_changes (operator_id, msisdn, changed_at, source) values
+       ($1, '+79161110011', $2, 'import'), ($1, '+79990000001', '2026-01-01T09:00:00+03:00', 'import')`,
+    [volnaId, new Date(NOW.getTime() - 10 * 3_600_000)],
+  );
+});
+afterAll(async () => {
+  await app.close();
+  await database.close();
+});
+
+const basic = (c: { clientId: string; secret: string }) =>
+  `Basic ${Buffer.from(`${c.clientId}:${c.secret}`).toString('base64')}`;
+
+async function tokenFor(c: { clientId: string; secret: string }, scope?: string, host = 'localhost') {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/oauth/token',
+    headers: { host, authorization: basic(c), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ grant_type: 'client_credentials', ...(scope ? { scope } : {}) }).toString(),
+  });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().access_token as string;
+}
+
+async function call(
+  path: 'check' | 'retrieve-date',
+  body: unknown,
+  token: string | null,
+  headers: Record<string, string> = {},
+) {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/sim-swap/v2/${path}`,
+    headers: {
+      host: 'localhost',
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const validate = ajv.compile(schemaOf(`/${path}`, res.statusCode));
+  expect(validate(res.json()), `${res.statusCode} ${res.body} ${ajv.errorsText(validate.errors)}`).toBe(true);
+  return res;
+}
+
+const expectError = (res: { statusCode: number; json(): unknown }, status: number, code: string) => {
+  expect(res.statusCode).toBe(status);
+  expect(res.json()).toMatchObject({ status, code });
+};
+
+describe('OAuth 2.0 client credentials', () => {
+  test('a token for the scopes granted, refused for a wrong secret, grant or scope', async () => {
+    const post = (headers: Record<string, string>, form: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { host: 'localhost', 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        payload: new URLSearchParams(form).toString(),
+      });
+    const ok = await post({ authorization: basic(both) }, { grant_type: 'client_credentials' });
+    expect(ok.json()).toMatchObject({ token_type: 'Bearer', expires_in: 300, scope: 'sim-swap' });
+    expect(ok.headers['cache-control']).toBe('no-store');
+    const inBody = await post(
+      {},
+      { grant_type: 'client_credentials', client_id: both.clientId, client_secret: both.secret },
+    );
+    expect(inBody.statusCode).toBe(200);
+    const wrong = await post(
+      { authorization: basic({ ...both, secret: 'guess' }) },
+      { grant_type: 'client_credentials' },
+    );
+    expect([wrong.statusCode, wrong.json()]).toEqual([401, { error: 'invalid_client' }]);
+    const grant = await post({ authorization: basic(both) }, { grant_type: 'password' });
+    expect([grant.statusCode, grant.json()]).toEqual([400, { error: 'unsupported_grant_type' }]);
+    const scope = await post(
+      { authorization: basic(dateOnly) },
+      { grant_type: 'client_credentials', scope: 'sim-swap' },
+    );
+    expect([scope.statusCode, scope.json()]).toEqual([400, { error: 'invalid_scope' }]);
+    const elsewhere = await post(
+      { authorization: basic(severClient), host: 'localhost' },
+      { grant_type: 'client_credentials' },
+    );
+    expect(elsewhere.statusCode).toBe(401);
+  });
+});
+
+describe('POST /sim-swap/v2/check', () => {
+  test('swapped true within maxAge, false outside it and for a number never swapped; maxAge 240 by default', async () => {
+    const token = await tokenFor(both);
+    expect((await call('check', { phoneNumber: '+79161110011', maxAge: 24 }, token)).json()).toEqual({ swapped: true });
+    expect((await call('check', { phoneNumber: '+79161110011', maxAge: 9 }, token)).json()).toEqual({ swapped: false });
+    expect((await call('check', { phoneNumber: '+79161110011' }, token)).json()).toEqual({ swapped: true });
+    expect((await call('check', { phoneNumber: '+79161110001', maxAge: 2400 }, token)).json()).toEqual({
+      swapped: false,
+    });
+  });
+
+  test('maxAge out of range, of the wrong type, and beyond the monitored period', async () => {
+    const token = await tokenFor(both);
+    expectError(await call('check', { phoneNumber: '+79161110011', maxAge: 0 }, token), 400, 'OUT_OF_RANGE');
+    expectError(await call('check', { phoneNumber: '+79161110011', maxAge: 2401 }, token), 400, 'OUT_OF_RANGE');
+    expectError(await call('check', { phoneNumber: '+79161110011', maxAge: '24' }, token), 400, 'INVALID_ARGUMENT');
+    expectError(await call('check', { phoneNumber: '+79161110011', maxAge: 1.5 }, token), 400, 'INVALID_ARGUMENT');
+    await database.raw.query('update operators set sim_swap_monitored_days = 30 where id = $1', [volnaId]);
+    try {
+      const beyond = await call('check', { phoneNumber: '+79161110011', maxAge: 1000 }, token);
+      expectError(beyond, 400, 'OUT_OF_RANGE');
+      expect(beyond.json().message).toBe('Check monitor period could not exceed local regulations (30 days)');
+    } finally {
+      await database.raw.query('update operators set sim_swap_monitored_days = null where id = $1', [volnaId]);
+    }
+  });
+
+  test('malformed, unknown, missing and unnecessary phone numbers', async () => {
+    const token = await tokenFor(both);
+    for (const phoneNumber of ['89161110011', '+0916111', 79161110011, '+7916111001a'])
+      expectError(await call('check', { phoneNumber, maxAge: 24 }, token), 400, 'INVALID_ARGUMENT');
+    expectError(await call('check', { phoneNumber: '+79990009999' }, token), 404, 'IDENTIFIER_NOT_FOUND');
+    expectError(await call('check', { maxAge: 24 }, token), 422, 'MISSING_IDENTIFIER');
+    const [consented] = await database.raw.query<{ id: string }>('select id from api_clients where client_id = $1', [
+      both.clientId,
+    ]);
+    const threeLegged = (
+      await tokens.issue(
+        { clientId: consented?.id ?? '', operatorId: volnaId, scopes: ['sim-swap:check'], phoneNumber: '+79161110011' },
+        NOW,
+      )
+    ).token;
+    expectError(
+      await call('check', { phoneNumber: '+79161110011', maxAge: 24 }, threeLegged),
+      422,
+      'UNNECESSARY_IDENTIFIER',
+    );
+    expect((await call('check', { maxAge: 24 }, threeLegged)).json()).toEqual({ swapped: true });
+    expectError(await call('check', '{"phoneNumber": ', token), 400, 'INVALID_ARGUMENT');
+    expectError(await call('check', [], token), 400, 'INVALID_ARGUMENT');
+  });
+
+  test('no token, a forged, an expired and another operator’s token; a token without the scope', async () => {
+    const body = { phoneNumber: '+79161110011', maxAge: 24 };
+    expectError(await call('check', body, null), 401, 'UNAUTHENTICATED');
+    const token = await tokenFor(both);
+    const [head, payload, signature] = token.split('.');
+    const forged = `${head}.${payload}.${signature?.slice(0, -2)}${signature?.endsWith('AA') ? 'BB' : 'AA'}`;
+    expectError(await call('check', body, forged), 401, 'UNAUTHENTICATED');
+    const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
+    const widened = Buffer.from(JSON.stringify({ ...claims, scope: 'sim-swap sim-swap:check' })).toString('base64url');
+    expectError(await call('check', body, `${head}.${widened}.${signature}`), 401, 'UNAUTHENTICATED');
+    const expired = (
+      await tokens.issue(
+        { clientId: 'x', operatorId: volnaId, scopes: ['sim-swap'] },
+        new Date(NOW.getTime() - 600_000),
+      )
+    ).token;
+    expectError(await call('check', body, expired), 401, 'UNAUTHENTICATED');
+    expectError(
+      await call('check', body, await tokenFor(severClient, undefined, 'sever.localhost')),
+      401,
+      'UNAUTHENTICATED',
+    );
+    expectError(await call('check', body, await tokenFor(dateOnly)), 403, 'PERMISSION_DENIED');
+    expect((await call('check', body, await tokenFor(both, 'sim-swap'))).statusCode).toBe(200);
+  });
+
+  test('x-correlator is echoed on answers and errors; an invalid one is refused', async () => {
+    const token = await tokenFor(both);
+    const ok = await call('check', { phoneNumber: '+79161110011' }, token, { 'x-correlator': 'b4333c46-49c0-4f62' });
+    expect(ok.headers['x-correlator']).toBe('b4333c46-49c0-4f62');
+    const refused = await call('check', { phoneNumber: '+79990009999' }, token, { 'x-correlator': 'abc:123' });
+    expect(refused.headers['x-correlator']).toBe('abc:123');
+    const invalid = await call('check', { phoneNumber: '+79161110011' }, token, { 'x-correlator': 'has space' });
+    expectError(invalid, 400, 'INVALID_ARGUMENT');
+    expect(invalid.headers['x-correlator']).toBeUndefined();
+  });
+});
+
+test('a swap at the counter is answered at once', async () => {
+  const agent = (await demoStaff(database)).store_agent;
+  const [line] = await database.raw.query<{ id: string }>("select id from lines where msisdn = '+79161110021'");
+  const at = new Date(NOW.getTime() - 3_600_000);
+  const started = await startWalkIn(
+    database.db,
+    testLinks,
+    testConfig.documentKey,
+    agent,
+    {
+      lineId: line?.id ?? '',
+      docType: 'passport_foreign',
+      docNumber: 'FX1110021',
+      reason: 'lost',
+      simType: 'physical',
+    },
+    at,
+  );
+  if (!started.ok) throw new Error(started.error);
+  await takeCounterPayment(database.db, agent, started.value.requestId, { method: 'cash', slipRef: '' }, at);
+  const [card] = await database.raw.query<{ iccid: string }>(
+    `select s.iccid from sims s join service_centers c on c.id = s.center_id
+      where c.code = 'MSK-TVER' and s.status = 'in_stock' and s.form_factor <> 'esim' limit 1`,
+  );
+  const token = await tokenFor(both);
+  expect((await call('check', { phoneNumber: '+79161110021', maxAge: 2 }, token)).json()).toEqual({ swapped: false });
+  expect(
+    await handOverCounterSim(database.db, testLinks, agent, started.value.requestId, card?.iccid ?? '', at),
+  ).toMatchObject({ ok: true });
+  expect((await call('check', { phoneNumber: '+79161110021', maxAge: 2 }, token)).json()).toEqual({ swapped: true });
+  expect((await call('retrieve-date', { phoneNumber: '+79161110021' }, token)).json()).toEqual({
+    latestSimChange: at.toISOString(),
+  });
+});
+
+describe('POST /sim-swap/v2/retrieve-date', () => {
+  test('the latest change with its time zone; the activation when never swapped; null with the monitored period', async () => {
+    const token = await tokenFor(dateOnly);
+    const latest = (await call('retrieve-date', { phoneNumber: '+79161110011' }, token)).json();
+    expect(latest).toEqual({ latestSimChange: new Date(NOW.getTime() - 10 * 3_600_000).toISOString() });
+    expect(latest.latestSimChange).toMatch(/Z$/);
+    expect((await call('retrieve-date', { phoneNumber: '+79161110001' }, token)).json()).toEqual({
+      latestSimChange: '2025-06-01T09:00:00.000Z',
+    });
+    expect((await call('retrieve-date', { phoneNumber: '+79990000001' }, token)).json()).toEqual({
+      latestSimChange: '2026-01-01T06:00:00.000Z',
+    });
+    await database.raw.query('update operators set sim_swap_monitored_days = 120 where id = $1', [volnaId]);
+    try {
+      expect((await call('retrieve-date', { phoneNumber: '+79990000001' }, token)).json()).toEqual({
+        latestSimChange: null,
+        monitoredPeriod: 120,
+      });
+    } finally {
+      await database.raw.query('update operators set sim_swap_monitored_days = null where id = $1', [volnaId]);
+    }
+    expectError(await call('retrieve-date', {}, token), 422, 'MISSING_IDENTIFIER');
+    expect((await call('retrieve-date', { phoneNumber: '+79161110011' }, await tokenFor(both))).statusCode).toBe(200);
+  });
+
+  test('each call is counted per client and day for billing', async () => {
+    const token = await tokenFor(dateOnly);
+    await call('retrieve-date', { phoneNumber: '+79161110011' }, token);
+    await app.apiUsage.flush();
+    const [row] = await database.raw.query<{ calls: string }>(
+      `select u.calls from api_usage u join api_clients c on c.id = u.client_id
+        where c.client_id = $1 and u.endpoint = 'sim-swap/retrieve-date' and u.day = '2026-11-27'`,
+      [dateOnly.clientId],
+    );
+    expect(Number(row?.calls)).toBeGreaterThanOrEqual(2);
+  });
+});
