@@ -25,25 +25,53 @@ export async function load(
     ...(options.body ? ['-b', options.body] : []),
   ];
   await autocannon([...common, '-d', '1', url]);
-  const result = JSON.parse(await autocannon([...common, '-d', String(options.seconds), '--json', url])) as {
-    requests: { average: number; total: number };
-    latency: { p50: number; p99: number };
-    non2xx: number;
-    errors: number;
-    timeouts: number;
-  };
-  return {
-    perSecond: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    requests: result.requests.total,
-    failures: result.non2xx + result.errors + result.timeouts,
-  };
+  const result = JSON.parse(await autocannon([...common, '-d', String(options.seconds), '--json', url]));
+  return summary(result as AutocannonResult);
 }
 
-function autocannon(args: string[]): Promise<string> {
+const VARIED = fileURLToPath(new URL('./varied-load.mjs', import.meta.url));
+
+/**
+ * Load whose JSON bodies carry a random phone number from `first` to `first + count - 1`, from
+ * a generator process of its own, after a one-second warm-up.
+ */
+export async function variedLoad(
+  url: string,
+  options: {
+    connections: number;
+    seconds: number;
+    headers: Record<string, string>;
+    first: number;
+    count: number;
+    extra: Record<string, unknown>;
+  },
+): Promise<Run> {
+  await run(VARIED, [JSON.stringify({ ...options, url, seconds: 1 })]);
+  const result = JSON.parse(await run(VARIED, [JSON.stringify({ ...options, url })])) as AutocannonResult;
+  return summary(result);
+}
+
+type AutocannonResult = {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+};
+
+const summary = (result: AutocannonResult): Run => ({
+  perSecond: result.requests.average,
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+  requests: result.requests.total,
+  failures: result.non2xx + result.errors + result.timeouts,
+});
+
+const autocannon = (args: string[]) => run(AUTOCANNON, args);
+
+function run(script: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AUTOCANNON, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -53,7 +81,9 @@ function autocannon(args: string[]): Promise<string> {
       err += d;
     });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`autocannon exited ${code}: ${err}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`load generator exited ${code}: ${err}`)),
+    );
   });
 }
 

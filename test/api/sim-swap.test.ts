@@ -227,6 +227,9 @@ describe('POST /sim-swap/v2/check', () => {
     );
     expectError(await call('check', body, await tokenFor(dateOnly)), 403, 'PERMISSION_DENIED');
     expect((await call('check', body, await tokenFor(both, 'sim-swap'))).statusCode).toBe(200);
+    const narrowed = await tokenFor(both, 'sim-swap:retrieve-date');
+    expectError(await call('check', body, narrowed), 403, 'PERMISSION_DENIED');
+    expect((await call('retrieve-date', { phoneNumber: '+79161110011' }, narrowed)).statusCode).toBe(200);
   });
 
   test('x-correlator is echoed on answers and errors; an invalid one is refused', async () => {

@@ -1,29 +1,26 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { readModel } from '../../db/json-rows.ts';
 import type { SwapHistory } from '../../domain/sim-swap.ts';
 
 /**
- * A number's SIM change history in one round trip: its latest change (made in simdesk or
- * imported), when its current SIM was activated, and whether the operator knows the number.
+ * A number's SIM change history in one call (`simswap_history`, migration 0016): its latest change
+ * (made in simdesk or imported), when its current SIM was activated, and whether the operator
+ * knows the number at all.
  */
 export async function swapHistory(
   db: Db,
   operatorId: string,
   msisdn: string,
-): Promise<(SwapHistory & { known: boolean }) | null> {
-  const result = await db.execute<{ latest: string | Date | null; activated: string | Date | null; line: boolean }>(sql`
-    select (select max(changed_at) from sim_changes where msisdn = ${msisdn} and operator_id = ${operatorId}) as latest,
-           (select s.activated_at from lines l join sims s on s.line_id = l.id and s.status = 'active'
-             where l.operator_id = ${operatorId} and l.msisdn = ${msisdn} limit 1) as activated,
-           exists (select 1 from lines where operator_id = ${operatorId} and msisdn = ${msisdn} and status <> 'terminated') as line`);
-  const [row] = (
-    result as unknown as { rows: { latest: string | Date | null; activated: string | Date | null; line: boolean }[] }
-  ).rows;
-  if (!row) return null;
-  const latestChange = row.latest === null ? null : new Date(row.latest);
+): Promise<SwapHistory & { known: boolean }> {
+  const model = await readModel<{ latest: string | null; activated: string | null; line: boolean }>(
+    db,
+    sql`simswap_history(${operatorId}, ${msisdn})`,
+  );
+  const latestChange = model?.latest ? new Date(model.latest) : null;
   return {
     latestChange,
-    activatedAt: row.activated === null ? null : new Date(row.activated),
-    known: row.line || latestChange !== null,
+    activatedAt: model?.activated ? new Date(model.activated) : null,
+    known: Boolean(model?.line) || latestChange !== null,
   };
 }

@@ -8,6 +8,10 @@ import { apiClients } from '../../db/schema/api.ts';
 type Options = { db: Db; tokens: AccessTokens; now: () => Date };
 type TokenBody = { grant_type?: string; scope?: string; client_id?: string; client_secret?: string };
 
+/** A scope the client holds, or a narrower one of it (`sim-swap:check` under `sim-swap`). */
+const grantable = (scope: string, granted: readonly string[]) =>
+  granted.includes(scope) || granted.some((g) => scope.startsWith(`${g}:`));
+
 /** RFC 6749 §5.2: the error, never cached. */
 const oauthError = (reply: FastifyReply, status: number, error: string) => {
   if (status === 401) reply.header('www-authenticate', 'Basic realm="simdesk"');
@@ -45,7 +49,7 @@ export async function oauthRoutes(app: FastifyInstance, { db, tokens, now }: Opt
       if (body.grant_type !== 'client_credentials') return oauthError(reply, 400, 'unsupported_grant_type');
       const asked = (body.scope ?? '').split(' ').filter(Boolean);
       const scopes = asked.length > 0 ? asked : client.scopes;
-      if (!scopes.every((s) => client.scopes.includes(s))) return oauthError(reply, 400, 'invalid_scope');
+      if (!scopes.every((s) => grantable(s, client.scopes))) return oauthError(reply, 400, 'invalid_scope');
       const issued = await tokens.issue({ clientId: client.id, operatorId: client.operatorId, scopes }, now());
       await db.update(apiClients).set({ lastUsedAt: now() }).where(eq(apiClients.id, client.id));
       return reply.header('cache-control', 'no-store').send({

@@ -61,7 +61,7 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, n
           : `Check monitor period could not exceed local regulations (${hours.error.monitoredDays} days)`,
       );
     const history = await swapHistory(db, request.operator.id, call.phoneNumber);
-    if (!history?.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');
+    if (!history.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');
     usage.record(request.operator.id, call.token.clientId, 'sim-swap/check', now());
     return answer(request, reply, { swapped: swappedWithin(history, hours.value, now()) });
   });
@@ -70,7 +70,7 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, n
     const call = await asked(request, 'sim-swap:retrieve-date');
     if (typeof call === 'string') return camaraError(request, reply, call);
     const history = await swapHistory(db, request.operator.id, call.phoneNumber);
-    if (!history?.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');
+    if (!history.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');
     usage.record(request.operator.id, call.token.clientId, 'sim-swap/retrieve-date', now());
     const swap = latestSwap(history, request.operator.simSwapMonitoredDays, now());
     return answer(request, reply, {
