@@ -67,7 +67,12 @@ if (imported !== 0) throw new Error(`import exited ${imported}`);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: join(dir, 'pglite') });
 const operatorId = (await operatorIdBySlug(database, 'volna')) as string;
 const client = await createApiClient(database.db, { operatorId, name: 'Bench bank', scopes: ['sim-swap'] });
+const heapBefore = process.memoryUsage().heapUsed;
+const indexing = performance.now();
 const app = await buildApp({ config, database, logger: false });
+await app.swapIndex.settled();
+const indexSeconds = (performance.now() - indexing) / 1000;
+const indexMegabytes = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
 const base = await app.listen({ host: '127.0.0.1', port: 0 });
 const issued = await fetch(`${base}/oauth/token`, {
   method: 'POST',
@@ -101,6 +106,7 @@ console.log(
 console.log(
   `import       ${seconds.toFixed(1)} s, ${Math.round(ROWS / seconds).toLocaleString('en')} rows/s (simdesk import sim-changes)`,
 );
+console.log(`index        built in ${indexSeconds.toFixed(1)} s at start, about ${indexMegabytes.toFixed(0)} MB of heap`);
 console.log('POST /sim-swap/v2/check, a random number per request');
 console.log(row('node:http', baseline));
 console.log(row('simdesk', simdesk));

@@ -6,6 +6,7 @@ import { accessTokens } from '../app/api/access-tokens.ts';
 import { type UsageMeter, usageMeter } from '../app/api/usage-meter.ts';
 import { type PdfRenderer, pdfRenderer } from '../app/documents/pdf-renderer.ts';
 import { operatorLinks } from '../app/operators/links.ts';
+import { SwapIndex } from '../app/sim-swap/swap-index.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts';
@@ -55,6 +56,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** API calls counted for billing; tests flush it to read the counts. */
     apiUsage: UsageMeter;
+    /** The SIM Swap API's in-memory history; tests and benchmarks wait for it to settle. */
+    swapIndex: SwapIndex;
   }
 }
 
@@ -126,7 +129,10 @@ export async function buildApp({
   app.decorate('apiUsage', usage);
   app.addHook('onClose', () => usage.stop());
   await app.register(oauthRoutes, { db: database.db, tokens, now });
-  await app.register(simSwapRoutes, { db: database.db, tokens, usage, now });
+  const index = await SwapIndex.start(database);
+  app.decorate('swapIndex', index);
+  app.addHook('onClose', () => index.stop());
+  await app.register(simSwapRoutes, { db: database.db, tokens, usage, index, now });
   await app.register(passwordRoutes, { ...pages, onOutboxWrite });
   const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey, pdf: renderer } };
   await app.register(replacementRoutes, subscriber);

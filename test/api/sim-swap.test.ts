@@ -109,6 +109,24 @@ async function call(
   return res;
 }
 
+/** The operator's policy as requests see it: its cache hears of the change a moment after the commit on PostgreSQL. */
+async function setMonitoredDays(days: number | null) {
+  await database.raw.query('update operators set sim_swap_monitored_days = $2 where id = $1', [volnaId, days]);
+  for (let i = 0; i < 100 && (await policySeen()) !== days; i++)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+}
+/** The monitored period the API applies now, read through a retrieve-date for a number swapped long ago. */
+async function policySeen(): Promise<number | null> {
+  const token = await tokenFor(both);
+  const res = await app.inject({
+    method: 'POST',
+    url: '/sim-swap/v2/retrieve-date',
+    headers: { host: 'localhost', 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    payload: JSON.stringify({ phoneNumber: '+79990000001' }),
+  });
+  return res.json().monitoredPeriod ?? null;
+}
+
 const expectError = (res: { statusCode: number; json(): unknown }, status: number, code: string) => {
   expect(res.statusCode).toBe(status);
   expect(res.json()).toMatchObject({ status, code });
@@ -168,13 +186,13 @@ describe('POST /sim-swap/v2/check', () => {
     expectError(await call('check', { phoneNumber: '+79161110011', maxAge: 2401 }, token), 400, 'OUT_OF_RANGE');
     expectError(await call('check', { phoneNumber: '+79161110011', maxAge: '24' }, token), 400, 'INVALID_ARGUMENT');
     expectError(await call('check', { phoneNumber: '+79161110011', maxAge: 1.5 }, token), 400, 'INVALID_ARGUMENT');
-    await database.raw.query('update operators set sim_swap_monitored_days = 30 where id = $1', [volnaId]);
+    await setMonitoredDays(30);
     try {
       const beyond = await call('check', { phoneNumber: '+79161110011', maxAge: 1000 }, token);
       expectError(beyond, 400, 'OUT_OF_RANGE');
       expect(beyond.json().message).toBe('Check monitor period could not exceed local regulations (30 days)');
     } finally {
-      await database.raw.query('update operators set sim_swap_monitored_days = null where id = $1', [volnaId]);
+      await setMonitoredDays(null);
     }
   });
 
@@ -291,14 +309,14 @@ describe('POST /sim-swap/v2/retrieve-date', () => {
     expect((await call('retrieve-date', { phoneNumber: '+79990000001' }, token)).json()).toEqual({
       latestSimChange: '2026-01-01T06:00:00.000Z',
     });
-    await database.raw.query('update operators set sim_swap_monitored_days = 120 where id = $1', [volnaId]);
+    await setMonitoredDays(120);
     try {
       expect((await call('retrieve-date', { phoneNumber: '+79990000001' }, token)).json()).toEqual({
         latestSimChange: null,
         monitoredPeriod: 120,
       });
     } finally {
-      await database.raw.query('update operators set sim_swap_monitored_days = null where id = $1', [volnaId]);
+      await setMonitoredDays(null);
     }
     expectError(await call('retrieve-date', {}, token), 422, 'MISSING_IDENTIFIER');
     expect((await call('retrieve-date', { phoneNumber: '+79161110011' }, await tokenFor(both))).statusCode).toBe(200);

@@ -2,11 +2,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessToken, AccessTokens } from '../../app/api/access-tokens.ts';
 import type { UsageMeter } from '../../app/api/usage-meter.ts';
 import { swapHistory } from '../../app/sim-swap/swap-history.ts';
+import type { SwapIndex } from '../../app/sim-swap/swap-index.ts';
 import type { Db } from '../../db/client.ts';
 import { checkedHours, latestSwap, swappedWithin } from '../../domain/sim-swap.ts';
 import { type CamaraCode, camaraError, camaraErrorHandler, correlatorOf } from './camara-errors.ts';
 
-type Options = { db: Db; tokens: AccessTokens; usage: UsageMeter; now: () => Date };
+type Options = { db: Db; tokens: AccessTokens; usage: UsageMeter; index: SwapIndex; now: () => Date };
 
 /** CAMARA's phone number: E.164 with its plus sign. */
 const PHONE = /^\+[1-9][0-9]{4,14}$/;
@@ -19,7 +20,13 @@ type Asked = { token: AccessToken; phoneNumber: string; body: Record<string, unk
  * change history, for API clients holding an access token with the scope the specification
  * names. Errors come in its `{ status, code, message }` shape; `x-correlator` is echoed.
  */
-export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, now }: Options) {
+export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, index, now }: Options) {
+  /** From the in-memory index when it holds the number, else from the database. */
+  const historyOf = async (operatorId: string, msisdn: string) => {
+    const latestChange = index.latestChange(operatorId, msisdn);
+    return latestChange ? { latestChange, activatedAt: null, known: true } : swapHistory(db, operatorId, msisdn);
+  };
+
   /** Everything both operations check first, in the order CAMARA's test plans expect: the call, or the error to answer. */
   const asked = async (request: FastifyRequest, scope: string): Promise<Asked | CamaraCode> => {
     if (!correlatorOf(request).ok) return 'INVALID_ARGUMENT';
@@ -60,7 +67,7 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, n
           ? undefined
           : `Check monitor period could not exceed local regulations (${hours.error.monitoredDays} days)`,
       );
-    const history = await swapHistory(db, request.operator.id, call.phoneNumber);
+    const history = await historyOf(request.operator.id, call.phoneNumber);
     if (!history.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');
     usage.record(request.operator.id, call.token.clientId, 'sim-swap/check', now());
     return answer(request, reply, { swapped: swappedWithin(history, hours.value, now()) });
@@ -69,7 +76,7 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, n
   app.post('/sim-swap/v2/retrieve-date', ROUTE, async (request, reply) => {
     const call = await asked(request, 'sim-swap:retrieve-date');
     if (typeof call === 'string') return camaraError(request, reply, call);
-    const history = await swapHistory(db, request.operator.id, call.phoneNumber);
+    const history = await historyOf(request.operator.id, call.phoneNumber);
     if (!history.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');
     usage.record(request.operator.id, call.token.clientId, 'sim-swap/retrieve-date', now());
     const swap = latestSwap(history, request.operator.simSwapMonitoredDays, now());

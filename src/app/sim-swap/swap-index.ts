@@ -1,0 +1,124 @@
+import type { Database } from '../../db/client.ts';
+
+/** The channel the sim_changes triggers notify (migration 0017). */
+export const SIM_CHANGES = 'simdesk_sim_changes';
+/** Numbers read per query while the index is built. */
+const PAGE = 50_000;
+
+const keyOf = (operatorId: string, msisdn: string) => `${operatorId} ${msisdn}`;
+
+/**
+ * The latest SIM change of every number with history, in memory, so the SIM Swap API answers
+ * without a database call. Kept fresh by the database: a swap made in simdesk notifies its
+ * number, which is re-read at once on every instance; a bulk import, a deletion or a lost
+ * notification connection rebuilds the index in the background while the old one answers.
+ * A number the index does not hold is not answered from it: the caller asks the database,
+ * which also knows lines that never had a swap.
+ */
+export class SwapIndex {
+  private latest = new Map<string, number>();
+  private ready = false;
+  private closed = false;
+  private rebuilding: Promise<void> | null = null;
+  private rebuildAgain = false;
+  /** Numbers notified while a rebuild runs, re-read once the new index is in place. */
+  private notedDuringRebuild = new Set<string>();
+  private stopListening: () => Promise<void> = async () => {};
+
+  private constructor(private readonly database: Database) {}
+
+  static async start(database: Database): Promise<SwapIndex> {
+    const index = new SwapIndex(database);
+    index.stopListening = await database.listen(SIM_CHANGES, (payload) => index.changed(payload));
+    void index.rebuild();
+    return index;
+  }
+
+  /** The latest change of a number the index holds; undefined when the database must be asked. */
+  latestChange(operatorId: string, msisdn: string): Date | undefined {
+    if (!this.ready) return undefined;
+    const at = this.latest.get(keyOf(operatorId, msisdn));
+    return at === undefined ? undefined : new Date(at);
+  }
+
+  /** Resolves when no rebuild is running (tests and benchmarks wait for it). */
+  async settled(): Promise<void> {
+    while (this.rebuilding) await this.rebuilding;
+  }
+
+  async stop(): Promise<void> {
+    this.closed = true;
+    await this.stopListening();
+    await this.settled();
+  }
+
+  private changed(payload: string | null) {
+    if (this.closed) return;
+    if (!payload) {
+      void this.rebuild();
+      return;
+    }
+    const [operatorId, msisdn] = payload.split(' ');
+    if (!operatorId || !msisdn) return;
+    if (this.rebuilding) this.notedDuringRebuild.add(payload);
+    void this.reread(operatorId, msisdn).catch(() => this.rebuild());
+  }
+
+  private async reread(operatorId: string, msisdn: string) {
+    const [row] = await this.database.raw.query<{ at: Date | string | null }>(
+      'select max(changed_at) as at from sim_changes where operator_id = $1 and msisdn = $2',
+      [operatorId, msisdn],
+    );
+    const key = keyOf(operatorId, msisdn);
+    if (row?.at) this.latest.set(key, new Date(row.at).getTime());
+    else this.latest.delete(key);
+  }
+
+  private rebuild(): Promise<void> {
+    if (this.rebuilding) {
+      this.rebuildAgain = true;
+      return this.rebuilding;
+    }
+    this.rebuilding = (async () => {
+      do {
+        this.rebuildAgain = false;
+        const fresh = await this.load();
+        if (this.closed || !fresh) return;
+        this.latest = fresh;
+        this.ready = true;
+        const noted = [...this.notedDuringRebuild];
+        this.notedDuringRebuild.clear();
+        for (const payload of noted) {
+          const [operatorId = '', msisdn = ''] = payload.split(' ');
+          await this.reread(operatorId, msisdn);
+        }
+      } while (this.rebuildAgain && !this.closed);
+    })()
+      .catch(() => {
+        this.ready = false;
+      })
+      .finally(() => {
+        this.rebuilding = null;
+      });
+    return this.rebuilding;
+  }
+
+  /** Every number's latest change, a page of numbers at a time along the (msisdn, changed_at) index. */
+  private async load(): Promise<Map<string, number> | null> {
+    const fresh = new Map<string, number>();
+    let after = { msisdn: '', operatorId: '00000000-0000-0000-0000-000000000000' };
+    for (;;) {
+      if (this.closed) return null;
+      const rows = await this.database.raw.query<{ operator_id: string; msisdn: string; at: Date | string }>(
+        `select operator_id, msisdn, max(changed_at) as at from sim_changes
+          where (msisdn, operator_id) > ($1, $2::uuid)
+          group by msisdn, operator_id order by msisdn, operator_id limit $3`,
+        [after.msisdn, after.operatorId, PAGE],
+      );
+      for (const r of rows) fresh.set(keyOf(r.operator_id, r.msisdn), new Date(r.at).getTime());
+      const last = rows.at(-1);
+      if (!last || rows.length < PAGE) return fresh;
+      after = { msisdn: last.msisdn, operatorId: last.operator_id };
+    }
+  }
+}
