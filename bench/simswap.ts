@@ -106,7 +106,9 @@ console.log(
 console.log(
   `import       ${seconds.toFixed(1)} s, ${Math.round(ROWS / seconds).toLocaleString('en')} rows/s (simdesk import sim-changes)`,
 );
-console.log(`index        built in ${indexSeconds.toFixed(1)} s at start, about ${indexMegabytes.toFixed(0)} MB of heap`);
+console.log(
+  `index        built in ${indexSeconds.toFixed(1)} s at start, about ${indexMegabytes.toFixed(0)} MB of heap`,
+);
 console.log('POST /sim-swap/v2/check, a random number per request');
 console.log(row('node:http', baseline));
 console.log(row('simdesk', simdesk));

@@ -5,8 +5,6 @@ export const SIM_CHANGES = 'simdesk_sim_changes';
 /** Numbers read per query while the index is built. */
 const PAGE = 50_000;
 
-const keyOf = (operatorId: string, msisdn: string) => `${operatorId} ${msisdn}`;
-
 /**
  * The latest SIM change of every number with history, in memory, so the SIM Swap API answers
  * without a database call. Kept fresh by the database: a swap made in simdesk notifies its
@@ -16,7 +14,8 @@ const keyOf = (operatorId: string, msisdn: string) => `${operatorId} ${msisdn}`;
  * which also knows lines that never had a swap.
  */
 export class SwapIndex {
-  private latest = new Map<string, number>();
+  /** Per operator, each number's latest change in epoch milliseconds (short keys: a million numbers fit in about 100 MB). */
+  private latest = new Map<string, Map<string, number>>();
   private ready = false;
   private closed = false;
   private rebuilding: Promise<void> | null = null;
@@ -37,7 +36,7 @@ export class SwapIndex {
   /** The latest change of a number the index holds; undefined when the database must be asked. */
   latestChange(operatorId: string, msisdn: string): Date | undefined {
     if (!this.ready) return undefined;
-    const at = this.latest.get(keyOf(operatorId, msisdn));
+    const at = this.latest.get(operatorId)?.get(msisdn);
     return at === undefined ? undefined : new Date(at);
   }
 
@@ -69,9 +68,9 @@ export class SwapIndex {
       'select max(changed_at) as at from sim_changes where operator_id = $1 and msisdn = $2',
       [operatorId, msisdn],
     );
-    const key = keyOf(operatorId, msisdn);
-    if (row?.at) this.latest.set(key, new Date(row.at).getTime());
-    else this.latest.delete(key);
+    const numbers = numbersOf(this.latest, operatorId);
+    if (row?.at) numbers.set(msisdn, new Date(row.at).getTime());
+    else numbers.delete(msisdn);
   }
 
   private rebuild(): Promise<void> {
@@ -104,8 +103,8 @@ export class SwapIndex {
   }
 
   /** Every number's latest change, a page of numbers at a time along the (msisdn, changed_at) index. */
-  private async load(): Promise<Map<string, number> | null> {
-    const fresh = new Map<string, number>();
+  private async load(): Promise<Map<string, Map<string, number>> | null> {
+    const fresh = new Map<string, Map<string, number>>();
     let after = { msisdn: '', operatorId: '00000000-0000-0000-0000-000000000000' };
     for (;;) {
       if (this.closed) return null;
@@ -115,10 +114,19 @@ export class SwapIndex {
           group by msisdn, operator_id order by msisdn, operator_id limit $3`,
         [after.msisdn, after.operatorId, PAGE],
       );
-      for (const r of rows) fresh.set(keyOf(r.operator_id, r.msisdn), new Date(r.at).getTime());
+      for (const r of rows) numbersOf(fresh, r.operator_id).set(r.msisdn, new Date(r.at).getTime());
       const last = rows.at(-1);
       if (!last || rows.length < PAGE) return fresh;
       after = { msisdn: last.msisdn, operatorId: last.operator_id };
     }
   }
+}
+
+function numbersOf(index: Map<string, Map<string, number>>, operatorId: string): Map<string, number> {
+  let numbers = index.get(operatorId);
+  if (!numbers) {
+    numbers = new Map();
+    index.set(operatorId, numbers);
+  }
+  return numbers;
 }
