@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { appendAudit } from '../app/audit/audit-log.ts';
-import { sendVisitReminders } from '../app/centers/visits.ts';
+import { purgeUnconfirmedVisits, sendVisitReminders } from '../app/centers/visits.ts';
 import type { Links } from '../app/operators/links.ts';
 import { reconcilePayments } from '../app/payments/payments.ts';
 import type { Db } from '../db/client.ts';
@@ -129,6 +129,7 @@ export function maintenance(options: {
       .then(() => redactDeliveredMessages(options.db))
       .then(() => reconcilePayments(options.db, options.links, options.gateway))
       .then(() => sendVisitReminders(options.db, options.links))
+      .then(() => purgeUnconfirmedVisits(options.db))
       .catch(options.onError);
   let timer: NodeJS.Timeout | undefined;
   return {

@@ -38,6 +38,7 @@ import { visitRoutes } from './portal/routes/visit-routes.tsx';
 import { wasntMeRoutes } from './portal/routes/wasnt-me-routes.tsx';
 import { sandboxRoutes } from './sandbox/sandbox-routes.tsx';
 import { formBodiesPlugin } from './shared/form-schema.ts';
+import { apiClientRoutes } from './staff/api-client-routes.tsx';
 import { auditRoutes } from './staff/audit-routes.tsx';
 import { counterRoutes } from './staff/counter-routes.tsx';
 import { courierRoutes } from './staff/courier-routes.tsx';
@@ -156,6 +157,7 @@ export async function buildApp({
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite });
   await app.register(auditRoutes, pages);
   await app.register(platformRoutes, pages);
+  await app.register(apiClientRoutes, pages);
   await app.register(inventoryRoutes, pages);
   await app.register(courierRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
   await app.register(pickupRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });

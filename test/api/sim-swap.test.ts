@@ -17,7 +17,7 @@ import { testConfig, testLinks } from '../support/test-config.ts';
  * CAMARA SIM Swap 2.1.0 as `sim-swap.yaml` says, case by case: every answer is validated against
  * the schema the specification gives for its status.
  */
-const spec = parse(readFileSync(new URL('../../../shared/specs/camara/sim-swap.yaml', import.meta.url), 'utf8'));
+const spec = parse(readFileSync(new URL('../../specs/camara/sim-swap.yaml', import.meta.url), 'utf8'));
 const ajv = new Ajv({ strict: false, allErrors: true });
 (formats as unknown as (ajv: Ajv) => void)(ajv);
 /** The specification's components as a JSON Schema document, OpenAPI's `nullable` turned into a type union. */

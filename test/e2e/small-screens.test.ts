@@ -544,6 +544,19 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await page.context().close();
   });
 
+  test('API clients for administrators: create one, its secret once, passing axe', async () => {
+    const { page } = await phone();
+    await staffSignIn(page, 'admin@volna.example');
+    await check(page, 'staff-api-clients', '/staff/api-clients');
+    await expectAccessible(page);
+    await page.getByLabel(en('apiClients.name'), { exact: true }).fill('Bank of the Volga');
+    await page.getByLabel('sim-swap', { exact: true }).check();
+    await page.getByRole('button', { name: en('apiClients.create') }).click();
+    await record(page, 'staff-api-client-created', 'en');
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
   test('every page fits and every choice sits beside its label', () => {
     expect(problems).toEqual([]);
   });

@@ -1,6 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { confirmVisit, requestVisit, sendVisitReminders } from '../../src/app/centers/visits.ts';
+import {
+  confirmVisit,
+  purgeUnconfirmedVisits,
+  requestVisit,
+  sendVisitReminders,
+} from '../../src/app/centers/visits.ts';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { seededDatabase } from '../support/seeded.ts';
@@ -187,4 +192,26 @@ test('the reminder goes once, the day before; the ticket is redeemed at the coun
   );
   expect(after?.status).toBe('attended');
   expect(after?.request_id).not.toBeNull();
+});
+
+test('a booking whose code was never typed is forgotten a day after the code expired', async () => {
+  const held = await requestVisit(
+    database.db,
+    operatorId,
+    'MSK-TVER',
+    new Date('2026-12-03T12:00:00Z'),
+    { name: 'Nobody', phone: '+79990006601', email: null, lineMsisdn: null, locale: 'en' },
+    clock,
+  );
+  if (!held.ok) throw new Error(held.error);
+  const pending = async () =>
+    (
+      await database.raw.query<{ n: number }>('select count(*)::int n from appointments where id = $1', [
+        held.value.pendingId,
+      ])
+    )[0]?.n;
+  await purgeUnconfirmedVisits(database.db, new Date(clock.getTime() + 3_600_000));
+  expect(await pending()).toBe(1);
+  await purgeUnconfirmedVisits(database.db, new Date(clock.getTime() + 2 * 86_400_000));
+  expect(await pending()).toBe(0);
 });

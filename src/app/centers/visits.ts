@@ -409,3 +409,14 @@ export async function sendVisitReminders(db: Db, links: Links, now = new Date())
     return due.length;
   });
 }
+
+/** Bookings whose code was never typed, forgotten a day after the code expired: they never held a place. */
+export async function purgeUnconfirmedVisits(db: Db, now = new Date()): Promise<number> {
+  const purged = await db
+    .delete(appointments)
+    .where(
+      and(eq(appointments.status, 'pending'), lte(appointments.codeExpiresAt, new Date(now.getTime() - 86_400_000))),
+    )
+    .returning({ id: appointments.id });
+  return purged.length;
+}

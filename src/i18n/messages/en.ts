@@ -1006,6 +1006,27 @@ export const en = {
     'document_type must be passport_ru, passport_foreign, residence_permit or other, with a document_number of at most 64 characters (both or neither)',
   'simChanges.changed_at':
     'changed_at must be a past date and time in RFC 3339 with its time zone, e.g. 2026-03-01T10:15:00+03:00',
+  'staff.nav.apiClients': 'API clients',
+  'apiClients.title': 'API clients',
+  'apiClients.lead':
+    'Banks and partners call the SIM Swap API with OAuth 2.0 client credentials. Each client gets an id and a secret shown once; its calls are counted per month for billing.',
+  'apiClients.none': 'No API client yet.',
+  'apiClients.scopes': 'Scopes',
+  'apiClients.lastUsed': 'Last token',
+  'apiClients.active': 'Active',
+  'apiClients.revoked': 'Revoked',
+  'apiClients.usage': 'Calls by {name}',
+  'apiClients.month': 'Month',
+  'apiClients.endpoint': 'Endpoint',
+  'apiClients.calls': 'Calls',
+  'apiClients.revoke': 'Revoke {name}',
+  'apiClients.new': 'New API client',
+  'apiClients.name': 'Who it is (e.g. the bank)',
+  'apiClients.name_missing': 'Enter who the client is',
+  'apiClients.scopes_missing': 'Choose at least one scope',
+  'apiClients.create': 'Create the client',
+  'apiClients.created': '{name} can now obtain tokens',
+  'apiClients.secretOnce': 'Give these to the client now: the secret is shown only this once and cannot be recovered.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1015,4 +1015,26 @@ export const ru: Record<MessageKey, string> = {
     'document_type должен быть passport_ru, passport_foreign, residence_permit или other, с document_number не длиннее 64 символов (оба поля или ни одного)',
   'simChanges.changed_at':
     'changed_at должен быть прошедшими датой и временем в формате RFC 3339 с часовым поясом, например 2026-03-01T10:15:00+03:00',
+  'staff.nav.apiClients': 'API-клиенты',
+  'apiClients.title': 'API-клиенты',
+  'apiClients.lead':
+    'Банки и партнёры обращаются к SIM Swap API с учётными данными клиента OAuth 2.0. Каждый клиент получает идентификатор и секрет, который показывается один раз; его вызовы считаются по месяцам для расчётов.',
+  'apiClients.none': 'API-клиентов пока нет.',
+  'apiClients.scopes': 'Права доступа',
+  'apiClients.lastUsed': 'Последний токен',
+  'apiClients.active': 'Активен',
+  'apiClients.revoked': 'Отозван',
+  'apiClients.usage': 'Вызовы клиента {name}',
+  'apiClients.month': 'Месяц',
+  'apiClients.endpoint': 'Метод',
+  'apiClients.calls': 'Вызовы',
+  'apiClients.revoke': 'Отозвать {name}',
+  'apiClients.new': 'Новый API-клиент',
+  'apiClients.name': 'Кто это (например, банк)',
+  'apiClients.name_missing': 'Укажите, кто этот клиент',
+  'apiClients.scopes_missing': 'Выберите хотя бы одно право',
+  'apiClients.create': 'Создать клиента',
+  'apiClients.created': '{name} теперь может получать токены',
+  'apiClients.secretOnce':
+    'Передайте их клиенту сейчас: секрет показывается только один раз и не может быть восстановлен.',
 };

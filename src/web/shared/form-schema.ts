@@ -32,7 +32,12 @@ export const secret = line(1_024);
 /** Where to go after the form: any string, since `returnPath` turns anything but a page of ours into /account. */
 export const returnTo = { type: 'string', maxLength: 2_048 };
 
-type Field = ReturnType<typeof line> | typeof file | typeof returnTo;
+/** A group of checkboxes: one value, or several with the same name. */
+export const choices = (max = 40, count = 10) => ({
+  anyOf: [line(max), { type: 'array', items: line(max), maxItems: count }],
+});
+
+type Field = ReturnType<typeof line> | typeof file | typeof returnTo | ReturnType<typeof choices>;
 
 /**
  * Route options for a form: its fields (plus the CSRF token) and the media types it is posted
