@@ -207,7 +207,13 @@ describe('POST /sim-swap/v2/check', () => {
     ]);
     const threeLegged = (
       await tokens.issue(
-        { clientId: consented?.id ?? '', operatorId: volnaId, scopes: ['sim-swap:check'], phoneNumber: '+79161110011' },
+        {
+          clientId: consented?.id ?? '',
+          operatorId: volnaId,
+          scopes: ['sim-swap:check'],
+          ratePerMinute: 100,
+          phoneNumber: '+79161110011',
+        },
         NOW,
       )
     ).token;
@@ -233,7 +239,7 @@ describe('POST /sim-swap/v2/check', () => {
     expectError(await call('check', body, `${head}.${widened}.${signature}`), 401, 'UNAUTHENTICATED');
     const expired = (
       await tokens.issue(
-        { clientId: 'x', operatorId: volnaId, scopes: ['sim-swap'] },
+        { clientId: 'x', operatorId: volnaId, scopes: ['sim-swap'], ratePerMinute: 100 },
         new Date(NOW.getTime() - 600_000),
       )
     ).token;
@@ -295,6 +301,27 @@ test('a swap at the counter is answered at once', async () => {
   expect((await call('retrieve-date', { phoneNumber: '+79161110021' }, token)).json()).toEqual({
     latestSimChange: at.toISOString(),
   });
+});
+
+test('each client has its calls per minute: RateLimit headers on every answer, then 429 TOO_MANY_REQUESTS', async () => {
+  const limited = await createApiClient(database.db, {
+    operatorId: volnaId,
+    name: 'Small shop',
+    scopes: ['sim-swap'],
+    ratePerMinute: 3,
+  });
+  const token = await tokenFor(limited);
+  const body = { phoneNumber: '+79161110011', maxAge: 24 };
+  const first = await call('check', body, token);
+  expect(first.headers['ratelimit-policy']).toBe('"per-client";q=3;w=60');
+  expect(first.headers.ratelimit).toMatch(/^"per-client";r=2;t=\d+$/);
+  await call('check', body, token);
+  await call('retrieve-date', { phoneNumber: '+79161110011' }, token);
+  const over = await call('check', body, token);
+  expectError(over, 429, 'TOO_MANY_REQUESTS');
+  expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
+  expect(over.headers.ratelimit).toMatch(/^"per-client";r=0;t=\d+$/);
+  expect((await call('check', body, await tokenFor(both))).statusCode).toBe(200);
 });
 
 describe('POST /sim-swap/v2/retrieve-date', () => {

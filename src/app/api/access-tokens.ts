@@ -9,6 +9,8 @@ export type AccessToken = {
   scopes: string[];
   /** Set in a three-legged token: the subscriber who consented, identified by their number. */
   phoneNumber: string | null;
+  /** The client's calls per minute (see api_clients.rate_per_minute). */
+  ratePerMinute: number;
   expiresAt: number;
 };
 
@@ -29,13 +31,14 @@ export function accessTokens(secret: string) {
 
   return {
     async issue(
-      grant: { clientId: string; operatorId: string; scopes: string[]; phoneNumber?: string },
+      grant: { clientId: string; operatorId: string; scopes: string[]; ratePerMinute: number; phoneNumber?: string },
       now = new Date(),
     ): Promise<{ token: string; expiresIn: number }> {
       const issuedAt = Math.floor(now.getTime() / 1000);
       const token = await new SignJWT({
         scope: grant.scopes.join(' '),
         op: grant.operatorId,
+        rl: grant.ratePerMinute,
         ...(grant.phoneNumber ? { phone_number: grant.phoneNumber } : {}),
       })
         .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
@@ -61,13 +64,19 @@ export function accessTokens(secret: string) {
           typ: 'at+jwt',
           currentDate: now,
         });
-        if (typeof payload.sub !== 'string' || typeof payload.op !== 'string' || typeof payload.scope !== 'string')
+        if (
+          typeof payload.sub !== 'string' ||
+          typeof payload.op !== 'string' ||
+          typeof payload.scope !== 'string' ||
+          typeof payload.rl !== 'number'
+        )
           return null;
         const grant: AccessToken = {
           clientId: payload.sub,
           operatorId: payload.op,
           scopes: payload.scope.split(' ').filter(Boolean),
           phoneNumber: typeof payload.phone_number === 'string' ? payload.phone_number : null,
+          ratePerMinute: payload.rl,
           expiresAt: (payload.exp ?? 0) * 1000,
         };
         if (verified.size >= REMEMBERED) verified.clear();

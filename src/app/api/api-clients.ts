@@ -16,7 +16,7 @@ const DECOY = hash('simdesk-decoy-secret');
  */
 export async function createApiClient(
   db: Db,
-  c: { operatorId: string; name: string; scopes: ApiScope[]; staffId?: string },
+  c: { operatorId: string; name: string; scopes: ApiScope[]; staffId?: string; ratePerMinute?: number },
 ): Promise<{ clientId: string; secret: string }> {
   const clientId = `sd_${randomBytes(12).toString('base64url')}`;
   const secret = randomBytes(32).toString('base64url');
@@ -28,6 +28,7 @@ export async function createApiClient(
       clientId,
       secretHash: await hash(secret),
       scopes: [...new Set(c.scopes)],
+      ...(c.ratePerMinute ? { ratePerMinute: c.ratePerMinute } : {}),
       createdByStaffId: c.staffId ?? null,
     })
     .returning({ id: apiClients.id });

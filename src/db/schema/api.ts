@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, date, integer, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt, id, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
 import { staffUsers } from './staff.ts';
@@ -19,6 +19,8 @@ export const apiClients = pgTable(
     clientId: text('client_id').notNull().unique(),
     secretHash: text('secret_hash').notNull(),
     scopes: text('scopes').array().notNull(),
+    /** Calls allowed per minute on each instance; carried in the client's tokens, so checking it needs no database. */
+    ratePerMinute: integer('rate_per_minute').notNull().default(6000),
     active: boolean('active').notNull().default(true),
     createdByStaffId: uuid('created_by_staff_id'),
     /** When the client last obtained a token. */
@@ -29,6 +31,7 @@ export const apiClients = pgTable(
   (t) => [
     unique('api_clients_operator_id_key').on(t.operatorId, t.id),
     sameOperator('api_clients_created_by_fk', t.operatorId, t.createdByStaffId, staffUsers),
+    check('api_clients_rate_check', sql`${t.ratePerMinute} > 0`),
     check(
       'api_clients_scopes_check',
       sql`${t.scopes} <@ array[${sql.raw(API_SCOPES.map((s) => `'${s}'`).join(', '))}]::text[]`,

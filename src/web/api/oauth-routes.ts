@@ -50,7 +50,10 @@ export async function oauthRoutes(app: FastifyInstance, { db, tokens, now }: Opt
       const asked = (body.scope ?? '').split(' ').filter(Boolean);
       const scopes = asked.length > 0 ? asked : client.scopes;
       if (!scopes.every((s) => grantable(s, client.scopes))) return oauthError(reply, 400, 'invalid_scope');
-      const issued = await tokens.issue({ clientId: client.id, operatorId: client.operatorId, scopes }, now());
+      const issued = await tokens.issue(
+        { clientId: client.id, operatorId: client.operatorId, scopes, ratePerMinute: client.ratePerMinute },
+        now(),
+      );
       await db.update(apiClients).set({ lastUsedAt: now() }).where(eq(apiClients.id, client.id));
       return reply.header('cache-control', 'no-store').send({
         access_token: issued.token,

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessToken, AccessTokens } from '../../app/api/access-tokens.ts';
+import { rateLimiter } from '../../app/api/rate-limiter.ts';
 import type { UsageMeter } from '../../app/api/usage-meter.ts';
 import { swapHistory } from '../../app/sim-swap/swap-history.ts';
 import type { SwapIndex } from '../../app/sim-swap/swap-index.ts';
@@ -27,13 +28,25 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, i
     return latestChange ? { latestChange, activatedAt: null, known: true } : swapHistory(db, operatorId, msisdn);
   };
 
+  const limits = rateLimiter();
+  /** Takes a call from the client's allowance, with RateLimit headers (draft-ietf-httpapi-ratelimit-headers); false when over it. */
+  const allowance = (reply: FastifyReply, token: AccessToken) => {
+    const taken = limits.take(token.clientId, token.ratePerMinute, now().getTime());
+    reply
+      .header('ratelimit-policy', `"per-client";q=${token.ratePerMinute};w=60`)
+      .header('ratelimit', `"per-client";r=${Math.max(0, taken.remaining)};t=${taken.resetSeconds}`);
+    if (!taken.allowed) reply.header('retry-after', String(taken.resetSeconds));
+    return taken.allowed;
+  };
+
   /** Everything both operations check first, in the order CAMARA's test plans expect: the call, or the error to answer. */
-  const asked = async (request: FastifyRequest, scope: string): Promise<Asked | CamaraCode> => {
+  const asked = async (request: FastifyRequest, reply: FastifyReply, scope: string): Promise<Asked | CamaraCode> => {
     if (!correlatorOf(request).ok) return 'INVALID_ARGUMENT';
     const bearer = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(request.headers.authorization ?? '')?.[1];
     const token = bearer ? await tokens.verify(bearer, now()) : null;
     if (!token || token.operatorId !== request.operator.id) return 'UNAUTHENTICATED';
     if (!token.scopes.includes('sim-swap') && !token.scopes.includes(scope)) return 'PERMISSION_DENIED';
+    if (!allowance(reply, token)) return 'TOO_MANY_REQUESTS';
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'INVALID_ARGUMENT';
     const given = (body as Record<string, unknown>).phoneNumber;
@@ -51,7 +64,7 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, i
   };
 
   app.post('/sim-swap/v2/check', ROUTE, async (request, reply) => {
-    const call = await asked(request, 'sim-swap:check');
+    const call = await asked(request, reply, 'sim-swap:check');
     if (typeof call === 'string') return camaraError(request, reply, call);
     const maxAge = call.body.maxAge;
     if (maxAge !== undefined && (typeof maxAge !== 'number' || !Number.isInteger(maxAge)))
@@ -74,7 +87,7 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, i
   });
 
   app.post('/sim-swap/v2/retrieve-date', ROUTE, async (request, reply) => {
-    const call = await asked(request, 'sim-swap:retrieve-date');
+    const call = await asked(request, reply, 'sim-swap:retrieve-date');
     if (typeof call === 'string') return camaraError(request, reply, call);
     const history = await historyOf(request.operator.id, call.phoneNumber);
     if (!history.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');

@@ -1,0 +1,2 @@
+ALTER TABLE "api_clients" ADD COLUMN "rate_per_minute" integer DEFAULT 6000 NOT NULL;--> statement-breakpoint
+ALTER TABLE "api_clients" ADD CONSTRAINT "api_clients_rate_check" CHECK ("api_clients"."rate_per_minute" > 0);
