@@ -1,15 +1,15 @@
-import { and, desc, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, eq, notInArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import type { LocalizedText } from '../../db/schema/columns.ts';
 import { operators } from '../../db/schema/operators.ts';
-import { appointments, identityDocuments, payments, replacementRequests } from '../../db/schema/requests.ts';
+import { appointments, identityDocuments, replacementRequests } from '../../db/schema/requests.ts';
 import { sims } from '../../db/schema/sims.ts';
 import { staffUsers } from '../../db/schema/staff.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
 import { TERMINAL_STATUSES } from '../../domain/request-machine.ts';
-import type { Receipt } from '../payments/receipt.ts';
+import { type Receipt, settlingPayment } from '../payments/receipt.ts';
 import type { StaffActor } from '../requests/staff-step.ts';
 import { openSecret } from '../secret-box.ts';
 
@@ -160,27 +160,12 @@ export async function counterCase(
     );
   if (!row?.request.submittedAt) return null;
   const { request } = row;
-  const [payment] = await db
-    .select({
-      method: payments.method,
-      status: payments.status,
-      providerRef: payments.providerRef,
-      succeededAt: payments.succeededAt,
-      refundedAt: payments.refundedAt,
-      cardLast4: payments.cardLast4,
-      agent: payments.receivedByStaffId,
-    })
-    .from(payments)
-    .where(
-      and(eq(payments.requestId, request.id), inArray(payments.status, ['succeeded', 'refund_pending', 'refunded'])),
-    )
-    .orderBy(desc(payments.createdAt))
-    .limit(1);
+  const payment = await settlingPayment(db, request.id);
   const [document] = await db.select().from(identityDocuments).where(eq(identityDocuments.requestId, request.id));
   const [agent] = await db
     .select({ name: staffUsers.fullName })
     .from(staffUsers)
-    .where(eq(staffUsers.id, payment?.agent ?? staff.staffId));
+    .where(eq(staffUsers.id, payment?.receivedBy ?? staff.staffId));
   const shownUntil = request.activatedAt && request.activatedAt.getTime() + ESIM_CODE_SHOWN_MINUTES * 60_000;
   const codeShown = request.simType === 'esim' && shownUntil && shownUntil > now.getTime();
   return {

@@ -33,21 +33,7 @@ export async function loadReceipt(db: Db, actor: SubscriberActor, requestId: str
     .innerJoin(operators, eq(operators.id, accounts.operatorId))
     .where(eq(accounts.id, request.accountId));
   if (!row) return null;
-  const [payment] = await db
-    .select({
-      method: payments.method,
-      status: payments.status,
-      providerRef: payments.providerRef,
-      succeededAt: payments.succeededAt,
-      refundedAt: payments.refundedAt,
-      cardLast4: payments.cardLast4,
-    })
-    .from(payments)
-    .where(
-      and(eq(payments.requestId, request.id), inArray(payments.status, ['succeeded', 'refund_pending', 'refunded'])),
-    )
-    .orderBy(desc(payments.createdAt))
-    .limit(1);
+  const payment = await settlingPayment(db, request.id);
   return {
     operator: row.operator,
     reference: request.reference,
@@ -59,4 +45,25 @@ export async function loadReceipt(db: Db, actor: SubscriberActor, requestId: str
     totalMinor: request.feeMinor,
     payment: payment ?? null,
   };
+}
+
+/** The payment that settled a request (also after its refund), newest first; who took it at a counter. */
+export async function settlingPayment(db: Db, requestId: string) {
+  const [payment] = await db
+    .select({
+      method: payments.method,
+      status: payments.status,
+      providerRef: payments.providerRef,
+      succeededAt: payments.succeededAt,
+      refundedAt: payments.refundedAt,
+      cardLast4: payments.cardLast4,
+      receivedBy: payments.receivedByStaffId,
+    })
+    .from(payments)
+    .where(
+      and(eq(payments.requestId, requestId), inArray(payments.status, ['succeeded', 'refund_pending', 'refunded'])),
+    )
+    .orderBy(desc(payments.createdAt))
+    .limit(1);
+  return payment;
 }
