@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { appendAudit } from '../app/audit/audit-log.ts';
-import { purgeUnconfirmedVisits, sendVisitReminders } from '../app/centers/visits.ts';
+import { sendVisitReminders } from '../app/centers/visit-messages.ts';
+import { purgeUnconfirmedVisits } from '../app/centers/visits.ts';
 import type { Links } from '../app/operators/links.ts';
 import { reconcilePayments } from '../app/payments/payments.ts';
 import type { Db } from '../db/client.ts';

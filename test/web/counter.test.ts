@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { handOverCounterSim, startWalkIn } from '../../src/app/counter/walk-in.ts';
+import { handOverCounterSim } from '../../src/app/counter/counter-sim.ts';
+import { startWalkIn } from '../../src/app/counter/walk-in.ts';
 import type { Database } from '../../src/db/client.ts';
 import { completeIccid } from '../../src/domain/iccid.ts';
 import { buildApp } from '../../src/web/app.ts';

@@ -1,11 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import {
-  confirmVisit,
-  purgeUnconfirmedVisits,
-  requestVisit,
-  sendVisitReminders,
-} from '../../src/app/centers/visits.ts';
+import { sendVisitReminders } from '../../src/app/centers/visit-messages.ts';
+import { confirmVisit, purgeUnconfirmedVisits, requestVisit } from '../../src/app/centers/visits.ts';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { seededDatabase } from '../support/seeded.ts';

@@ -1,14 +1,12 @@
-import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, count, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { and, count, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import type { Locale } from '../../db/schema/columns.ts';
-import { operators } from '../../db/schema/operators.ts';
 import { appointments } from '../../db/schema/requests.ts';
-import { formatMsisdn } from '../../domain/msisdn.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { type Slot, slotAt, visitDays } from '../../domain/visit-slots.ts';
-import { formatDateTime, translator } from '../../i18n/translate.ts';
+import { translator } from '../../i18n/translate.ts';
 import { newCode } from '../auth/one-time-codes.ts';
 import { newToken, sha256 } from '../auth/tokens.ts';
 import type { Links } from '../operators/links.ts';
@@ -16,6 +14,7 @@ import { enqueue } from '../outbox/outbox.ts';
 import { newReference } from '../requests/replacement-draft.ts';
 import { transact } from '../transact.ts';
 import { type CenterListing, centerDirectory } from './center-directory.ts';
+import { type Appointment, manageToken, tellVisitor } from './visit-messages.ts';
 
 /**
  * Booking a visit to a service center: slots cut from the center's hours, each taking as many
@@ -207,15 +206,6 @@ export async function confirmVisit(
 
 const sqlIncrement = () => sql`${appointments.codeAttempts} + 1`;
 
-/**
- * The secret in a visit's cancel-or-move link: signed from the visit's id, so the reminder can
- * carry the same link again; only its hash is stored, to find the visit by it.
- */
-const manageToken = (links: Links, visitId: string) =>
-  createHmac('sha256', links.secret).update(`visit:${visitId}`).digest('base64url');
-
-type Appointment = typeof appointments.$inferSelect;
-
 async function book(
   tx: Tx,
   links: Links,
@@ -256,53 +246,6 @@ export async function bookVisit(
       .returning();
     return book(tx, links, visit as Appointment, now);
   });
-}
-
-type Message = 'confirm' | 'moved' | 'cancelled' | 'reminder';
-
-/**
- * Tells the visitor by SMS (and e-mail when given), in their language, with the center's
- * address, the time in the center's zone, the ticket and what to bring, and the link to cancel
- * or move the visit. The outbox key names the visit, the message and the time, so a retry
- * never sends it twice.
- */
-async function tellVisitor(tx: Tx, links: Links, visit: Appointment, message: Message, now: Date) {
-  const [row] = await tx
-    .select({ center: serviceCenters, operator: operators })
-    .from(serviceCenters)
-    .innerJoin(operators, eq(operators.id, serviceCenters.operatorId))
-    .where(eq(serviceCenters.id, visit.centerId));
-  if (!row) return;
-  const { center, operator } = row;
-  const t = translator(visit.locale);
-  const values = {
-    operator: operator.name[visit.locale],
-    center: center.name[visit.locale],
-    address: center.address[visit.locale],
-    when: formatDateTime(visit.locale, visit.startsAt, center.timeZone),
-    ticket: visit.ticket,
-    link: `${links.base(operator)}/visits/${manageToken(links, visit.id)}`,
-    bring: t(operator.onlineReplacement === 'citizens_only' ? 'centers.bring.foreigners' : 'centers.bring'),
-    phone: formatMsisdn(operator.supportPhone),
-  };
-  const key = `visit-${message}:${visit.id}:${visit.startsAt.getTime()}:${now.getTime()}`;
-  await enqueue(tx, {
-    operatorId: visit.operatorId,
-    topic: 'sms.send',
-    payload: { to: visit.contactPhone, text: t(`visit.${message}.sms`, values) },
-    idempotencyKey: `${key}:sms`,
-  });
-  if (visit.contactEmail)
-    await enqueue(tx, {
-      operatorId: visit.operatorId,
-      topic: 'email.send',
-      payload: {
-        to: visit.contactEmail,
-        subject: t(`visit.${message}.subject`, values),
-        text: t(`visit.${message}.email`, values),
-      },
-      idempotencyKey: `${key}:email`,
-    });
 }
 
 export type Visit = Appointment & { center: typeof serviceCenters.$inferSelect };
@@ -374,40 +317,6 @@ async function lockedVisit(tx: Tx, operatorId: string, token: string) {
     .where(and(eq(appointments.operatorId, operatorId), eq(appointments.manageTokenHash, sha256(token))))
     .for('update');
   return visit;
-}
-
-/**
- * The day-before reminder: every booked visit starting within 24 hours that has not had one.
- * Rows are claimed with SKIP LOCKED, so several instances running this never remind twice.
- */
-export async function sendVisitReminders(db: Db, links: Links, now = new Date()): Promise<number> {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select()
-      .from(appointments)
-      .where(
-        and(
-          eq(appointments.status, 'booked'),
-          isNull(appointments.reminderSentAt),
-          gt(appointments.startsAt, now),
-          lte(appointments.startsAt, new Date(now.getTime() + 86_400_000)),
-        ),
-      )
-      .limit(500)
-      .for('update', { skipLocked: true });
-    for (const visit of due) await tellVisitor(tx, links, visit, 'reminder', now);
-    if (due.length > 0)
-      await tx
-        .update(appointments)
-        .set({ reminderSentAt: now })
-        .where(
-          inArray(
-            appointments.id,
-            due.map((v) => v.id),
-          ),
-        );
-    return due.length;
-  });
 }
 
 /** Bookings whose code was never typed, forgotten a day after the code expired: they never held a place. */

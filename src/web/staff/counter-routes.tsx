@@ -1,13 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
+import { handOverCounterSim, issueCounterEsim } from '../../app/counter/counter-sim.ts';
 import { counterCase, counterLine, findAtCounter } from '../../app/counter/counter-views.ts';
-import {
-  type CounterError,
-  handOverCounterSim,
-  issueCounterEsim,
-  startWalkIn,
-  takeCounterPayment,
-} from '../../app/counter/walk-in.ts';
+import { type CounterError, startWalkIn, takeCounterPayment } from '../../app/counter/walk-in.ts';
 import type { Links } from '../../app/operators/links.ts';
 import type { StaffActor } from '../../app/requests/staff-step.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
