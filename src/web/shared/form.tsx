@@ -78,6 +78,15 @@ export const PasswordField = ({ t, errors }: { t: Translate; errors: FieldErrors
   />
 );
 
+/** A refusal of the whole form rather than of one field, announced at the top of the page. */
+export function ProblemSummary({ t, problem }: { t: Translate; problem: MessageKey | null }) {
+  return problem ? (
+    <div class="error-summary" role="alert">
+      <p>{t(problem)}</p>
+    </div>
+  ) : null;
+}
+
 export const CsrfField = ({ token }: { token: string }) => <input type="hidden" name="_csrf" value={token} />;
 
 type RadiosProps = {

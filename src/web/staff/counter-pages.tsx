@@ -2,7 +2,7 @@ import type { CounterCase, CounterLine } from '../../app/counter/counter-views.t
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { REASONS, SIM_TYPES } from '../../domain/replacement.ts';
 import { formatDateTime, formatMoney, type MessageKey } from '../../i18n/translate.ts';
-import { CsrfField, ErrorSummary, Field, type FieldErrors, Radios } from '../shared/form.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, ProblemSummary, Radios } from '../shared/form.tsx';
 import { Layout } from '../shared/layout.tsx';
 import type { PageContext } from '../shared/page-context.ts';
 import { phoneText } from '../shared/phone-number.tsx';
@@ -10,14 +10,6 @@ import { DocumentTypeSelect } from './document-type-select.tsx';
 import { StaffMenu } from './review-pages.tsx';
 
 type Frame = { ctx: PageContext; staff: StaffSession };
-
-function Problem({ ctx, problem }: { ctx: PageContext; problem: MessageKey | null }) {
-  return problem ? (
-    <div class="error-summary" role="alert">
-      <p>{ctx.t(problem)}</p>
-    </div>
-  ) : null;
-}
 
 /** The counter's first screen: the number in any format, or the ticket of a booked visit. */
 export function CounterSearchPage({
@@ -34,7 +26,7 @@ export function CounterSearchPage({
       hasErrors={problem !== null}
       nav={<StaffMenu ctx={ctx} staff={staff} />}
     >
-      <Problem ctx={ctx} problem={problem} />
+      <ProblemSummary t={t} problem={problem} />
       <h1>{t('counter.title')}</h1>
       <p>{t('counter.lead')}</p>
       <form method="get" action="/staff/counter">
@@ -84,7 +76,7 @@ export function CounterLinePage({
       nav={<StaffMenu ctx={ctx} staff={staff} />}
     >
       <ErrorSummary t={t} errors={errors} />
-      <Problem ctx={ctx} problem={problem} />
+      <ProblemSummary t={t} problem={problem} />
       <h1>{t('counter.line.title', { number: phoneText(line.msisdn) })}</h1>
       <dl class="summary">
         <div class="summary-row">
@@ -188,7 +180,7 @@ export function CounterCasePage({
       nav={<StaffMenu ctx={ctx} staff={staff} />}
     >
       <ErrorSummary t={t} errors={errors} />
-      <Problem ctx={ctx} problem={problem} />
+      <ProblemSummary t={t} problem={problem} />
       <h1>{title}</h1>
       <dl class="summary">
         <div class="summary-row">

@@ -1,7 +1,7 @@
 import type { CourierDelivery } from '../../app/back-office/courier-deliveries.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { MessageKey } from '../../i18n/translate.ts';
-import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../shared/form.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, ProblemSummary } from '../shared/form.tsx';
 import { Layout } from '../shared/layout.tsx';
 import type { PageContext } from '../shared/page-context.ts';
 import { phoneText } from '../shared/phone-number.tsx';
@@ -92,11 +92,7 @@ export function CourierDeliveryPage({
       nav={<StaffMenu ctx={ctx} staff={staff} />}
     >
       <ErrorSummary t={t} errors={errors} />
-      {problem && (
-        <div class="error-summary" role="alert">
-          <p>{t(problem)}</p>
-        </div>
-      )}
+      <ProblemSummary t={t} problem={problem} />
       <h1>{t('courier.delivery.title', { reference: delivery.reference })}</h1>
       <p>{addressText(delivery)}</p>
       <p>

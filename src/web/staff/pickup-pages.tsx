@@ -1,7 +1,7 @@
 import type { Pickup } from '../../app/back-office/pickups.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { formatDateTime, type MessageKey } from '../../i18n/translate.ts';
-import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../shared/form.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, ProblemSummary } from '../shared/form.tsx';
 import { Layout } from '../shared/layout.tsx';
 import type { PageContext } from '../shared/page-context.ts';
 import { phoneText } from '../shared/phone-number.tsx';
@@ -94,11 +94,7 @@ export function PickupPage({
       nav={<StaffMenu ctx={ctx} staff={staff} />}
     >
       <ErrorSummary t={t} errors={errors} />
-      {problem && (
-        <div class="error-summary" role="alert">
-          <p>{t(problem)}</p>
-        </div>
-      )}
+      <ProblemSummary t={t} problem={problem} />
       <h1>{t('pickup.handOver.title', { reference: pickup.reference })}</h1>
       <dl class="summary">
         <div class="summary-row">

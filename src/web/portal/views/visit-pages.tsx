@@ -1,6 +1,6 @@
 import type { CenterSlots, OpenSlot, Visit } from '../../../app/centers/visits.ts';
 import { formatDate, formatDateTime, formatTime, type MessageKey } from '../../../i18n/translate.ts';
-import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../../shared/form.tsx';
+import { CsrfField, ErrorSummary, Field, type FieldErrors, ProblemSummary } from '../../shared/form.tsx';
 import { Layout } from '../../shared/layout.tsx';
 import type { PageContext } from '../../shared/page-context.ts';
 
@@ -110,11 +110,7 @@ export function BookVisitPage({
   return (
     <Layout ctx={ctx} title={title} hasErrors={Object.keys(errors).length > 0 || problem !== null}>
       <ErrorSummary t={t} errors={errors} />
-      {problem && (
-        <div class="error-summary" role="alert">
-          <p>{t(problem)}</p>
-        </div>
-      )}
+      <ProblemSummary t={t} problem={problem} />
       <h1>{title}</h1>
       <p>{center.address[locale]}</p>
       {!chosen ? (
