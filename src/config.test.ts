@@ -62,6 +62,7 @@ describe('loadConfig', () => {
     expect(config.demo).toBe(false);
     expect(config.payments).toMatchObject({ gateway: 'yookassa', checkoutOrigin: 'https://yoomoney.ru' });
     expect(config.provisioning).toMatchObject({ kind: 'http', timeoutMs: 10_000 });
+    expect(config.carrier).toEqual({ kind: 'manual' });
   });
 
   it('refuses a simulator in production, naming the setting, unless staging allows them', () => {
@@ -80,13 +81,21 @@ describe('loadConfig', () => {
     expect(problems({ ...production, PROVISIONING: 'simulator' })).toEqual([
       expect.stringMatching(/^PROVISIONING: is the simulator.*SIMULATORS_ALLOWED=true/),
     ]);
+    expect(problems({ ...production, CARRIER: 'simulator' })).toEqual([
+      expect.stringMatching(/^CARRIER: is the simulator.*SIMULATORS_ALLOWED=true/),
+    ]);
     const staging = {
       ...production,
       PAYMENT_GATEWAY: 'sandbox',
       PROVISIONING: 'simulator',
+      CARRIER: 'simulator',
       SIMULATORS_ALLOWED: 'true',
     };
     expect(problems({ ...staging, PAYMENT_WEBHOOK_SECRET: 'w'.repeat(40) })).toEqual([]);
+    expect(loadConfig({ ...staging, PAYMENT_WEBHOOK_SECRET: 'w'.repeat(40) }).carrier).toMatchObject({
+      kind: 'simulator',
+      webhookSecret: expect.stringMatching(/^[\w-]{43}$/),
+    });
     expect(problems({ PAYMENT_GATEWAY: 'yookassa' })).toEqual([
       'YOOKASSA_SHOP_ID: is required with PAYMENT_GATEWAY=yookassa',
       'YOOKASSA_SECRET_KEY: is required with PAYMENT_GATEWAY=yookassa',

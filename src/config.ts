@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
 import { localSecrets } from './local-secrets.ts';
@@ -46,6 +47,8 @@ const schema = z
     PROVISIONING_URL: z.url().optional(),
     PROVISIONING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     PROVISIONING_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    CARRIER: z.enum(['simulator', 'manual']).optional(),
+    CARRIER_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     SIMULATORS_ALLOWED: flag.optional(),
   })
   .superRefine((env, ctx) => {
@@ -71,6 +74,13 @@ const schema = z
           path: ['PROVISIONING'],
           message:
             'is the simulator, which never touches the network: set PROVISIONING=http, or SIMULATORS_ALLOWED=true for a staging deployment',
+        });
+      if (env.CARRIER === 'simulator')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['CARRIER'],
+          message:
+            'is the simulator, whose parcels go nowhere: leave it unset (tracking numbers typed by logistics), or SIMULATORS_ALLOWED=true for a staging deployment',
         });
     }
     if (!env.SESSION_SECRET)
@@ -130,6 +140,8 @@ export type Config = {
     | { gateway: 'yookassa'; shopId: string; secretKey: string; apiUrl: string; checkoutOrigin: string };
   /** The network's provisioning system (HLR/HSS via the BSS); the simulator only where allowed. */
   provisioning: { kind: 'simulator' } | { kind: 'http'; url: string; secret: string; timeoutMs: number };
+  /** Booking parcels with a carrier; `manual` means logistics types the carrier and tracking number. */
+  carrier: { kind: 'simulator'; webhookSecret: string } | { kind: 'manual' };
 };
 
 export class ConfigError extends UserError {
@@ -149,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Outside production a missing secret is made once per data directory, never a shared constant.
   const missing = !e.SESSION_SECRET || !e.DOCUMENT_KEY || !e.PAYMENT_WEBHOOK_SECRET;
   const local = missing ? localSecrets(e.DATA_DIR) : null;
+  const sessionSecret = e.SESSION_SECRET ?? (local?.sessionSecret as string);
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -159,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     documentsDir: e.DOCUMENTS_DIR ?? `${e.DATA_DIR}/documents`,
     logLevel: e.LOG_LEVEL,
-    sessionSecret: e.SESSION_SECRET ?? (local?.sessionSecret as string),
+    sessionSecret,
     documentKey: Buffer.from(e.DOCUMENT_KEY ?? (local?.documentKey as string), 'base64'),
     paymentWebhookSecret: e.PAYMENT_WEBHOOK_SECRET ?? (local?.paymentWebhookSecret as string),
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
@@ -188,5 +201,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             timeoutMs: e.PROVISIONING_TIMEOUT_MS,
           }
         : { kind: 'simulator' },
+    carrier:
+      (e.CARRIER ?? (e.NODE_ENV === 'production' ? 'manual' : 'simulator')) === 'simulator'
+        ? {
+            kind: 'simulator',
+            webhookSecret: e.CARRIER_WEBHOOK_SECRET ?? derivedSecret(sessionSecret, 'carrier-webhook'),
+          }
+        : { kind: 'manual' },
   };
 }
+
+const derivedSecret = (secret: string, purpose: string) =>
+  createHmac('sha256', secret).update(purpose).digest('base64url');

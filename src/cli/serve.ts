@@ -2,6 +2,7 @@ import { operatorLinks } from '../app/operators/links.ts';
 import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from '../app/seed/demo-subscribers.ts';
 import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET, isEmpty, seedDemo } from '../app/seed/seed.ts';
 import type { Config } from '../config.ts';
+import { configuredCarrier } from '../integrations/carrier/carrier-simulator.ts';
 import { SandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
 import { allHandlers } from '../jobs/handlers.ts';
 import { maintenance } from '../jobs/maintenance.ts';
@@ -21,7 +22,11 @@ export async function serve(config: Config): Promise<void> {
     handlers: allHandlers({ db: database.db, links, provisioning, mailer, sms, gateway }),
     onError: (error, message) => app.log.warn({ err: error, message }, 'outbox delivery failed'),
   });
-  const app = await buildApp({ config, database, gateway, storage, onOutboxWrite: worker.kick });
+  const carrier = configuredCarrier(config, database.db);
+  const app = await buildApp({ config, database, gateway, carrier, storage, onOutboxWrite: worker.kick });
+  const parcels = setInterval(() => {
+    carrier?.tick().catch((error) => app.log.error({ err: error }, 'carrier simulator failed'));
+  }, 30_000);
   const retention = maintenance({
     db: database.db,
     storage,
@@ -32,7 +37,9 @@ export async function serve(config: Config): Promise<void> {
   });
   const stop = async () => {
     retention.stop();
+    clearInterval(parcels);
     await app.close();
+    await carrier?.flushNotifications();
     if (gateway instanceof SandboxGateway) await gateway.flushWebhooks();
     await worker.stop();
     await database.close();

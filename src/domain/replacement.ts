@@ -27,6 +27,10 @@ export const SIM_STATUSES = [
 ] as const;
 export type SimStatus = (typeof SIM_STATUSES)[number];
 
+/** What a carrier reports about a parcel after it took it. */
+export const PARCEL_EVENTS = ['in_transit', 'out_for_delivery', 'failed_attempt', 'delivered', 'returned'] as const;
+export type ParcelEvent = (typeof PARCEL_EVENTS)[number];
+
 export const DOCUMENT_TYPES = ['passport_ru', 'passport_foreign', 'residence_permit', 'other'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 

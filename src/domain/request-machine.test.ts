@@ -52,6 +52,17 @@ describe('request journeys', () => {
     expect(state.status).toBe('dispatched');
   });
 
+  it('courier: a returned card put back on the shelf lets another card be reserved', () => {
+    const { state } = run('courier', [
+      ...paidAndApproved,
+      { type: 'dispatch', carrier: 'cdek', trackingNumber: 'T1' },
+      { type: 'delivery_failed' },
+      { type: 'restock' },
+    ]);
+    expect(state).toMatchObject({ status: 'approved', context: { simId: null } });
+    expect(applyEvent(state, { type: 'assign_sim', simId: 'sim-2' })).toMatchObject({ ok: true });
+  });
+
   it('pickup: ready at the center, activated at handover', () => {
     const { state } = run('pickup', [...paidAndApproved, { type: 'mark_ready' }, { type: 'activate' }]);
     expect(state.status).toBe('activated');
@@ -155,7 +166,7 @@ describe('request journeys', () => {
       approved: ['assign_sim', 'cancel', 'freeze'],
       sim_assigned: ['activate', 'cancel', 'dispatch', 'fail', 'freeze', 'mark_ready'],
       dispatched: ['deliver', 'delivery_failed', 'fail', 'freeze'],
-      returned: ['cancel', 'dispatch', 'fail', 'freeze'],
+      returned: ['cancel', 'dispatch', 'fail', 'freeze', 'restock'],
       delivered: ['activate', 'fail', 'freeze'],
       ready_for_pickup: ['activate', 'cancel', 'deliver', 'fail', 'freeze'],
       frozen: ['unfreeze'],

@@ -53,6 +53,7 @@ export type RequestEvent =
   | { type: 'dispatch'; carrier: string; trackingNumber: string }
   | { type: 'mark_ready' }
   | { type: 'delivery_failed' }
+  | { type: 'restock' }
   | { type: 'deliver' }
   | { type: 'activate' }
   | { type: 'fail'; reason: string }
@@ -142,6 +143,8 @@ const TRANSITIONS: { [T in RequestEventType]: Transition<T> } = {
   dispatch: { from: ['sim_assigned', 'returned'], guard: whenDelivery('courier'), to: 'dispatched' },
   mark_ready: { from: ['sim_assigned'], guard: whenDelivery('pickup'), to: 'ready_for_pickup' },
   delivery_failed: { from: ['dispatched'], to: 'returned' },
+  // The returned card went back to the shelf (or was found defective): the request waits for another card.
+  restock: { from: ['returned'], to: 'approved', update: () => ({ simId: null }) },
   // A pickup handed over at the counter without activating it there waits, like a delivered card, for the subscriber.
   deliver: { from: ['dispatched', 'ready_for_pickup'], to: 'delivered' },
   activate: {

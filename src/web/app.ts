@@ -9,6 +9,8 @@ import { operatorLinks } from '../app/operators/links.ts';
 import { SwapIndex } from '../app/sim-swap/swap-index.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import type { Carrier } from '../integrations/carrier/carrier.ts';
+import { CarrierSimulator, configuredCarrier } from '../integrations/carrier/carrier-simulator.ts';
 import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts';
 import { SandboxGateway, sandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
 import type { DocumentStorage } from '../integrations/storage/document-storage.ts';
@@ -51,6 +53,7 @@ import { staffSessions } from './staff/staff-session.ts';
 import { staffSignInRoutes } from './staff/staff-sign-in-routes.tsx';
 import { healthRoutes } from './system/health.ts';
 import { mailboxRoutes } from './system/mailbox-routes.tsx';
+import { carrierWebhookRoutes } from './webhooks/carrier-webhook-routes.ts';
 import { paymentWebhookRoutes } from './webhooks/payment-webhook-routes.ts';
 
 declare module 'fastify' {
@@ -72,6 +75,8 @@ export type AppOptions = {
   storage?: DocumentStorage;
   /** The payment gateway; the built-in sandbox unless another is passed. */
   gateway?: PaymentGateway;
+  /** The carrier parcels are booked with; as configured unless passed (null: tracking numbers typed by hand). */
+  carrier?: Carrier | null;
   /** The worker pool uploaded PDFs are rendered in; one of the app's own unless passed (and then not closed with it). */
   pdf?: PdfRenderer;
   /** The clock of what depends on the hour (a center open now); tests fix it. */
@@ -86,6 +91,7 @@ export async function buildApp({
   onOutboxWrite = () => {},
   storage = new LocalStorage(config.documentsDir),
   gateway = sandboxGateway(config, database.db),
+  carrier = configuredCarrier(config, database.db),
   pdf,
   now = () => new Date(),
 }: AppOptions): Promise<FastifyInstance> {
@@ -151,10 +157,22 @@ export async function buildApp({
       }),
     );
   }
+  if (carrier) {
+    await app.register(carrierWebhookRoutes, { db: database.db, carrier, onOutboxWrite, links });
+    if (carrier instanceof CarrierSimulator)
+      carrier.connect(async (body, signature) =>
+        app.inject({
+          method: 'POST',
+          url: `/webhooks/carriers/${carrier.name}`,
+          headers: { 'content-type': 'application/json', 'x-carrier-signature': signature },
+          payload: body,
+        }),
+      );
+  }
   await app.register(wasntMeRoutes, { ...pages, links });
   await app.register(staffSignInRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(reviewRoutes, { ...subscriber, links });
-  await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite });
+  await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite, carrier });
   await app.register(auditRoutes, pages);
   await app.register(platformRoutes, pages);
   await app.register(apiClientRoutes, pages);

@@ -1,6 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { replacementRequests, shipments } from '../../db/schema/requests.ts';
+import { PARCEL_ON_ITS_WAY } from '../../domain/parcel-tracking.ts';
 import type { DeliveryAddress } from '../../domain/replacement.ts';
 
 export type CourierDelivery = {
@@ -29,7 +30,7 @@ export async function courierDeliveries(db: Db, operatorId: string, requestId?: 
       expectedTo: shipments.expectedTo,
     })
     .from(r)
-    .innerJoin(shipments, and(eq(shipments.requestId, r.id), eq(shipments.status, 'in_transit')))
+    .innerJoin(shipments, and(eq(shipments.requestId, r.id), inArray(shipments.status, [...PARCEL_ON_ITS_WAY])))
     .where(
       and(
         eq(r.operatorId, operatorId),

@@ -5,10 +5,11 @@ import { serviceCenters } from '../../db/schema/centers.ts';
 import { replacementRequests, shipments } from '../../db/schema/requests.ts';
 import { sims } from '../../db/schema/sims.ts';
 import { lines } from '../../db/schema/subscribers.ts';
+import { PARCEL_ON_ITS_WAY, type ShipmentStatus } from '../../domain/parcel-tracking.ts';
 import type { Delivery } from '../../domain/replacement.ts';
 
-/** The statuses in which logistics has something to do: reserve, dispatch or send to a center, record delivery. */
-export const LOGISTICS_STATUSES = ['approved', 'sim_assigned', 'dispatched'] as const;
+/** The statuses in which logistics has something to do: reserve, dispatch or send to a center, record delivery, take a return back. */
+export const LOGISTICS_STATUSES = ['approved', 'sim_assigned', 'dispatched', 'returned'] as const;
 
 export type LogisticsRow = {
   id: string;
@@ -20,6 +21,8 @@ export type LogisticsRow = {
   center: Record<string, string> | null;
   carrier: string | null;
   trackingNumber: string | null;
+  /** Where the parcel on its way is, as its carrier last said. */
+  parcel: ShipmentStatus | null;
   expectedTo: string | null;
   /** Dispatched and the last day of its delivery window has passed. */
   overdue: boolean;
@@ -41,6 +44,7 @@ export async function logisticsQueue(db: Db, operatorId: string, today: string):
       center: center.name,
       carrier: shipments.carrier,
       trackingNumber: shipments.trackingNumber,
+      parcel: shipments.status,
       expectedTo: shipments.expectedTo,
       holdUntil: r.holdUntil,
     })
@@ -48,7 +52,7 @@ export async function logisticsQueue(db: Db, operatorId: string, today: string):
     .innerJoin(lines, eq(lines.id, r.lineId))
     .leftJoin(sims, eq(sims.id, r.simId))
     .leftJoin(center, eq(center.id, r.centerId))
-    .leftJoin(shipments, and(eq(shipments.requestId, r.id), eq(shipments.status, 'in_transit')))
+    .leftJoin(shipments, and(eq(shipments.requestId, r.id), inArray(shipments.status, [...PARCEL_ON_ITS_WAY])))
     .where(and(eq(r.operatorId, operatorId), inArray(r.status, [...LOGISTICS_STATUSES])))
     .orderBy(asc(r.updatedAt), asc(r.id))
     .limit(300);

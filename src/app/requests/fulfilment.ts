@@ -175,3 +175,36 @@ export function markReadyForPickup(db: Db, links: Links, staff: StaffActor, requ
     now,
   );
 }
+
+/**
+ * A returned card is back at the warehouse: on the shelf again, or put aside as defective. The
+ * request waits for another card to be reserved.
+ */
+export function takeBackReturn(
+  db: Db,
+  links: Links,
+  staff: StaffActor,
+  requestId: string,
+  condition: 'good' | 'defective',
+  now = new Date(),
+) {
+  return act(
+    db,
+    links,
+    staff,
+    requestId,
+    'request.restock',
+    {
+      roles: ['logistics'],
+      decide: async () => ok({ event: { type: 'restock' } as const, data: { condition }, detail: null }),
+      record: async (request, _none, tx) => {
+        if (!request.simId) return;
+        await tx
+          .update(sims)
+          .set(condition === 'good' ? { status: 'in_stock', centerId: null } : { status: 'defective' })
+          .where(eq(sims.id, request.simId));
+      },
+    },
+    now,
+  );
+}

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
 import { identityDocuments, shipments } from '../../db/schema/requests.ts';
@@ -6,6 +6,7 @@ import { sims } from '../../db/schema/sims.ts';
 import { lines } from '../../db/schema/subscribers.ts';
 import { parseIccid } from '../../domain/iccid.ts';
 import { type ShownDocument, sameDocument } from '../../domain/identity-check.ts';
+import { PARCEL_ON_ITS_WAY } from '../../domain/parcel-tracking.ts';
 import type { DocumentType } from '../../domain/replacement.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -62,7 +63,7 @@ export async function markDelivered(
         await tx
           .update(shipments)
           .set({ status: 'delivered', deliveredAt: now })
-          .where(and(eq(shipments.requestId, request.id), eq(shipments.status, 'in_transit')));
+          .where(and(eq(shipments.requestId, request.id), inArray(shipments.status, [...PARCEL_ON_ITS_WAY])));
       },
       notice: () => 'delivered',
     },
@@ -122,7 +123,7 @@ export function deliveryFailed(
         await tx
           .update(shipments)
           .set({ status: 'returned' })
-          .where(and(eq(shipments.requestId, request.id), eq(shipments.status, 'in_transit')));
+          .where(and(eq(shipments.requestId, request.id), inArray(shipments.status, [...PARCEL_ON_ITS_WAY])));
       },
     },
     now,

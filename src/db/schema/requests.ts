@@ -21,6 +21,7 @@ import {
   DELIVERIES,
   type DeliveryAddress,
   DOCUMENT_TYPES,
+  PARCEL_EVENTS,
   REASONS,
   SIM_TYPES,
 } from '../../domain/replacement.ts';
@@ -225,7 +226,7 @@ export const payments = pgTable(
   ],
 );
 
-export const SHIPMENT_STATUSES = ['created', 'in_transit', 'delivered', 'returned'] as const;
+export const SHIPMENT_STATUSES = ['created', ...PARCEL_EVENTS] as const;
 
 export const shipments = pgTable(
   'shipments',
@@ -245,8 +246,33 @@ export const shipments = pgTable(
   (t) => [
     sameOperator('shipments_request_fk', t.operatorId, t.requestId, replacementRequests),
     oneOf('shipments_status_check', t.status, SHIPMENT_STATUSES),
+    unique('shipments_operator_id_key').on(t.operatorId, t.id),
     unique('shipments_tracking_key').on(t.carrier, t.trackingNumber),
     check('shipments_window_check', sql`${t.expectedFrom} <= ${t.expectedTo}`),
+  ],
+);
+
+/**
+ * Every tracking notification a carrier sent, kept once: the unique event id makes a notice
+ * delivered twice change nothing the second time. It is also the parcel's tracking history.
+ */
+export const carrierEvents = pgTable(
+  'carrier_events',
+  {
+    id: id(),
+    operatorId: operatorId(),
+    shipmentId: uuid('shipment_id').notNull(),
+    carrier: text('carrier').notNull(),
+    eventId: text('event_id').notNull(),
+    event: text('event', { enum: PARCEL_EVENTS }).notNull(),
+    occurredAt: at('occurred_at').notNull(),
+    receivedAt: at('received_at').notNull().defaultNow(),
+  },
+  (t) => [
+    unique('carrier_events_event_key').on(t.carrier, t.eventId),
+    sameOperator('carrier_events_shipment_fk', t.operatorId, t.shipmentId, shipments),
+    oneOf('carrier_events_event_check', t.event, PARCEL_EVENTS),
+    index('carrier_events_shipment_idx').on(t.shipmentId, t.occurredAt),
   ],
 );
 

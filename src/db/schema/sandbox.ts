@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { check, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { PARCEL_EVENTS } from '../../domain/replacement.ts';
 import { at, createdAt, oneOf } from './columns.ts';
 
 export const SANDBOX_METHODS = ['card', 'ewallet'] as const;
@@ -34,5 +35,30 @@ export const sandboxPayments = pgTable(
     oneOf('sandbox_payments_status_check', t.status, SANDBOX_STATUSES),
     check('sandbox_payments_amount_check', sql`${t.amountMinor} > 0`),
     check('sandbox_payments_refund_check', sql`${t.refundedMinor} between 0 and ${t.amountMinor}`),
+  ],
+);
+
+export const SANDBOX_PARCEL_STATUSES = ['booked', ...PARCEL_EVENTS] as const;
+
+/**
+ * The carrier simulator's own records, standing for a courier company's database: simdesk knows
+ * a parcel only by its tracking number and the notifications it receives.
+ */
+export const sandboxParcels = pgTable(
+  'sandbox_parcels',
+  {
+    trackingNumber: text('tracking_number').primaryKey(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    reference: text('reference').notNull(),
+    recipient: jsonb('recipient').$type<{ name: string; phone: string; address: string }>().notNull(),
+    status: text('status', { enum: SANDBOX_PARCEL_STATUSES }).notNull().default('booked'),
+    attempts: integer('attempts').notNull().default(0),
+    /** When the parcel moves on by itself; null once it is delivered or returned, or when moved by hand only. */
+    nextAt: at('next_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    oneOf('sandbox_parcels_status_check', t.status, SANDBOX_PARCEL_STATUSES),
+    index('sandbox_parcels_next_idx').on(t.nextAt).where(sql`${t.nextAt} is not null`),
   ],
 );

@@ -1027,6 +1027,20 @@ export const en = {
   'apiClients.create': 'Create the client',
   'apiClients.created': '{name} can now obtain tokens',
   'apiClients.secretOnce': 'Give these to the client now: the secret is shown only this once and cannot be recovered.',
+  'timeline.restock': 'The returned card was taken back; another one will be sent',
+  'logistics.done.restocked': 'The card is taken back; reserve another one',
+  'logistics.refused.carrier_unavailable':
+    'The carrier did not answer. Nothing was booked twice; try again in a minute',
+  'logistics.book': 'Book with {carrier}',
+  'logistics.restock': 'Card back on the shelf',
+  'logistics.defective': 'Card defective',
+  'logistics.parcel': 'Parcel',
+  'parcel.created': 'Booked',
+  'parcel.in_transit': 'In transit',
+  'parcel.out_for_delivery': 'Out for delivery',
+  'parcel.failed_attempt': 'Delivery attempt failed',
+  'parcel.delivered': 'Delivered',
+  'parcel.returned': 'Returned to sender',
 } as const;
 
 export type MessageKey = keyof typeof en;

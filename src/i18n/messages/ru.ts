@@ -1037,4 +1037,17 @@ export const ru: Record<MessageKey, string> = {
   'apiClients.created': '{name} теперь может получать токены',
   'apiClients.secretOnce':
     'Передайте их клиенту сейчас: секрет показывается только один раз и не может быть восстановлен.',
+  'timeline.restock': 'Возвращённая карта принята обратно; будет отправлена другая',
+  'logistics.done.restocked': 'Карта принята обратно; зарезервируйте другую',
+  'logistics.refused.carrier_unavailable': 'Перевозчик не ответил. Ничего не оформлено дважды; попробуйте через минуту',
+  'logistics.book': 'Оформить в {carrier}',
+  'logistics.restock': 'Карта вернулась на склад',
+  'logistics.defective': 'Карта неисправна',
+  'logistics.parcel': 'Посылка',
+  'parcel.created': 'Оформлена',
+  'parcel.in_transit': 'В пути',
+  'parcel.out_for_delivery': 'Передана курьеру',
+  'parcel.failed_attempt': 'Не удалось вручить',
+  'parcel.delivered': 'Вручена',
+  'parcel.returned': 'Возвращена отправителю',
 };

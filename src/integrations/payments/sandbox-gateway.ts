@@ -1,10 +1,16 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { randomBytes } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { sandboxPayments } from '../../db/schema/sandbox.ts';
 import { hasValidLuhn } from '../../domain/luhn.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import {
+  NotificationSender,
+  signatureHeader,
+  verifySignature,
+  type WebhookTransport,
+} from '../signed-notifications.ts';
+import { crossNetwork, type SimulatedNetwork } from '../simulated-network.ts';
 import {
   type GatewayPayment,
   GatewayUnavailable,
@@ -21,23 +27,14 @@ export const SANDBOX_CARDS = {
 } as const;
 /** The one-time code the sandbox's 3-D Secure page accepts. */
 export const SANDBOX_3DS_CODE = '123456';
-/** Notifications older than this are refused, so a captured one cannot be replayed later. */
-const WEBHOOK_TOLERANCE_S = 300;
 
-export type WebhookTransport = (body: string, signature: string) => Promise<{ statusCode: number }>;
-
-export type SandboxOptions = {
+export type SandboxOptions = SimulatedNetwork & {
   db: Db;
   webhookSecret: string;
-  /** Simulated network latency of each API call, in ms (uniform between the two). */
-  latencyMs?: [number, number];
-  /** Share of API calls that fail as if the gateway were down (0–1). */
-  failureRate?: number;
   /** Delays between webhook delivery attempts, in ms; the last failure gives up. */
   webhookRetryMs?: number[];
   /** A hosted page not finished within this long expires, as real gateways' sessions do. */
   checkoutTimeoutMs?: number;
-  random?: () => number;
 };
 
 export type CardInput = { number: string; expiry: string; cvc: string };
@@ -66,14 +63,15 @@ export class SandboxGateway implements PaymentGateway {
   readonly name = 'sandbox';
   /** Its hosted pages are served by simdesk itself, on the host the payer is using. */
   readonly redirectOrigins = [];
-  private readonly deliveries = new Set<Promise<void>>();
-  private transport: WebhookTransport | null = null;
+  private readonly notifications: NotificationSender;
 
-  constructor(private readonly options: SandboxOptions) {}
+  constructor(private readonly options: SandboxOptions) {
+    this.notifications = new NotificationSender(options.webhookSecret, options.webhookRetryMs);
+  }
 
   /** Where notifications go; set once the receiving app exists. */
   connect(transport: WebhookTransport): void {
-    this.transport = transport;
+    this.notifications.connect(transport);
   }
 
   async createPayment(input: Parameters<PaymentGateway['createPayment']>[0]) {
@@ -141,15 +139,10 @@ export class SandboxGateway implements PaymentGateway {
     return this.verified(rawBody, typeof signature === 'string' ? signature : undefined, now);
   }
 
-  /** A notification is believed only with a valid HMAC-SHA256 signature less than five minutes old. */
+  /** A notification is believed only with a valid signature less than five minutes old. */
   private verified(rawBody: string, signature: string | undefined, now: Date): Result<GatewayPayment, WebhookProblem> {
-    const parts = Object.fromEntries((signature ?? '').split(',').map((p) => p.split('=') as [string, string]));
-    const timestamp = Number(parts.t);
-    if (!parts.t || !parts.v1 || !Number.isInteger(timestamp)) return err('webhook.bad_signature');
-    const expected = Buffer.from(this.sign(parts.t, rawBody));
-    const given = Buffer.from(parts.v1);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return err('webhook.bad_signature');
-    if (Math.abs(now.getTime() / 1000 - timestamp) > WEBHOOK_TOLERANCE_S) return err('webhook.stale');
+    const genuine = verifySignature(this.options.webhookSecret, rawBody, signature, now);
+    if (!genuine.ok) return genuine;
     try {
       const event = JSON.parse(rawBody) as { type?: string; payment?: GatewayPayment };
       if (event.type !== 'payment.updated' || typeof event.payment?.ref !== 'string') return err('webhook.malformed');
@@ -159,10 +152,9 @@ export class SandboxGateway implements PaymentGateway {
     }
   }
 
-  /** The signature header a notification carries: `t=<unix seconds>,v1=<hex HMAC of "t.body">`. */
+  /** The signature header a notification carries (see signed-notifications.ts). */
   signatureHeader(body: string, now = new Date()): string {
-    const t = String(Math.floor(now.getTime() / 1000));
-    return `t=${t},v1=${this.sign(t, body)}`;
+    return signatureHeader(this.options.webhookSecret, body, now);
   }
 
   /** The hosted card form was sent: test cards decide the outcome, the challenge card asks for a code. */
@@ -200,8 +192,8 @@ export class SandboxGateway implements PaymentGateway {
   }
 
   /** Waits for every notification under way, for tests and a clean shutdown. */
-  async flushWebhooks(): Promise<void> {
-    while (this.deliveries.size > 0) await Promise.allSettled([...this.deliveries]);
+  flushWebhooks(): Promise<void> {
+    return this.notifications.flush();
   }
 
   private async complete(ref: string, failure: string | null, cardLast4: string | undefined, now: Date) {
@@ -230,30 +222,11 @@ export class SandboxGateway implements PaymentGateway {
   }
 
   private notify(payment: GatewayPayment): void {
-    const delivery = this.deliver(JSON.stringify({ type: 'payment.updated', payment })).finally(() =>
-      this.deliveries.delete(delivery),
-    );
-    this.deliveries.add(delivery);
+    this.notifications.send(JSON.stringify({ type: 'payment.updated', payment }));
   }
 
-  private async deliver(body: string): Promise<void> {
-    const delays = this.options.webhookRetryMs ?? [1_000, 5_000, 30_000, 120_000];
-    for (const delay of [0, ...delays]) {
-      if (delay) await sleep(delay);
-      const answer = await this.transport?.(body, this.signatureHeader(body)).catch(() => null);
-      if (answer && answer.statusCode < 300) return;
-    }
-  }
-
-  private async network(): Promise<void> {
-    const { latencyMs = [0, 0], failureRate = 0, random = Math.random } = this.options;
-    const wait = latencyMs[0] + random() * (latencyMs[1] - latencyMs[0]);
-    if (wait > 0) await sleep(wait);
-    if (random() < failureRate) throw new GatewayUnavailable('sandbox gateway unavailable (simulated outage)');
-  }
-
-  private sign(timestamp: string, body: string): string {
-    return createHmac('sha256', this.options.webhookSecret).update(`${timestamp}.${body}`).digest('hex');
+  private network(): Promise<void> {
+    return crossNetwork(this.options, () => new GatewayUnavailable('sandbox gateway unavailable (simulated outage)'));
   }
 }
 

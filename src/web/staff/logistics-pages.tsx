@@ -69,12 +69,15 @@ export function LogisticsPage({
   rows,
   notice,
   typed,
+  carrier,
 }: {
   ctx: PageContext;
   staff: StaffSession;
   rows: LogisticsRow[];
   notice: LogisticsNotice;
   typed: DispatchInput;
+  /** The carrier parcels can be booked with, if one is connected. */
+  carrier: string | null;
 }) {
   const { t, locale } = ctx;
   const zone = ctx.operator?.timeZone ?? 'Europe/Moscow';
@@ -122,6 +125,12 @@ export function LogisticsPage({
                     <dd>
                       {row.carrier} {row.trackingNumber}
                     </dd>
+                    {row.parcel && (
+                      <>
+                        <dt>{t('logistics.parcel')}</dt>
+                        <dd>{t(`parcel.${row.parcel}`)}</dd>
+                      </>
+                    )}
                     <dt>{t('logistics.expectedBy')}</dt>
                     <dd>{row.expectedTo}</dd>
                   </>
@@ -141,8 +150,28 @@ export function LogisticsPage({
                   kind=""
                 />
               )}
-              {row.status === 'sim_assigned' && row.delivery === 'courier' && (
-                <DispatchForm ctx={ctx} row={row} csrf={csrf} typed={typed} />
+              {(row.status === 'sim_assigned' || row.status === 'returned') && row.delivery === 'courier' && (
+                <>
+                  {carrier && (
+                    <Action
+                      label={t('logistics.book', { carrier })}
+                      action={`/staff/logistics/${row.id}/book`}
+                      csrf={csrf}
+                      kind=""
+                    />
+                  )}
+                  <DispatchForm ctx={ctx} row={row} csrf={csrf} typed={typed} />
+                </>
+              )}
+              {row.status === 'returned' && (
+                <div class="actions">
+                  <Action label={t('logistics.restock')} action={`/staff/logistics/${row.id}/restock`} csrf={csrf} />
+                  <Action
+                    label={t('logistics.defective')}
+                    action={`/staff/logistics/${row.id}/defective`}
+                    csrf={csrf}
+                  />
+                </div>
               )}
               {row.status === 'sim_assigned' && row.delivery === 'pickup' && (
                 <Action label={t('logistics.ready')} action={`/staff/logistics/${row.id}/ready`} csrf={csrf} kind="" />

@@ -2,20 +2,30 @@ import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logisticsQueue } from '../../app/back-office/logistics-queue.ts';
 import type { Links } from '../../app/operators/links.ts';
-import { assignSim, dispatchRequest, markReadyForPickup } from '../../app/requests/fulfilment.ts';
+import { dispatchWithCarrier } from '../../app/requests/carrier-booking.ts';
+import { assignSim, dispatchRequest, markReadyForPickup, takeBackReturn } from '../../app/requests/fulfilment.ts';
 import { markDelivered } from '../../app/requests/hand-over.ts';
 import type { StaffActor, StaffError } from '../../app/requests/staff-step.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
 import { replacementRequests } from '../../db/schema/requests.ts';
+import type { Result } from '../../domain/result.ts';
 import type { MessageKey } from '../../i18n/translate.ts';
+import type { Carrier } from '../../integrations/carrier/carrier.ts';
 import { UUID } from '../portal/routes/subscriber-context.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import { formRoute, line } from '../shared/form-schema.ts';
 import { type DispatchInput, type LogisticsNotice, LogisticsPage } from './logistics-pages.tsx';
 import { staffOnly } from './staff-session.ts';
 
-type Options = { assets: Assets; demo: boolean; db: Db; links: Links; onOutboxWrite: () => void };
+type Options = {
+  assets: Assets;
+  demo: boolean;
+  db: Db;
+  links: Links;
+  onOutboxWrite: () => void;
+  carrier: Carrier | null;
+};
 type Route = { Params: { requestId: string }; Querystring: { done?: string; ref?: string } };
 
 const DONE: Record<string, MessageKey> = {
@@ -23,16 +33,21 @@ const DONE: Record<string, MessageKey> = {
   dispatched: 'logistics.done.dispatched',
   ready_for_pickup: 'logistics.done.ready',
   delivered: 'logistics.done.delivered',
+  approved: 'logistics.done.restocked',
 };
-const REFUSED: Partial<Record<StaffError, MessageKey>> = {
+const REFUSED: Partial<Record<StaffError | 'carrier.unavailable', MessageKey>> = {
   'sim.out_of_stock': 'logistics.refused.out_of_stock',
   'request.sim_change_locked': 'request.sim_change_locked',
   'staff.forbidden': 'review.refused.forbidden',
+  'carrier.unavailable': 'logistics.refused.carrier_unavailable',
 };
 const TRACKING = /^[A-Za-z0-9-]{4,40}$/;
 
 /** Approved requests on their way: reserve a card, dispatch it or send it to the center, record delivery. */
-export async function logisticsRoutes(app: FastifyInstance, { assets, demo, db, links, onOutboxWrite }: Options) {
+export async function logisticsRoutes(
+  app: FastifyInstance,
+  { assets, demo, db, links, onOutboxWrite, carrier }: Options,
+) {
   const guard = staffOnly(['logistics', 'admin']);
   const actor = (request: FastifyRequest): StaffActor => {
     const staff = request.staff as StaffSession;
@@ -51,7 +66,14 @@ export async function logisticsRoutes(app: FastifyInstance, { assets, demo, db, 
     const ctx = pageContext(request, assets, demo);
     return sendPage(
       reply,
-      <LogisticsPage ctx={ctx} staff={request.staff as StaffSession} rows={rows} notice={notice} typed={typed} />,
+      <LogisticsPage
+        ctx={ctx}
+        staff={request.staff as StaffSession}
+        rows={rows}
+        notice={notice}
+        typed={typed}
+        carrier={carrier?.name ?? null}
+      />,
       status,
     );
   };
@@ -77,7 +99,7 @@ export async function logisticsRoutes(app: FastifyInstance, { assets, demo, db, 
   const step = async (
     request: FastifyRequest<Route>,
     reply: FastifyReply,
-    run: (staff: StaffActor, requestId: string) => ReturnType<typeof assignSim>,
+    run: (staff: StaffActor, requestId: string) => Promise<Result<string, StaffError | 'carrier.unavailable'>>,
     typed: DispatchInput = null,
   ) => {
     const { requestId } = request.params;
@@ -102,6 +124,16 @@ export async function logisticsRoutes(app: FastifyInstance, { assets, demo, db, 
   app.post<Route>('/staff/logistics/:requestId/delivered', { ...formRoute({}), preHandler: guard }, (request, reply) =>
     step(request, reply, (staff, id) => markDelivered(db, links, staff, id)),
   );
+  for (const condition of ['good', 'defective'] as const)
+    app.post<Route>(
+      `/staff/logistics/:requestId/${condition === 'good' ? 'restock' : 'defective'}`,
+      { ...formRoute({}), preHandler: guard },
+      (request, reply) => step(request, reply, (staff, id) => takeBackReturn(db, links, staff, id, condition)),
+    );
+  if (carrier)
+    app.post<Route>('/staff/logistics/:requestId/book', { ...formRoute({}), preHandler: guard }, (request, reply) =>
+      step(request, reply, (staff, id) => dispatchWithCarrier(db, links, carrier, staff, id)),
+    );
   app.post<Route & { Body: { carrier?: string; trackingNumber?: string } }>(
     '/staff/logistics/:requestId/dispatch',
     { ...formRoute({ carrier: line(60), trackingNumber: line(60) }), preHandler: guard },
