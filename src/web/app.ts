@@ -49,6 +49,7 @@ import { logisticsRoutes } from './staff/logistics-routes.tsx';
 import { pickupRoutes } from './staff/pickup-routes.tsx';
 import { platformRoutes } from './staff/platform-routes.tsx';
 import { reviewRoutes } from './staff/review-routes.tsx';
+import { operatorSettingsRoutes } from './staff/settings-routes.tsx';
 import { staffSessions } from './staff/staff-session.ts';
 import { staffSignInRoutes } from './staff/staff-sign-in-routes.tsx';
 import { healthRoutes } from './system/health.ts';
@@ -176,6 +177,7 @@ export async function buildApp({
   await app.register(auditRoutes, pages);
   await app.register(platformRoutes, pages);
   await app.register(apiClientRoutes, pages);
+  await app.register(operatorSettingsRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(inventoryRoutes, pages);
   await app.register(courierRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
   await app.register(pickupRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });

@@ -24,6 +24,8 @@ const ACCESS: [RegExp, readonly StaffRole[] | 'any'][] = [
   [/^\/staff\/courier/, ['courier', 'admin']],
   [/^\/staff\/audit/, ['admin']],
   [/^\/staff\/api-clients/, ['admin']],
+  [/^\/staff\/settings/, ['admin']],
+  [/^\/staff\/team/, ['admin']],
   [/^\/staff\/platform/, ['platform_admin']],
 ];
 /** The sign-in itself, open to anyone. */

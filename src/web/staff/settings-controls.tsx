@@ -1,0 +1,117 @@
+import type { MessageKey } from '../../i18n/translate.ts';
+import type { FieldErrors } from '../shared/form.tsx';
+import type { PageContext } from '../shared/page-context.ts';
+
+/** Form controls of the administration pages, each labelled and with its error tied to it. */
+type Control = { ctx: PageContext; name: string; label: string; hint?: string; errors: FieldErrors };
+
+function Problem({ ctx, name, errors }: Pick<Control, 'ctx' | 'name' | 'errors'>) {
+  const error = errors[name];
+  return error ? (
+    <p class="error" id={`${name}-error`}>
+      {ctx.t(error as MessageKey)}
+    </p>
+  ) : null;
+}
+
+const described = (name: string, hint: string | undefined, errors: FieldErrors) =>
+  [hint && `${name}-hint`, errors[name] && `${name}-error`].filter(Boolean).join(' ') || undefined;
+
+function Hint({ name, hint }: { name: string; hint?: string }) {
+  return hint ? (
+    <p class="hint" id={`${name}-hint`}>
+      {hint}
+    </p>
+  ) : null;
+}
+
+export function Choice({
+  ctx,
+  name,
+  label,
+  hint,
+  errors,
+  value,
+  options,
+}: Control & { value: string; options: [string, string][] }) {
+  return (
+    <div class={errors[name] ? 'field field-error' : 'field'}>
+      <label for={name}>{label}</label>
+      <Hint name={name} hint={hint} />
+      <Problem ctx={ctx} name={name} errors={errors} />
+      <select id={name} name={name} aria-describedby={described(name, hint, errors)}>
+        {options.map(([v, text]) => (
+          <option key={v} value={v} selected={v === value}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function Check({ ctx, name, label, hint, errors, checked }: Control & { checked: boolean }) {
+  return (
+    <div class="field">
+      <div class="radio">
+        <input
+          type="checkbox"
+          id={name}
+          name={name}
+          value="on"
+          checked={checked}
+          aria-describedby={described(name, hint, errors)}
+        />
+        <label for={name}>{label}</label>
+      </div>
+      <Hint name={name} hint={hint} />
+      <Problem ctx={ctx} name={name} errors={errors} />
+    </div>
+  );
+}
+
+export function Input({
+  ctx,
+  name,
+  label,
+  hint,
+  errors,
+  value,
+  numeric = false,
+}: Control & { value: string; numeric?: boolean }) {
+  return (
+    <div class={errors[name] ? 'field field-error' : 'field'}>
+      <label for={name}>{label}</label>
+      <Hint name={name} hint={hint} />
+      <Problem ctx={ctx} name={name} errors={errors} />
+      <input
+        id={name}
+        name={name}
+        type="text"
+        value={value}
+        inputMode={numeric ? 'numeric' : undefined}
+        aria-describedby={described(name, hint, errors)}
+        aria-invalid={errors[name] ? 'true' : undefined}
+      />
+    </div>
+  );
+}
+
+export function TextArea({ ctx, name, label, hint, errors, value }: Control & { value: string }) {
+  return (
+    <div class={errors[name] ? 'field field-error' : 'field'}>
+      <label for={name}>{label}</label>
+      <Hint name={name} hint={hint} />
+      <Problem ctx={ctx} name={name} errors={errors} />
+      <textarea
+        id={name}
+        name={name}
+        rows={4}
+        aria-describedby={described(name, hint, errors)}
+        aria-invalid={errors[name] ? 'true' : undefined}
+      >
+        {value}
+      </textarea>
+    </div>
+  );
+}

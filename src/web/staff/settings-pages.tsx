@@ -1,0 +1,397 @@
+import type { FeeRuleRow } from '../../app/admin/fee-table.ts';
+import { OPERATOR_ROLES, type TeamMember } from '../../app/admin/team.ts';
+import type { ServiceCenter } from '../../app/operators/operator-profile.ts';
+import type { StaffSession } from '../../app/staff/staff-sessions.ts';
+import { ONLINE_REPLACEMENT_POLICIES } from '../../db/schema/operators.ts';
+import { CHANNELS, DELIVERIES, REASONS, SIM_TYPES } from '../../domain/replacement.ts';
+import { formatDateTime, formatMoney, type MessageKey } from '../../i18n/translate.ts';
+import { CsrfField, ErrorSummary, type FieldErrors } from '../shared/form.tsx';
+import { Layout } from '../shared/layout.tsx';
+import type { PageContext } from '../shared/page-context.ts';
+import { StaffMenu } from './review-pages.tsx';
+import { Check, Choice, Input, TextArea } from './settings-controls.tsx';
+
+export type Values = Record<string, string>;
+type Page = { ctx: PageContext; staff: StaffSession; errors: FieldErrors; saved: MessageKey | null };
+
+function SettingsLayout({ ctx, staff, errors, saved, title, children }: Page & { title: string; children: unknown }) {
+  const { t } = ctx;
+  return (
+    <Layout
+      ctx={ctx}
+      title={title}
+      hasErrors={Object.keys(errors).length > 0}
+      nav={<StaffMenu ctx={ctx} staff={staff} />}
+    >
+      <ErrorSummary t={t} errors={errors} />
+      {saved && (
+        <div class="notice" role="status">
+          <p>{t(saved)}</p>
+        </div>
+      )}
+      <nav aria-label={t('admin.sections')} class="actions">
+        <a href="/staff/settings">{t('admin.policies.title')}</a>
+        <a href="/staff/settings/fees">{t('admin.fees.title')}</a>
+        <a href="/staff/settings/centers">{t('admin.centers.title')}</a>
+        <a href="/staff/team">{t('admin.team.title')}</a>
+      </nav>
+      <h1>{title}</h1>
+      {children}
+    </Layout>
+  );
+}
+
+const NUMBER_POLICIES = [
+  ['coolingOffHours', '0–720'],
+  ['lockReleaseHours', '0–720'],
+  ['swapHoldMinutes', '0–1440'],
+  ['fourEyesRiskThreshold', '0–100'],
+  ['documentRetentionDays', '1–3650'],
+  ['simSwapMonitoredDays', '1–3650'],
+  ['slaHours', '1–2000'],
+] as const;
+const FLAG_POLICIES = ['courierPassportCheck', 'pickupActivatesAtCounter', 'esimEnabled'] as const;
+
+export function PoliciesPage(page: Page & { values: Values }) {
+  const { ctx, staff, errors, values } = page;
+  const { t } = ctx;
+  return (
+    <SettingsLayout {...page} title={t('admin.policies.title')}>
+      <form method="post" action="/staff/settings" novalidate>
+        <CsrfField token={staff.csrfToken} />
+        <Choice
+          ctx={ctx}
+          name="onlineReplacement"
+          label={t('admin.policy.onlineReplacement')}
+          errors={errors}
+          value={values.onlineReplacement ?? ''}
+          options={ONLINE_REPLACEMENT_POLICIES.map((p) => [p, t(`admin.online.${p}`)])}
+        />
+        {NUMBER_POLICIES.map(([name, range]) => (
+          <Input
+            key={name}
+            ctx={ctx}
+            name={name}
+            label={t(`admin.policy.${name}`)}
+            hint={t('admin.range', { range })}
+            errors={errors}
+            value={values[name] ?? ''}
+            numeric
+          />
+        ))}
+        {FLAG_POLICIES.map((name) => (
+          <Check
+            key={name}
+            ctx={ctx}
+            name={name}
+            label={t(`admin.policy.${name}`)}
+            errors={errors}
+            checked={values[name] === 'on'}
+          />
+        ))}
+        <Input
+          ctx={ctx}
+          name="supportPhone"
+          label={t('admin.policy.supportPhone')}
+          errors={errors}
+          value={values.supportPhone ?? ''}
+        />
+        <Input
+          ctx={ctx}
+          name="supportEmail"
+          label={t('admin.policy.supportEmail')}
+          errors={errors}
+          value={values.supportEmail ?? ''}
+        />
+        <button type="submit" class="button">
+          {t('admin.save')}
+        </button>
+      </form>
+    </SettingsLayout>
+  );
+}
+
+export function FeesPage(page: Page & { rules: FeeRuleRow[]; values: Values }) {
+  const { ctx, staff, errors, values, rules } = page;
+  const { t, locale } = ctx;
+  const currency = ctx.operator?.currency ?? 'RUB';
+  const any = t('admin.fees.any');
+  const criteria = [
+    ['reason', REASONS, (v: string) => t(`reason.${v}` as MessageKey)],
+    ['simType', SIM_TYPES, (v: string) => t(`simType.${v}` as MessageKey)],
+    ['channel', CHANNELS, (v: string) => t(`channel.${v}` as MessageKey)],
+    ['delivery', DELIVERIES, (v: string) => t(`delivery.${v}` as MessageKey)],
+  ] as const;
+  return (
+    <SettingsLayout {...page} title={t('admin.fees.title')}>
+      <p>{t('admin.fees.lead')}</p>
+      <div class="table-scroll">
+        <table>
+          <caption>{t('admin.fees.title')}</caption>
+          <thead>
+            <tr>
+              {criteria.map(([name]) => (
+                <th key={name} scope="col">
+                  {t(`admin.fees.${name}`)}
+                </th>
+              ))}
+              <th scope="col">{t('admin.fees.amount')}</th>
+              <th scope="col">{t('admin.fees.freeIfFirstWithinMonths')}</th>
+              <th scope="col">
+                <span class="visually-hidden">{t('admin.remove')}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rules.map((rule) => (
+              <tr key={rule.id}>
+                {criteria.map(([name, , label]) => (
+                  <td key={name}>{rule[name] ? label(rule[name] as string) : any}</td>
+                ))}
+                <td class="nowrap">{formatMoney(locale, rule.amountMinor, currency)}</td>
+                <td>{rule.freeIfFirstWithinMonths ?? '—'}</td>
+                <td>
+                  <form method="post" action={`/staff/settings/fees/${rule.id}/delete`}>
+                    <CsrfField token={staff.csrfToken} />
+                    <button type="submit" class="button secondary">
+                      {t('admin.remove')}
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <h2>{t('admin.fees.add')}</h2>
+      <form method="post" action="/staff/settings/fees" novalidate>
+        <CsrfField token={staff.csrfToken} />
+        {criteria.map(([name, options, label]) => (
+          <Choice
+            key={name}
+            ctx={ctx}
+            name={name}
+            label={t(`admin.fees.${name}`)}
+            errors={errors}
+            value={values[name] ?? ''}
+            options={[['', any], ...options.map((o): [string, string] => [o, label(o)])]}
+          />
+        ))}
+        <Input
+          ctx={ctx}
+          name="amount"
+          label={t('admin.fees.amount')}
+          hint={currency}
+          errors={errors}
+          value={values.amount ?? ''}
+          numeric
+        />
+        <Input
+          ctx={ctx}
+          name="freeIfFirstWithinMonths"
+          label={t('admin.fees.freeIfFirstWithinMonths')}
+          hint={t('admin.fees.freeHint')}
+          errors={errors}
+          value={values.freeIfFirstWithinMonths ?? ''}
+          numeric
+        />
+        <button type="submit" class="button">
+          {t('admin.fees.add')}
+        </button>
+      </form>
+    </SettingsLayout>
+  );
+}
+
+export function CentersPage(page: Page & { centers: ServiceCenter[] }) {
+  const { ctx, centers } = page;
+  const { t, locale } = ctx;
+  return (
+    <SettingsLayout {...page} title={t('admin.centers.title')}>
+      <ul class="lines">
+        {centers.map((c) => (
+          <li key={c.id} class="line-card">
+            <h2 class="card-title">
+              <a href={`/staff/settings/centers/${c.id}`}>
+                {c.code} · {c.name[locale] ?? c.name.ru}
+              </a>
+            </h2>
+            <p>{c.active ? t('admin.centers.open') : t('admin.centers.closed')}</p>
+          </li>
+        ))}
+      </ul>
+    </SettingsLayout>
+  );
+}
+
+export function CenterPage(page: Page & { centerId: string; title: string; values: Values }) {
+  const { ctx, staff, errors, values, centerId } = page;
+  const { t } = ctx;
+  return (
+    <SettingsLayout {...page} title={page.title}>
+      <form method="post" action={`/staff/settings/centers/${centerId}`} novalidate>
+        <CsrfField token={staff.csrfToken} />
+        <Input ctx={ctx} name="phone" label={t('admin.centers.phone')} errors={errors} value={values.phone ?? ''} />
+        <Input
+          ctx={ctx}
+          name="slotMinutes"
+          label={t('admin.centers.slotMinutes')}
+          hint={t('admin.range', { range: '5–240' })}
+          errors={errors}
+          value={values.slotMinutes ?? ''}
+          numeric
+        />
+        <Input
+          ctx={ctx}
+          name="slotCapacity"
+          label={t('admin.centers.slotCapacity')}
+          hint={t('admin.range', { range: '0–50' })}
+          errors={errors}
+          value={values.slotCapacity ?? ''}
+          numeric
+        />
+        <Input
+          ctx={ctx}
+          name="lowStockThreshold"
+          label={t('admin.centers.lowStockThreshold')}
+          hint={t('admin.range', { range: '0–10000' })}
+          errors={errors}
+          value={values.lowStockThreshold ?? ''}
+          numeric
+        />
+        <Check
+          ctx={ctx}
+          name="active"
+          label={t('admin.centers.active')}
+          errors={errors}
+          checked={values.active === 'on'}
+        />
+        <fieldset class="field">
+          <legend>{t('admin.centers.hours')}</legend>
+          <p class="hint">{t('admin.centers.hoursHint')}</p>
+          {[1, 2, 3, 4, 5, 6, 7].map((d) => (
+            <Input
+              key={d}
+              ctx={ctx}
+              name={`hours${d}`}
+              label={t(`weekday.${d}` as MessageKey)}
+              errors={errors}
+              value={values[`hours${d}`] ?? ''}
+            />
+          ))}
+        </fieldset>
+        <TextArea
+          ctx={ctx}
+          name="exceptions"
+          label={t('admin.centers.exceptions')}
+          hint={t('admin.centers.exceptionsHint')}
+          errors={errors}
+          value={values.exceptions ?? ''}
+        />
+        <button type="submit" class="button">
+          {t('admin.save')}
+        </button>
+      </form>
+    </SettingsLayout>
+  );
+}
+
+export function TeamPage(
+  page: Page & {
+    members: TeamMember[];
+    centers: ServiceCenter[];
+    values: Values & { roles?: string };
+    created: { email: string; password: string } | null;
+  },
+) {
+  const { ctx, staff, errors, values, members, centers, created } = page;
+  const { t, locale } = ctx;
+  const zone = ctx.operator?.timeZone ?? 'Europe/Moscow';
+  const centerOptions: [string, string][] = [
+    ['', t('admin.team.noCenter')],
+    ...centers.map((c): [string, string] => [c.id, `${c.code} · ${c.name[locale] ?? c.name.ru}`]),
+  ];
+  const roleBoxes = (prefix: string, chosen: string[]) => (
+    <fieldset class="field">
+      <legend>{t('admin.team.roles')}</legend>
+      {OPERATOR_ROLES.map((role) => (
+        <div class="radio" key={role}>
+          <input type="checkbox" id={`${prefix}-${role}`} name="roles" value={role} checked={chosen.includes(role)} />
+          <label for={`${prefix}-${role}`}>{t(`staff.role.${role}` as MessageKey)}</label>
+        </div>
+      ))}
+    </fieldset>
+  );
+  return (
+    <SettingsLayout {...page} title={t('admin.team.title')}>
+      {created && (
+        <div class="notice" role="status">
+          <p>{t('admin.team.invited', { email: created.email })}</p>
+          <p>
+            {t('admin.team.firstPassword')} <code>{created.password}</code>
+          </p>
+        </div>
+      )}
+      <ul class="lines">
+        {members.map((m) => (
+          <li key={m.id} class="line-card">
+            <h2 class="card-title">{m.fullName}</h2>
+            <p class="breakable">{m.email}</p>
+            <p>
+              {m.active ? t('admin.team.active') : t('admin.team.inactive')} ·{' '}
+              {m.enrolled ? t('admin.team.enrolled') : t('admin.team.notEnrolled')}
+              {m.lastLoginAt && ` · ${t('admin.team.lastLogin')} ${formatDateTime(locale, m.lastLoginAt, zone)}`}
+            </p>
+            <form method="post" action={`/staff/team/${m.id}`}>
+              <CsrfField token={staff.csrfToken} />
+              {roleBoxes(m.id, m.roles)}
+              <Choice
+                ctx={ctx}
+                name="centerId"
+                label={t('admin.team.center')}
+                errors={{}}
+                value={m.centerId ?? ''}
+                options={centerOptions}
+              />
+              <Check ctx={ctx} name="active" label={t('admin.team.maySignIn')} errors={{}} checked={m.active} />
+              <button type="submit" class="button secondary">
+                {t('admin.save')}
+              </button>
+            </form>
+            <form method="post" action={`/staff/team/${m.id}/reset-totp`}>
+              <CsrfField token={staff.csrfToken} />
+              <button type="submit" class="button secondary">
+                {t('admin.team.resetTotp')}
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <h2>{t('admin.team.invite')}</h2>
+      <form method="post" action="/staff/team" novalidate>
+        <CsrfField token={staff.csrfToken} />
+        <Input
+          ctx={ctx}
+          name="fullName"
+          label={t('admin.team.fullName')}
+          errors={errors}
+          value={values.fullName ?? ''}
+        />
+        <Input ctx={ctx} name="email" label={t('admin.team.email')} errors={errors} value={values.email ?? ''} />
+        {errors.roles && <p class="error">{t(errors.roles as MessageKey)}</p>}
+        {roleBoxes('invite', (values.roles ?? '').split(','))}
+        <Choice
+          ctx={ctx}
+          name="centerId"
+          label={t('admin.team.center')}
+          errors={errors}
+          value={values.centerId ?? ''}
+          options={centerOptions}
+        />
+        <button type="submit" class="button">
+          {t('admin.team.invite')}
+        </button>
+      </form>
+    </SettingsLayout>
+  );
+}
