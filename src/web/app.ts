@@ -175,7 +175,7 @@ export async function buildApp({
   await app.register(reviewRoutes, { ...subscriber, links });
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite, carrier });
   await app.register(auditRoutes, pages);
-  await app.register(platformRoutes, pages);
+  await app.register(platformRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(apiClientRoutes, pages);
   await app.register(operatorSettingsRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(inventoryRoutes, pages);

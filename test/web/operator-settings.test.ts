@@ -222,3 +222,55 @@ test('staff: invite with a first password shown once, deactivate, reset the auth
   expect(demoted.statusCode).toBe(400);
   expect(demoted.body).toContain('You cannot take away your own administrator role');
 });
+
+test('a platform admin creates an operator with its first admin, who signs in on its own host name', async () => {
+  const platform = await staffClient(app, database, 'platform-admin@volna.example');
+  const form = {
+    slug: 'zarya',
+    nameRu: 'Заря',
+    nameEn: 'Zarya',
+    nameZh: '曙光',
+    hostnames: 'zarya.localhost, sim.zarya.example',
+    timeZone: 'Asia/Novosibirsk',
+    currency: 'rub',
+    supportPhone: '+7 383 000-00-00',
+    supportEmail: 'help@zarya.example',
+    adminName: 'Olga Zorina',
+    adminEmail: 'Olga@zarya.example',
+  };
+  const bad = await platform.submit('/staff/platform', '/staff/platform/operators', {
+    ...form,
+    slug: 'volna',
+    hostnames: 'localhost',
+    timeZone: 'Mars/Olympus',
+  });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.body).toContain('Enter an IANA time zone');
+  expect(bad.body).toContain('value="Olga@zarya.example"');
+  const taken = await platform.post('/staff/platform/operators', { ...form, slug: 'volna' });
+  expect(taken.body).toContain('Another operator has this short name');
+  const host = await platform.post('/staff/platform/operators', { ...form, hostnames: 'sever.localhost' });
+  expect(host.body).toContain('Another operator already uses one of these host names');
+
+  const created = await platform.post('/staff/platform/operators', form);
+  expect(created.statusCode).toBe(200);
+  const [, password] = created.body.match(/<code>([\w-]{16})<\/code>/) ?? [];
+  const [operator] = await database.raw.query<{ id: string; hostnames: string[]; currency: string }>(
+    "select id, hostnames, currency from operators where slug = 'zarya'",
+  );
+  expect(operator).toMatchObject({ hostnames: ['zarya.localhost', 'sim.zarya.example'], currency: 'RUB' });
+  const [audit] = await database.raw.query<{ operator_id: string; action: string }>(
+    "select operator_id, action from audit_log where action = 'operator.created'",
+  );
+  expect(audit?.operator_id).toBe(operator?.id);
+
+  const olga = new WebClient(app, { host: 'zarya.localhost' });
+  const signIn = await olga.submit('/staff', '/staff', { email: 'olga@zarya.example', password: password as string });
+  expect(signIn.headers.location).toBe('/staff/totp');
+  const elsewhere = await new WebClient(app).submit('/staff', '/staff', {
+    email: 'olga@zarya.example',
+    password: password as string,
+  });
+  expect(elsewhere.headers.location).not.toBe('/staff/totp');
+  expect((await new WebClient(app, { host: 'zarya.localhost' }).get('/')).body).toContain('Заря: замена SIM-карты');
+});

@@ -47,7 +47,7 @@ export function problemsOf(error: z.ZodError): FormProblems {
   const problems: FormProblems = {};
   for (const issue of error.issues) {
     const field = String(issue.path[0] ?? '');
-    problems[field] ??= issue.message.startsWith('admin.') ? issue.message : 'admin.invalid.choice';
+    problems[field] ??= /^[a-z]+\.[\w.]+$/.test(issue.message) ? issue.message : 'admin.invalid.choice';
   }
   return problems;
 }

@@ -12,7 +12,7 @@ import { sealSecret } from '../secret-box.ts';
 import { endAllStaffSessions } from '../staff/staff-sessions.ts';
 import { transact } from '../transact.ts';
 import { auditChange } from './audited-change.ts';
-import type { FormProblems } from './form-values.ts';
+import { type FormProblems, problemsOf } from './form-values.ts';
 
 /** The roles an operator's administrator hands out; the platform role belongs to the deployment. */
 export const OPERATOR_ROLES = STAFF_ROLES.filter((r) => r !== 'platform_admin');
@@ -65,9 +65,7 @@ const listOf = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ?
 async function checkMember(tx: Tx, operatorId: string, form: Form, schema: typeof memberForm | typeof inviteForm) {
   const parsed = schema.safeParse({ ...form, roles: listOf(form.roles), centerId: form.centerId ?? '' });
   const problems: FormProblems = {};
-  if (!parsed.success)
-    for (const issue of parsed.error.issues)
-      problems[String(issue.path[0])] ??= issue.message.startsWith('admin.') ? issue.message : 'admin.invalid.choice';
+  if (!parsed.success) for (const issue of parsed.error.issues) Object.assign(problems, problemsOf(parsed.error));
   const data = parsed.success ? parsed.data : null;
   if (data?.roles.includes('store_agent') && !data.centerId) problems.centerId = 'admin.invalid.agent_center';
   if (data?.centerId) {
