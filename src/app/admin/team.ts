@@ -64,8 +64,7 @@ const listOf = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v ?
 
 async function checkMember(tx: Tx, operatorId: string, form: Form, schema: typeof memberForm | typeof inviteForm) {
   const parsed = schema.safeParse({ ...form, roles: listOf(form.roles), centerId: form.centerId ?? '' });
-  const problems: FormProblems = {};
-  if (!parsed.success) for (const issue of parsed.error.issues) Object.assign(problems, problemsOf(parsed.error));
+  const problems: FormProblems = parsed.success ? {} : problemsOf(parsed.error);
   const data = parsed.success ? parsed.data : null;
   if (data?.roles.includes('store_agent') && !data.centerId) problems.centerId = 'admin.invalid.agent_center';
   if (data?.centerId) {
