@@ -48,6 +48,7 @@ import { inventoryRoutes } from './staff/inventory-routes.tsx';
 import { logisticsRoutes } from './staff/logistics-routes.tsx';
 import { pickupRoutes } from './staff/pickup-routes.tsx';
 import { platformRoutes } from './staff/platform-routes.tsx';
+import { reportRoutes } from './staff/report-routes.tsx';
 import { reviewRoutes } from './staff/review-routes.tsx';
 import { operatorSettingsRoutes } from './staff/settings-routes.tsx';
 import { staffSessions } from './staff/staff-session.ts';
@@ -175,6 +176,7 @@ export async function buildApp({
   await app.register(reviewRoutes, { ...subscriber, links });
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite, carrier });
   await app.register(auditRoutes, pages);
+  await app.register(reportRoutes, { ...pages, now });
   await app.register(platformRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(apiClientRoutes, pages);
   await app.register(operatorSettingsRoutes, { ...pages, documentKey: config.documentKey });

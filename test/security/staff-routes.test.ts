@@ -25,6 +25,7 @@ const ACCESS: [RegExp, readonly StaffRole[] | 'any'][] = [
   [/^\/staff\/audit/, ['admin']],
   [/^\/staff\/api-clients/, ['admin']],
   [/^\/staff\/settings/, ['admin']],
+  [/^\/staff\/reports/, ['admin', 'reviewer']],
   [/^\/staff\/team/, ['admin']],
   [/^\/staff\/platform/, ['platform_admin']],
 ];

@@ -21,6 +21,7 @@ export function StaffMenu({ ctx, staff }: { ctx: PageContext; staff: StaffSessio
       {has('store_agent') && <a href="/staff/counter">{t('staff.nav.counter')}</a>}
       {has('store_agent') && <a href="/staff/pickup">{t('staff.nav.pickup')}</a>}
       {has('courier') && <a href="/staff/courier">{t('staff.nav.courier')}</a>}
+      {has('reviewer') && <a href="/staff/reports">{t('staff.nav.reports')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/audit">{t('staff.nav.audit')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/settings">{t('staff.nav.settings')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/api-clients">{t('staff.nav.apiClients')}</a>}
