@@ -69,7 +69,7 @@ function ReportsPage({
               />
             )}
             <div class="table-scroll">
-              <table>
+              <table class="table">
                 <caption class="visually-hidden">{table.title}</caption>
                 <thead>
                   <tr>

@@ -126,7 +126,7 @@ export function FeesPage(page: Page & { rules: FeeRuleRow[]; values: Values }) {
     <SettingsLayout {...page} title={t('admin.fees.title')}>
       <p>{t('admin.fees.lead')}</p>
       <div class="table-scroll">
-        <table>
+        <table class="table">
           <caption>{t('admin.fees.title')}</caption>
           <thead>
             <tr>
