@@ -1,14 +1,12 @@
 import { createReadStream, statSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
-import { eq } from 'drizzle-orm';
 import { type ImportSpec, type ImportSummary, importCsv } from '../app/import/csv-import.ts';
-import { inventorySpec } from '../app/import/inventory.ts';
+import { inventorySpecFor } from '../app/import/inventory.ts';
 import { simChangesSpec } from '../app/import/sim-changes.ts';
 import { subscribersSpec } from '../app/import/subscribers.ts';
 import { operatorIdBySlug } from '../app/operators/operator-profile.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { serviceCenters } from '../db/schema/centers.ts';
 import { UserError } from '../errors.ts';
 import { isMessageKey, translator } from '../i18n/translate.ts';
 import { openConfiguredDatabase } from './database.ts';
@@ -60,11 +58,7 @@ async function specFor(
   if (!operatorId) throw new CliError(`Unknown operator "${slug}".`);
   if (kind === 'subscribers') return subscribersSpec(operatorId, documentKey) as ImportSpec<unknown>;
   if (kind === 'sim-changes') return simChangesSpec(operatorId) as ImportSpec<unknown>;
-  const centers = await database.db
-    .select({ code: serviceCenters.code, id: serviceCenters.id })
-    .from(serviceCenters)
-    .where(eq(serviceCenters.operatorId, operatorId));
-  return inventorySpec({ operatorId, centers: new Map(centers.map((c) => [c.code, c.id])) }) as ImportSpec<unknown>;
+  return (await inventorySpecFor(database.db, operatorId)) as ImportSpec<unknown>;
 }
 
 function report(summary: ImportSummary, term: Terminal) {

@@ -180,7 +180,7 @@ export async function buildApp({
   await app.register(platformRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(apiClientRoutes, pages);
   await app.register(operatorSettingsRoutes, { ...pages, documentKey: config.documentKey });
-  await app.register(inventoryRoutes, pages);
+  await app.register(inventoryRoutes, { assets, demo: config.demo, database });
   await app.register(courierRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
   await app.register(pickupRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });
   await app.register(counterRoutes, { ...pages, links, documentKey: config.documentKey, onOutboxWrite });

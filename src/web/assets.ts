@@ -13,7 +13,7 @@ const hash = (content: string | Buffer) => createHash('sha256').update(content).
 /** Progressive enhancements, compiled from TypeScript at start-up; pages work without them. */
 async function compileScripts(): Promise<Record<string, string>> {
   const result = await build({
-    entryPoints: [`${clientDir}/live-status.ts`, `${clientDir}/center-finder.ts`],
+    entryPoints: [`${clientDir}/live-status.ts`, `${clientDir}/center-finder.ts`, `${clientDir}/stock-upload.ts`],
     bundle: true,
     write: false,
     minify: true,
@@ -50,5 +50,6 @@ export async function registerAssets(app: FastifyInstance): Promise<Assets> {
     css: `/assets/site.css?v=${hash(readFileSync(`${publicDir}/site.css`))}`,
     liveStatus: url('live-status.js'),
     centerFinder: url('center-finder.js'),
+    stockUpload: url('stock-upload.js'),
   };
 }

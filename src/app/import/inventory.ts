@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { RawTx } from '../../db/client.ts';
+import { eq } from 'drizzle-orm';
+import type { Db, RawTx } from '../../db/client.ts';
+import { serviceCenters } from '../../db/schema/centers.ts';
 import { parseIccid } from '../../domain/iccid.ts';
 import { parseImsi } from '../../domain/imsi.ts';
 import { FORM_FACTORS, type FormFactor } from '../../domain/replacement.ts';
@@ -111,4 +113,13 @@ async function clashes(tx: RawTx, rows: Numbered<InventoryRow>[]): Promise<Rejec
       return [{ line, reason: 'inventory.esim_matching_id_exists' }];
     return [];
   });
+}
+
+/** The inventory import of one operator, its center codes read from the database. */
+export async function inventorySpecFor(db: Db, operatorId: string): Promise<ImportSpec<InventoryRow>> {
+  const centers = await db
+    .select({ code: serviceCenters.code, id: serviceCenters.id })
+    .from(serviceCenters)
+    .where(eq(serviceCenters.operatorId, operatorId));
+  return inventorySpec({ operatorId, centers: new Map(centers.map((c) => [c.code, c.id])) });
 }

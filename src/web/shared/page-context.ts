@@ -11,5 +11,5 @@ export type PageContext = {
   path: string;
   demo: boolean;
   signedIn: boolean;
-  assets: { css: string; liveStatus: string; centerFinder: string };
+  assets: { css: string; liveStatus: string; centerFinder: string; stockUpload: string };
 };

@@ -1,4 +1,4 @@
-import { Fragment } from 'preact';
+import { type ComponentChildren, Fragment } from 'preact';
 import type { SimFound, StockLine } from '../../app/back-office/inventory.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { SIM_STATUSES } from '../../domain/replacement.ts';
@@ -16,6 +16,8 @@ export function InventoryPage({
   stock,
   search,
   found,
+  notice,
+  children,
 }: {
   ctx: PageContext;
   staff: StaffSession;
@@ -23,10 +25,20 @@ export function InventoryPage({
   stock: StockLine[];
   search: string;
   found: SimFound | null;
+  /** What the last step did (a transfer sent or received, an import). */
+  notice: ComponentChildren;
+  /** Transfers and the stock upload. */
+  children: ComponentChildren;
 }) {
   const { t, locale } = ctx;
   return (
-    <Layout ctx={ctx} title={t('inventory.title')} nav={<StaffMenu ctx={ctx} staff={staff} />}>
+    <Layout
+      ctx={ctx}
+      title={t('inventory.title')}
+      nav={<StaffMenu ctx={ctx} staff={staff} />}
+      scripts={[ctx.assets.stockUpload]}
+    >
+      {notice}
       <h1>{t('inventory.title')}</h1>
       <form method="get" action="/staff/inventory">
         <div class="field">
@@ -90,6 +102,7 @@ export function InventoryPage({
             )),
         )}
       </ul>
+      {children}
     </Layout>
   );
 }
