@@ -136,7 +136,11 @@ test('a stock file uploaded from the browser goes through the CLI importer, bad 
   expect(refused.body).toContain('Line 4: Unknown form factor');
   expect(await database.raw.query("select 1 from sims where imsi like '25099000%'")).toEqual([]);
 
-  const partial = await logistics.postMultipart('/staff/inventory/import', {}, file([...good, 'nonsense,250990000000009,triple,']));
+  const partial = await logistics.postMultipart(
+    '/staff/inventory/import',
+    {},
+    file([...good, 'nonsense,250990000000009,triple,']),
+  );
   expect(partial.statusCode).toBe(400);
   expect(partial.body).toContain('2 SIMs imported');
   expect(partial.body).toContain('Line 4:');
