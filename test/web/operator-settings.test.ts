@@ -274,3 +274,29 @@ test('a platform admin creates an operator with its first admin, who signs in on
   expect(elsewhere.headers.location).not.toBe('/staff/totp');
   expect((await new WebClient(app, { host: 'zarya.localhost' }).get('/')).body).toContain('Заря: замена SIM-карты');
 });
+
+test('a courier zone: its window and price are changed, a reversed window is refused in its own form', async () => {
+  const page = (await admin.get('/staff/settings/zones')).body;
+  const [, zoneId] = page.match(/action="\/staff\/settings\/zones\/([0-9a-f-]{36})"/) ?? [];
+  const [zone] = await database.raw.query<{ code: string; cities: string[] }>(
+    'select code, cities from delivery_zones where id = $1',
+    [zoneId],
+  );
+  const form = { minDays: '2', maxDays: '4', courierFee: '250', cities: 'moscow', postcodePrefixes: '10, 11' };
+  const bad = await admin.post(`/staff/settings/zones/${zoneId}`, { ...form, minDays: '9', postcodePrefixes: '1x' });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.body).toContain('The slowest delivery cannot be faster than the fastest');
+  expect(bad.body).toContain('Use postcode beginnings of 1 to 6 digits');
+  expect(bad.body).toContain(`id="minDays-${zone?.code}" name="minDays" type="text" value="9"`);
+
+  expect((await admin.post(`/staff/settings/zones/${zoneId}`, form)).headers.location).toBe(
+    '/staff/settings/zones?saved=yes',
+  );
+  const [after] = await database.raw.query<{
+    min_days: number;
+    courier_fee_minor: number;
+    postcode_prefixes: string[];
+  }>('select min_days, courier_fee_minor, postcode_prefixes from delivery_zones where id = $1', [zoneId]);
+  expect(after).toEqual({ min_days: 2, courier_fee_minor: 25_000, postcode_prefixes: ['10', '11'] });
+  expect(await lastAudit('zone.changed')).toMatchObject({ after: { courierFeeMinor: 25_000 } });
+});

@@ -1220,6 +1220,20 @@ export const en = {
   'stockImport.too_large': 'The file is larger than 200 MB; split it and upload the parts',
   'stockImport.header': "The file's first line must name the columns iccid, imsi and form_factor",
   'stockImport.unreadable': 'The file could not be read as CSV (check quotes and line breaks)',
+  'admin.zones.title': 'Courier zones',
+  'admin.zones.lead':
+    'The zone is found from the delivery address: by postcode, then by city; the default zone covers the rest. Its window is shown to the subscriber and its price is added to the fee.',
+  'admin.zones.default': 'default zone',
+  'admin.zones.minDays': 'Fastest delivery, days',
+  'admin.zones.maxDays': 'Slowest delivery, days',
+  'admin.zones.fee': 'Courier price',
+  'admin.zones.cities': 'Cities (keys such as moscow, kazan)',
+  'admin.zones.citiesHint': "Separated by commas; the keys of the service centers' cities",
+  'admin.zones.postcodes': 'Postcode beginnings',
+  'admin.zones.postcodesHint': 'Separated by commas, e.g. 10, 11, 12',
+  'admin.invalid.cities': 'Use city keys of latin letters, digits and dashes, separated by commas',
+  'admin.invalid.postcodes': 'Use postcode beginnings of 1 to 6 digits, separated by commas',
+  'admin.invalid.window': 'The slowest delivery cannot be faster than the fastest',
 } as const;
 
 export type MessageKey = keyof typeof en;

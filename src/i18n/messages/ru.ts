@@ -1233,4 +1233,18 @@ export const ru: Record<MessageKey, string> = {
   'stockImport.too_large': 'Файл больше 200 МБ; разделите его и загрузите частями',
   'stockImport.header': 'Первая строка файла должна называть столбцы iccid, imsi и form_factor',
   'stockImport.unreadable': 'Файл не читается как CSV (проверьте кавычки и переносы строк)',
+  'admin.zones.title': 'Зоны доставки',
+  'admin.zones.lead':
+    'Зона определяется по адресу доставки: по индексу, затем по городу; остальное покрывает зона по умолчанию. Её срок показывается абоненту, а цена добавляется к плате.',
+  'admin.zones.default': 'зона по умолчанию',
+  'admin.zones.minDays': 'Самая быстрая доставка, дней',
+  'admin.zones.maxDays': 'Самая долгая доставка, дней',
+  'admin.zones.fee': 'Цена доставки',
+  'admin.zones.cities': 'Города (ключи, например moscow, kazan)',
+  'admin.zones.citiesHint': 'Через запятую; ключи городов салонов',
+  'admin.zones.postcodes': 'Начала индексов',
+  'admin.zones.postcodesHint': 'Через запятую, например 10, 11, 12',
+  'admin.invalid.cities': 'Укажите ключи городов латиницей через запятую',
+  'admin.invalid.postcodes': 'Укажите начала индексов (1–6 цифр) через запятую',
+  'admin.invalid.window': 'Самая долгая доставка не может быть быстрее самой быстрой',
 };

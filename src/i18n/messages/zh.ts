@@ -1165,4 +1165,18 @@ export const zh: Record<MessageKey, string> = {
   'stockImport.too_large': '文件超过 200 MB，请拆分后分批上传',
   'stockImport.header': '文件第一行必须包含列名 iccid、imsi 和 form_factor',
   'stockImport.unreadable': '无法按 CSV 读取文件（请检查引号和换行）',
+  'admin.zones.title': '快递区域',
+  'admin.zones.lead':
+    '区域根据配送地址确定：先按邮编，再按城市；其余地址归入默认区域。其时限会显示给用户，价格计入费用。',
+  'admin.zones.default': '默认区域',
+  'admin.zones.minDays': '最快配送天数',
+  'admin.zones.maxDays': '最慢配送天数',
+  'admin.zones.fee': '快递费用',
+  'admin.zones.cities': '城市（键，例如 moscow、kazan）',
+  'admin.zones.citiesHint': '用逗号分隔；使用服务中心城市的键',
+  'admin.zones.postcodes': '邮编前缀',
+  'admin.zones.postcodesHint': '用逗号分隔，例如 10, 11, 12',
+  'admin.invalid.cities': '请用拉丁字母、数字和连字符填写城市键，以逗号分隔',
+  'admin.invalid.postcodes': '请填写 1 至 6 位数字的邮编前缀，以逗号分隔',
+  'admin.invalid.window': '最慢配送不能快于最快配送',
 };

@@ -5,17 +5,17 @@ import type { PageContext } from '../shared/page-context.ts';
 /** Form controls of the administration pages, each labelled and with its error tied to it. */
 type Control = { ctx: PageContext; name: string; label: string; hint?: string; errors: FieldErrors };
 
-function Problem({ ctx, name, errors }: Pick<Control, 'ctx' | 'name' | 'errors'>) {
+function Problem({ ctx, name, errors, id = name }: Pick<Control, 'ctx' | 'name' | 'errors'> & { id?: string }) {
   const error = errors[name];
   return error ? (
-    <p class="error" id={`${name}-error`}>
+    <p class="error" id={`${id}-error`}>
       {ctx.t(error as MessageKey)}
     </p>
   ) : null;
 }
 
-const described = (name: string, hint: string | undefined, errors: FieldErrors) =>
-  [hint && `${name}-hint`, errors[name] && `${name}-error`].filter(Boolean).join(' ') || undefined;
+const described = (id: string, hint: string | undefined, error: unknown) =>
+  [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
 
 function Hint({ name, hint }: { name: string; hint?: string }) {
   return hint ? (
@@ -39,7 +39,7 @@ export function Choice({
       <label for={name}>{label}</label>
       <Hint name={name} hint={hint} />
       <Problem ctx={ctx} name={name} errors={errors} />
-      <select id={name} name={name} aria-describedby={described(name, hint, errors)}>
+      <select id={name} name={name} aria-describedby={described(name, hint, errors[name])}>
         {options.map(([v, text]) => (
           <option key={v} value={v} selected={v === value}>
             {text}
@@ -60,7 +60,7 @@ export function Check({ ctx, name, label, hint, errors, checked }: Control & { c
           name={name}
           value="on"
           checked={checked}
-          aria-describedby={described(name, hint, errors)}
+          aria-describedby={described(name, hint, errors[name])}
         />
         <label for={name}>{label}</label>
       </div>
@@ -78,19 +78,24 @@ export function Input({
   errors,
   value,
   numeric = false,
-}: Control & { value: string; numeric?: boolean }) {
+  id = name,
+}: Control & {
+  value: string;
+  numeric?: boolean /** When one page has several forms with the same fields. */;
+  id?: string;
+}) {
   return (
     <div class={errors[name] ? 'field field-error' : 'field'}>
-      <label for={name}>{label}</label>
-      <Hint name={name} hint={hint} />
-      <Problem ctx={ctx} name={name} errors={errors} />
+      <label for={id}>{label}</label>
+      <Hint name={id} hint={hint} />
+      <Problem ctx={ctx} name={name} errors={errors} id={id} />
       <input
-        id={name}
+        id={id}
         name={name}
         type="text"
         value={value}
         inputMode={numeric ? 'numeric' : undefined}
-        aria-describedby={described(name, hint, errors)}
+        aria-describedby={described(id, hint, errors[name])}
         aria-invalid={errors[name] ? 'true' : undefined}
       />
     </div>
@@ -107,7 +112,7 @@ export function TextArea({ ctx, name, label, hint, errors, value }: Control & { 
         id={name}
         name={name}
         rows={4}
-        aria-describedby={described(name, hint, errors)}
+        aria-describedby={described(name, hint, errors[name])}
         aria-invalid={errors[name] ? 'true' : undefined}
       >
         {value}

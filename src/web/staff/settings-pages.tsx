@@ -1,5 +1,6 @@
 import type { FeeRuleRow } from '../../app/admin/fee-table.ts';
 import { OPERATOR_ROLES, type TeamMember } from '../../app/admin/team.ts';
+import type { ZoneRow } from '../../app/admin/zone-settings.ts';
 import type { ServiceCenter } from '../../app/operators/operator-profile.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { ONLINE_REPLACEMENT_POLICIES } from '../../db/schema/operators.ts';
@@ -32,6 +33,7 @@ function SettingsLayout({ ctx, staff, errors, saved, title, children }: Page & {
       <nav aria-label={t('admin.sections')} class="actions">
         <a href="/staff/settings">{t('admin.policies.title')}</a>
         <a href="/staff/settings/fees">{t('admin.fees.title')}</a>
+        <a href="/staff/settings/zones">{t('admin.zones.title')}</a>
         <a href="/staff/settings/centers">{t('admin.centers.title')}</a>
         <a href="/staff/team">{t('admin.team.title')}</a>
       </nav>
@@ -392,6 +394,61 @@ export function TeamPage(
           {t('admin.team.invite')}
         </button>
       </form>
+    </SettingsLayout>
+  );
+}
+
+/** Courier zones: each one's window, price, cities and postcodes, in its own form; a refused form keeps what was typed. */
+export function ZonesPage(page: Page & { zones: ZoneRow[]; typed: { zoneId: string; values: Values } | null }) {
+  const { ctx, staff, errors, zones, typed } = page;
+  const { t, locale } = ctx;
+  return (
+    <SettingsLayout {...page} title={t('admin.zones.title')}>
+      <p>{t('admin.zones.lead')}</p>
+      {zones.map((zone) => {
+        const mine = typed?.zoneId === zone.id;
+        const values: Values = mine
+          ? (typed?.values ?? {})
+          : {
+              minDays: String(zone.minDays),
+              maxDays: String(zone.maxDays),
+              courierFee: (zone.courierFeeMinor / 100).toFixed(2),
+              cities: zone.cities.join(', '),
+              postcodePrefixes: zone.postcodePrefixes.join(', '),
+            };
+        const shownErrors = mine ? errors : {};
+        const id = (name: string) => `${name}-${zone.code}`;
+        const field = (name: string, label: string, hint?: string, numeric = false) => (
+          <Input
+            ctx={ctx}
+            name={name}
+            label={label}
+            hint={hint}
+            errors={shownErrors}
+            value={values[name] ?? ''}
+            numeric={numeric}
+            id={id(name)}
+          />
+        );
+        return (
+          <section key={zone.id} class="line-card" aria-labelledby={`zone-${zone.code}`}>
+            <h2 id={`zone-${zone.code}`} class="card-title">
+              {zone.name[locale] ?? zone.name.ru} {zone.isDefault && `(${t('admin.zones.default')})`}
+            </h2>
+            <form method="post" action={`/staff/settings/zones/${zone.id}`} novalidate>
+              <CsrfField token={staff.csrfToken} />
+              {field('minDays', t('admin.zones.minDays'), t('admin.range', { range: '1–60' }), true)}
+              {field('maxDays', t('admin.zones.maxDays'), t('admin.range', { range: '1–60' }), true)}
+              {field('courierFee', t('admin.zones.fee'), ctx.operator?.currency, true)}
+              {field('cities', t('admin.zones.cities'), t('admin.zones.citiesHint'))}
+              {field('postcodePrefixes', t('admin.zones.postcodes'), t('admin.zones.postcodesHint'))}
+              <button type="submit" class="button secondary">
+                {t('admin.save')}
+              </button>
+            </form>
+          </section>
+        );
+      })}
     </SettingsLayout>
   );
 }

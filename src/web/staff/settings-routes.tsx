@@ -5,6 +5,7 @@ import { addFeeRule, feeTable, removeFeeRule } from '../../app/admin/fee-table.t
 import type { FormProblems } from '../../app/admin/form-values.ts';
 import { currentPolicies, POLICY_FIELDS, updatePolicies } from '../../app/admin/operator-policies.ts';
 import { inviteStaff, resetTotp, team, updateMember } from '../../app/admin/team.ts';
+import { operatorZones, updateZone } from '../../app/admin/zone-settings.ts';
 import type { StaffActor } from '../../app/requests/staff-step.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
@@ -14,7 +15,15 @@ import { UUID } from '../portal/routes/subscriber-context.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import type { FieldErrors } from '../shared/form.tsx';
 import { choices, formRoute, line, text } from '../shared/form-schema.ts';
-import { CenterPage, CentersPage, FeesPage, PoliciesPage, TeamPage, type Values } from './settings-pages.tsx';
+import {
+  CenterPage,
+  CentersPage,
+  FeesPage,
+  PoliciesPage,
+  TeamPage,
+  type Values,
+  ZonesPage,
+} from './settings-pages.tsx';
 import { staffOnly } from './staff-session.ts';
 
 type Options = { assets: Assets; demo: boolean; db: Db; documentKey: Buffer };
@@ -95,6 +104,38 @@ export async function operatorSettingsRoutes(app: FastifyInstance, { assets, dem
       if (!UUID.test(request.params.ruleId)) return reply.callNotFound();
       const removed = await removeFeeRule(db, actor(request), request.params.ruleId);
       return removed.ok ? reply.redirect('/staff/settings/fees?saved=removed', 303) : reply.callNotFound();
+    },
+  );
+
+  const zones = async (
+    request: FastifyRequest<Saved>,
+    reply: FastifyReply,
+    typed: { zoneId: string; values: Values } | null = null,
+    errors?: FieldErrors,
+  ) =>
+    sendPage(
+      reply,
+      <ZonesPage {...common(request, errors)} zones={await operatorZones(db, request.operator.id)} typed={typed} />,
+      errors ? 400 : 200,
+    );
+  app.get<Saved>('/staff/settings/zones', { preHandler: guard }, (request, reply) => zones(request, reply));
+  app.post<Saved & { Params: { zoneId: string }; Body: Body }>(
+    '/staff/settings/zones/:zoneId',
+    {
+      ...formRoute(
+        Object.fromEntries(
+          ['minDays', 'maxDays', 'courierFee', 'cities', 'postcodePrefixes'].map((f) => [f, line(2_000)]),
+        ),
+      ),
+      preHandler: guard,
+    },
+    async (request, reply) => {
+      const { zoneId } = request.params;
+      if (!UUID.test(zoneId)) return reply.callNotFound();
+      const saved = await updateZone(db, actor(request), zoneId, request.body ?? {});
+      if (saved.ok) return reply.redirect(`/staff/settings/zones?saved=${saved.value ? 'yes' : 'same'}`, 303);
+      if (saved.error.form) return reply.callNotFound();
+      return zones(request, reply, { zoneId, values: request.body as Values }, asErrors(saved.error));
     },
   );
 
