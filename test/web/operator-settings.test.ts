@@ -300,3 +300,41 @@ test('a courier zone: its window and price are changed, a reversed window is ref
   expect(after).toEqual({ min_days: 2, courier_fee_minor: 25_000, postcode_prefixes: ['10', '11'] });
   expect(await lastAudit('zone.changed')).toMatchObject({ after: { courierFeeMinor: 25_000 } });
 });
+
+test('an FAQ answer is written in all three languages and appears on the FAQ page in each', async () => {
+  const entry = {
+    questionRu: 'Можно ли заменить SIM в аэропорту?',
+    questionEn: 'Can I replace a SIM at the airport?',
+    questionZh: '可以在机场补换 SIM 卡吗？',
+    answerRu: 'Да, в салоне «Авиапарк».',
+    answerEn: 'Yes, at the Aviapark center.',
+    answerZh: '可以，在 Aviapark 服务中心。',
+  };
+  const missing = await admin.submit('/staff/settings/faq', '/staff/settings/faq', { ...entry, answerZh: '' });
+  expect(missing.statusCode).toBe(400);
+  expect(missing.body).toContain('href="#answerZh"');
+  expect(missing.body).toContain('Can I replace a SIM at the airport?');
+  expect((await admin.post('/staff/settings/faq', entry)).headers.location).toBe('/staff/settings/faq?saved=yes');
+  for (const [lang, text] of [
+    ['en', 'Yes, at the Aviapark center.'],
+    ['ru', 'Можно ли заменить SIM в аэропорту?'],
+    ['zh', '可以在机场补换 SIM 卡吗？'],
+  ] as const) {
+    const visitor = new WebClient(app);
+    await visitor.get(`/lang/${lang}?next=/faq`);
+    let body = '';
+    for (let i = 0; i < 40 && !body.includes(text); i++) {
+      body = (await visitor.get('/faq')).body;
+      if (!body.includes(text)) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(body).toContain(text);
+  }
+  const [row] = await database.raw.query<{ id: string }>('select id from faq_entries');
+  expect((await admin.post(`/staff/settings/faq/${row?.id}/delete`)).headers.location).toBe(
+    '/staff/settings/faq?saved=yes',
+  );
+  expect(await lastAudit('faq.entry_removed')).toMatchObject({
+    before: { question: { en: entry.questionEn } },
+    after: null,
+  });
+});

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import type { Database, Db, Tx } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import type { LocalizedText } from '../../db/schema/columns.ts';
-import { deliveryZones, feeRules, operators } from '../../db/schema/operators.ts';
+import { deliveryZones, faqEntries, feeRules, operators } from '../../db/schema/operators.ts';
 import { type CityDirectory, normalCity } from '../../domain/delivery-zones.ts';
 import type { FeeRule } from '../../domain/fees.ts';
 import type { WizardOffer } from '../../domain/replacement-wizard.ts';
@@ -25,7 +25,10 @@ export type OperatorProfile = {
   centers: ServiceCenter[];
   cities: LocalizedText[];
   offer: WizardOffer;
+  /** The operator's own FAQ entries, in order. */
+  faq: FaqEntry[];
 };
+export type FaqEntry = typeof faqEntries.$inferSelect;
 
 export async function listOperators(db: Db): Promise<Operator[]> {
   return db.select().from(operators).orderBy(asc(operators.createdAt), asc(operators.slug));
@@ -37,7 +40,13 @@ export async function loadOperatorProfile(db: Db | Tx, operator: Operator): Prom
   const zones = await operatorZones(db, operator.id);
   const centers = await activeCenters(db, operator.id);
   const cities = new Map(centers.map((c) => [c.cityKey, c.city]));
+  const faq = await db
+    .select()
+    .from(faqEntries)
+    .where(eq(faqEntries.operatorId, operator.id))
+    .orderBy(asc(faqEntries.position));
   return {
+    faq,
     operator,
     feeRules: rules,
     zones,

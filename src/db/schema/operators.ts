@@ -112,3 +112,17 @@ export const deliveryZones = pgTable(
     ),
   ],
 );
+
+/** The operator's own questions and answers, shown on its FAQ page after the built-in ones, in every language. */
+export const faqEntries = pgTable(
+  'faq_entries',
+  {
+    id: id(),
+    operatorId: operatorId(),
+    position: integer('position').notNull(),
+    question: jsonb('question').$type<LocalizedText>().notNull(),
+    answer: jsonb('answer').$type<LocalizedText>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('faq_entries_position_idx').on(t.operatorId, t.position)],
+);

@@ -1234,6 +1234,17 @@ export const en = {
   'admin.invalid.cities': 'Use city keys of latin letters, digits and dashes, separated by commas',
   'admin.invalid.postcodes': 'Use postcode beginnings of 1 to 6 digits, separated by commas',
   'admin.invalid.window': 'The slowest delivery cannot be faster than the fastest',
+  'admin.faq.title': 'FAQ answers',
+  'admin.faq.lead':
+    "Your own questions appear on the FAQ page after the standard ones (cost, delivery time, password, blocking, eSIM, foreigners, support), in the visitor's language.",
+  'admin.faq.add': 'Add a question',
+  'admin.faq.question': 'Question',
+  'admin.faq.answer': 'Answer (a blank line starts a new paragraph)',
+  'admin.faq.in.ru': 'In Russian',
+  'admin.faq.in.en': 'In English',
+  'admin.faq.in.zh': 'In Chinese',
+  'admin.invalid.question': 'Write the question in every language (5 to 300 characters)',
+  'admin.invalid.answer': 'Write the answer in every language (5 to 4000 characters)',
 } as const;
 
 export type MessageKey = keyof typeof en;

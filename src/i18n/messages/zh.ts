@@ -1179,4 +1179,15 @@ export const zh: Record<MessageKey, string> = {
   'admin.invalid.cities': '请用拉丁字母、数字和连字符填写城市键，以逗号分隔',
   'admin.invalid.postcodes': '请填写 1 至 6 位数字的邮编前缀，以逗号分隔',
   'admin.invalid.window': '最慢配送不能快于最快配送',
+  'admin.faq.title': '常见问题解答',
+  'admin.faq.lead':
+    '您的问题会显示在常见问题页面的标准问题之后（费用、时限、密码、挂失、eSIM、外国人、客服），并使用访问者的语言。',
+  'admin.faq.add': '添加问题',
+  'admin.faq.question': '问题',
+  'admin.faq.answer': '回答（空行开始新段落）',
+  'admin.faq.in.ru': '俄文',
+  'admin.faq.in.en': '英文',
+  'admin.faq.in.zh': '中文',
+  'admin.invalid.question': '请用每种语言填写问题（5 至 300 个字符）',
+  'admin.invalid.answer': '请用每种语言填写回答（5 至 4000 个字符）',
 };

@@ -1,7 +1,7 @@
 import type { FeeRuleRow } from '../../app/admin/fee-table.ts';
 import { OPERATOR_ROLES, type TeamMember } from '../../app/admin/team.ts';
 import type { ZoneRow } from '../../app/admin/zone-settings.ts';
-import type { ServiceCenter } from '../../app/operators/operator-profile.ts';
+import type { FaqEntry, ServiceCenter } from '../../app/operators/operator-profile.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { ONLINE_REPLACEMENT_POLICIES } from '../../db/schema/operators.ts';
 import { CHANNELS, DELIVERIES, REASONS, SIM_TYPES } from '../../domain/replacement.ts';
@@ -35,6 +35,7 @@ function SettingsLayout({ ctx, staff, errors, saved, title, children }: Page & {
         <a href="/staff/settings/fees">{t('admin.fees.title')}</a>
         <a href="/staff/settings/zones">{t('admin.zones.title')}</a>
         <a href="/staff/settings/centers">{t('admin.centers.title')}</a>
+        <a href="/staff/settings/faq">{t('admin.faq.title')}</a>
         <a href="/staff/team">{t('admin.team.title')}</a>
       </nav>
       <h1>{title}</h1>
@@ -449,6 +450,63 @@ export function ZonesPage(page: Page & { zones: ZoneRow[]; typed: { zoneId: stri
           </section>
         );
       })}
+    </SettingsLayout>
+  );
+}
+
+const FAQ_LANGUAGES = [
+  ['Ru', 'ru'],
+  ['En', 'en'],
+  ['Zh', 'zh'],
+] as const;
+
+/** The operator's own FAQ entries: each shown in the visitor's language, so each is written in all three. */
+export function FaqSettingsPage(page: Page & { entries: FaqEntry[]; values: Values }) {
+  const { ctx, staff, errors, values, entries } = page;
+  const { t, locale } = ctx;
+  return (
+    <SettingsLayout {...page} title={t('admin.faq.title')}>
+      <p>{t('admin.faq.lead')}</p>
+      <ul class="lines">
+        {entries.map((e) => (
+          <li key={e.id} class="line-card">
+            <h2 class="card-title">{e.question[locale]}</h2>
+            <p>{e.answer[locale]}</p>
+            <form method="post" action={`/staff/settings/faq/${e.id}/delete`}>
+              <CsrfField token={staff.csrfToken} />
+              <button type="submit" class="button secondary">
+                {t('admin.remove')}
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <h2>{t('admin.faq.add')}</h2>
+      <form method="post" action="/staff/settings/faq" novalidate>
+        <CsrfField token={staff.csrfToken} />
+        {FAQ_LANGUAGES.map(([suffix, lang]) => (
+          <fieldset key={lang} class="field" lang={lang === 'zh' ? 'zh-Hans' : lang}>
+            <legend>{t(`admin.faq.in.${lang}`)}</legend>
+            <Input
+              ctx={ctx}
+              name={`question${suffix}`}
+              label={t('admin.faq.question')}
+              errors={errors}
+              value={values[`question${suffix}`] ?? ''}
+            />
+            <TextArea
+              ctx={ctx}
+              name={`answer${suffix}`}
+              label={t('admin.faq.answer')}
+              errors={errors}
+              value={values[`answer${suffix}`] ?? ''}
+            />
+          </fieldset>
+        ))}
+        <button type="submit" class="button">
+          {t('admin.faq.add')}
+        </button>
+      </form>
     </SettingsLayout>
   );
 }

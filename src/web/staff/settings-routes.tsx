@@ -1,6 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { centerSettings, updateCenter } from '../../app/admin/center-settings.ts';
+import { addFaqEntry, removeFaqEntry } from '../../app/admin/faq-answers.ts';
 import { addFeeRule, feeTable, removeFeeRule } from '../../app/admin/fee-table.ts';
 import type { FormProblems } from '../../app/admin/form-values.ts';
 import { currentPolicies, POLICY_FIELDS, updatePolicies } from '../../app/admin/operator-policies.ts';
@@ -10,6 +11,7 @@ import type { StaffActor } from '../../app/requests/staff-step.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
+import { faqEntries } from '../../db/schema/operators.ts';
 import type { MessageKey } from '../../i18n/translate.ts';
 import { UUID } from '../portal/routes/subscriber-context.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
@@ -18,6 +20,7 @@ import { choices, formRoute, line, text } from '../shared/form-schema.ts';
 import {
   CenterPage,
   CentersPage,
+  FaqSettingsPage,
   FeesPage,
   PoliciesPage,
   TeamPage,
@@ -136,6 +139,38 @@ export async function operatorSettingsRoutes(app: FastifyInstance, { assets, dem
       if (saved.ok) return reply.redirect(`/staff/settings/zones?saved=${saved.value ? 'yes' : 'same'}`, 303);
       if (saved.error.form) return reply.callNotFound();
       return zones(request, reply, { zoneId, values: request.body as Values }, asErrors(saved.error));
+    },
+  );
+
+  const faq = async (request: FastifyRequest<Saved>, reply: FastifyReply, values: Values = {}, errors?: FieldErrors) =>
+    sendPage(
+      reply,
+      <FaqSettingsPage {...common(request, errors)} entries={await faqOf(request.operator.id)} values={values} />,
+      errors ? 400 : 200,
+    );
+  const faqOf = (operatorId: string) =>
+    db.select().from(faqEntries).where(eq(faqEntries.operatorId, operatorId)).orderBy(asc(faqEntries.position));
+  const faqFields = ['Ru', 'En', 'Zh'].flatMap((l) => [
+    [`question${l}`, line(300)],
+    [`answer${l}`, text(4_000)],
+  ]);
+  app.get<Saved>('/staff/settings/faq', { preHandler: guard }, (request, reply) => faq(request, reply));
+  app.post<Saved & { Body: Body }>(
+    '/staff/settings/faq',
+    { ...formRoute(Object.fromEntries(faqFields)), preHandler: guard },
+    async (request, reply) => {
+      const added = await addFaqEntry(db, actor(request), request.body ?? {});
+      if (added.ok) return reply.redirect('/staff/settings/faq?saved=yes', 303);
+      return faq(request, reply, request.body as Values, asErrors(added.error));
+    },
+  );
+  app.post<Saved & { Params: { entryId: string } }>(
+    '/staff/settings/faq/:entryId/delete',
+    { ...formRoute({}), preHandler: guard },
+    async (request, reply) => {
+      if (!UUID.test(request.params.entryId)) return reply.callNotFound();
+      const removed = await removeFaqEntry(db, actor(request), request.params.entryId);
+      return removed.ok ? reply.redirect('/staff/settings/faq?saved=yes', 303) : reply.callNotFound();
     },
   );
 

@@ -72,6 +72,13 @@ export function FaqPage({ ctx, profile }: { ctx: PageContext; profile: OperatorP
       <Question id="faq-foreign" question={t('faq.foreign.q')}>
         <p>{t(`faq.foreign.${operator.onlineReplacement}`)}</p>
       </Question>
+      {profile.faq.map((entry) => (
+        <Question key={entry.id} id={`faq-${entry.position}`} question={entry.question[locale]}>
+          {entry.answer[locale].split(/\n{2,}/).map((paragraph) => (
+            <p key={paragraph}>{paragraph}</p>
+          ))}
+        </Question>
+      ))}
       <Question id="faq-support" question={t('faq.support.q')}>
         <p>{t('faq.support.a', { phone: phoneText(operator.supportPhone), email: operator.supportEmail })}</p>
       </Question>
