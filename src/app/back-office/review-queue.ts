@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
 import { identityDocuments, replacementRequests, requestEvents } from '../../db/schema/requests.ts';
@@ -21,7 +21,15 @@ export type QueueFilters = {
   risk?: 'high' | 'normal';
   /** Only requests waiting at least this many hours. */
   olderThanHours?: number;
+  /** The next page: requests after this one in the queue's order. */
+  after?: QueueCursor;
 };
+
+/** A place in the queue (oldest first): the last request of the page before. */
+export type QueueCursor = { submittedAt: Date; id: string };
+
+/** Requests on one page of the queue: enough to work through, small enough to stay fast with a long queue. */
+export const QUEUE_PAGE = 50;
 
 export type QueueRow = {
   id: string;
@@ -42,7 +50,7 @@ export async function reviewQueue(
   operatorId: string,
   filters: QueueFilters = {},
   now = new Date(),
-): Promise<{ rows: QueueRow[]; threshold: number }> {
+): Promise<{ rows: QueueRow[]; threshold: number; next: QueueCursor | null }> {
   const [operator] = await db
     .select({ threshold: operators.fourEyesRiskThreshold })
     .from(operators)
@@ -57,7 +65,11 @@ export async function reviewQueue(
   if (filters.risk === 'normal') where.push(lte(r.riskScore, threshold - 1));
   if (filters.olderThanHours !== undefined)
     where.push(lte(r.submittedAt, new Date(now.getTime() - filters.olderThanHours * 3_600_000)));
-  const rows = await db
+  if (filters.after)
+    where.push(
+      sql`(${r.submittedAt}, ${r.id}) > (${filters.after.submittedAt.toISOString()}::timestamptz, ${filters.after.id}::uuid)`,
+    );
+  const found = await db
     .select({
       id: r.id,
       reference: r.reference,
@@ -73,9 +85,12 @@ export async function reviewQueue(
     .innerJoin(lines, eq(lines.id, r.lineId))
     .where(and(...where))
     .orderBy(asc(r.submittedAt), asc(r.id))
-    .limit(200);
+    .limit(QUEUE_PAGE + 1);
+  const rows = found.slice(0, QUEUE_PAGE);
+  const last = rows.at(-1);
   return {
     threshold,
+    next: found.length > QUEUE_PAGE && last?.submittedAt ? { submittedAt: last.submittedAt, id: last.id } : null,
     rows: rows.map((row) => ({
       ...row,
       status: row.status as QueueRow['status'],

@@ -109,6 +109,10 @@ export const replacementRequests = pgTable(
       .on(t.simId)
       .where(notIn(t.status, ['cancelled', 'rejected', 'failed'])),
     index('replacement_requests_queue_idx').on(t.operatorId, t.status, t.submittedAt),
+    // The review queue reads its page in this order straight from the index, however long it is.
+    index('replacement_requests_review_idx')
+      .on(t.operatorId, t.submittedAt, t.id)
+      .where(sql`${t.status} in ('in_review', 'second_review')`),
   ],
 );
 

@@ -1245,6 +1245,7 @@ export const en = {
   'admin.faq.in.zh': 'In Chinese',
   'admin.invalid.question': 'Write the question in every language (5 to 300 characters)',
   'admin.invalid.answer': 'Write the answer in every language (5 to 4000 characters)',
+  'review.nextPage': 'Next requests in the queue',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1258,4 +1258,5 @@ export const ru: Record<MessageKey, string> = {
   'admin.faq.in.zh': 'На китайском',
   'admin.invalid.question': 'Напишите вопрос на каждом языке (от 5 до 300 символов)',
   'admin.invalid.answer': 'Напишите ответ на каждом языке (от 5 до 4000 символов)',
+  'review.nextPage': 'Следующие заявки в очереди',
 };

@@ -1190,4 +1190,5 @@ export const zh: Record<MessageKey, string> = {
   'admin.faq.in.zh': '中文',
   'admin.invalid.question': '请用每种语言填写问题（5 至 300 个字符）',
   'admin.invalid.answer': '请用每种语言填写回答（5 至 4000 个字符）',
+  'review.nextPage': '队列中的下一批申请',
 };

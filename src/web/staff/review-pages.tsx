@@ -1,4 +1,4 @@
-import type { QueueFilters, QueueRow, ReviewCase } from '../../app/back-office/review-queue.ts';
+import type { QueueCursor, QueueFilters, QueueRow, ReviewCase } from '../../app/back-office/review-queue.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { CHANNELS, DELIVERIES, REASONS } from '../../domain/replacement.ts';
 import { formatDateTime, formatMoney, type MessageKey } from '../../i18n/translate.ts';
@@ -29,6 +29,14 @@ export function StaffMenu({ ctx, staff }: { ctx: PageContext; staff: StaffSessio
     </>
   );
 }
+
+/** The same filters, from where this page ends. */
+const nextQuery = (filters: QueueFilters, next: QueueCursor) => {
+  const { after: _after, ...kept } = filters;
+  const query = new URLSearchParams(Object.entries(kept).map(([k, v]) => [k, String(v)]));
+  query.set('after', `${next.submittedAt.toISOString()}_${next.id}`);
+  return query.toString();
+};
 
 const hoursWaiting = (submittedAt: Date | null, now: Date) =>
   submittedAt ? Math.floor((now.getTime() - submittedAt.getTime()) / 3_600_000) : 0;
@@ -67,12 +75,15 @@ export function ReviewQueuePage({
   rows,
   filters,
   now,
+  next,
 }: {
   ctx: PageContext;
   staff: StaffSession;
   rows: QueueRow[];
   filters: QueueFilters;
   now: Date;
+  /** Where the next page starts, when the queue goes on. */
+  next: QueueCursor | null;
 }) {
   const { t } = ctx;
   return (
@@ -153,6 +164,11 @@ export function ReviewQueuePage({
             </li>
           ))}
         </ul>
+      )}
+      {next && (
+        <p>
+          <a href={`/staff/review?${nextQuery(filters, next)}`}>{t('review.nextPage')}</a>
+        </p>
       )}
     </Layout>
   );

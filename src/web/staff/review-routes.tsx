@@ -34,6 +34,8 @@ function filtersOf(query: Record<string, unknown>): QueueFilters {
   if (risk) filters.risk = risk;
   if (query.olderThanHours !== '' && Number.isInteger(hours) && hours >= 0 && hours < 10_000)
     filters.olderThanHours = hours;
+  const [, at, id] = String(query.after ?? '').match(/^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)_([0-9a-f-]{36})$/) ?? [];
+  if (at && id && UUID.test(id) && !Number.isNaN(Date.parse(at))) filters.after = { submittedAt: new Date(at), id };
   return filters;
 }
 
@@ -62,10 +64,13 @@ export async function reviewRoutes(app: FastifyInstance, { assets, demo, db, lin
   app.get('/staff/review', { preHandler: guard }, async (request, reply) => {
     const filters = filtersOf(request.query as Record<string, unknown>);
     const now = new Date();
-    const { rows } = await reviewQueue(db, request.operator.id, filters, now);
+    const { rows, next } = await reviewQueue(db, request.operator.id, filters, now);
     const ctx = pageContext(request, assets, demo);
     const staff = request.staff as StaffSession;
-    return sendPage(reply, <ReviewQueuePage ctx={ctx} staff={staff} rows={rows} filters={filters} now={now} />);
+    return sendPage(
+      reply,
+      <ReviewQueuePage ctx={ctx} staff={staff} rows={rows} filters={filters} now={now} next={next} />,
+    );
   });
 
   const casePage = async (

@@ -1,0 +1,1 @@
+CREATE INDEX "replacement_requests_review_idx" ON "replacement_requests" USING btree ("operator_id","submitted_at","id") WHERE "replacement_requests"."status" in ('in_review', 'second_review');
