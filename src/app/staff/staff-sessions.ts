@@ -52,6 +52,8 @@ export async function startStaffSession(
   return token;
 }
 
+const SEEN_EVERY_MS = 60_000;
+
 /** The live staff session of a cookie token on this operator's site, its idle time extended. */
 export async function resumeStaffSession(
   db: Db,
@@ -82,7 +84,8 @@ export async function resumeStaffSession(
     return null;
   }
   const verified = session.secondFactorAt !== null;
-  if (verified) {
+  // The idle timer moves on at most once a minute: a page view is then a read, not a write.
+  if (verified && now.getTime() - session.lastSeenAt.getTime() >= SEEN_EVERY_MS) {
     const expiresAt = new Date(Math.min(now.getTime() + STAFF_IDLE_MINUTES * 60_000, absoluteEnd));
     await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id));
   }
