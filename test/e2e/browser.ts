@@ -2,11 +2,15 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { FastifyInstance } from 'fastify';
+import { generate } from 'otplib';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { type Links, operatorLinks } from '../../src/app/operators/links.ts';
+import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET } from '../../src/app/seed/seed.ts';
 import type { Config } from '../../src/config.ts';
 import type { Database } from '../../src/db/client.ts';
+import type { Translate } from '../../src/i18n/translate.ts';
+import { CarrierSimulator } from '../../src/integrations/carrier/carrier-simulator.ts';
 import { developerMailbox } from '../../src/integrations/email/developer-mailbox.ts';
 import { SandboxGateway } from '../../src/integrations/payments/sandbox-gateway.ts';
 import { ProvisioningSimulator } from '../../src/integrations/provisioning/simulator.ts';
@@ -41,6 +45,7 @@ export type Site = {
   database: Database;
   worker: OutboxWorker;
   gateway: SandboxGateway;
+  carrier: CarrierSimulator;
   network: ProvisioningSimulator;
   browser: Browser;
   close(): Promise<void>;
@@ -60,6 +65,11 @@ export async function startSite(options: { now?: () => Date } = {}): Promise<Sit
     webhookSecret: config.paymentWebhookSecret,
     webhookRetryMs: [50, 200],
   });
+  const carrier = new CarrierSimulator({
+    db: database.db,
+    webhookSecret: 'carrier-secret-of-the-browser-tests-0123456789',
+    webhookRetryMs: [50, 200],
+  });
   const network = new ProvisioningSimulator();
   const links = operatorLinks(config.publicUrl, config.sessionSecret);
   const worker = outboxWorker({
@@ -73,7 +83,15 @@ export async function startSite(options: { now?: () => Date } = {}): Promise<Sit
       gateway,
     }),
   });
-  const app = await buildApp({ config, database, logger: false, gateway, onOutboxWrite: worker.kick, ...options });
+  const app = await buildApp({
+    config,
+    database,
+    logger: false,
+    gateway,
+    carrier,
+    onOutboxWrite: worker.kick,
+    ...options,
+  });
   await app.listen({ host: '127.0.0.1', port });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -96,11 +114,13 @@ export async function startSite(options: { now?: () => Date } = {}): Promise<Sit
     database,
     worker,
     gateway,
+    carrier,
     network,
     browser,
     close: async () => {
       await browser.close();
       await gateway.flushWebhooks();
+      await carrier.flushNotifications();
       await app.close();
       await worker.stop();
       await database.close();
@@ -162,4 +182,16 @@ export async function seeText(locator: Locator, text: string | RegExp): Promise<
   const actual = (await locator.first().textContent()) ?? '';
   if (typeof text === 'string') expect(actual).toContain(text);
   else expect(actual).toMatch(text);
+}
+
+/** Signs a demo staff member in through both steps, in the page's language. */
+export async function staffSignIn(site: Site, page: Page, t: Translate, email: string) {
+  await site.database.raw.query('update staff_users set totp_last_step = null where email = $1', [email]);
+  await page.goto('/staff');
+  await page.getByLabel(t('staff.email'), { exact: true }).fill(email);
+  await page.getByLabel(t('signin.password'), { exact: true }).fill(DEMO_STAFF_PASSWORD);
+  await page.getByRole('button', { name: t('staff.signIn.continue') }).click();
+  await page.getByLabel(t('staff.totp.code'), { exact: true }).fill(await generate({ secret: DEMO_STAFF_TOTP_SECRET }));
+  await page.getByRole('button', { name: t('staff.totp.submit') }).click();
+  await page.waitForURL(/\/staff\/home$/);
 }

@@ -1,9 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { generate } from 'otplib';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { assignSim, dispatchRequest, markReadyForPickup, reviewRequest } from '../../src/app/requests/fulfilment.ts';
-import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET } from '../../src/app/seed/seed.ts';
 import { type Locale, type Translate, translator } from '../../src/i18n/translate.ts';
 import { pdfText } from '../support/pdf-text.ts';
 import { submittedRequest } from '../support/requests.ts';
@@ -15,6 +12,7 @@ import {
   newContext,
   type Site,
   see,
+  staffSignIn,
   startSite,
 } from './browser.ts';
 
@@ -41,17 +39,6 @@ afterAll(async () => {
 
 const query = <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
   site.database.raw.query<T>(sql, params);
-
-async function staffSignIn(page: Page, t: Translate, email: string) {
-  await query('update staff_users set totp_last_step = null where email = $1', [email]);
-  await page.goto('/staff');
-  await page.getByLabel(t('staff.email'), { exact: true }).fill(email);
-  await page.getByLabel(t('signin.password'), { exact: true }).fill(DEMO_STAFF_PASSWORD);
-  await page.getByRole('button', { name: t('staff.signIn.continue') }).click();
-  await page.getByLabel(t('staff.totp.code'), { exact: true }).fill(await generate({ secret: DEMO_STAFF_TOTP_SECRET }));
-  await page.getByRole('button', { name: t('staff.totp.submit') }).click();
-  await page.waitForURL(/\/staff\/home$/);
-}
 
 async function agentPage(locale: Locale) {
   const context = await newContext(site, locale);
@@ -131,7 +118,7 @@ describe.skipIf(!browserTestsEnabled)('the service center in Chromium', () => {
     await visitor.context().close();
 
     const agent = await agentPage('en');
-    await staffSignIn(agent, t, 'store-agent@volna.example');
+    await staffSignIn(site, agent, t, 'store-agent@volna.example');
     await agent.goto('/staff/counter');
     await agent.getByLabel(t('counter.search'), { exact: true }).fill(ticket.toLowerCase());
     await agent.getByRole('button', { name: t('counter.find') }).click();
@@ -161,7 +148,7 @@ describe.skipIf(!browserTestsEnabled)('the service center in Chromium', () => {
         loads += 1;
       });
       const started = Date.now();
-      await staffSignIn(page, t, 'store-agent@volna.example');
+      await staffSignIn(site, page, t, 'store-agent@volna.example');
       await page.getByRole('link', { name: t('staff.nav.counter') }).click();
       await expectAccessible(page);
       await page.getByLabel(t('counter.search'), { exact: true }).fill(msisdn.replace('+7', '8 '));
@@ -224,7 +211,7 @@ describe.skipIf(!browserTestsEnabled)('the service center in Chromium', () => {
       pickup.requestId,
     ]);
     const agent = await agentPage('en');
-    await staffSignIn(agent, t, 'store-agent@volna.example');
+    await staffSignIn(site, agent, t, 'store-agent@volna.example');
     await agent.goto('/staff/pickup?q=%2B79161110081');
     await agent.locator(`a[href="/staff/pickup/${pickup.requestId}"]`).click();
     await agent.getByLabel(t('wizard.identity.docNumber'), { exact: true }).fill('4506 123456');
@@ -252,7 +239,7 @@ describe.skipIf(!browserTestsEnabled)('the service center in Chromium', () => {
     }
     const courier = await (await newContext(site, 'en')).newPage();
     await courier.setViewportSize({ width: 320, height: 640 });
-    await staffSignIn(courier, t, 'courier@volna.example');
+    await staffSignIn(site, courier, t, 'courier@volna.example');
     await courier.goto(`/staff/courier/${parcels[0]}`);
     await courier.getByLabel(t('courier.lastDigits'), { exact: true }).fill('3456');
     await courier.getByRole('button', { name: t('courier.delivered') }).click();
