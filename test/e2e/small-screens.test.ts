@@ -12,7 +12,7 @@ import { type Locale, translator } from '../../src/i18n/translate.ts';
 import { SANDBOX_CARDS } from '../../src/integrations/payments/sandbox-gateway.ts';
 import { readyDraft, submittedRequest } from '../support/requests.ts';
 import { demoStaff, type Staff } from '../support/staff.ts';
-import { browserTestsEnabled, expectAccessible, lastMessageTo, type Site, startSite } from './browser.ts';
+import { browserTestsEnabled, expectAccessible, lastMessageTo, type Site, staffSignIn, startSite } from './browser.ts';
 
 /**
  * Every portal page at 320 CSS pixels, the narrowest phones still in use, in ru, en and zh: no
@@ -72,20 +72,6 @@ async function record(page: Page, name: string, locale: Locale) {
   if (overflow > 0) problems.push(`${locale} ${name}: ${overflow}px wider than the screen`);
   if (misplaced.length) problems.push(`${locale} ${name}: ${misplaced.join(', ')} not left of its label`);
   await page.screenshot({ path: join(SHOTS, `${locale}-${name}.png`), fullPage: true });
-}
-
-/** Signs a demo staff member in at /staff through both steps, in English (their last code forgotten, as in `staffClient`). */
-async function staffSignIn(page: Page, email: string) {
-  await site.database.raw.query('update staff_users set totp_last_step = null where email = $1', [email]);
-  await page.goto('/staff');
-  await page.getByLabel(en('staff.email'), { exact: true }).fill(email);
-  await page.getByLabel(en('signin.password'), { exact: true }).fill(DEMO_STAFF_PASSWORD);
-  await page.getByRole('button', { name: en('staff.signIn.continue') }).click();
-  await page
-    .getByLabel(en('staff.totp.code'), { exact: true })
-    .fill(await generate({ secret: DEMO_STAFF_TOTP_SECRET }));
-  await page.getByRole('button', { name: en('staff.totp.submit') }).click();
-  await page.waitForURL(/\/staff\/home$/);
 }
 
 const setLanguage = (context: BrowserContext, locale: Locale) =>
@@ -367,7 +353,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
       [requestId],
     );
     const { page } = await phone();
-    await staffSignIn(page, 'reviewer@volna.example');
+    await staffSignIn(site, page, en, 'reviewer@volna.example');
     await check(page, 'staff-review-queue', '/staff/review');
     await expectAccessible(page);
     await check(page, 'staff-review-case', `/staff/review/${requestId}`);
@@ -387,7 +373,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
       await reviewRequest(site.database.db, site.links, staff.reviewer, requestId, { decision: 'approve' });
     }
     const { page } = await phone();
-    await staffSignIn(page, 'logistics@volna.example');
+    await staffSignIn(site, page, en, 'logistics@volna.example');
     await check(page, 'staff-logistics', '/staff/logistics');
     await expectAccessible(page);
     await page
@@ -404,7 +390,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
 
   test('the audit log for administrators, passing axe', async () => {
     const { page } = await phone();
-    await staffSignIn(page, 'admin@volna.example');
+    await staffSignIn(site, page, en, 'admin@volna.example');
     await check(page, 'staff-audit', '/staff/audit');
     await expectAccessible(page);
     await check(page, 'staff-audit-filtered', '/staff/audit?action=staff.&from=2026-01-01');
@@ -426,7 +412,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await assignSim(db, site.links, staff.store_agent, requestId);
     await markReadyForPickup(db, site.links, staff.store_agent, requestId);
     const { page } = await phone();
-    await staffSignIn(page, 'store-agent@volna.example');
+    await staffSignIn(site, page, en, 'store-agent@volna.example');
     await check(page, 'staff-pickup-list', '/staff/pickup');
     await expectAccessible(page);
     await check(page, 'staff-pickup', `/staff/pickup/${requestId}`);
@@ -463,7 +449,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await assignSim(db, site.links, staff.logistics, requestId);
     await dispatchRequest(db, site.links, staff.logistics, requestId, { carrier: 'Own', trackingNumber: 'OWN-320' });
     const { page } = await phone();
-    await staffSignIn(page, 'courier@volna.example');
+    await staffSignIn(site, page, en, 'courier@volna.example');
     await check(page, 'staff-courier-list', '/staff/courier');
     await expectAccessible(page);
     await check(page, 'staff-courier-delivery', `/staff/courier/${requestId}`);
@@ -499,7 +485,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
 
   test('the counter on a phone: search, the passport check, payment, the card and the done page, passing axe', async () => {
     const { page } = await phone();
-    await staffSignIn(page, 'store-agent@volna.example');
+    await staffSignIn(site, page, en, 'store-agent@volna.example');
     await check(page, 'staff-counter', '/staff/counter');
     await expectAccessible(page);
     await page.getByLabel(en('counter.search'), { exact: true }).fill('+7 916 111-00-11');
@@ -538,15 +524,42 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
 
   test("the platform administrator's operators, passing axe", async () => {
     const { page } = await phone();
-    await staffSignIn(page, 'platform-admin@volna.example');
+    await staffSignIn(site, page, en, 'platform-admin@volna.example');
     await check(page, 'staff-platform', '/staff/platform');
+    await expectAccessible(page);
+    await page.context().close();
+  });
+
+  test('operator administration and reports at 320 px, passing axe', async () => {
+    const { page } = await phone();
+    await staffSignIn(site, page, en, 'admin@volna.example');
+    const [center] = await site.database.raw.query<{ id: string }>(
+      "select id from service_centers where code = 'MSK-TVER'",
+    );
+    for (const [name, url] of [
+      ['staff-settings', '/staff/settings'],
+      ['staff-settings-fees', '/staff/settings/fees'],
+      ['staff-settings-zones', '/staff/settings/zones'],
+      ['staff-settings-centers', '/staff/settings/centers'],
+      ['staff-settings-center', `/staff/settings/centers/${center?.id}`],
+      ['staff-settings-faq', '/staff/settings/faq'],
+      ['staff-team', '/staff/team'],
+      ['staff-reports', '/staff/reports'],
+    ] as const) {
+      await check(page, name, url);
+      await expectAccessible(page);
+    }
+    await page.goto('/staff/settings');
+    await page.getByLabel(en('admin.policy.swapHoldMinutes'), { exact: true }).fill('soon');
+    await page.getByRole('button', { name: en('admin.save') }).click();
+    await record(page, 'staff-settings-refused', 'en');
     await expectAccessible(page);
     await page.context().close();
   });
 
   test('API clients for administrators: create one, its secret once, passing axe', async () => {
     const { page } = await phone();
-    await staffSignIn(page, 'admin@volna.example');
+    await staffSignIn(site, page, en, 'admin@volna.example');
     await check(page, 'staff-api-clients', '/staff/api-clients');
     await expectAccessible(page);
     await page.getByLabel(en('apiClients.name'), { exact: true }).fill('Bank of the Volga');

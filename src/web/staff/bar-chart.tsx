@@ -5,9 +5,9 @@
  */
 export function BarChart({ id, title, bars }: { id: string; title: string; bars: { label: string; value: number }[] }) {
   const rowHeight = 28;
-  const labelWidth = 220;
-  const width = 640;
-  const room = width - labelWidth - 60;
+  const labelWidth = 150;
+  const width = 400;
+  const room = width - labelWidth - 50;
   const max = Math.max(1, ...bars.map((b) => b.value));
   const height = Math.max(1, bars.length) * rowHeight + 8;
   return (
@@ -26,7 +26,7 @@ export function BarChart({ id, title, bars }: { id: string; title: string; bars:
         return (
           <g key={b.label}>
             <text x={labelWidth - 8} y={y + 18} text-anchor="end">
-              {b.label.length > 28 ? `${b.label.slice(0, 27)}…` : b.label}
+              {b.label.length > 20 ? `${b.label.slice(0, 19)}…` : b.label}
             </text>
             <rect
               class="bar"

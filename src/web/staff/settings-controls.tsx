@@ -33,13 +33,14 @@ export function Choice({
   errors,
   value,
   options,
-}: Control & { value: string; options: [string, string][] }) {
+  id = name,
+}: Control & { value: string; options: [string, string][]; id?: string }) {
   return (
     <div class={errors[name] ? 'field field-error' : 'field'}>
-      <label for={name}>{label}</label>
-      <Hint name={name} hint={hint} />
-      <Problem ctx={ctx} name={name} errors={errors} />
-      <select id={name} name={name} aria-describedby={described(name, hint, errors[name])}>
+      <label for={id}>{label}</label>
+      <Hint name={id} hint={hint} />
+      <Problem ctx={ctx} name={name} errors={errors} id={id} />
+      <select id={id} name={name} aria-describedby={described(id, hint, errors[name])}>
         {options.map(([v, text]) => (
           <option key={v} value={v} selected={v === value}>
             {text}
@@ -50,22 +51,30 @@ export function Choice({
   );
 }
 
-export function Check({ ctx, name, label, hint, errors, checked }: Control & { checked: boolean }) {
+export function Check({
+  ctx,
+  name,
+  label,
+  hint,
+  errors,
+  checked,
+  id = name,
+}: Control & { checked: boolean; id?: string }) {
   return (
     <div class="field">
       <div class="radio">
         <input
           type="checkbox"
-          id={name}
+          id={id}
           name={name}
           value="on"
           checked={checked}
-          aria-describedby={described(name, hint, errors[name])}
+          aria-describedby={described(id, hint, errors[name])}
         />
-        <label for={name}>{label}</label>
+        <label for={id}>{label}</label>
       </div>
-      <Hint name={name} hint={hint} />
-      <Problem ctx={ctx} name={name} errors={errors} />
+      <Hint name={id} hint={hint} />
+      <Problem ctx={ctx} name={name} errors={errors} id={id} />
     </div>
   );
 }

@@ -128,7 +128,7 @@ export function FeesPage(page: Page & { rules: FeeRuleRow[]; values: Values }) {
   return (
     <SettingsLayout {...page} title={t('admin.fees.title')}>
       <p>{t('admin.fees.lead')}</p>
-      <div class="table-scroll">
+      <div class="table-scroll" role="region" aria-label={t('admin.fees.title')} tabindex={0}>
         <table class="table">
           <caption>{t('admin.fees.title')}</caption>
           <thead>
@@ -353,10 +353,18 @@ export function TeamPage(
                 name="centerId"
                 label={t('admin.team.center')}
                 errors={{}}
+                id={`centerId-${m.id}`}
                 value={m.centerId ?? ''}
                 options={centerOptions}
               />
-              <Check ctx={ctx} name="active" label={t('admin.team.maySignIn')} errors={{}} checked={m.active} />
+              <Check
+                ctx={ctx}
+                name="active"
+                label={t('admin.team.maySignIn')}
+                errors={{}}
+                id={`active-${m.id}`}
+                checked={m.active}
+              />
               <button type="submit" class="button secondary">
                 {t('admin.save')}
               </button>
