@@ -60,8 +60,8 @@ function ReportsPage({
       {tables.map((table) => (
         <section key={table.id} class="report-section" aria-labelledby={`${table.id}-heading`}>
           <h2 id={`${table.id}-heading`}>{table.title}</h2>
-          <div class={table.chart ? 'report-pair' : undefined}>
-            {table.chart && (
+          <div class={table.chart && table.rows.length > 0 ? 'report-pair' : undefined}>
+            {table.chart && table.rows.length > 0 && (
               <BarChart
                 id={`chart-${table.id}`}
                 title={table.title}
