@@ -68,7 +68,7 @@ function ReportsPage({
                 bars={table.rows.map(([label, value]) => ({ label: String(label), value: Number(value) }))}
               />
             )}
-            <div class="table-scroll" role="region" aria-label={table.title} tabindex={0}>
+            <section class="table-scroll" aria-label={table.title} tabindex={0}>
               <table class="table">
                 <caption class="visually-hidden">{table.title}</caption>
                 <thead>
@@ -98,7 +98,7 @@ function ReportsPage({
                   )}
                 </tbody>
               </table>
-            </div>
+            </section>
           </div>
           <p>
             <a href={`/staff/reports/${table.id}.csv?${query}`} download>

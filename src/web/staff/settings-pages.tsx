@@ -128,7 +128,7 @@ export function FeesPage(page: Page & { rules: FeeRuleRow[]; values: Values }) {
   return (
     <SettingsLayout {...page} title={t('admin.fees.title')}>
       <p>{t('admin.fees.lead')}</p>
-      <div class="table-scroll" role="region" aria-label={t('admin.fees.title')} tabindex={0}>
+      <section class="table-scroll" aria-label={t('admin.fees.title')} tabindex={0}>
         <table class="table">
           <caption>{t('admin.fees.title')}</caption>
           <thead>
@@ -165,7 +165,7 @@ export function FeesPage(page: Page & { rules: FeeRuleRow[]; values: Values }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       <h2>{t('admin.fees.add')}</h2>
       <form method="post" action="/staff/settings/fees" novalidate>
         <CsrfField token={staff.csrfToken} />
