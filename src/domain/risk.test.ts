@@ -13,6 +13,7 @@ const calm: RiskInput = {
   recentRequests: 0,
   accountName: 'Иванова Анна Сергеевна',
   contactName: 'Анна Сергеевна Иванова',
+  documentMismatch: false,
   now,
 };
 
@@ -63,4 +64,8 @@ test('a SIM-change lock lifted in the last week, and a third request in a month,
   expect(assessRisk({ ...calm, lockLiftedAt: new Date(now.getTime() + 3_600_000) }).signals).toEqual([]);
   expect(assessRisk({ ...calm, recentRequests: 1 }).signals).toEqual([]);
   expect(assessRisk({ ...calm, recentRequests: 2 })).toEqual({ score: 15, signals: ['many_requests'] });
+});
+
+test("a document other than the contract's is a signal", () => {
+  expect(assessRisk({ ...calm, documentMismatch: true })).toEqual({ score: 25, signals: ['document_mismatch'] });
 });

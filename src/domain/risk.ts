@@ -1,7 +1,8 @@
 /**
  * Risk signals of a SIM replacement request, the patterns SIM-swap fraud leaves: fresh
  * credential or contact changes, failed sign-ins, a recent swap, a name that is not the
- * owner's, a SIM-change lock just lifted, one request after another. Each adds to a 0–100 score; from the operator's threshold on, two reviewers must agree.
+ * owner's, a document that is not the contract's, a SIM-change lock just lifted, one request
+ * after another. Each adds to a 0–100 score; from the operator's threshold on, two reviewers must agree.
  */
 export const RISK_SIGNALS = {
   password_changed_recently: 30,
@@ -9,6 +10,7 @@ export const RISK_SIGNALS = {
   failed_sign_ins: 20,
   recent_sim_change: 25,
   name_mismatch: 20,
+  document_mismatch: 25,
   blocked_just_before: 10,
   lock_lifted_recently: 30,
   many_requests: 15,
@@ -27,6 +29,8 @@ export type RiskInput = {
   recentRequests: number;
   accountName: string;
   contactName: string;
+  /** The document uploaded is not the one the contract was signed with (false when either is unknown). */
+  documentMismatch: boolean;
   now: Date;
 };
 
@@ -43,6 +47,7 @@ export function assessRisk(input: RiskInput): { score: number; signals: RiskSign
   if (input.failedSignInsLastDay >= 3) signals.push('failed_sign_ins');
   if (within(input.lastSimChangeAt, 30 * DAY, now)) signals.push('recent_sim_change');
   if (normalName(input.accountName) !== normalName(input.contactName)) signals.push('name_mismatch');
+  if (input.documentMismatch) signals.push('document_mismatch');
   if (within(input.blockedAt, 3_600_000, now)) signals.push('blocked_just_before');
   if (input.lockLiftedAt !== null && input.lockLiftedAt <= now && within(input.lockLiftedAt, 7 * DAY, now))
     signals.push('lock_lifted_recently');

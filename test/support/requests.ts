@@ -71,7 +71,7 @@ export async function submittedRequest(
   links: Links = testLinks,
 ): Promise<{ requestId: string; actor: SubscriberActor }> {
   const { requestId, actor } = await readyDraft(database, msisdn, answers);
-  const submitted = await submitReplacement(database.db, links, actor, requestId);
+  const submitted = await submitReplacement(database.db, links, testConfig.documentKey, actor, requestId);
   if (!submitted.ok) throw new Error(`cannot submit: ${submitted.error}`);
   return { requestId, actor };
 }

@@ -1,17 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { saveIdentityDocument } from '../../src/app/documents/identity-document.ts';
 import { assignSim, dispatchRequest, reviewRequest } from '../../src/app/requests/fulfilment.ts';
 import { markDelivered } from '../../src/app/requests/hand-over.ts';
 import type { StaffActor } from '../../src/app/requests/staff-step.ts';
-import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
+import { submitReplacement } from '../../src/app/requests/submit-replacement.ts';
+import {
+  DEMO_PASSWORD,
+  DEMO_SUBSCRIBERS,
+  type DemoSubscriber,
+  demoDocument,
+} from '../../src/app/seed/demo-subscribers.ts';
 import type { Database } from '../../src/db/client.ts';
 import { ProvisioningSimulator } from '../../src/integrations/provisioning/simulator.ts';
 import { type OutboxWorker, outboxWorker } from '../../src/jobs/outbox-worker.ts';
 import { provisioningHandlers } from '../../src/jobs/provisioning-handlers.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { pdfText } from '../support/pdf-text.ts';
-import { passportPhoto, submittedRequest } from '../support/requests.ts';
+import { passportPhoto, readyDraft, submittedRequest, testVault } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { demoStaff } from '../support/staff.ts';
 import { testConfig, testLinks } from '../support/test-config.ts';
@@ -227,7 +234,8 @@ test('a high-risk request needs two different reviewers', async () => {
     'select four_eyes, risk_score from replacement_requests where id = $1',
     [requestId],
   );
-  expect(row).toEqual({ four_eyes: true, risk_score: 80 });
+  // Password and contacts changed (30 + 30), another name (20), and not the contract's passport (25), capped at 100.
+  expect(row).toEqual({ four_eyes: true, risk_score: 100 });
   expect(await reviewRequest(database.db, testLinks, staff.reviewer, requestId, { decision: 'approve' })).toEqual({
     ok: true,
     value: 'second_review',
@@ -240,4 +248,23 @@ test('a high-risk request needs two different reviewers', async () => {
     ok: true,
     value: 'approved',
   });
+});
+
+test("the passport uploaded is compared with the contract's: another one is a risk signal, the same one is not", async () => {
+  const other = await submittedRequest(database, '+79161110041', { reason: 'lost' });
+  const owner = DEMO_SUBSCRIBERS.find((s) => s.lines[0]?.msisdn === '+79161110051') as DemoSubscriber;
+  const same = await readyDraft(database, '+79161110051', { reason: 'lost' });
+  const contract = demoDocument(owner);
+  await saveIdentityDocument(database.db, testVault(), same.actor, same.requestId, {
+    docType: contract.docType,
+    docNumber: ` ${contract.docNumber.replace(/(\d{2})/, '$1 ')} `,
+    file: await passportPhoto(),
+  });
+  const submitted = await submitReplacement(database.db, testLinks, testConfig.documentKey, same.actor, same.requestId);
+  expect(submitted.ok).toBe(true);
+  const signals = async (id: string) =>
+    (await sql<{ risk_signals: string[] }>('select risk_signals from replacement_requests where id = $1', [id]))[0]
+      ?.risk_signals;
+  expect(await signals(other.requestId)).toEqual(['document_mismatch']);
+  expect(await signals(same.requestId)).toEqual([]);
 });

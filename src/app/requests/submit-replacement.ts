@@ -4,6 +4,7 @@ import { operators } from '../../db/schema/operators.ts';
 import { replacementRequests } from '../../db/schema/requests.ts';
 import { loginAttempts } from '../../db/schema/security.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
+import { sameDocument } from '../../domain/identity-check.ts';
 import { formatMsisdn } from '../../domain/msisdn.ts';
 import type { Ineligibility } from '../../domain/online-eligibility.ts';
 import { nextStep } from '../../domain/replacement-wizard.ts';
@@ -15,9 +16,10 @@ import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
 import { loadOperatorProfile } from '../operators/operator-profile.ts';
 import { enqueue } from '../outbox/outbox.ts';
+import { openSecret } from '../secret-box.ts';
 import { transact } from '../transact.ts';
 import { quoteAnswers } from './fee-quote.ts';
-import { loadDraft, replacementIneligibility, type SubscriberActor } from './replacement-draft.ts';
+import { type DraftDocument, loadDraft, replacementIneligibility, type SubscriberActor } from './replacement-draft.ts';
 import { applyRequestEvent } from './request-transitions.ts';
 import { wasntMeLink } from './wasnt-me.ts';
 
@@ -36,6 +38,8 @@ export type SubmitError =
 export async function submitReplacement(
   db: Db,
   links: Links,
+  /** Opens the document numbers, to compare the one uploaded with the contract's. */
+  documentKey: Buffer,
   actor: SubscriberActor,
   requestId: string,
   now = new Date(),
@@ -68,6 +72,7 @@ export async function submitReplacement(
       recentRequests: await recentRequests(tx, actor.accountId, request.id, now),
       accountName: account.fullName,
       contactName: answers.contactName ?? '',
+      documentMismatch: documentMismatch(documentKey, account, draft.document),
       now,
     });
     const fourEyes = risk.score >= operator.fourEyesRiskThreshold;
@@ -117,6 +122,24 @@ export async function submitReplacement(
     });
     return ok({ reference: request.reference, status });
   });
+}
+
+/** Whether the document uploaded differs from the contract's; unknown (no document on either side) is not a mismatch. */
+function documentMismatch(
+  documentKey: Buffer,
+  account: typeof accounts.$inferSelect,
+  uploaded: DraftDocument | null,
+): boolean {
+  if (!uploaded || !account.documentType || !account.documentNumberEncrypted) return false;
+  const shown = {
+    docType: uploaded.docType,
+    docNumber: openSecret(documentKey, uploaded.numberEncrypted, uploaded.id),
+  };
+  const onFile = {
+    docType: account.documentType,
+    docNumber: openSecret(documentKey, account.documentNumberEncrypted, account.id),
+  };
+  return !sameDocument(shown, onFile);
 }
 
 async function failedSignIns(tx: Tx, accountId: string, now: Date): Promise<number> {

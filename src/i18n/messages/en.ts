@@ -1246,6 +1246,7 @@ export const en = {
   'admin.invalid.question': 'Write the question in every language (5 to 300 characters)',
   'admin.invalid.answer': 'Write the answer in every language (5 to 4000 characters)',
   'review.nextPage': 'Next requests in the queue',
+  'risk.signal.document_mismatch': 'The document uploaded is not the one the contract was signed with.',
 } as const;
 
 export type MessageKey = keyof typeof en;

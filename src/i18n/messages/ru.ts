@@ -1259,4 +1259,5 @@ export const ru: Record<MessageKey, string> = {
   'admin.invalid.question': 'Напишите вопрос на каждом языке (от 5 до 300 символов)',
   'admin.invalid.answer': 'Напишите ответ на каждом языке (от 5 до 4000 символов)',
   'review.nextPage': 'Следующие заявки в очереди',
+  'risk.signal.document_mismatch': 'Загружен не тот документ, по которому заключён договор.',
 };

@@ -1191,4 +1191,5 @@ export const zh: Record<MessageKey, string> = {
   'admin.invalid.question': '请用每种语言填写问题（5 至 300 个字符）',
   'admin.invalid.answer': '请用每种语言填写回答（5 至 4000 个字符）',
   'review.nextPage': '队列中的下一批申请',
+  'risk.signal.document_mismatch': '上传的证件与签约时使用的证件不一致。',
 };

@@ -359,7 +359,7 @@ export async function replacementRoutes(app: FastifyInstance, options: Options) 
   /** Sends the draft; the second factor has been passed in this session. */
   const submitDraft = async (request: FastifyRequest<StepRoute>, reply: FastifyReply) => {
     const { requestId } = request.params;
-    const submitted = await submitReplacement(db, links, actor(request), requestId);
+    const submitted = await submitReplacement(db, links, vault.key, actor(request), requestId);
     if (submitted.ok) {
       onOutboxWrite();
       return reply.redirect(`/requests/${requestId}?submitted=1`, 303);
