@@ -46,6 +46,7 @@ import { counterRoutes } from './staff/counter-routes.tsx';
 import { courierRoutes } from './staff/courier-routes.tsx';
 import { inventoryRoutes } from './staff/inventory-routes.tsx';
 import { logisticsRoutes } from './staff/logistics-routes.tsx';
+import { networkRoutes } from './staff/network-routes.tsx';
 import { pickupRoutes } from './staff/pickup-routes.tsx';
 import { platformRoutes } from './staff/platform-routes.tsx';
 import { reportRoutes } from './staff/report-routes.tsx';
@@ -176,6 +177,7 @@ export async function buildApp({
   await app.register(reviewRoutes, { ...subscriber, links });
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite, carrier });
   await app.register(auditRoutes, pages);
+  await app.register(networkRoutes, { ...pages, onOutboxWrite });
   await app.register(reportRoutes, { ...pages, now });
   await app.register(platformRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(apiClientRoutes, pages);

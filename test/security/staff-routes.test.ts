@@ -23,6 +23,7 @@ const ACCESS: [RegExp, readonly StaffRole[] | 'any'][] = [
   [/^\/staff\/counter/, ['store_agent', 'admin']],
   [/^\/staff\/courier/, ['courier', 'admin']],
   [/^\/staff\/audit/, ['admin']],
+  [/^\/staff\/network/, ['admin']],
   [/^\/staff\/api-clients/, ['admin']],
   [/^\/staff\/settings/, ['admin']],
   [/^\/staff\/reports/, ['admin', 'reviewer']],

@@ -1247,6 +1247,22 @@ export const en = {
   'admin.invalid.answer': 'Write the answer in every language (5 to 4000 characters)',
   'review.nextPage': 'Next requests in the queue',
   'risk.signal.document_mismatch': 'The document uploaded is not the one the contract was signed with.',
+  'staff.nav.network': 'Network changes',
+  'network.title': 'Network changes not yet confirmed',
+  'network.lead':
+    "Blocking, unblocking and SIM swaps go to the network's provisioning system and are retried with growing pauses; after the last retry a change waits here until someone sends it again.",
+  'network.none': 'Every network change went through.',
+  'network.topic.line.suspend': 'Block the line',
+  'network.topic.line.resume': 'Unblock the line',
+  'network.topic.line.swap_sim': 'Move the number to the new SIM',
+  'network.dead': 'Given up after the last retry',
+  'network.retrying': 'Being retried',
+  'network.attempts': 'Attempts',
+  'network.since': 'Since',
+  'network.next': 'Next attempt',
+  'network.lastError': 'Last answer',
+  'network.retry': 'Send again',
+  'network.retried': 'Sent again: the network will be asked at once.',
 } as const;
 
 export type MessageKey = keyof typeof en;

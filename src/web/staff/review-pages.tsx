@@ -23,6 +23,7 @@ export function StaffMenu({ ctx, staff }: { ctx: PageContext; staff: StaffSessio
       {has('courier') && <a href="/staff/courier">{t('staff.nav.courier')}</a>}
       {has('reviewer') && <a href="/staff/reports">{t('staff.nav.reports')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/audit">{t('staff.nav.audit')}</a>}
+      {staff.roles.includes('admin') && <a href="/staff/network">{t('staff.nav.network')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/settings">{t('staff.nav.settings')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/api-clients">{t('staff.nav.apiClients')}</a>}
       {staff.roles.includes('platform_admin') && <a href="/staff/platform">{t('staff.nav.platform')}</a>}
