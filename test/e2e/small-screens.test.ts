@@ -545,6 +545,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
       ['staff-settings-faq', '/staff/settings/faq'],
       ['staff-team', '/staff/team'],
       ['staff-reports', '/staff/reports'],
+      ['staff-network', '/staff/network'],
     ] as const) {
       await check(page, name, url);
       await expectAccessible(page);
