@@ -19,7 +19,15 @@ export async function serve(config: Config): Promise<void> {
   const { gateway, provisioning, mailer, sms, storage } = configuredIntegrations(config, database.db);
   const worker = outboxWorker({
     db: database.db,
-    handlers: allHandlers({ db: database.db, links, provisioning, mailer, sms, gateway }),
+    handlers: allHandlers({
+      db: database.db,
+      links,
+      provisioning,
+      mailer,
+      sms,
+      gateway,
+      documentKey: config.documentKey,
+    }),
     onError: (error, message) => app.log.warn({ err: error, message }, 'outbox delivery failed'),
   });
   const carrier = configuredCarrier(config, database.db);

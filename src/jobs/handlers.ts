@@ -9,6 +9,7 @@ import { emailHandlers, smsHandlers } from './message-handlers.ts';
 import type { OutboxHandlers } from './outbox-worker.ts';
 import { paymentHandlers } from './payment-handlers.ts';
 import { provisioningHandlers } from './provisioning-handlers.ts';
+import { webhookHandlers } from './webhook-handlers.ts';
 
 export type Integrations = {
   db: Db;
@@ -17,6 +18,8 @@ export type Integrations = {
   mailer: Mailer;
   sms: SmsSender;
   gateway: PaymentGateway;
+  /** Opens the webhook subscriptions' signing secrets. */
+  documentKey: Buffer;
 };
 
 /** A handler for every outbox topic, each delivering through its integration. */
@@ -26,4 +29,5 @@ export const allHandlers = (i: Integrations): OutboxHandlers => ({
   ...emailHandlers(i.mailer),
   ...smsHandlers(i.sms),
   ...paymentHandlers(i.db, i.gateway),
+  ...webhookHandlers(i.db, i.documentKey),
 });

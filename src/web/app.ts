@@ -54,6 +54,7 @@ import { reviewRoutes } from './staff/review-routes.tsx';
 import { operatorSettingsRoutes } from './staff/settings-routes.tsx';
 import { staffSessions } from './staff/staff-session.ts';
 import { staffSignInRoutes } from './staff/staff-sign-in-routes.tsx';
+import { webhookRoutes } from './staff/webhook-routes.tsx';
 import { healthRoutes } from './system/health.ts';
 import { mailboxRoutes } from './system/mailbox-routes.tsx';
 import { carrierWebhookRoutes } from './webhooks/carrier-webhook-routes.ts';
@@ -178,6 +179,7 @@ export async function buildApp({
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite, carrier });
   await app.register(auditRoutes, pages);
   await app.register(networkRoutes, { ...pages, onOutboxWrite });
+  await app.register(webhookRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(reportRoutes, { ...pages, now });
   await app.register(platformRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(apiClientRoutes, pages);

@@ -24,6 +24,7 @@ const ACCESS: [RegExp, readonly StaffRole[] | 'any'][] = [
   [/^\/staff\/courier/, ['courier', 'admin']],
   [/^\/staff\/audit/, ['admin']],
   [/^\/staff\/network/, ['admin']],
+  [/^\/staff\/webhooks/, ['admin']],
   [/^\/staff\/api-clients/, ['admin']],
   [/^\/staff\/settings/, ['admin']],
   [/^\/staff\/reports/, ['admin', 'reviewer']],

@@ -5,6 +5,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { transact } from '../transact.ts';
+import { emitWebhook } from '../webhooks/webhook-events.ts';
 
 export type LineActor = { operatorId: string; accountId: string; ip: string };
 export type LineChangeError = 'line.not_found';
@@ -48,6 +49,7 @@ async function setBlocked(
       payload: { msisdn: line.msisdn },
       idempotencyKey: `${block ? 'suspend' : 'resume'}:${line.id}:${now.getTime()}`,
     });
+    await emitWebhook(tx, actor.operatorId, block ? 'line.blocked' : 'line.unblocked', { msisdn: line.msisdn }, now);
     await appendAudit(
       tx,
       {

@@ -14,6 +14,8 @@ export type OutboxMessages = {
   'password.reset': ResetAsked;
   /** Refund of a settled payment through the gateway it was made with. */
   'payment.refund': { paymentId: string };
+  /** An event posted to one of the operator's webhook subscriptions (see webhook-events.ts). */
+  'webhook.deliver': { deliveryId: number };
 };
 export type OutboxTopic = keyof OutboxMessages;
 

@@ -11,6 +11,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { transact } from '../transact.ts';
+import { emitWebhook } from '../webhooks/webhook-events.ts';
 import { lockOwnRequest, type ReplacementRequest, type SubscriberActor } from './replacement-draft.ts';
 import { noticeRequestUpdate } from './request-notices.ts';
 import { applyRequestEvent, type EventActor, heldByLock } from './request-transitions.ts';
@@ -67,6 +68,13 @@ async function swapSim(
     payload: { msisdn: line.msisdn, newIccid: sim.iccid, newImsi: sim.imsi },
     idempotencyKey: `swap:${request.id}`,
   });
+  await emitWebhook(
+    tx,
+    request.operatorId,
+    'sim.activated',
+    { requestId: request.id, reference: request.reference, msisdn: line.msisdn, iccid: sim.iccid },
+    now,
+  );
   await appendAudit(
     tx,
     {

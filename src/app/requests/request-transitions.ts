@@ -13,6 +13,7 @@ import {
 import { err, ok, type Result } from '../../domain/result.ts';
 import { isSimChangeLocked } from '../../domain/sim-change-lock.ts';
 import { refundRequestPayment } from '../payments/refunds.ts';
+import { emitWebhook } from '../webhooks/webhook-events.ts';
 import type { ReplacementRequest } from './replacement-draft.ts';
 
 export type EventActor = { kind: ActorKind; id: string | null };
@@ -104,6 +105,14 @@ export async function applyRequestEvent(
     data,
     createdAt: now,
   });
+  if (status !== request.status)
+    await emitWebhook(
+      tx,
+      request.operatorId,
+      'request.status_changed',
+      { requestId: request.id, reference: request.reference, from: request.status, to: status, event: event.type },
+      now,
+    );
   if (applied.value.effects.includes('refund')) await refundRequestPayment(tx, request.id, now);
   if (applied.value.effects.includes('release_sim') && request.simId) await releaseSim(tx, request, now);
   return ok(applied.value);

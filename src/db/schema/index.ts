@@ -9,3 +9,4 @@ export * from './sims.ts';
 export * from './staff.ts';
 export * from './subscribers.ts';
 export * from './system.ts';
+export * from './webhooks.ts';

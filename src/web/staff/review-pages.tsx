@@ -26,6 +26,7 @@ export function StaffMenu({ ctx, staff }: { ctx: PageContext; staff: StaffSessio
       {staff.roles.includes('admin') && <a href="/staff/network">{t('staff.nav.network')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/settings">{t('staff.nav.settings')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/api-clients">{t('staff.nav.apiClients')}</a>}
+      {staff.roles.includes('admin') && <a href="/staff/webhooks">{t('staff.nav.webhooks')}</a>}
       {staff.roles.includes('platform_admin') && <a href="/staff/platform">{t('staff.nav.platform')}</a>}
     </>
   );

@@ -1,0 +1,119 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { WEBHOOK_EVENTS, webhookDeliveries, webhookSubscriptions } from '../../db/schema/webhooks.ts';
+import { err, ok, type Result } from '../../domain/result.ts';
+import { auditChange } from '../admin/audited-change.ts';
+import type { StaffActor } from '../requests/staff-step.ts';
+import { sealSecret } from '../secret-box.ts';
+import { transact } from '../transact.ts';
+
+export type Subscription = typeof webhookSubscriptions.$inferSelect;
+export type Delivery = typeof webhookDeliveries.$inferSelect;
+export type SubscriptionProblem = 'webhooks.url' | 'webhooks.events';
+
+const LOCAL = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** HTTPS, or plain HTTP to this machine for a system under test; never credentials in the URL. */
+function acceptableUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    if (u.username || u.password || u.hash) return false;
+    return u.protocol === 'https:' || (u.protocol === 'http:' && LOCAL.has(u.hostname));
+  } catch {
+    return false;
+  }
+}
+
+/** A new subscription; its signing secret is returned once, to be given to the listening system. */
+export async function createSubscription(
+  db: Db,
+  documentKey: Buffer,
+  staff: StaffActor,
+  input: { url: string; events: string[] },
+  now = new Date(),
+): Promise<Result<{ id: string; secret: string }, SubscriptionProblem[]>> {
+  const url = input.url.trim();
+  const events = WEBHOOK_EVENTS.filter((e) => input.events.includes(e));
+  const problems: SubscriptionProblem[] = [];
+  if (!acceptableUrl(url)) problems.push('webhooks.url');
+  if (events.length === 0) problems.push('webhooks.events');
+  if (problems.length > 0) return err(problems);
+  const id = randomUUID();
+  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  return transact(db, async (tx) => {
+    await tx.insert(webhookSubscriptions).values({
+      id,
+      operatorId: staff.operatorId,
+      url,
+      events,
+      secretEncrypted: sealSecret(documentKey, secret, id),
+      createdAt: now,
+    });
+    await auditChange(
+      tx,
+      staff,
+      'webhook.subscribed',
+      { kind: 'webhook_subscription', id },
+      null,
+      { url, events },
+      now,
+    );
+    return ok({ id, secret });
+  });
+}
+
+/** Stops a subscription: nothing more is sent to it, including deliveries still being retried. */
+export function disableSubscription(
+  db: Db,
+  staff: StaffActor,
+  id: string,
+  now = new Date(),
+): Promise<Result<true, 'webhooks.not_found'>> {
+  return transact(db, async (tx) => {
+    const [row] = await tx
+      .update(webhookSubscriptions)
+      .set({ active: false })
+      .where(
+        and(
+          eq(webhookSubscriptions.operatorId, staff.operatorId),
+          eq(webhookSubscriptions.id, id),
+          eq(webhookSubscriptions.active, true),
+        ),
+      )
+      .returning({ url: webhookSubscriptions.url });
+    if (!row) return err('webhooks.not_found' as const);
+    const target = { kind: 'webhook_subscription', id };
+    await auditChange(tx, staff, 'webhook.disabled', target, { active: true }, { active: false }, now);
+    return ok(true as const);
+  });
+}
+
+/** The operator's subscriptions, newest first, each with its latest deliveries. */
+export async function subscriptionsWithLog(
+  db: Db,
+  operatorId: string,
+  perSubscription = 10,
+): Promise<{ subscription: Subscription; deliveries: Delivery[] }[]> {
+  const subscriptions = await db
+    .select()
+    .from(webhookSubscriptions)
+    .where(eq(webhookSubscriptions.operatorId, operatorId))
+    .orderBy(desc(webhookSubscriptions.createdAt));
+  if (subscriptions.length === 0) return [];
+  const deliveries = await db
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      inArray(
+        webhookDeliveries.subscriptionId,
+        subscriptions.map((s) => s.id),
+      ),
+    )
+    .orderBy(desc(webhookDeliveries.id))
+    .limit(perSubscription * subscriptions.length * 4);
+  return subscriptions.map((subscription) => ({
+    subscription,
+    deliveries: deliveries.filter((d) => d.subscriptionId === subscription.id).slice(0, perSubscription),
+  }));
+}
