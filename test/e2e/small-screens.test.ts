@@ -546,6 +546,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
       ['staff-team', '/staff/team'],
       ['staff-reports', '/staff/reports'],
       ['staff-network', '/staff/network'],
+      ['staff-webhooks', '/staff/webhooks'],
     ] as const) {
       await check(page, name, url);
       await expectAccessible(page);
