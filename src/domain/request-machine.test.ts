@@ -61,6 +61,12 @@ describe('request journeys', () => {
     ]);
     expect(state).toMatchObject({ status: 'approved', context: { simId: null } });
     expect(applyEvent(state, { type: 'assign_sim', simId: 'sim-2' })).toMatchObject({ ok: true });
+    const returned = run('courier', [
+      ...paidAndApproved,
+      { type: 'dispatch', carrier: 'cdek', trackingNumber: 'T1' },
+      { type: 'delivery_failed' },
+    ]).state;
+    expect(applyEvent(returned, { type: 'restock' })).toMatchObject({ ok: true, value: { effects: ['release_sim'] } });
   });
 
   it('pickup: ready at the center, activated at handover', () => {

@@ -184,7 +184,8 @@ function effectsOf(before: RequestState, after: RequestStatus): Effect[] {
   const effects: Effect[] = [];
   const endsUnfulfilled = after === 'cancelled' || after === 'rejected' || after === 'failed';
   if (endsUnfulfilled && before.context.paid) effects.push('refund');
-  const releases = endsUnfulfilled || after === 'frozen';
+  const restocked = before.status === 'returned' && after === 'approved';
+  const releases = endsUnfulfilled || after === 'frozen' || restocked;
   if (releases && before.context.simId !== null) effects.push('release_sim');
   return effects;
 }

@@ -123,15 +123,16 @@ test('submission scores a SIM-change lock lifted days ago and a run of requests'
     `update accounts set sim_change_lock = true, lock_release_at = now() - interval '2 days'
       where id = (select account_id from lines where msisdn = '+79161110061')`,
   );
+  // The helper uploads a passport other than the contract's, itself a signal.
   const first = await submittedRequest(database, '+79161110061', { reason: 'not_working' });
   expect(await row('select risk_signals from replacement_requests where id = $1', first.requestId)).toEqual({
-    risk_signals: ['lock_lifted_recently'],
+    risk_signals: ['document_mismatch', 'lock_lifted_recently'],
   });
   await cancelRequest(database.db, testLinks, first.actor, first.requestId);
   const second = await submittedRequest(database, '+79161110061', { reason: 'not_working' });
   await cancelRequest(database.db, testLinks, second.actor, second.requestId);
   const third = await submittedRequest(database, '+79161110061', { reason: 'not_working' });
   expect(await row('select risk_signals from replacement_requests where id = $1', third.requestId)).toEqual({
-    risk_signals: ['lock_lifted_recently', 'many_requests'],
+    risk_signals: ['document_mismatch', 'lock_lifted_recently', 'many_requests'],
   });
 });
