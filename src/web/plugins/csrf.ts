@@ -21,7 +21,8 @@ const given = (request: FastifyRequest): string | undefined => {
   return typeof field === 'string' ? field : undefined;
 };
 
-const sameToken = (a: string, b: string) => {
+/** Whether a token typed into a form is the session's, compared in constant time. */
+export const sameToken = (a: string, b: string) => {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

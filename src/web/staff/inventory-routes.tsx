@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
 import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,6 +11,7 @@ import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Database } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import type { MessageKey } from '../../i18n/translate.ts';
+import { sameToken } from '../plugins/csrf.ts';
 import { UUID } from '../portal/routes/subscriber-context.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import { formRoute, line, text } from '../shared/form-schema.ts';
@@ -29,9 +29,6 @@ type Shown = {
   lineProblems?: TransferProblem[];
   status?: number;
 };
-
-const sameToken = (a: string | undefined, b: string) =>
-  a !== undefined && a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * Stock by place, kind and status; one SIM by its ICCID; transfers between places; and a
@@ -162,7 +159,7 @@ export async function inventoryRoutes(app: FastifyInstance, { assets, demo, data
           fields[part.fieldname] = String(part.value);
           continue;
         }
-        if (!sameToken(fields._csrf, staff.csrfToken)) {
+        if (!sameToken(fields._csrf ?? '', staff.csrfToken)) {
           part.file.resume();
           return reply.status(403).send();
         }
@@ -184,7 +181,7 @@ export async function inventoryRoutes(app: FastifyInstance, { assets, demo, data
           else throw error;
         }
       }
-      if (!sameToken(fields._csrf, staff.csrfToken)) return reply.status(403).send();
+      if (!sameToken(fields._csrf ?? '', staff.csrfToken)) return reply.status(403).send();
       if (summary)
         await db.transaction((tx) =>
           appendAudit(tx, {

@@ -1,11 +1,10 @@
 import type { FeeRuleRow } from '../../app/admin/fee-table.ts';
-import { OPERATOR_ROLES, type TeamMember } from '../../app/admin/team.ts';
 import type { ZoneRow } from '../../app/admin/zone-settings.ts';
-import type { FaqEntry, ServiceCenter } from '../../app/operators/operator-profile.ts';
+import type { ServiceCenter } from '../../app/operators/operator-profile.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { ONLINE_REPLACEMENT_POLICIES } from '../../db/schema/operators.ts';
 import { CHANNELS, DELIVERIES, REASONS, SIM_TYPES } from '../../domain/replacement.ts';
-import { formatDateTime, formatMoney, type MessageKey } from '../../i18n/translate.ts';
+import { formatMoney, type MessageKey } from '../../i18n/translate.ts';
 import { CsrfField, ErrorSummary, type FieldErrors } from '../shared/form.tsx';
 import { Layout } from '../shared/layout.tsx';
 import type { PageContext } from '../shared/page-context.ts';
@@ -13,9 +12,17 @@ import { StaffMenu } from './review-pages.tsx';
 import { Check, Choice, Input, TextArea } from './settings-controls.tsx';
 
 export type Values = Record<string, string>;
-type Page = { ctx: PageContext; staff: StaffSession; errors: FieldErrors; saved: MessageKey | null };
+export type Page = { ctx: PageContext; staff: StaffSession; errors: FieldErrors; saved: MessageKey | null };
 
-function SettingsLayout({ ctx, staff, errors, saved, title, children }: Page & { title: string; children: unknown }) {
+/** A settings page: its sections' links, the outcome of the last save, and every problem of the form. */
+export function SettingsLayout({
+  ctx,
+  staff,
+  errors,
+  saved,
+  title,
+  children,
+}: Page & { title: string; children: unknown }) {
   const { t } = ctx;
   return (
     <Layout
@@ -299,114 +306,6 @@ export function CenterPage(page: Page & { centerId: string; title: string; value
   );
 }
 
-export function TeamPage(
-  page: Page & {
-    members: TeamMember[];
-    centers: ServiceCenter[];
-    values: Values & { roles?: string };
-    created: { email: string; password: string } | null;
-  },
-) {
-  const { ctx, staff, errors, values, members, centers, created } = page;
-  const { t, locale } = ctx;
-  const zone = ctx.operator?.timeZone ?? 'Europe/Moscow';
-  const centerOptions: [string, string][] = [
-    ['', t('admin.team.noCenter')],
-    ...centers.map((c): [string, string] => [c.id, `${c.code} · ${c.name[locale] ?? c.name.ru}`]),
-  ];
-  const roleBoxes = (prefix: string, chosen: string[]) => (
-    <fieldset class="field">
-      <legend>{t('admin.team.roles')}</legend>
-      {OPERATOR_ROLES.map((role) => (
-        <div class="radio" key={role}>
-          <input type="checkbox" id={`${prefix}-${role}`} name="roles" value={role} checked={chosen.includes(role)} />
-          <label for={`${prefix}-${role}`}>{t(`staff.role.${role}` as MessageKey)}</label>
-        </div>
-      ))}
-    </fieldset>
-  );
-  return (
-    <SettingsLayout {...page} title={t('admin.team.title')}>
-      {created && (
-        <div class="notice" role="status">
-          <p>{t('admin.team.invited', { email: created.email })}</p>
-          <p>
-            {t('admin.team.firstPassword')} <code>{created.password}</code>
-          </p>
-        </div>
-      )}
-      <ul class="lines">
-        {members.map((m) => (
-          <li key={m.id} class="line-card">
-            <h2 class="card-title">{m.fullName}</h2>
-            <p class="breakable">{m.email}</p>
-            <p>
-              {m.active ? t('admin.team.active') : t('admin.team.inactive')} ·{' '}
-              {m.enrolled ? t('admin.team.enrolled') : t('admin.team.notEnrolled')}
-              {m.lastLoginAt && ` · ${t('admin.team.lastLogin')} ${formatDateTime(locale, m.lastLoginAt, zone)}`}
-            </p>
-            <form method="post" action={`/staff/team/${m.id}`}>
-              <CsrfField token={staff.csrfToken} />
-              {roleBoxes(m.id, m.roles)}
-              <Choice
-                ctx={ctx}
-                name="centerId"
-                label={t('admin.team.center')}
-                errors={{}}
-                id={`centerId-${m.id}`}
-                value={m.centerId ?? ''}
-                options={centerOptions}
-              />
-              <Check
-                ctx={ctx}
-                name="active"
-                label={t('admin.team.maySignIn')}
-                errors={{}}
-                id={`active-${m.id}`}
-                checked={m.active}
-              />
-              <button type="submit" class="button secondary">
-                {t('admin.save')}
-              </button>
-            </form>
-            <form method="post" action={`/staff/team/${m.id}/reset-totp`}>
-              <CsrfField token={staff.csrfToken} />
-              <button type="submit" class="button secondary">
-                {t('admin.team.resetTotp')}
-              </button>
-            </form>
-          </li>
-        ))}
-      </ul>
-      <h2>{t('admin.team.invite')}</h2>
-      <form method="post" action="/staff/team" novalidate>
-        <CsrfField token={staff.csrfToken} />
-        <Input
-          ctx={ctx}
-          name="fullName"
-          label={t('admin.team.fullName')}
-          errors={errors}
-          value={values.fullName ?? ''}
-        />
-        <Input ctx={ctx} name="email" label={t('admin.team.email')} errors={errors} value={values.email ?? ''} />
-        {errors.roles && <p class="error">{t(errors.roles as MessageKey)}</p>}
-        {roleBoxes('invite', (values.roles ?? '').split(','))}
-        <Choice
-          ctx={ctx}
-          name="centerId"
-          label={t('admin.team.center')}
-          errors={errors}
-          value={values.centerId ?? ''}
-          options={centerOptions}
-        />
-        <button type="submit" class="button">
-          {t('admin.team.invite')}
-        </button>
-      </form>
-    </SettingsLayout>
-  );
-}
-
 /** Courier zones: each one's window, price, cities and postcodes, in its own form; a refused form keeps what was typed. */
 export function ZonesPage(page: Page & { zones: ZoneRow[]; typed: { zoneId: string; values: Values } | null }) {
   const { ctx, staff, errors, zones, typed } = page;
@@ -458,63 +357,6 @@ export function ZonesPage(page: Page & { zones: ZoneRow[]; typed: { zoneId: stri
           </section>
         );
       })}
-    </SettingsLayout>
-  );
-}
-
-const FAQ_LANGUAGES = [
-  ['Ru', 'ru'],
-  ['En', 'en'],
-  ['Zh', 'zh'],
-] as const;
-
-/** The operator's own FAQ entries: each shown in the visitor's language, so each is written in all three. */
-export function FaqSettingsPage(page: Page & { entries: FaqEntry[]; values: Values }) {
-  const { ctx, staff, errors, values, entries } = page;
-  const { t, locale } = ctx;
-  return (
-    <SettingsLayout {...page} title={t('admin.faq.title')}>
-      <p>{t('admin.faq.lead')}</p>
-      <ul class="lines">
-        {entries.map((e) => (
-          <li key={e.id} class="line-card">
-            <h2 class="card-title">{e.question[locale]}</h2>
-            <p>{e.answer[locale]}</p>
-            <form method="post" action={`/staff/settings/faq/${e.id}/delete`}>
-              <CsrfField token={staff.csrfToken} />
-              <button type="submit" class="button secondary">
-                {t('admin.remove')}
-              </button>
-            </form>
-          </li>
-        ))}
-      </ul>
-      <h2>{t('admin.faq.add')}</h2>
-      <form method="post" action="/staff/settings/faq" novalidate>
-        <CsrfField token={staff.csrfToken} />
-        {FAQ_LANGUAGES.map(([suffix, lang]) => (
-          <fieldset key={lang} class="field" lang={lang === 'zh' ? 'zh-Hans' : lang}>
-            <legend>{t(`admin.faq.in.${lang}`)}</legend>
-            <Input
-              ctx={ctx}
-              name={`question${suffix}`}
-              label={t('admin.faq.question')}
-              errors={errors}
-              value={values[`question${suffix}`] ?? ''}
-            />
-            <TextArea
-              ctx={ctx}
-              name={`answer${suffix}`}
-              label={t('admin.faq.answer')}
-              errors={errors}
-              value={values[`answer${suffix}`] ?? ''}
-            />
-          </fieldset>
-        ))}
-        <button type="submit" class="button">
-          {t('admin.faq.add')}
-        </button>
-      </form>
     </SettingsLayout>
   );
 }

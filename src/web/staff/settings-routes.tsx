@@ -17,17 +17,10 @@ import { UUID } from '../portal/routes/subscriber-context.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import type { FieldErrors } from '../shared/form.tsx';
 import { choices, formRoute, line, text } from '../shared/form-schema.ts';
-import {
-  CenterPage,
-  CentersPage,
-  FaqSettingsPage,
-  FeesPage,
-  PoliciesPage,
-  TeamPage,
-  type Values,
-  ZonesPage,
-} from './settings-pages.tsx';
+import { FaqSettingsPage } from './faq-settings-page.tsx';
+import { CenterPage, CentersPage, FeesPage, PoliciesPage, type Values, ZonesPage } from './settings-pages.tsx';
 import { staffOnly } from './staff-session.ts';
+import { TeamPage } from './team-page.tsx';
 
 type Options = { assets: Assets; demo: boolean; db: Db; documentKey: Buffer };
 type Body = Record<string, string | undefined>;
