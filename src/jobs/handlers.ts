@@ -25,7 +25,7 @@ export type Integrations = {
 /** A handler for every outbox topic, each delivering through its integration. */
 export const allHandlers = (i: Integrations): OutboxHandlers => ({
   ...accountHandlers(i.db, i.links),
-  ...provisioningHandlers(i.provisioning),
+  ...provisioningHandlers(i.db, i.provisioning),
   ...emailHandlers(i.mailer),
   ...smsHandlers(i.sms),
   ...paymentHandlers(i.db, i.gateway),

@@ -33,7 +33,7 @@ test('a failed delivery is retried later with backoff, and the network applies i
   const errors: unknown[] = [];
   const worker = outboxWorker({
     db: database.db,
-    handlers: provisioningHandlers(network),
+    handlers: provisioningHandlers(database.db, network),
     onError: (e) => errors.push(e),
   });
   await suspend('+79160000001', 'retry-1');
@@ -56,7 +56,7 @@ test('a message is enqueued once per idempotency key, and redelivery after a cra
   expect(rows).toHaveLength(1);
 
   const network = new ProvisioningSimulator();
-  const handlers = provisioningHandlers(network);
+  const handlers = provisioningHandlers(database.db, network);
   await handlers['line.suspend']({ msisdn: '+79160000002' }, { idempotencyKey: 'once-1', operatorId });
   await outboxWorker({ db: database.db, handlers }).drain();
   expect(network.applied.filter((a) => a.idempotencyKey === 'once-1')).toHaveLength(1);
@@ -66,7 +66,7 @@ test('a message is enqueued once per idempotency key, and redelivery after a cra
 test('a permanent failure is not retried', async () => {
   const network = new ProvisioningSimulator();
   await suspend('not-a-number', 'dead-1');
-  await outboxWorker({ db: database.db, handlers: provisioningHandlers(network) }).drain();
+  await outboxWorker({ db: database.db, handlers: provisioningHandlers(database.db, network) }).drain();
   expect(await message('dead-1')).toMatchObject({ status: 'dead', attempts: 1 });
   expect((await message('dead-1'))?.last_error).toContain('unknown subscriber');
 });

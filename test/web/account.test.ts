@@ -19,7 +19,7 @@ let kicks = 0;
 beforeAll(async () => {
   database = await seededDatabase();
   network = new ProvisioningSimulator();
-  worker = outboxWorker({ db: database.db, handlers: provisioningHandlers(network) });
+  worker = outboxWorker({ db: database.db, handlers: provisioningHandlers(database.db, network) });
   app = await buildApp({ config: testConfig, database, logger: false, onOutboxWrite: () => kicks++ });
 });
 afterAll(async () => {

@@ -32,7 +32,7 @@ let staff: Record<'reviewer' | 'logistics' | 'second', StaffActor>;
 beforeAll(async () => {
   database = await seededDatabase();
   network = new ProvisioningSimulator();
-  worker = outboxWorker({ db: database.db, handlers: provisioningHandlers(network) });
+  worker = outboxWorker({ db: database.db, handlers: provisioningHandlers(database.db, network) });
   app = await buildApp({ config: testConfig, database, logger: false });
   const all = await demoStaff(database);
   staff = { reviewer: all.reviewer, logistics: all.logistics, second: all.admin };
@@ -113,6 +113,7 @@ test('courier journey: review, SIM, dispatch with tracking, delivery, activation
   const activated = await anna.get(`/requests/${requestId}`);
   expect(activated.body).toContain('Check that everything works');
   expect(activated.body).toContain('Open a web page with Wi-Fi off.');
+  expect(activated.body).toContain('Your number is being moved to the new SIM in the network');
 
   const sims = await sql<{ iccid: string; status: string }>(
     `select s.iccid, s.status from sims s join lines l on l.id = s.line_id where l.msisdn = '+79161110001' order by s.status`,
@@ -128,6 +129,9 @@ test('courier journey: review, SIM, dispatch with tracking, delivery, activation
   expect(change).toEqual({ n: 1, recent: true });
   await worker.drain();
   expect(network.lines.get('+79161110001')).toMatchObject({ iccid: sim!.iccid, status: 'active' });
+  const confirmed = (await anna.get(`/requests/${requestId}`)).body;
+  expect(confirmed).not.toContain('Your number is being moved to the new SIM in the network');
+  expect(confirmed).toContain('The network moved your number to the new SIM');
   const toLine = await sql<{ text: string }>(
     `select payload->>'text' text from outbox where payload->>'to' = '+79161110001' and idempotency_key like 'request-update:%:activated:%'`,
   );

@@ -12,6 +12,7 @@ import type { Links } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { transact } from '../transact.ts';
 import { emitWebhook } from '../webhooks/webhook-events.ts';
+import { swapKey } from './network-confirmation.ts';
 import { lockOwnRequest, type ReplacementRequest, type SubscriberActor } from './replacement-draft.ts';
 import { noticeRequestUpdate } from './request-notices.ts';
 import { applyRequestEvent, type EventActor, heldByLock } from './request-transitions.ts';
@@ -66,7 +67,7 @@ async function swapSim(
     operatorId: request.operatorId,
     topic: 'line.swap_sim',
     payload: { msisdn: line.msisdn, newIccid: sim.iccid, newImsi: sim.imsi },
-    idempotencyKey: `swap:${request.id}`,
+    idempotencyKey: swapKey(request.id),
   });
   await emitWebhook(
     tx,

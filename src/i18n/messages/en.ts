@@ -1290,6 +1290,9 @@ export const en = {
   'webhooks.events_missing': 'Choose at least one event',
   'webhooks.created': 'Subscribed {url}.',
   'webhooks.secretOnce': 'Its signing secret, shown only now:',
+  'status.networkPending':
+    'Your number is being moved to the new SIM in the network. This usually takes a few minutes; calls and SMS may not arrive until then.',
+  'timeline.network_confirmed': 'The network moved your number to the new SIM',
 } as const;
 
 export type MessageKey = keyof typeof en;

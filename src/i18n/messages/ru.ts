@@ -1303,4 +1303,7 @@ export const ru: Record<MessageKey, string> = {
   'webhooks.events_missing': 'Выберите хотя бы одно событие',
   'webhooks.created': 'Подписка на {url} создана.',
   'webhooks.secretOnce': 'Секрет подписи, показан только сейчас:',
+  'status.networkPending':
+    'Номер переносится на новую SIM-карту в сети. Обычно это занимает несколько минут; до этого звонки и SMS могут не приходить.',
+  'timeline.network_confirmed': 'Сеть перенесла номер на новую SIM-карту',
 };

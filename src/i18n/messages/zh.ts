@@ -1235,4 +1235,6 @@ export const zh: Record<MessageKey, string> = {
   'webhooks.events_missing': '请至少选择一个事件',
   'webhooks.created': '已订阅 {url}。',
   'webhooks.secretOnce': '签名密钥（仅显示这一次）：',
+  'status.networkPending': '正在网络中将您的号码转移到新 SIM 卡，通常需要几分钟；在此之前可能无法接收电话和短信。',
+  'timeline.network_confirmed': '网络已将您的号码转移到新 SIM 卡',
 };

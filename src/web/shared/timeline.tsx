@@ -1,3 +1,4 @@
+import type { NETWORK_CONFIRMED } from '../../app/requests/network-confirmation.ts';
 import type { TimelineEvent } from '../../app/requests/request-status.ts';
 import type { RequestEventType } from '../../domain/request-machine.ts';
 import { formatDateTime } from '../../i18n/translate.ts';
@@ -21,7 +22,7 @@ export function Timeline({ ctx, events }: { ctx: PageContext; events: TimelineEv
 function TimelineText({ ctx, event }: { ctx: PageContext; event: TimelineEvent }) {
   const { t } = ctx;
   const data = event.data as Record<string, string | undefined>;
-  const type = event.type as RequestEventType;
+  const type = event.type as RequestEventType | typeof NETWORK_CONFIRMED;
   const key =
     type === 'approve' && event.toStatus === 'second_review'
       ? 'timeline.first_approval'

@@ -1,4 +1,5 @@
 import type { Payment } from '../../../app/payments/payments.ts';
+import { NETWORK_CONFIRMED } from '../../../app/requests/network-confirmation.ts';
 import type { RequestStatusView } from '../../../app/requests/request-status.ts';
 import { isTerminal, type RequestStatus } from '../../../domain/request-machine.ts';
 import { formatMoney } from '../../../i18n/translate.ts';
@@ -91,6 +92,11 @@ export function RequestStatusPage({
             {t('status.esim')}
           </a>
         </p>
+      )}
+      {request.status === 'activated' && !view.events.some((e) => e.type === NETWORK_CONFIRMED) && (
+        <div class="callout" role="status">
+          <p>{t('status.networkPending')}</p>
+        </div>
       )}
       {request.status === 'activated' && <Checklist ctx={ctx} />}
       {request.status === 'awaiting_payment' && (
