@@ -338,3 +338,55 @@ test('an FAQ answer is written in all three languages and appears on the FAQ pag
     after: null,
   });
 });
+
+test('a new center is added closed, then opened with its hours, and the finder lists it', async () => {
+  const center = {
+    code: 'kzn-kremlin',
+    cityKey: 'kazan',
+    nameRu: 'Волна Кремлёвская',
+    nameEn: 'Volna Kremlyovskaya',
+    nameZh: '浪潮 克里姆林街店',
+    cityRu: 'Казань',
+    cityEn: 'Kazan',
+    cityZh: '喀山',
+    addressRu: 'ул. Кремлёвская, 10',
+    addressEn: '10 Kremlyovskaya St',
+    addressZh: '克里姆林街10号',
+    latitude: '55.7963',
+    longitude: '49.1088',
+    timeZone: 'Europe/Moscow',
+    phone: '+7 843 000-00-00',
+  };
+  const bad = await admin.submit('/staff/settings/centers', '/staff/settings/centers', {
+    ...center,
+    code: 'MSK-TVER',
+    latitude: '155.1',
+    timeZone: 'Europe/Atlantis',
+  });
+  expect(bad.statusCode).toBe(400);
+  expect(bad.body).toContain('href="#latitude"');
+  expect(bad.body).toContain('href="#timeZone"');
+  expect(bad.body).toContain('value="Волна Кремлёвская"');
+  const taken = await admin.post('/staff/settings/centers', { ...center, code: 'msk-tver' });
+  expect(taken.body).toContain('Another center already has this code');
+
+  const added = await admin.post('/staff/settings/centers', center);
+  const [row] = await database.raw.query<{ id: string; code: string; active: boolean }>(
+    "select id, code, active from service_centers where code = 'KZN-KREMLIN'",
+  );
+  expect(row).toMatchObject({ code: 'KZN-KREMLIN', active: false });
+  expect(added.headers.location).toBe(`/staff/settings/centers/${row?.id}?saved=yes`);
+  expect(await lastAudit('center.added')).toMatchObject({ after: { code: 'KZN-KREMLIN', cityKey: 'kazan' } });
+  const week = Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [`hours${d}`, d < 6 ? '10:00-19:00' : '']));
+  const opened = await admin.post(`/staff/settings/centers/${row?.id}`, {
+    phone: center.phone,
+    slotMinutes: '30',
+    slotCapacity: '2',
+    lowStockThreshold: '5',
+    active: 'on',
+    exceptions: '',
+    ...week,
+  });
+  expect(opened.headers.location).toBe(`/staff/settings/centers/${row?.id}?saved=yes`);
+  await eventually('/centers', 'Волна Кремлёвская');
+});

@@ -40,6 +40,27 @@ export const choice = <T extends readonly [string, ...string[]]>(values: T) =>
 /** A choice that may be left as "any" (empty → null). */
 export const anyOr = <T extends readonly [string, ...string[]]>(values: T) => z.union([unset, choice(values)]);
 
+const knownZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.includes('/');
+  } catch {
+    return false;
+  }
+};
+
+/** An IANA time zone such as Asia/Vladivostok. */
+export const timeZone = (message: string) => z.string().trim().refine(knownZone, message);
+
+/** A decimal number within a range, e.g. a latitude. */
+export const decimal = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d{1,3}([.,]\d{1,8})?$/, 'admin.invalid.coordinate')
+    .transform((v) => Number(v.replace(',', '.')))
+    .pipe(z.number().min(min, 'admin.invalid.coordinate').max(max, 'admin.invalid.coordinate'));
+
 export type FormProblems = Record<string, string>;
 
 /** Field → message key of the first problem of each field. */

@@ -8,19 +8,11 @@ import { deliveryZones, feeRules, operators } from '../../db/schema/operators.ts
 import { staffRoles, staffUsers } from '../../db/schema/staff.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { auditChange } from '../admin/audited-change.ts';
-import { type FormProblems, problemsOf } from '../admin/form-values.ts';
+import { type FormProblems, problemsOf, timeZone } from '../admin/form-values.ts';
 import type { StaffActor } from '../requests/staff-step.ts';
 import { sealSecret } from '../secret-box.ts';
 import { transact } from '../transact.ts';
 
-const validZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone.includes('/');
-  } catch {
-    return false;
-  }
-};
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const name = z.string().trim().min(2, 'admin.invalid.name').max(120, 'admin.invalid.name');
 
@@ -41,7 +33,7 @@ export const newOperatorForm = z.object({
         .filter(Boolean),
     )
     .refine((hosts) => hosts.length > 0 && hosts.every((h) => HOST.test(h)), 'platform.invalid.hostnames'),
-  timeZone: z.string().trim().refine(validZone, 'platform.invalid.timeZone'),
+  timeZone: timeZone('platform.invalid.timeZone'),
   currency: z
     .string()
     .trim()

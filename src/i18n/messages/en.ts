@@ -1293,6 +1293,28 @@ export const en = {
   'status.networkPending':
     'Your number is being moved to the new SIM in the network. This usually takes a few minutes; calls and SMS may not arrive until then.',
   'timeline.network_confirmed': 'The network moved your number to the new SIM',
+  'admin.centers.add': 'Add a service center',
+  'admin.centers.addLead':
+    'The new center stays closed to visitors until you set its hours and open it on its own page.',
+  'admin.centers.field.code': 'Code (e.g. MSK-TVER)',
+  'admin.centers.field.cityKey': 'City key (e.g. moscow)',
+  'admin.centers.field.nameRu': 'Name in Russian',
+  'admin.centers.field.nameEn': 'Name in English',
+  'admin.centers.field.nameZh': 'Name in Chinese',
+  'admin.centers.field.cityRu': 'City in Russian',
+  'admin.centers.field.cityEn': 'City in English',
+  'admin.centers.field.cityZh': 'City in Chinese',
+  'admin.centers.field.addressRu': 'Address in Russian',
+  'admin.centers.field.addressEn': 'Address in English',
+  'admin.centers.field.addressZh': 'Address in Chinese',
+  'admin.centers.field.latitude': 'Latitude (e.g. 55.7652)',
+  'admin.centers.field.longitude': 'Longitude (e.g. 37.6046)',
+  'admin.centers.field.timeZone': 'Time zone (IANA, e.g. Asia/Vladivostok)',
+  'admin.centers.field.phone': 'Phone',
+  'admin.invalid.text': 'Write 2 to 200 characters',
+  'admin.invalid.code': 'Use 2 to 20 latin capitals, digits or dashes',
+  'admin.invalid.code_taken': 'Another center already has this code',
+  'admin.invalid.coordinate': 'Enter a decimal number, e.g. 55.7652 (latitude −90 to 90, longitude −180 to 180)',
 } as const;
 
 export type MessageKey = keyof typeof en;

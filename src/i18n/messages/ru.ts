@@ -1306,4 +1306,27 @@ export const ru: Record<MessageKey, string> = {
   'status.networkPending':
     'Номер переносится на новую SIM-карту в сети. Обычно это занимает несколько минут; до этого звонки и SMS могут не приходить.',
   'timeline.network_confirmed': 'Сеть перенесла номер на новую SIM-карту',
+  'admin.centers.add': 'Добавить салон',
+  'admin.centers.addLead':
+    'Новый салон закрыт для посетителей, пока вы не укажете часы работы и не откроете его на его странице.',
+  'admin.centers.field.code': 'Код (например, MSK-TVER)',
+  'admin.centers.field.cityKey': 'Ключ города (например, moscow)',
+  'admin.centers.field.nameRu': 'Название на русском',
+  'admin.centers.field.nameEn': 'Название на английском',
+  'admin.centers.field.nameZh': 'Название на китайском',
+  'admin.centers.field.cityRu': 'Город на русском',
+  'admin.centers.field.cityEn': 'Город на английском',
+  'admin.centers.field.cityZh': 'Город на китайском',
+  'admin.centers.field.addressRu': 'Адрес на русском',
+  'admin.centers.field.addressEn': 'Адрес на английском',
+  'admin.centers.field.addressZh': 'Адрес на китайском',
+  'admin.centers.field.latitude': 'Широта (например, 55.7652)',
+  'admin.centers.field.longitude': 'Долгота (например, 37.6046)',
+  'admin.centers.field.timeZone': 'Часовой пояс (IANA, например Asia/Vladivostok)',
+  'admin.centers.field.phone': 'Телефон',
+  'admin.invalid.text': 'Введите от 2 до 200 символов',
+  'admin.invalid.code': 'Используйте от 2 до 20 латинских заглавных букв, цифр или дефисов',
+  'admin.invalid.code_taken': 'Этот код уже у другого салона',
+  'admin.invalid.coordinate':
+    'Введите десятичное число, например 55.7652 (широта от −90 до 90, долгота от −180 до 180)',
 };

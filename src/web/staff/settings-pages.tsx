@@ -213,8 +213,26 @@ export function FeesPage(page: Page & { rules: FeeRuleRow[]; values: Values }) {
   );
 }
 
-export function CentersPage(page: Page & { centers: ServiceCenter[] }) {
-  const { ctx, centers } = page;
+const NEW_CENTER_FIELDS = [
+  'code',
+  'cityKey',
+  'nameRu',
+  'nameEn',
+  'nameZh',
+  'cityRu',
+  'cityEn',
+  'cityZh',
+  'addressRu',
+  'addressEn',
+  'addressZh',
+  'latitude',
+  'longitude',
+  'timeZone',
+  'phone',
+] as const;
+
+export function CentersPage(page: Page & { centers: ServiceCenter[]; values: Values }) {
+  const { ctx, centers, staff, errors, values } = page;
   const { t, locale } = ctx;
   return (
     <SettingsLayout {...page} title={t('admin.centers.title')}>
@@ -230,6 +248,24 @@ export function CentersPage(page: Page & { centers: ServiceCenter[] }) {
           </li>
         ))}
       </ul>
+      <h2>{t('admin.centers.add')}</h2>
+      <p>{t('admin.centers.addLead')}</p>
+      <form method="post" action="/staff/settings/centers" novalidate>
+        <CsrfField token={staff.csrfToken} />
+        {NEW_CENTER_FIELDS.map((name) => (
+          <Input
+            key={name}
+            ctx={ctx}
+            name={name}
+            label={t(`admin.centers.field.${name}`)}
+            errors={errors}
+            value={values[name] ?? (name === 'timeZone' ? (ctx.operator?.timeZone ?? '') : '')}
+          />
+        ))}
+        <button type="submit" class="button">
+          {t('admin.centers.add')}
+        </button>
+      </form>
     </SettingsLayout>
   );
 }

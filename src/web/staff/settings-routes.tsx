@@ -4,6 +4,7 @@ import { centerSettings, updateCenter } from '../../app/admin/center-settings.ts
 import { addFaqEntry, removeFaqEntry } from '../../app/admin/faq-answers.ts';
 import { addFeeRule, feeTable, removeFeeRule } from '../../app/admin/fee-table.ts';
 import type { FormProblems } from '../../app/admin/form-values.ts';
+import { addCenter, newCenterForm } from '../../app/admin/new-center.ts';
 import { currentPolicies, POLICY_FIELDS, updatePolicies } from '../../app/admin/operator-policies.ts';
 import { inviteStaff, resetTotp, team, updateMember } from '../../app/admin/team.ts';
 import { operatorZones, updateZone } from '../../app/admin/zone-settings.ts';
@@ -167,8 +168,29 @@ export async function operatorSettingsRoutes(app: FastifyInstance, { assets, dem
     },
   );
 
-  app.get<Saved>('/staff/settings/centers', { preHandler: guard }, async (request, reply) =>
-    sendPage(reply, <CentersPage {...common(request)} centers={await centersOf(request.operator.id)} />),
+  const centers = async (
+    request: FastifyRequest<Saved>,
+    reply: FastifyReply,
+    values: Values = {},
+    errors?: FieldErrors,
+  ) =>
+    sendPage(
+      reply,
+      <CentersPage {...common(request, errors)} centers={await centersOf(request.operator.id)} values={values} />,
+      errors ? 400 : 200,
+    );
+  app.get<Saved>('/staff/settings/centers', { preHandler: guard }, (request, reply) => centers(request, reply));
+  app.post<Saved & { Body: Body }>(
+    '/staff/settings/centers',
+    {
+      ...formRoute(Object.fromEntries(Object.keys(newCenterForm.shape).map((f) => [f, line(300)]))),
+      preHandler: guard,
+    },
+    async (request, reply) => {
+      const added = await addCenter(db, actor(request), request.body ?? {});
+      if (added.ok) return reply.redirect(`/staff/settings/centers/${added.value}?saved=yes`, 303);
+      return centers(request, reply, request.body as Values, asErrors(added.error));
+    },
   );
   type CenterRoute = Saved & { Params: { centerId: string } };
   const center = async (
