@@ -73,7 +73,9 @@ test('an administrator subscribes a system; a blocked line is posted to it signe
   expect(log).toContain('503 maintenance');
 
   down = false;
-  await database.raw.query("update outbox set next_attempt_at = now() where topic = 'webhook.deliver'");
+  await database.raw.query(
+    "update outbox set next_attempt_at = now() - interval '1 second' where topic = 'webhook.deliver'",
+  );
   await worker.drain();
   expect(received).toHaveLength(1);
   const [event] = received;
