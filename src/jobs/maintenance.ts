@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { purgeIdempotencyKeys } from '../app/api/idempotency-keys.ts';
 import { appendAudit } from '../app/audit/audit-log.ts';
 import { sendVisitReminders } from '../app/centers/visit-messages.ts';
 import { purgeUnconfirmedVisits } from '../app/centers/visits.ts';
@@ -131,6 +132,7 @@ export function maintenance(options: {
       .then(() => reconcilePayments(options.db, options.links, options.gateway))
       .then(() => sendVisitReminders(options.db, options.links))
       .then(() => purgeUnconfirmedVisits(options.db))
+      .then(() => purgeIdempotencyKeys(options.db))
       .catch(options.onError);
   let timer: NodeJS.Timeout | undefined;
   return {

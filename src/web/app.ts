@@ -17,6 +17,7 @@ import type { DocumentStorage } from '../integrations/storage/document-storage.t
 import { LocalStorage } from '../integrations/storage/local-storage.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
 import { simSwapRoutes } from './api/sim-swap-routes.ts';
+import { apiRoutes } from './api/v1/api-v1.ts';
 import { registerAssets } from './assets.ts';
 import { accountViews } from './plugins/account-views.ts';
 import { csrfPlugin } from './plugins/csrf.ts';
@@ -148,6 +149,15 @@ export async function buildApp({
   const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey, pdf: renderer } };
   await app.register(replacementRoutes, subscriber);
   await app.register(requestRoutes, { ...subscriber, gateway });
+  await app.register(apiRoutes, {
+    db: database.db,
+    tokens,
+    links,
+    vault: subscriber.vault,
+    gateway,
+    onOutboxWrite,
+    now,
+  });
   await app.register(activationRoutes, { ...pages, onOutboxWrite, links });
   await app.register(paymentWebhookRoutes, { db: database.db, gateway, onOutboxWrite, links });
   if (gateway instanceof SandboxGateway) {

@@ -4,6 +4,9 @@ import type { StaffActor } from '../requests/staff-step.ts';
 
 type Values = Record<string, unknown>;
 
+/** Who changes the operator's settings: a staff member, or an API client of the operator. */
+export type Changer = StaffActor | { operatorId: string; clientId: string; ip: string };
+
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The fields that differ, each with its value before and after. */
@@ -18,7 +21,7 @@ export function changes(before: Values, after: Values): { before: Values; after:
 /** An administrator's change, audited with the values before and after; nothing is written when nothing changed. */
 export async function auditChange(
   tx: Tx,
-  staff: StaffActor,
+  by: Changer,
   action: string,
   target: { kind: string; id: string },
   before: Values | null,
@@ -30,13 +33,14 @@ export async function auditChange(
   await appendAudit(
     tx,
     {
-      operatorId: staff.operatorId,
-      actorKind: 'staff',
-      actorId: staff.staffId,
+      operatorId: by.operatorId,
+      ...('staffId' in by
+        ? { actorKind: 'staff', actorId: by.staffId }
+        : { actorKind: 'api_client', actorId: by.clientId }),
       action,
       targetKind: target.kind,
       targetId: target.id,
-      ip: staff.ip,
+      ip: by.ip,
       data: diff,
     },
     now,

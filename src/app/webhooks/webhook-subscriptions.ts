@@ -3,8 +3,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { WEBHOOK_EVENTS, webhookDeliveries, webhookSubscriptions } from '../../db/schema/webhooks.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import { auditChange } from '../admin/audited-change.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { auditChange, type Changer } from '../admin/audited-change.ts';
 import { sealSecret } from '../secret-box.ts';
 import { transact } from '../transact.ts';
 
@@ -29,7 +28,7 @@ function acceptableUrl(url: string): boolean {
 export async function createSubscription(
   db: Db,
   documentKey: Buffer,
-  staff: StaffActor,
+  by: Changer,
   input: { url: string; events: string[] },
   now = new Date(),
 ): Promise<Result<{ id: string; secret: string }, SubscriptionProblem[]>> {
@@ -44,21 +43,13 @@ export async function createSubscription(
   return transact(db, async (tx) => {
     await tx.insert(webhookSubscriptions).values({
       id,
-      operatorId: staff.operatorId,
+      operatorId: by.operatorId,
       url,
       events,
       secretEncrypted: sealSecret(documentKey, secret, id),
       createdAt: now,
     });
-    await auditChange(
-      tx,
-      staff,
-      'webhook.subscribed',
-      { kind: 'webhook_subscription', id },
-      null,
-      { url, events },
-      now,
-    );
+    await auditChange(tx, by, 'webhook.subscribed', { kind: 'webhook_subscription', id }, null, { url, events }, now);
     return ok({ id, secret });
   });
 }
@@ -66,7 +57,7 @@ export async function createSubscription(
 /** Stops a subscription: nothing more is sent to it, including deliveries still being retried. */
 export function disableSubscription(
   db: Db,
-  staff: StaffActor,
+  by: Changer,
   id: string,
   now = new Date(),
 ): Promise<Result<true, 'webhooks.not_found'>> {
@@ -76,7 +67,7 @@ export function disableSubscription(
       .set({ active: false })
       .where(
         and(
-          eq(webhookSubscriptions.operatorId, staff.operatorId),
+          eq(webhookSubscriptions.operatorId, by.operatorId),
           eq(webhookSubscriptions.id, id),
           eq(webhookSubscriptions.active, true),
         ),
@@ -84,7 +75,7 @@ export function disableSubscription(
       .returning({ url: webhookSubscriptions.url });
     if (!row) return err('webhooks.not_found' as const);
     const target = { kind: 'webhook_subscription', id };
-    await auditChange(tx, staff, 'webhook.disabled', target, { active: true }, { active: false }, now);
+    await auditChange(tx, by, 'webhook.disabled', target, { active: true }, { active: false }, now);
     return ok(true as const);
   });
 }

@@ -1,11 +1,38 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, check, date, integer, pgTable, primaryKey, text, unique, uuid } from 'drizzle-orm/pg-core';
-import { at, createdAt, id, sameOperator } from './columns.ts';
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  unique,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
 import { staffUsers } from './staff.ts';
 
-/** What an API client may be granted; CAMARA's SIM Swap scopes first. */
-export const API_SCOPES = ['sim-swap', 'sim-swap:check', 'sim-swap:retrieve-date'] as const;
+/** What an API client may be granted: CAMARA's SIM Swap and its subscriptions, then the REST API's. */
+export const API_SCOPES = [
+  'sim-swap',
+  'sim-swap:check',
+  'sim-swap:retrieve-date',
+  'sim-swap-subscriptions:org.camaraproject.sim-swap-subscriptions.v0.swapped:create',
+  'sim-swap-subscriptions:read',
+  'sim-swap-subscriptions:delete',
+  'requests:read',
+  'requests:write',
+  'lines:write',
+  'centers:read',
+  'inventory:read',
+  'sim-changes:read',
+  'webhooks:manage',
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** A system of a bank or of the operator calling the APIs with OAuth 2.0 client credentials. */
@@ -52,5 +79,71 @@ export const apiUsage = pgTable(
   (t) => [
     primaryKey({ columns: [t.clientId, t.day, t.endpoint] }),
     sameOperator('api_usage_client_fk', t.operatorId, t.clientId, apiClients),
+  ],
+);
+
+/**
+ * A creating POST's `Idempotency-Key`: the first call's fingerprint and answer, so the same key
+ * with the same body gets the same answer and with another body a 422. `status` is null while the
+ * first call is still being answered.
+ */
+export const apiIdempotencyKeys = pgTable(
+  'api_idempotency_keys',
+  {
+    operatorId: operatorId(),
+    clientId: uuid('client_id').notNull(),
+    key: text('key').notNull(),
+    /** SHA-256 of the method, path and body. */
+    fingerprint: text('fingerprint').notNull(),
+    status: integer('status'),
+    response: jsonb('response'),
+    location: text('location'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.clientId, t.key] }),
+    sameOperator('api_idempotency_keys_client_fk', t.operatorId, t.clientId, apiClients),
+    index('api_idempotency_keys_created_idx').on(t.createdAt),
+  ],
+);
+
+export const CAMARA_SUBSCRIPTION_STATUSES = ['ACTIVE', 'EXPIRED', 'DELETED'] as const;
+export const CAMARA_TERMINATION_REASONS = [
+  'MAX_EVENTS_REACHED',
+  'NETWORK_TERMINATED',
+  'SUBSCRIPTION_EXPIRED',
+  'ACCESS_TOKEN_EXPIRED',
+  'SUBSCRIPTION_DELETED',
+] as const;
+
+/** A bank's CAMARA SIM Swap subscription: CloudEvents are POSTed to `sink` when the number's SIM changes. */
+export const camaraSubscriptions = pgTable(
+  'camara_subscriptions',
+  {
+    id: id(),
+    operatorId: operatorId(),
+    clientId: uuid('client_id').notNull(),
+    phoneNumber: text('phone_number').notNull(),
+    /** The number came from a three-legged token, so it is never repeated in answers. */
+    fromToken: boolean('from_token').notNull(),
+    sink: text('sink').notNull(),
+    /** The sink's bearer token, sealed with the document key; null when the sink takes none. */
+    sinkTokenSealed: text('sink_token_sealed'),
+    sinkTokenExpiresAt: at('sink_token_expires_at'),
+    expiresAt: at('expires_at'),
+    maxEvents: integer('max_events'),
+    eventsSent: integer('events_sent').notNull().default(0),
+    status: text('status', { enum: CAMARA_SUBSCRIPTION_STATUSES }).notNull().default('ACTIVE'),
+    terminationReason: text('termination_reason', { enum: CAMARA_TERMINATION_REASONS }),
+    startsAt: createdAt(),
+    endedAt: at('ended_at'),
+  },
+  (t) => [
+    unique('camara_subscriptions_operator_id_key').on(t.operatorId, t.id),
+    sameOperator('camara_subscriptions_client_fk', t.operatorId, t.clientId, apiClients),
+    oneOf('camara_subscriptions_status_check', t.status, CAMARA_SUBSCRIPTION_STATUSES),
+    oneOf('camara_subscriptions_reason_check', t.terminationReason, CAMARA_TERMINATION_REASONS),
+    check('camara_subscriptions_max_events_check', sql`${t.maxEvents} is null or ${t.maxEvents} >= 1`),
+    index('camara_subscriptions_active_idx').on(t.operatorId, t.phoneNumber).where(sql`${t.status} = 'ACTIVE'`),
   ],
 );

@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessToken, AccessTokens } from '../../app/api/access-tokens.ts';
-import { rateLimiter } from '../../app/api/rate-limiter.ts';
 import type { UsageMeter } from '../../app/api/usage-meter.ts';
 import { swapHistory } from '../../app/sim-swap/swap-history.ts';
 import type { SwapIndex } from '../../app/sim-swap/swap-index.ts';
 import type { Db } from '../../db/client.ts';
 import { checkedHours, latestSwap, swappedWithin } from '../../domain/sim-swap.ts';
 import { type CamaraCode, camaraError, camaraErrorHandler, correlatorOf } from './camara-errors.ts';
+import { bearerOf, clientAllowance } from './client-allowance.ts';
 
 type Options = { db: Db; tokens: AccessTokens; usage: UsageMeter; index: SwapIndex; now: () => Date };
 
@@ -28,21 +28,12 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, i
     return latestChange ? { latestChange, activatedAt: null, known: true } : swapHistory(db, operatorId, msisdn);
   };
 
-  const limits = rateLimiter();
-  /** Takes a call from the client's allowance, with RateLimit headers (draft-ietf-httpapi-ratelimit-headers); false when over it. */
-  const allowance = (reply: FastifyReply, token: AccessToken) => {
-    const taken = limits.take(token.clientId, token.ratePerMinute, now().getTime());
-    reply
-      .header('ratelimit-policy', `"per-client";q=${token.ratePerMinute};w=60`)
-      .header('ratelimit', `"per-client";r=${Math.max(0, taken.remaining)};t=${taken.resetSeconds}`);
-    if (!taken.allowed) reply.header('retry-after', String(taken.resetSeconds));
-    return taken.allowed;
-  };
+  const allowance = clientAllowance(now);
 
   /** Everything both operations check first, in the order CAMARA's test plans expect: the call, or the error to answer. */
   const asked = async (request: FastifyRequest, reply: FastifyReply, scope: string): Promise<Asked | CamaraCode> => {
     if (!correlatorOf(request).ok) return 'INVALID_ARGUMENT';
-    const bearer = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(request.headers.authorization ?? '')?.[1];
+    const bearer = bearerOf(request.headers.authorization);
     const token = bearer ? await tokens.verify(bearer, now()) : null;
     if (!token || token.operatorId !== request.operator.id) return 'UNAUTHENTICATED';
     if (!token.scopes.includes('sim-swap') && !token.scopes.includes(scope)) return 'PERMISSION_DENIED';

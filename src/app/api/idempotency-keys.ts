@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { and, eq, lt } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { apiIdempotencyKeys } from '../../db/schema/api.ts';
+
+/** How long a key is remembered: a client retrying a lost answer does so within a day. */
+export const IDEMPOTENCY_HOURS = 24;
+
+export type StoredAnswer = { status: number; response: unknown; location: string | null };
+export type Claim =
+  | { kind: 'new' }
+  | { kind: 'replay'; answer: StoredAnswer }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' };
+
+type Call = { operatorId: string; clientId: string; key: string; method: string; path: string; body: unknown };
+
+export const fingerprintOf = (call: Pick<Call, 'method' | 'path' | 'body'>) =>
+  createHash('sha256')
+    .update(`${call.method} ${call.path}\n${JSON.stringify(call.body ?? null)}`)
+    .digest('hex');
+
+/**
+ * Claims an `Idempotency-Key` for a call: the first claim runs it; a repeat with the same
+ * method, path and body gets the stored answer, with anything else a mismatch; a repeat while
+ * the first is still running is told so. Keys are the client's own, never shared between clients.
+ */
+export async function claimKey(db: Db, call: Call): Promise<Claim> {
+  const fingerprint = fingerprintOf(call);
+  const inserted = await db
+    .insert(apiIdempotencyKeys)
+    .values({ operatorId: call.operatorId, clientId: call.clientId, key: call.key, fingerprint })
+    .onConflictDoNothing()
+    .returning({ key: apiIdempotencyKeys.key });
+  if (inserted.length > 0) return { kind: 'new' };
+  const [kept] = await db
+    .select()
+    .from(apiIdempotencyKeys)
+    .where(and(eq(apiIdempotencyKeys.clientId, call.clientId), eq(apiIdempotencyKeys.key, call.key)));
+  if (!kept) return claimKey(db, call);
+  if (kept.fingerprint !== fingerprint) return { kind: 'mismatch' };
+  if (kept.status === null) return { kind: 'in_progress' };
+  return { kind: 'replay', answer: { status: kept.status, response: kept.response, location: kept.location } };
+}
+
+const keyOf = (clientId: string, key: string) =>
+  and(eq(apiIdempotencyKeys.clientId, clientId), eq(apiIdempotencyKeys.key, key));
+
+/** Keeps the answer of a call that succeeded, for the repeats. */
+export async function keepAnswer(db: Db, clientId: string, key: string, answer: StoredAnswer): Promise<void> {
+  await db
+    .update(apiIdempotencyKeys)
+    .set({ status: answer.status, response: answer.response, location: answer.location })
+    .where(keyOf(clientId, key));
+}
+
+/** Lets the key go after a call that failed, so the client may correct it and send it again under the same key. */
+export async function releaseKey(db: Db, clientId: string, key: string): Promise<void> {
+  await db.delete(apiIdempotencyKeys).where(keyOf(clientId, key));
+}
+
+/** Forgets keys older than {@link IDEMPOTENCY_HOURS}. */
+export async function purgeIdempotencyKeys(db: Db, now = new Date()): Promise<number> {
+  const gone = await db
+    .delete(apiIdempotencyKeys)
+    .where(lt(apiIdempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_HOURS * 3_600_000)))
+    .returning({ key: apiIdempotencyKeys.key });
+  return gone.length;
+}

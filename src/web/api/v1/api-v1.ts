@@ -1,0 +1,115 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { AccessTokens } from '../../../app/api/access-tokens.ts';
+import type { Vault } from '../../../app/documents/identity-document.ts';
+import type { Links } from '../../../app/operators/links.ts';
+import { API_SCOPES } from '../../../db/schema/api.ts';
+import './api-token.ts';
+import type { Db } from '../../../db/client.ts';
+import type { PaymentGateway } from '../../../integrations/payments/payment-gateway.ts';
+import { bearerOf, clientAllowance } from '../client-allowance.ts';
+import { centerRoutes } from './center-routes.ts';
+import { inventoryRoutes } from './inventory-routes.ts';
+import { lineRoutes } from './line-routes.ts';
+import { problemErrorHandler, sendProblem } from './problems.ts';
+import { requestRoutes } from './request-routes.ts';
+import { simChangeRoutes } from './sim-change-routes.ts';
+import { webhookRoutes } from './webhook-routes.ts';
+
+export type ApiOptions = {
+  db: Db;
+  tokens: AccessTokens;
+  links: Links;
+  vault: Vault;
+  gateway: PaymentGateway;
+  onOutboxWrite: () => void;
+  now: () => Date;
+};
+
+export const API_VERSION = '1.0.0';
+
+/**
+ * The REST API: every route declares zod schemas, from which requests are validated, answers
+ * serialized and the OpenAPI 3.1 document generated (`/api/v1/openapi.json`, browsable at
+ * `/api/docs` from the pinned swagger-ui-dist). Calls carry a bearer token from `/oauth/token`
+ * with the route's scope, count against their client's allowance, and every error is an RFC 9457
+ * problem.
+ */
+export async function apiRoutes(app: FastifyInstance, options: ApiOptions) {
+  await app.register(
+    async (api) => {
+      await api.register(fastifySwagger, {
+        openapi: {
+          openapi: '3.1.0',
+          info: {
+            title: 'simdesk REST API',
+            version: API_VERSION,
+            description:
+              'SIM replacement for operator systems: requests, lines, service centers, inventory, SIM changes and webhooks. See docs/api.md.',
+            license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+          },
+          components: {
+            securitySchemes: {
+              oauth2: {
+                type: 'oauth2',
+                flows: {
+                  clientCredentials: {
+                    tokenUrl: '/oauth/token',
+                    scopes: Object.fromEntries(API_SCOPES.map((s) => [s, s])),
+                  },
+                },
+              },
+            },
+          },
+        },
+        transform: jsonSchemaTransform,
+        transformObject: jsonSchemaTransformObject,
+      });
+      await api.register(fastifySwaggerUi, {
+        routePrefix: '/docs',
+        uiConfig: { deepLinking: true, validatorUrl: null },
+        staticCSP:
+          "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+      });
+      await api.register(async (v1) => version1(v1, options), { prefix: '/v1' });
+    },
+    { prefix: '/api' },
+  );
+}
+
+async function version1(api: FastifyInstance, options: ApiOptions) {
+  api.setValidatorCompiler(validatorCompiler);
+  api.setSerializerCompiler(serializerCompiler);
+  api.setErrorHandler(problemErrorHandler);
+  api.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, 'not-found', 'No such route.'));
+
+  const allowance = clientAllowance(options.now);
+  api.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const scope = request.routeOptions.config.scope;
+    if (!scope) return;
+    const bearer = bearerOf(request.headers.authorization);
+    const token = bearer ? await options.tokens.verify(bearer, options.now()) : null;
+    if (!token || token.operatorId !== request.operator.id)
+      return sendProblem(request, reply, 401, 'unauthenticated', 'A valid bearer token from /oauth/token is needed.');
+    if (!token.scopes.includes(scope))
+      return sendProblem(request, reply, 403, 'insufficient-scope', `This call needs the scope ${scope}.`);
+    if (!allowance(reply, token))
+      return sendProblem(request, reply, 429, 'rate-limited', 'Too many calls; see the Retry-After header.');
+    request.apiToken = token;
+  });
+
+  api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
+  await api.register(requestRoutes, options);
+  await api.register(lineRoutes, options);
+  await api.register(centerRoutes, options);
+  await api.register(inventoryRoutes, options);
+  await api.register(simChangeRoutes, options);
+  await api.register(webhookRoutes, options);
+}

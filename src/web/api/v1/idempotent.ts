@@ -1,0 +1,84 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { claimKey, keepAnswer, releaseKey } from '../../../app/api/idempotency-keys.ts';
+import type { Db } from '../../../db/client.ts';
+import { tokenOf } from './api-token.ts';
+import { type FieldError, sendProblem } from './problems.ts';
+
+/** What a creating call did: its answer, or the problem to send (and then the key is let go). */
+export type Outcome =
+  | { ok: true; status: number; body: unknown; location?: string }
+  | { ok: false; status: number; code: string; detail: string; errors?: FieldError[] };
+
+export const created = (body: unknown, location?: string): Outcome => ({
+  ok: true,
+  status: 201,
+  body,
+  ...(location ? { location } : {}),
+});
+export const problem = (status: number, code: string, detail: string, errors?: FieldError[]): Outcome => ({
+  ok: false,
+  status,
+  code,
+  detail,
+  ...(errors ? { errors } : {}),
+});
+
+/** The `Idempotency-Key` header, required on every creating POST. */
+export const IdempotencyKey = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/)
+    .describe('Unique per operation (a UUID is good); a repeat with the same body gets the first answer'),
+});
+
+/**
+ * Runs a creating POST at most once per `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header):
+ * a repeat with the same body gets the first answer again (`Idempotent-Replayed: true`), a repeat
+ * with another body 422, a repeat while the first is running 409. Only successes are kept.
+ */
+export async function idempotent(
+  db: Db,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  run: (key: string) => Promise<Outcome>,
+) {
+  const key = request.headers['idempotency-key'] as string;
+  const token = tokenOf(request);
+  const claim = await claimKey(db, {
+    operatorId: token.operatorId,
+    clientId: token.clientId,
+    key,
+    method: request.method,
+    path: request.url,
+    body: request.body,
+  });
+  if (claim.kind === 'mismatch')
+    return sendProblem(request, reply, 422, 'idempotency-key-reused', 'This key was used for another request.');
+  if (claim.kind === 'in_progress') {
+    reply.header('retry-after', '1');
+    return sendProblem(request, reply, 409, 'idempotency-key-in-use', 'The first call with this key is still running.');
+  }
+  if (claim.kind === 'replay') {
+    if (claim.answer.location) reply.header('location', claim.answer.location);
+    return reply.status(claim.answer.status).header('idempotent-replayed', 'true').send(claim.answer.response);
+  }
+  let outcome: Outcome;
+  try {
+    outcome = await run(`${token.clientId}:${key}`);
+  } catch (error) {
+    await releaseKey(db, token.clientId, key);
+    throw error;
+  }
+  if (!outcome.ok) {
+    await releaseKey(db, token.clientId, key);
+    return sendProblem(request, reply, outcome.status, outcome.code, outcome.detail, outcome.errors);
+  }
+  await keepAnswer(db, token.clientId, key, {
+    status: outcome.status,
+    response: outcome.body,
+    location: outcome.location ?? null,
+  });
+  if (outcome.location) reply.header('location', outcome.location);
+  return reply.status(outcome.status).send(outcome.body);
+}
