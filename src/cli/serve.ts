@@ -1,6 +1,7 @@
 import { operatorLinks } from '../app/operators/links.ts';
 import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from '../app/seed/demo-subscribers.ts';
 import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET, isEmpty, seedDemo } from '../app/seed/seed.ts';
+import { endLapsedSubscriptions } from '../app/sim-swap/swap-subscriptions.ts';
 import type { Config } from '../config.ts';
 import { configuredCarrier } from '../integrations/carrier/carrier-simulator.ts';
 import { SandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
@@ -35,6 +36,11 @@ export async function serve(config: Config): Promise<void> {
   const parcels = setInterval(() => {
     carrier?.tick().catch((error) => app.log.error({ err: error }, 'carrier simulator failed'));
   }, 30_000);
+  const lapses = setInterval(() => {
+    endLapsedSubscriptions(database.db)
+      .then((ended) => ended > 0 && worker.kick())
+      .catch((error) => app.log.error({ err: error }, 'ending lapsed CAMARA subscriptions failed'));
+  }, 15_000);
   const retention = maintenance({
     db: database.db,
     storage,
@@ -46,6 +52,7 @@ export async function serve(config: Config): Promise<void> {
   const stop = async () => {
     retention.stop();
     clearInterval(parcels);
+    clearInterval(lapses);
     await app.close();
     await carrier?.flushNotifications();
     if (gateway instanceof SandboxGateway) await gateway.flushWebhooks();

@@ -5,6 +5,7 @@ import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts
 import type { Provisioning } from '../integrations/provisioning/provisioning.ts';
 import type { SmsSender } from '../integrations/sms/sms-sender.ts';
 import { accountHandlers } from './account-handlers.ts';
+import { camaraHandlers } from './camara-handlers.ts';
 import { emailHandlers, smsHandlers } from './message-handlers.ts';
 import type { OutboxHandlers } from './outbox-worker.ts';
 import { paymentHandlers } from './payment-handlers.ts';
@@ -18,7 +19,7 @@ export type Integrations = {
   mailer: Mailer;
   sms: SmsSender;
   gateway: PaymentGateway;
-  /** Opens the webhook subscriptions' signing secrets. */
+  /** Opens the webhook subscriptions' signing secrets and the CAMARA sinks' tokens. */
   documentKey: Buffer;
 };
 
@@ -30,4 +31,5 @@ export const allHandlers = (i: Integrations): OutboxHandlers => ({
   ...smsHandlers(i.sms),
   ...paymentHandlers(i.db, i.gateway),
   ...webhookHandlers(i.db, i.documentKey),
+  ...camaraHandlers(i.db, i.documentKey),
 });

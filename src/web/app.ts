@@ -17,6 +17,7 @@ import type { DocumentStorage } from '../integrations/storage/document-storage.t
 import { LocalStorage } from '../integrations/storage/local-storage.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
 import { simSwapRoutes } from './api/sim-swap-routes.ts';
+import { swapSubscriptionRoutes } from './api/swap-subscription-routes.ts';
 import { apiRoutes } from './api/v1/api-v1.ts';
 import { registerAssets } from './assets.ts';
 import { accountViews } from './plugins/account-views.ts';
@@ -145,6 +146,13 @@ export async function buildApp({
   app.decorate('swapIndex', index);
   app.addHook('onClose', () => index.stop());
   await app.register(simSwapRoutes, { db: database.db, tokens, usage, index, now });
+  await app.register(swapSubscriptionRoutes, {
+    db: database.db,
+    tokens,
+    usage,
+    documentKey: config.documentKey,
+    now,
+  });
   await app.register(passwordRoutes, { ...pages, onOutboxWrite });
   const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey, pdf: renderer } };
   await app.register(replacementRoutes, subscriber);

@@ -6,13 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { accessTokens } from '../../src/app/api/access-tokens.ts';
 import { createApiClient } from '../../src/app/api/api-clients.ts';
-import { handOverCounterSim } from '../../src/app/counter/counter-sim.ts';
-import { startWalkIn, takeCounterPayment } from '../../src/app/counter/walk-in.ts';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
+import { counterWalkIn } from '../support/counter-swap.ts';
 import { seededDatabase } from '../support/seeded.ts';
-import { demoStaff } from '../support/staff.ts';
-import { testConfig, testLinks } from '../support/test-config.ts';
+import { testConfig } from '../support/test-config.ts';
 
 /**
  * CAMARA SIM Swap 2.1.0 as `sim-swap.yaml` says, case by case: every answer is validated against
@@ -270,34 +268,11 @@ describe('POST /sim-swap/v2/check', () => {
 });
 
 test('a swap at the counter is answered at once', async () => {
-  const agent = (await demoStaff(database)).store_agent;
-  const [line] = await database.raw.query<{ id: string }>("select id from lines where msisdn = '+79161110021'");
   const at = new Date(NOW.getTime() - 3_600_000);
-  const started = await startWalkIn(
-    database.db,
-    testLinks,
-    testConfig.documentKey,
-    agent,
-    {
-      lineId: line?.id ?? '',
-      docType: 'passport_foreign',
-      docNumber: 'FX1110021',
-      reason: 'lost',
-      simType: 'physical',
-    },
-    at,
-  );
-  if (!started.ok) throw new Error(started.error);
-  await takeCounterPayment(database.db, agent, started.value.requestId, { method: 'cash', slipRef: '' }, at);
-  const [card] = await database.raw.query<{ iccid: string }>(
-    `select s.iccid from sims s join service_centers c on c.id = s.center_id
-      where c.code = 'MSK-TVER' and s.status = 'in_stock' and s.form_factor <> 'esim' limit 1`,
-  );
+  const walkIn = await counterWalkIn(database, '+79161110021', at);
   const token = await tokenFor(both);
   expect((await call('check', { phoneNumber: '+79161110021', maxAge: 2 }, token)).json()).toEqual({ swapped: false });
-  expect(
-    await handOverCounterSim(database.db, testLinks, agent, started.value.requestId, card?.iccid ?? '', at),
-  ).toMatchObject({ ok: true });
+  await walkIn.handOver();
   expect((await call('check', { phoneNumber: '+79161110021', maxAge: 2 }, token)).json()).toEqual({ swapped: true });
   expect((await call('retrieve-date', { phoneNumber: '+79161110021' }, token)).json()).toEqual({
     latestSimChange: at.toISOString(),

@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/client.ts';
 import { outbox } from '../../db/schema/system.ts';
+import type { CloudEvent } from '../../domain/swap-subscription.ts';
 import type { ResetAsked } from '../auth/password-reset.ts';
 
 /** Every side effect the outbox carries, by topic, with its payload. */
@@ -16,6 +17,8 @@ export type OutboxMessages = {
   'payment.refund': { paymentId: string };
   /** An event posted to one of the operator's webhook subscriptions (see webhook-events.ts). */
   'webhook.deliver': { deliveryId: number };
+  /** A CloudEvent for a CAMARA SIM Swap subscription's sink (see swap-subscriptions.ts). */
+  'camara.notify': { subscriptionId: string; event: CloudEvent };
 };
 export type OutboxTopic = keyof OutboxMessages;
 

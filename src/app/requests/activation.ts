@@ -10,6 +10,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
+import { announceSwap } from '../sim-swap/swap-subscriptions.ts';
 import { transact } from '../transact.ts';
 import { emitWebhook } from '../webhooks/webhook-events.ts';
 import { swapKey } from './network-confirmation.ts';
@@ -63,6 +64,7 @@ async function swapSim(
     channel: request.channel,
     changedAt: now,
   });
+  await announceSwap(tx, request.operatorId, line.msisdn, now);
   await enqueue(tx, {
     operatorId: request.operatorId,
     topic: 'line.swap_sim',

@@ -14,7 +14,7 @@ export type SubscriptionProblem = 'webhooks.url' | 'webhooks.events';
 const LOCAL = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** HTTPS, or plain HTTP to this machine for a system under test; never credentials in the URL. */
-function acceptableUrl(url: string): boolean {
+export function acceptableUrl(url: string): boolean {
   try {
     const u = new URL(url);
     if (u.username || u.password || u.hash) return false;

@@ -13,6 +13,7 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { TERMINATION_REASONS } from '../../domain/swap-subscription.ts';
 import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
 import { staffUsers } from './staff.ts';
@@ -108,13 +109,6 @@ export const apiIdempotencyKeys = pgTable(
 );
 
 export const CAMARA_SUBSCRIPTION_STATUSES = ['ACTIVE', 'EXPIRED', 'DELETED'] as const;
-export const CAMARA_TERMINATION_REASONS = [
-  'MAX_EVENTS_REACHED',
-  'NETWORK_TERMINATED',
-  'SUBSCRIPTION_EXPIRED',
-  'ACCESS_TOKEN_EXPIRED',
-  'SUBSCRIPTION_DELETED',
-] as const;
 
 /** A bank's CAMARA SIM Swap subscription: CloudEvents are POSTed to `sink` when the number's SIM changes. */
 export const camaraSubscriptions = pgTable(
@@ -134,7 +128,7 @@ export const camaraSubscriptions = pgTable(
     maxEvents: integer('max_events'),
     eventsSent: integer('events_sent').notNull().default(0),
     status: text('status', { enum: CAMARA_SUBSCRIPTION_STATUSES }).notNull().default('ACTIVE'),
-    terminationReason: text('termination_reason', { enum: CAMARA_TERMINATION_REASONS }),
+    terminationReason: text('termination_reason', { enum: TERMINATION_REASONS }),
     startsAt: createdAt(),
     endedAt: at('ended_at'),
   },
@@ -142,7 +136,7 @@ export const camaraSubscriptions = pgTable(
     unique('camara_subscriptions_operator_id_key').on(t.operatorId, t.id),
     sameOperator('camara_subscriptions_client_fk', t.operatorId, t.clientId, apiClients),
     oneOf('camara_subscriptions_status_check', t.status, CAMARA_SUBSCRIPTION_STATUSES),
-    oneOf('camara_subscriptions_reason_check', t.terminationReason, CAMARA_TERMINATION_REASONS),
+    oneOf('camara_subscriptions_reason_check', t.terminationReason, TERMINATION_REASONS),
     check('camara_subscriptions_max_events_check', sql`${t.maxEvents} is null or ${t.maxEvents} >= 1`),
     index('camara_subscriptions_active_idx').on(t.operatorId, t.phoneNumber).where(sql`${t.status} = 'ACTIVE'`),
   ],

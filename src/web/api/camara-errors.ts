@@ -4,6 +4,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 const ERRORS = {
   INVALID_ARGUMENT: [400, 'Client specified an invalid argument, request body or query param.'],
   OUT_OF_RANGE: [400, 'Client specified an invalid range.'],
+  INVALID_PROTOCOL: [400, 'Only HTTP is supported'],
+  INVALID_CREDENTIAL: [400, 'Only Access token is supported'],
+  INVALID_TOKEN: [400, 'Only bearer token is supported'],
+  INVALID_SINK: [400, 'sink not valid for the specified protocol'],
   UNAUTHENTICATED: [
     401,
     'Request not authenticated due to missing, invalid, or expired credentials. A new authentication is required.',

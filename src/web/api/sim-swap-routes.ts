@@ -5,8 +5,8 @@ import { swapHistory } from '../../app/sim-swap/swap-history.ts';
 import type { SwapIndex } from '../../app/sim-swap/swap-index.ts';
 import type { Db } from '../../db/client.ts';
 import { checkedHours, latestSwap, swappedWithin } from '../../domain/sim-swap.ts';
+import { camaraCaller, subjectOf } from './camara-caller.ts';
 import { type CamaraCode, camaraError, camaraErrorHandler, correlatorOf } from './camara-errors.ts';
-import { bearerOf, clientAllowance } from './client-allowance.ts';
 
 type Options = { db: Db; tokens: AccessTokens; usage: UsageMeter; index: SwapIndex; now: () => Date };
 
@@ -28,24 +28,19 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, i
     return latestChange ? { latestChange, activatedAt: null, known: true } : swapHistory(db, operatorId, msisdn);
   };
 
-  const allowance = clientAllowance(now);
+  const caller = camaraCaller(tokens, now);
 
-  /** Everything both operations check first, in the order CAMARA's test plans expect: the call, or the error to answer. */
+  /** Everything both operations check first: the call, or the error to answer. */
   const asked = async (request: FastifyRequest, reply: FastifyReply, scope: string): Promise<Asked | CamaraCode> => {
-    if (!correlatorOf(request).ok) return 'INVALID_ARGUMENT';
-    const bearer = bearerOf(request.headers.authorization);
-    const token = bearer ? await tokens.verify(bearer, now()) : null;
-    if (!token || token.operatorId !== request.operator.id) return 'UNAUTHENTICATED';
-    if (!token.scopes.includes('sim-swap') && !token.scopes.includes(scope)) return 'PERMISSION_DENIED';
-    if (!allowance(reply, token)) return 'TOO_MANY_REQUESTS';
+    const token = await caller(request, reply, ['sim-swap', scope]);
+    if (typeof token === 'string') return token;
     const body = request.body;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'INVALID_ARGUMENT';
     const given = (body as Record<string, unknown>).phoneNumber;
     if (given !== undefined && (typeof given !== 'string' || !PHONE.test(given))) return 'INVALID_ARGUMENT';
-    if (token.phoneNumber && given !== undefined) return 'UNNECESSARY_IDENTIFIER';
-    const phoneNumber = token.phoneNumber ?? (given as string | undefined);
-    if (!phoneNumber) return 'MISSING_IDENTIFIER';
-    return { token, phoneNumber, body: body as Record<string, unknown> };
+    const subject = subjectOf(token, given as string | undefined);
+    if (!subject.ok) return subject.error;
+    return { token, phoneNumber: subject.value, body: body as Record<string, unknown> };
   };
 
   const answer = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
