@@ -49,6 +49,8 @@ const schema = z
     PROVISIONING_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     CARRIER: z.enum(['simulator', 'manual']).optional(),
     CARRIER_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SMDP: z.enum(['simulator', 'none']).optional(),
+    SMDP_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     SIMULATORS_ALLOWED: flag.optional(),
   })
   .superRefine((env, ctx) => {
@@ -81,6 +83,13 @@ const schema = z
           path: ['CARRIER'],
           message:
             'is the simulator, whose parcels go nowhere: leave it unset (tracking numbers typed by logistics), or SIMULATORS_ALLOWED=true for a staging deployment',
+        });
+      if (env.SMDP === 'simulator')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SMDP'],
+          message:
+            'is the simulator, whose profiles no phone can download: leave it unset (eSIM profiles loaded into stock), or SIMULATORS_ALLOWED=true for a staging deployment',
         });
     }
     if (!env.SESSION_SECRET)
@@ -142,6 +151,8 @@ export type Config = {
   provisioning: { kind: 'simulator' } | { kind: 'http'; url: string; secret: string; timeoutMs: number };
   /** Booking parcels with a carrier; `manual` means logistics types the carrier and tracking number. */
   carrier: { kind: 'simulator'; webhookSecret: string } | { kind: 'manual' };
+  /** Where eSIM profiles come from: an SM-DP+ ordered per request (ES2+), or `none` for profiles loaded into stock. */
+  smdp: { kind: 'simulator'; webhookSecret: string } | { kind: 'none' };
 };
 
 export class ConfigError extends UserError {
@@ -208,6 +219,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             webhookSecret: e.CARRIER_WEBHOOK_SECRET ?? derivedSecret(sessionSecret, 'carrier-webhook'),
           }
         : { kind: 'manual' },
+    // Tests keep eSIM profiles in stock unless they ask for the SM-DP+; the demo orders them from its simulator.
+    smdp:
+      (e.SMDP ?? (e.NODE_ENV === 'development' ? 'simulator' : 'none')) === 'simulator'
+        ? { kind: 'simulator', webhookSecret: e.SMDP_WEBHOOK_SECRET ?? derivedSecret(sessionSecret, 'smdp-webhook') }
+        : { kind: 'none' },
   };
 }
 

@@ -5,6 +5,7 @@ import { endLapsedSubscriptions } from '../app/sim-swap/swap-subscriptions.ts';
 import type { Config } from '../config.ts';
 import { configuredCarrier } from '../integrations/carrier/carrier-simulator.ts';
 import { SandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
+import { configuredSmdp } from '../integrations/smdp/smdp-simulator.ts';
 import { allHandlers } from '../jobs/handlers.ts';
 import { maintenance } from '../jobs/maintenance.ts';
 import { outboxWorker } from '../jobs/outbox-worker.ts';
@@ -18,6 +19,7 @@ export async function serve(config: Config): Promise<void> {
   if (config.demo && (await isEmpty(database))) await seedDemo(database, config.documentKey);
   const links = operatorLinks(config.publicUrl, config.sessionSecret);
   const { gateway, provisioning, mailer, sms, storage } = configuredIntegrations(config, database.db);
+  const smdp = configuredSmdp(config);
   const worker = outboxWorker({
     db: database.db,
     handlers: allHandlers({
@@ -27,12 +29,13 @@ export async function serve(config: Config): Promise<void> {
       mailer,
       sms,
       gateway,
+      smdp,
       documentKey: config.documentKey,
     }),
     onError: (error, message) => app.log.warn({ err: error, message }, 'outbox delivery failed'),
   });
   const carrier = configuredCarrier(config, database.db);
-  const app = await buildApp({ config, database, gateway, carrier, storage, onOutboxWrite: worker.kick });
+  const app = await buildApp({ config, database, gateway, carrier, smdp, storage, onOutboxWrite: worker.kick });
   const parcels = setInterval(() => {
     carrier?.tick().catch((error) => app.log.error({ err: error }, 'carrier simulator failed'));
   }, 30_000);
@@ -55,6 +58,7 @@ export async function serve(config: Config): Promise<void> {
     clearInterval(lapses);
     await app.close();
     await carrier?.flushNotifications();
+    await smdp?.flushNotifications();
     if (gateway instanceof SandboxGateway) await gateway.flushWebhooks();
     await worker.stop();
     await database.close();

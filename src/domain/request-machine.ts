@@ -64,7 +64,7 @@ export type RequestEvent =
 export type RequestEventType = RequestEvent['type'];
 
 /** Side effects the caller must carry out (through the outbox) when a transition is applied. */
-export type Effect = 'refund' | 'release_sim';
+export type Effect = 'refund' | 'release_sim' | 'order_esim';
 
 export type TransitionError =
   | 'transition.not_allowed'
@@ -187,6 +187,9 @@ function effectsOf(before: RequestState, after: RequestStatus): Effect[] {
   const restocked = before.status === 'returned' && after === 'approved';
   const releases = endsUnfulfilled || after === 'frozen' || restocked;
   if (releases && before.context.simId !== null) effects.push('release_sim');
+  // An approved eSIM replacement gets a fresh profile from the SM-DP+ (see esim-orders.ts).
+  if (after === 'approved' && before.status !== 'returned' && before.context.delivery === 'esim')
+    effects.push('order_esim');
   return effects;
 }
 

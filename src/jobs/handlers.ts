@@ -3,9 +3,11 @@ import type { Db } from '../db/client.ts';
 import type { Mailer } from '../integrations/email/mailer.ts';
 import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts';
 import type { Provisioning } from '../integrations/provisioning/provisioning.ts';
+import type { SmdpPlus } from '../integrations/smdp/smdp.ts';
 import type { SmsSender } from '../integrations/sms/sms-sender.ts';
 import { accountHandlers } from './account-handlers.ts';
 import { camaraHandlers } from './camara-handlers.ts';
+import { esimHandlers } from './esim-handlers.ts';
 import { emailHandlers, smsHandlers } from './message-handlers.ts';
 import type { OutboxHandlers } from './outbox-worker.ts';
 import { paymentHandlers } from './payment-handlers.ts';
@@ -16,6 +18,8 @@ export type Integrations = {
   db: Db;
   links: Links;
   provisioning: Provisioning;
+  /** The SM-DP+ eSIM profiles are ordered from; null when they are loaded into stock. */
+  smdp: SmdpPlus | null;
   mailer: Mailer;
   sms: SmsSender;
   gateway: PaymentGateway;
@@ -32,4 +36,5 @@ export const allHandlers = (i: Integrations): OutboxHandlers => ({
   ...paymentHandlers(i.db, i.gateway),
   ...webhookHandlers(i.db, i.documentKey),
   ...camaraHandlers(i.db, i.documentKey),
+  ...esimHandlers(i.db, i.links, i.smdp),
 });

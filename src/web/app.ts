@@ -13,6 +13,8 @@ import type { Carrier } from '../integrations/carrier/carrier.ts';
 import { CarrierSimulator, configuredCarrier } from '../integrations/carrier/carrier-simulator.ts';
 import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts';
 import { SandboxGateway, sandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
+import type { SmdpPlus } from '../integrations/smdp/smdp.ts';
+import { configuredSmdp, SmdpSimulator } from '../integrations/smdp/smdp-simulator.ts';
 import type { DocumentStorage } from '../integrations/storage/document-storage.ts';
 import { LocalStorage } from '../integrations/storage/local-storage.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
@@ -61,6 +63,7 @@ import { healthRoutes } from './system/health.ts';
 import { mailboxRoutes } from './system/mailbox-routes.tsx';
 import { carrierWebhookRoutes } from './webhooks/carrier-webhook-routes.ts';
 import { paymentWebhookRoutes } from './webhooks/payment-webhook-routes.ts';
+import { smdpWebhookRoutes } from './webhooks/smdp-webhook-routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,6 +86,8 @@ export type AppOptions = {
   gateway?: PaymentGateway;
   /** The carrier parcels are booked with; as configured unless passed (null: tracking numbers typed by hand). */
   carrier?: Carrier | null;
+  /** The SM-DP+ eSIM profiles are ordered from; as configured unless passed (null: profiles loaded into stock). */
+  smdp?: SmdpPlus | null;
   /** The worker pool uploaded PDFs are rendered in; one of the app's own unless passed (and then not closed with it). */
   pdf?: PdfRenderer;
   /** The clock of what depends on the hour (a center open now); tests fix it. */
@@ -98,6 +103,7 @@ export async function buildApp({
   storage = new LocalStorage(config.documentsDir),
   gateway = sandboxGateway(config, database.db),
   carrier = configuredCarrier(config, database.db),
+  smdp = configuredSmdp(config),
   pdf,
   now = () => new Date(),
 }: AppOptions): Promise<FastifyInstance> {
@@ -187,6 +193,18 @@ export async function buildApp({
           method: 'POST',
           url: `/webhooks/carriers/${carrier.name}`,
           headers: { 'content-type': 'application/json', 'x-carrier-signature': signature },
+          payload: body,
+        }),
+      );
+  }
+  if (smdp) {
+    await app.register(smdpWebhookRoutes, { db: database.db, smdp });
+    if (smdp instanceof SmdpSimulator)
+      smdp.connect(async (body, signature) =>
+        app.inject({
+          method: 'POST',
+          url: `/webhooks/smdp/${smdp.name}`,
+          headers: { 'content-type': 'application/json', 'x-smdp-signature': signature },
           payload: body,
         }),
       );

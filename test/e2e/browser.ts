@@ -81,6 +81,7 @@ export async function startSite(options: { now?: () => Date } = {}): Promise<Sit
       mailer: developerMailbox,
       sms: developerMailbox,
       gateway,
+      smdp: null,
       documentKey: config.documentKey,
     }),
   });

@@ -143,6 +143,7 @@ export async function counterCase(
       center: serviceCenters,
       iccid: sims.iccid,
       matchingId: sims.esimMatchingId,
+      orderedFrom: sims.esimSmdpAddress,
     })
     .from(replacementRequests)
     .innerJoin(lines, eq(lines.id, replacementRequests.lineId))
@@ -192,8 +193,8 @@ export async function counterCase(
     iccid: request.simType === 'physical' ? row.iccid : null,
     activatedAt: request.activatedAt,
     esimCode:
-      codeShown && row.operator.smdpAddress && row.matchingId
-        ? `LPA:1$${row.operator.smdpAddress}$${row.matchingId}`
+      codeShown && (row.orderedFrom ?? row.operator.smdpAddress) && row.matchingId
+        ? `LPA:1$${row.orderedFrom ?? row.operator.smdpAddress}$${row.matchingId}`
         : null,
   };
 }

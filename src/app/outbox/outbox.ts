@@ -19,6 +19,10 @@ export type OutboxMessages = {
   'webhook.deliver': { deliveryId: number };
   /** A CloudEvent for a CAMARA SIM Swap subscription's sink (see swap-subscriptions.ts). */
   'camara.notify': { subscriptionId: string; event: CloudEvent };
+  /** ES2+ calls to the SM-DP+ (see esim-orders.ts): a fresh profile for an approved request, its release, its end. */
+  'esim.order': { requestId: string };
+  'esim.release': { iccid: string };
+  'esim.cancel': { iccid: string; final: 'Available' | 'Unavailable' };
 };
 export type OutboxTopic = keyof OutboxMessages;
 

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
 import { replacementRequests } from '../../db/schema/requests.ts';
@@ -13,6 +13,7 @@ import { enqueue } from '../outbox/outbox.ts';
 import { announceSwap } from '../sim-swap/swap-subscriptions.ts';
 import { transact } from '../transact.ts';
 import { emitWebhook } from '../webhooks/webhook-events.ts';
+import { cancelEsimOrder, releaseEsimProfile } from './esim-profile-calls.ts';
 import { swapKey } from './network-confirmation.ts';
 import { lockOwnRequest, type ReplacementRequest, type SubscriberActor } from './replacement-draft.ts';
 import { noticeRequestUpdate } from './request-notices.ts';
@@ -48,7 +49,8 @@ async function swapSim(
     .update(sims)
     .set({ status: 'deactivated', deactivatedAt: now })
     .where(and(eq(sims.lineId, line.id), eq(sims.status, 'active')))
-    .returning({ id: sims.id });
+    .returning({ id: sims.id, iccid: sims.iccid, smdp: sims.esimSmdpAddress });
+  if (old?.smdp) await cancelEsimOrder(tx, request.operatorId, old.iccid, true);
   await tx
     .update(sims)
     .set({ status: 'active', lineId: line.id, activatedAt: now, centerId: null })
@@ -188,11 +190,18 @@ export async function revealEsimCode(
     // The code installs the profile anywhere: it is held by the SIM-change lock like activation.
     if (await heldByLock(tx, request, now)) return err('request.sim_change_locked' as const);
     const [row] = await tx
-      .select({ smdp: operators.smdpAddress, matchingId: sims.esimMatchingId })
+      .select({
+        iccid: sims.iccid,
+        ordered: sims.esimSmdpAddress,
+        smdp: sql<string | null>`coalesce(${sims.esimSmdpAddress}, ${operators.smdpAddress})`,
+        matchingId: sims.esimMatchingId,
+      })
       .from(sims)
       .innerJoin(operators, eq(operators.id, sims.operatorId))
       .where(eq(sims.id, request.simId));
     if (!row?.smdp || !row.matchingId) return err('activation.not_ready' as const);
+    // A profile ordered for this request becomes downloadable only now, once its owner has proven who they are.
+    if (row.ordered) await releaseEsimProfile(tx, request.operatorId, row.iccid);
     await tx
       .update(replacementRequests)
       .set({ activationCodeShownAt: now })

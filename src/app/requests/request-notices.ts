@@ -13,6 +13,7 @@ export type RequestUpdate =
   | 'paid'
   | 'needs_info'
   | 'approved'
+  | 'esim_ready'
   | 'rejected'
   | 'dispatched'
   | 'ready_for_pickup'

@@ -12,8 +12,10 @@ import {
 } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { isSimChangeLocked } from '../../domain/sim-change-lock.ts';
+import { enqueue } from '../outbox/outbox.ts';
 import { refundRequestPayment } from '../payments/refunds.ts';
 import { emitWebhook } from '../webhooks/webhook-events.ts';
+import { cancelEsimOrder } from './esim-profile-calls.ts';
 import type { ReplacementRequest } from './replacement-draft.ts';
 
 export type EventActor = { kind: ActorKind; id: string | null };
@@ -115,6 +117,13 @@ export async function applyRequestEvent(
     );
   if (applied.value.effects.includes('refund')) await refundRequestPayment(tx, request.id, now);
   if (applied.value.effects.includes('release_sim') && request.simId) await releaseSim(tx, request, now);
+  if (applied.value.effects.includes('order_esim'))
+    await enqueue(tx, {
+      operatorId: request.operatorId,
+      topic: 'esim.order',
+      payload: { requestId: request.id },
+      idempotencyKey: `esim-order:${request.id}`,
+    });
   return ok(applied.value);
 }
 
@@ -126,23 +135,32 @@ export async function applyRequestEvent(
  */
 async function releaseSim(tx: Tx, request: ReplacementRequest, now: Date): Promise<void> {
   const [sim] = await tx
-    .select({ id: sims.id, status: sims.status, formFactor: sims.formFactor })
+    .select({
+      id: sims.id,
+      iccid: sims.iccid,
+      status: sims.status,
+      formFactor: sims.formFactor,
+      smdp: sims.esimSmdpAddress,
+    })
     .from(sims)
     .where(eq(sims.id, request.simId as string))
     .for('update');
   if (!sim) return;
   const revealed = sim.formFactor === 'esim' && request.activationCodeShownAt !== null;
   const backInStock = sim.status === 'reserved' || (sim.status === 'in_transit' && request.status === 'returned');
-  const next = revealed
-    ? { status: 'deactivated' as const, deactivatedAt: now }
-    : backInStock
-      ? { status: 'in_stock' as const }
-      : sim.status === 'in_transit'
-        ? { status: 'lost' as const }
-        : null;
+  // A profile from the SM-DP+ never goes back to stock: it goes back to the SM-DP+ (retired once its code was seen).
+  const next =
+    revealed || sim.smdp
+      ? { status: 'deactivated' as const, deactivatedAt: now }
+      : backInStock
+        ? { status: 'in_stock' as const }
+        : sim.status === 'in_transit'
+          ? { status: 'lost' as const }
+          : null;
   if (next)
     await tx
       .update(sims)
       .set({ ...next, lineId: null })
       .where(eq(sims.id, sim.id));
+  if (sim.smdp) await cancelEsimOrder(tx, request.operatorId, sim.iccid, revealed);
 }

@@ -44,6 +44,8 @@ export const sims = pgTable(
     formFactor: text('form_factor', { enum: FORM_FACTORS }).notNull(),
     /** SM-DP+ matching id of an eSIM profile. */
     esimMatchingId: text('esim_matching_id').unique(),
+    /** The SM-DP+ that made the profile for its request (ES2+); null for a profile loaded into stock. */
+    esimSmdpAddress: text('esim_smdp_address'),
     batch: text('batch'),
     /** The center holding it; null means the central warehouse. */
     centerId: uuid('center_id'),

@@ -1315,6 +1315,14 @@ export const en = {
   'admin.invalid.code': 'Use 2 to 20 latin capitals, digits or dashes',
   'admin.invalid.code_taken': 'Another center already has this code',
   'admin.invalid.coordinate': 'Enter a decimal number, e.g. 55.7652 (latitude −90 to 90, longitude −180 to 180)',
+  'notify.update.esim_ready':
+    'Request {reference}: your eSIM profile is ready. Open the request page to see its activation code and install it.',
+  'timeline.esim_downloaded': 'The eSIM profile was downloaded to a phone',
+  'timeline.esim_installed': 'The eSIM profile was installed on a phone',
+  'timeline.esim_failed': 'A phone could not download or install the eSIM profile',
+  'status.esimDownloaded': 'Your phone has downloaded the eSIM profile and is installing it.',
+  'status.esimInstalled': 'The eSIM profile is installed on your phone. Switch your number over to it to finish.',
+  'status.esimFailed': 'Your phone could not install the eSIM profile. Contact support for a new one.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1329,4 +1329,12 @@ export const ru: Record<MessageKey, string> = {
   'admin.invalid.code_taken': 'Этот код уже у другого салона',
   'admin.invalid.coordinate':
     'Введите десятичное число, например 55.7652 (широта от −90 до 90, долгота от −180 до 180)',
+  'notify.update.esim_ready':
+    'Заявка {reference}: ваш профиль eSIM готов. Откройте страницу заявки, чтобы увидеть код активации и установить его.',
+  'timeline.esim_downloaded': 'Профиль eSIM загружен на телефон',
+  'timeline.esim_installed': 'Профиль eSIM установлен на телефоне',
+  'timeline.esim_failed': 'Телефону не удалось загрузить или установить профиль eSIM',
+  'status.esimDownloaded': 'Телефон загрузил профиль eSIM и устанавливает его.',
+  'status.esimInstalled': 'Профиль eSIM установлен на телефоне. Переключите на него номер, чтобы завершить замену.',
+  'status.esimFailed': 'Телефону не удалось установить профиль eSIM. Обратитесь в поддержку за новым.',
 };

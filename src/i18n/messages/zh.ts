@@ -1258,4 +1258,11 @@ export const zh: Record<MessageKey, string> = {
   'admin.invalid.code': '请使用 2 至 20 个拉丁大写字母、数字或连字符',
   'admin.invalid.code_taken': '该代码已被其他服务中心使用',
   'admin.invalid.coordinate': '请输入小数，例如 55.7652（纬度 −90 至 90，经度 −180 至 180）',
+  'notify.update.esim_ready': '申请 {reference}：您的 eSIM 配置文件已就绪。请打开申请页面查看激活码并安装。',
+  'timeline.esim_downloaded': 'eSIM 配置文件已下载到手机',
+  'timeline.esim_installed': 'eSIM 配置文件已安装到手机',
+  'timeline.esim_failed': '手机未能下载或安装 eSIM 配置文件',
+  'status.esimDownloaded': '您的手机已下载 eSIM 配置文件，正在安装。',
+  'status.esimInstalled': 'eSIM 配置文件已安装到您的手机。请将号码切换到该 eSIM 以完成更换。',
+  'status.esimFailed': '您的手机未能安装 eSIM 配置文件。请联系客服获取新的配置文件。',
 };

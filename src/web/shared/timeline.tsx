@@ -1,3 +1,4 @@
+import type { ESIM_PROGRESS } from '../../app/requests/esim-orders.ts';
 import type { NETWORK_CONFIRMED } from '../../app/requests/network-confirmation.ts';
 import type { TimelineEvent } from '../../app/requests/request-status.ts';
 import type { RequestEventType } from '../../domain/request-machine.ts';
@@ -22,7 +23,10 @@ export function Timeline({ ctx, events }: { ctx: PageContext; events: TimelineEv
 function TimelineText({ ctx, event }: { ctx: PageContext; event: TimelineEvent }) {
   const { t } = ctx;
   const data = event.data as Record<string, string | undefined>;
-  const type = event.type as RequestEventType | typeof NETWORK_CONFIRMED;
+  const type = event.type as
+    | RequestEventType
+    | typeof NETWORK_CONFIRMED
+    | (typeof ESIM_PROGRESS)[keyof typeof ESIM_PROGRESS];
   const key =
     type === 'approve' && event.toStatus === 'second_review'
       ? 'timeline.first_approval'

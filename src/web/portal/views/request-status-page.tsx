@@ -1,6 +1,7 @@
 import type { Payment } from '../../../app/payments/payments.ts';
+import { ESIM_PROGRESS } from '../../../app/requests/esim-orders.ts';
 import { NETWORK_CONFIRMED } from '../../../app/requests/network-confirmation.ts';
-import type { RequestStatusView } from '../../../app/requests/request-status.ts';
+import type { RequestStatusView, TimelineEvent } from '../../../app/requests/request-status.ts';
 import { isTerminal, type RequestStatus } from '../../../domain/request-machine.ts';
 import { formatMoney } from '../../../i18n/translate.ts';
 import { CsrfField, ErrorSummary, type FieldErrors } from '../../shared/form.tsx';
@@ -87,11 +88,14 @@ export function RequestStatusPage({
         </p>
       )}
       {request.status === 'sim_assigned' && request.delivery === 'esim' && (
-        <p>
-          <a class="button" href={`/requests/${request.id}/esim`}>
-            {t('status.esim')}
-          </a>
-        </p>
+        <>
+          <EsimProgress ctx={ctx} events={view.events} />
+          <p>
+            <a class="button" href={`/requests/${request.id}/esim`}>
+              {t('status.esim')}
+            </a>
+          </p>
+        </>
       )}
       {request.status === 'activated' && !view.events.some((e) => e.type === NETWORK_CONFIRMED) && (
         <div class="callout" role="status">
@@ -210,5 +214,23 @@ function NewDocument({
         </button>
       </form>
     </section>
+  );
+}
+
+/** Where the phone is with the eSIM profile, from the SM-DP+'s notices; nothing until it has been scanned. */
+function EsimProgress({ ctx, events }: { ctx: PageContext; events: TimelineEvent[] }) {
+  const seen = new Set(events.map((e) => e.type));
+  const key = seen.has(ESIM_PROGRESS.failed)
+    ? 'status.esimFailed'
+    : seen.has(ESIM_PROGRESS.installed)
+      ? 'status.esimInstalled'
+      : seen.has(ESIM_PROGRESS.downloaded)
+        ? 'status.esimDownloaded'
+        : null;
+  if (!key) return null;
+  return (
+    <div class="callout" role="status">
+      <p class={key === 'status.esimFailed' ? 'warning-text' : undefined}>{ctx.t(key)}</p>
+    </div>
   );
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "sims" ADD COLUMN "esim_smdp_address" text;
