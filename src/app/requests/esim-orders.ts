@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
 import { replacementRequests, requestEvents } from '../../db/schema/requests.ts';
 import { sims } from '../../db/schema/sims.ts';
@@ -30,7 +30,7 @@ export async function orderEsimProfile(db: Db, links: Links, smdp: SmdpPlus, req
     .from(replacementRequests)
     .innerJoin(operators, eq(operators.id, replacementRequests.operatorId))
     .where(eq(replacementRequests.id, requestId));
-  if (!row || row.request.status !== 'approved' || row.request.delivery !== 'esim' || row.request.simId) return;
+  if (row?.request.status !== 'approved' || row.request.delivery !== 'esim' || row.request.simId) return;
   const profile = await smdp.downloadOrder({
     profileType: `${row.slug}-esim`,
     idempotencyKey: `esim-order:${requestId}`,

@@ -117,7 +117,7 @@ export class SmdpSimulator implements SmdpPlus {
   /** A phone with `eid` scans the activation code: the profile is downloaded, then installed, each step notified. */
   installOnDevice(matchingId: string, eid = `89049032${String(randomInt(1e8)).padStart(8, '0')}${'0'.repeat(16)}`) {
     const profile = [...this.profiles.values()].find((p) => p.matchingId === matchingId);
-    if (!profile || profile.state !== 'Released') return false;
+    if (profile?.state !== 'Released') return false;
     for (const [pointId, state] of [
       [3, 'Downloaded'],
       [4, 'Installed'],
