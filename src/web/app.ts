@@ -162,7 +162,7 @@ export async function buildApp({
   await app.register(passwordRoutes, { ...pages, onOutboxWrite });
   const subscriber = { ...pages, onOutboxWrite, links, vault: { storage, key: config.documentKey, pdf: renderer } };
   await app.register(replacementRoutes, subscriber);
-  await app.register(requestRoutes, { ...subscriber, gateway });
+  await app.register(requestRoutes, { ...subscriber, gateway, smdp });
   await app.register(apiRoutes, {
     db: database.db,
     tokens,

@@ -32,7 +32,7 @@ let staff: Record<'reviewer' | 'second', StaffActor>;
 beforeAll(async () => {
   database = await seededDatabase();
   smdp = new SmdpSimulator({ webhookSecret: SECRET });
-  app = await buildApp({ config: testConfig, database, logger: false, smdp });
+  app = await buildApp({ config: { ...testConfig, demo: true }, database, logger: false, smdp });
   worker = outboxWorker({
     db: database.db,
     handlers: {
@@ -84,6 +84,8 @@ test('approval orders a fresh profile; its code works only after it is shown; th
   );
   expect(ready?.text).toMatch(/eSIM/);
   expect(smdp.installOnDevice(sim?.esim_matching_id ?? '')).toBe(false);
+  const stranger = await signedInClient(app, '+79161110051');
+  expect((await stranger.post(`/requests/${requestId}/esim/simulated-phone`)).statusCode).toBe(404);
 
   await sql(`update replacement_requests set hold_until = now() - interval '1 minute' where id = $1`, [requestId]);
   const li = await signedInClient(app, '+79161110011', 'en');
@@ -92,8 +94,12 @@ test('approval orders a fresh profile; its code works only after it is shown; th
   await worker.drain();
   expect(smdp.profiles.get(sim?.iccid ?? '')?.state).toBe('Released');
 
-  expect(smdp.installOnDevice(sim?.esim_matching_id ?? '')).toBe(true);
-  await smdp.flushNotifications();
+  const before = (await li.get(`/requests/${requestId}`)).body;
+  expect(before).toContain('Install it on a simulated phone');
+  expect(before).not.toContain('The eSIM profile is installed on your phone');
+  expect((await li.post(`/requests/${requestId}/esim/simulated-phone`)).headers.location).toBe(
+    `/requests/${requestId}`,
+  );
   const page = (await li.get(`/requests/${requestId}`)).body;
   expect(page).toContain('The eSIM profile is installed on your phone');
   expect(page).toContain('The eSIM profile was downloaded to a phone');

@@ -1323,6 +1323,9 @@ export const en = {
   'status.esimDownloaded': 'Your phone has downloaded the eSIM profile and is installing it.',
   'status.esimInstalled': 'The eSIM profile is installed on your phone. Switch your number over to it to finish.',
   'status.esimFailed': 'Your phone could not install the eSIM profile. Contact support for a new one.',
+  'status.simulatedPhone': 'Install it on a simulated phone',
+  'status.simulatedPhone.hint':
+    'Demo: this SM-DP+ is a simulator, so no real phone can download the profile. A simulated one can, and the SM-DP+ then reports the download and installation here.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1265,4 +1265,7 @@ export const zh: Record<MessageKey, string> = {
   'status.esimDownloaded': '您的手机已下载 eSIM 配置文件，正在安装。',
   'status.esimInstalled': 'eSIM 配置文件已安装到您的手机。请将号码切换到该 eSIM 以完成更换。',
   'status.esimFailed': '您的手机未能安装 eSIM 配置文件。请联系客服获取新的配置文件。',
+  'status.simulatedPhone': '安装到模拟手机',
+  'status.simulatedPhone.hint':
+    '演示：此 SM-DP+ 为模拟器，真实手机无法下载配置文件。模拟手机可以下载，随后 SM-DP+ 会在此报告下载和安装情况。',
 };

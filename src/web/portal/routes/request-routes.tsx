@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { DOCUMENT_MAX_BYTES } from '../../../app/documents/document-content.ts';
@@ -8,9 +9,12 @@ import { loadReceipt } from '../../../app/payments/receipt.ts';
 import { cancelRequest } from '../../../app/requests/cancel-request.ts';
 import { provideInformation } from '../../../app/requests/provide-information.ts';
 import type { Draft } from '../../../app/requests/replacement-draft.ts';
+import { sims } from '../../../db/schema/sims.ts';
 import { nextStep, readDocument } from '../../../domain/replacement-wizard.ts';
 import { eventsFrom } from '../../../domain/request-machine.ts';
 import type { PaymentGateway } from '../../../integrations/payments/payment-gateway.ts';
+import type { SmdpPlus } from '../../../integrations/smdp/smdp.ts';
+import { SmdpSimulator } from '../../../integrations/smdp/smdp-simulator.ts';
 import { requireSubscriber } from '../../plugins/session.ts';
 import { pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
@@ -30,7 +34,7 @@ import {
   uploaded,
 } from './subscriber-context.ts';
 
-type Options = SubscriberRouteOptions & { gateway: PaymentGateway };
+type Options = SubscriberRouteOptions & { gateway: PaymentGateway; smdp: SmdpPlus | null };
 type StatusRoute = {
   Params: { requestId: string };
   Querystring: { submitted?: string };
@@ -39,7 +43,8 @@ type StatusRoute = {
 
 /** A submitted request: its status and timeline, paying the fee, cancelling, answering review. */
 export async function requestRoutes(app: FastifyInstance, options: Options) {
-  const { assets, demo, db, onOutboxWrite, vault, links, gateway } = options;
+  const { assets, demo, db, onOutboxWrite, vault, links, gateway, smdp } = options;
+  const phone = demo && smdp instanceof SmdpSimulator ? smdp : null;
   app.addHook('onRequest', requireSubscriber);
   await acceptDocumentUploads(app);
 
@@ -71,6 +76,7 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
         canCancel={eventsFrom(view.request.status).includes('cancel')}
         csrf={reply.csrfToken()}
         upload={{ ...upload, maxMegabytes: DOCUMENT_MAX_BYTES / 1024 / 1024 }}
+        simulatedPhone={phone !== null}
       />
     );
     return sendPage(reply, page, Object.keys(upload.errors).length > 0 ? 400 : 200);
@@ -183,6 +189,23 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
     if (status === 'failed') return reply.redirect(`/requests/${requestId}/pay?payment=${payment.id}`, 303);
     return reply.redirect(`/requests/${requestId}`, 303);
   });
+
+  if (phone)
+    app.post<{ Params: { requestId: string } }>(
+      '/requests/:requestId/esim/simulated-phone',
+      formRoute({}),
+      async (request, reply) => {
+        const { requestId } = request.params;
+        const own = UUID.test(requestId) ? await app.accountViews.request(subscriberSession(request), requestId) : null;
+        if (!own?.request.simId) return reply.callNotFound();
+        const [sim] = await db
+          .select({ matchingId: sims.esimMatchingId })
+          .from(sims)
+          .where(eq(sims.id, own.request.simId));
+        if (sim?.matchingId && phone.installOnDevice(sim.matchingId)) await phone.flushNotifications();
+        return reply.redirect(`/requests/${requestId}`, 303);
+      },
+    );
 
   app.post<{ Params: { requestId: string } }>('/requests/:requestId/cancel', formRoute({}), async (request, reply) => {
     const { requestId } = request.params;

@@ -22,8 +22,11 @@ export function RequestStatusPage({
   csrf,
   upload,
   pickupQr,
+  simulatedPhone,
 }: {
   ctx: PageContext;
+  /** The demo's SM-DP+ simulator can play a phone scanning the activation code. */
+  simulatedPhone: boolean;
   /** The reference as a QR code while the card waits at the center. */
   pickupQr: string | null;
   view: RequestStatusView;
@@ -90,6 +93,15 @@ export function RequestStatusPage({
       {request.status === 'sim_assigned' && request.delivery === 'esim' && (
         <>
           <EsimProgress ctx={ctx} events={view.events} />
+          {simulatedPhone && request.activationCodeShownAt && (
+            <form method="post" action={`/requests/${request.id}/esim/simulated-phone`}>
+              <CsrfField token={csrf} />
+              <p class="notice">{t('status.simulatedPhone.hint')}</p>
+              <button type="submit" class="button secondary">
+                {t('status.simulatedPhone')}
+              </button>
+            </form>
+          )}
           <p>
             <a class="button" href={`/requests/${request.id}/esim`}>
               {t('status.esim')}
