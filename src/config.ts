@@ -47,6 +47,9 @@ const schema = z
     PROVISIONING_URL: z.url().optional(),
     PROVISIONING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     PROVISIONING_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    PROVISIONING_SIM_LATENCY_MS: z.coerce.number().int().min(0).max(60_000).default(300),
+    PROVISIONING_SIM_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
+    PROVISIONING_SIM_TIMEOUT_RATE: z.coerce.number().min(0).max(1).default(0),
     CARRIER: z.enum(['simulator', 'manual']).optional(),
     CARRIER_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     SMDP: z.enum(['simulator', 'none']).optional(),
@@ -148,7 +151,9 @@ export type Config = {
     | { gateway: 'sandbox' }
     | { gateway: 'yookassa'; shopId: string; secretKey: string; apiUrl: string; checkoutOrigin: string };
   /** The network's provisioning system (HLR/HSS via the BSS); the simulator only where allowed. */
-  provisioning: { kind: 'simulator' } | { kind: 'http'; url: string; secret: string; timeoutMs: number };
+  provisioning:
+    | { kind: 'simulator'; maxLatencyMs: number; failureRate: number; timeoutRate: number; timeoutMs: number }
+    | { kind: 'http'; url: string; secret: string; timeoutMs: number };
   /** Booking parcels with a carrier; `manual` means logistics types the carrier and tracking number. */
   carrier: { kind: 'simulator'; webhookSecret: string } | { kind: 'manual' };
   /** Where eSIM profiles come from: an SM-DP+ ordered per request (ES2+), or `none` for profiles loaded into stock. */
@@ -211,7 +216,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
             secret: e.PROVISIONING_SECRET as string,
             timeoutMs: e.PROVISIONING_TIMEOUT_MS,
           }
-        : { kind: 'simulator' },
+        : {
+            kind: 'simulator',
+            maxLatencyMs: e.PROVISIONING_SIM_LATENCY_MS,
+            failureRate: e.PROVISIONING_SIM_FAILURE_RATE,
+            timeoutRate: e.PROVISIONING_SIM_TIMEOUT_RATE,
+            timeoutMs: e.PROVISIONING_TIMEOUT_MS,
+          },
     carrier:
       (e.CARRIER ?? (e.NODE_ENV === 'production' ? 'manual' : 'simulator')) === 'simulator'
         ? {

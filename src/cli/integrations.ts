@@ -29,7 +29,7 @@ export function configuredIntegrations(config: Config, db: Db) {
   const provisioning: Provisioning =
     config.provisioning.kind === 'http'
       ? new HttpProvisioning(config.provisioning)
-      : new ProvisioningSimulator({ maxLatencyMs: 300 });
+      : new ProvisioningSimulator(config.provisioning);
   return {
     gateway,
     provisioning,

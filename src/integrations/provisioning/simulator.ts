@@ -6,6 +6,12 @@ export type SimulatorOptions = {
   maxLatencyMs?: number;
   /** Share of calls that fail with a retryable error (0–1), as a busy HLR does. */
   failureRate?: number;
+  /**
+   * Share of calls whose answer never comes (0–1): the HLR applies the change, the caller waits
+   * `timeoutMs` and gives up, so only the idempotency key of its retry keeps it from applying twice.
+   */
+  timeoutRate?: number;
+  timeoutMs?: number;
   random?: () => number;
 };
 
@@ -21,10 +27,22 @@ export class ProvisioningSimulator implements Provisioning {
   /** Calls that changed something, in order; a replayed key adds nothing. */
   readonly applied: { op: string; msisdn: string; idempotencyKey: string }[] = [];
   private readonly seen = new Set<string>();
-  private readonly options: Required<SimulatorOptions>;
+  private options: Required<SimulatorOptions>;
 
   constructor(options: SimulatorOptions = {}) {
-    this.options = { maxLatencyMs: 0, failureRate: 0, random: Math.random, ...options };
+    this.options = {
+      maxLatencyMs: 0,
+      failureRate: 0,
+      timeoutRate: 0,
+      timeoutMs: 10_000,
+      random: Math.random,
+      ...options,
+    };
+  }
+
+  /** Changes how the network behaves from now on: an outage starting, or ending. */
+  configure(options: SimulatorOptions): void {
+    this.options = { ...this.options, ...options };
   }
 
   suspendLine({ msisdn, idempotencyKey }: { msisdn: string; idempotencyKey: string }) {
@@ -48,7 +66,7 @@ export class ProvisioningSimulator implements Provisioning {
   }
 
   private async call(op: string, msisdn: string, idempotencyKey: string, apply: (line: SimulatedLine) => void) {
-    const { maxLatencyMs, failureRate, random } = this.options;
+    const { maxLatencyMs, failureRate, timeoutRate, timeoutMs, random } = this.options;
     if (maxLatencyMs > 0) await sleep(Math.round(random() * maxLatencyMs));
     if (this.seen.has(idempotencyKey)) return;
     if (random() < failureRate) throw new ProvisioningError(`simulated HLR timeout on ${op}`, true);
@@ -58,5 +76,9 @@ export class ProvisioningSimulator implements Provisioning {
     this.lines.set(msisdn, line);
     this.seen.add(idempotencyKey);
     this.applied.push({ op, msisdn, idempotencyKey });
+    if (random() < timeoutRate) {
+      await sleep(timeoutMs);
+      throw new ProvisioningError(`simulated HLR timeout after ${timeoutMs} ms on ${op} (the answer was lost)`, true);
+    }
   }
 }
