@@ -1009,7 +1009,7 @@ export const en = {
   'staff.nav.apiClients': 'API clients',
   'apiClients.title': 'API clients',
   'apiClients.lead':
-    'Banks and partners call the SIM Swap API with OAuth 2.0 client credentials. Each client gets an id and a secret shown once; its calls are counted per month for billing.',
+    "Banks, partners and the operator's own systems call the APIs (CAMARA SIM Swap and its subscriptions, the REST API at /api/v1, documented at /api/docs) with OAuth 2.0 client credentials. Each client gets an id and a secret shown once, and only the scopes given here; its calls are counted per month for billing.",
   'apiClients.none': 'No API client yet.',
   'apiClients.scopes': 'Scopes',
   'apiClients.lastUsed': 'Last token',
@@ -1326,6 +1326,20 @@ export const en = {
   'status.simulatedPhone': 'Install it on a simulated phone',
   'status.simulatedPhone.hint':
     'Demo: this SM-DP+ is a simulator, so no real phone can download the profile. A simulated one can, and the SM-DP+ then reports the download and installation here.',
+  'apiClients.scope.sim-swap': 'CAMARA SIM Swap: check and retrieve-date',
+  'apiClients.scope.sim-swap:check': 'CAMARA SIM Swap: check only',
+  'apiClients.scope.sim-swap:retrieve-date': 'CAMARA SIM Swap: retrieve-date only',
+  'apiClients.scope.sim-swap-subscriptions:org.camaraproject.sim-swap-subscriptions.v0.swapped:create':
+    'CAMARA SIM Swap subscriptions: subscribe to swaps',
+  'apiClients.scope.sim-swap-subscriptions:read': 'CAMARA SIM Swap subscriptions: read them',
+  'apiClients.scope.sim-swap-subscriptions:delete': 'CAMARA SIM Swap subscriptions: delete them',
+  'apiClients.scope.requests:read': 'REST API: read replacement requests',
+  'apiClients.scope.requests:write': 'REST API: create, pay, submit and cancel requests',
+  'apiClients.scope.lines:write': 'REST API: block and unblock lines, SIM-change lock',
+  'apiClients.scope.centers:read': 'REST API: service centers and visit slots',
+  'apiClients.scope.inventory:read': 'REST API: SIM stock',
+  'apiClients.scope.sim-changes:read': 'REST API: SIM change history',
+  'apiClients.scope.webhooks:manage': 'REST API: webhook subscriptions',
 } as const;
 
 export type MessageKey = keyof typeof en;

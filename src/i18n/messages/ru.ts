@@ -1018,7 +1018,7 @@ export const ru: Record<MessageKey, string> = {
   'staff.nav.apiClients': 'API-клиенты',
   'apiClients.title': 'API-клиенты',
   'apiClients.lead':
-    'Банки и партнёры обращаются к SIM Swap API с учётными данными клиента OAuth 2.0. Каждый клиент получает идентификатор и секрет, который показывается один раз; его вызовы считаются по месяцам для расчётов.',
+    'Банки, партнёры и собственные системы оператора обращаются к API (CAMARA SIM Swap и подписки на него, REST API по адресу /api/v1 с описанием на /api/docs) с учётными данными клиента OAuth 2.0. Каждый клиент получает идентификатор и секрет, который показывается один раз, и только отмеченные здесь права; его вызовы считаются по месяцам для расчётов.',
   'apiClients.none': 'API-клиентов пока нет.',
   'apiClients.scopes': 'Права доступа',
   'apiClients.lastUsed': 'Последний токен',
@@ -1340,4 +1340,18 @@ export const ru: Record<MessageKey, string> = {
   'status.simulatedPhone': 'Установить на симулированный телефон',
   'status.simulatedPhone.hint':
     'Демо: SM-DP+ здесь — симулятор, и настоящий телефон не загрузит профиль. Симулированный телефон может, и SM-DP+ сообщит сюда о загрузке и установке.',
+  'apiClients.scope.sim-swap': 'CAMARA SIM Swap: проверка и дата замены',
+  'apiClients.scope.sim-swap:check': 'CAMARA SIM Swap: только проверка',
+  'apiClients.scope.sim-swap:retrieve-date': 'CAMARA SIM Swap: только дата замены',
+  'apiClients.scope.sim-swap-subscriptions:org.camaraproject.sim-swap-subscriptions.v0.swapped:create':
+    'Подписки CAMARA SIM Swap: подписаться на замены',
+  'apiClients.scope.sim-swap-subscriptions:read': 'Подписки CAMARA SIM Swap: чтение',
+  'apiClients.scope.sim-swap-subscriptions:delete': 'Подписки CAMARA SIM Swap: удаление',
+  'apiClients.scope.requests:read': 'REST API: чтение заявок на замену',
+  'apiClients.scope.requests:write': 'REST API: создание, оплата, отправка и отмена заявок',
+  'apiClients.scope.lines:write': 'REST API: блокировка номеров и запрет замены SIM',
+  'apiClients.scope.centers:read': 'REST API: салоны и время визитов',
+  'apiClients.scope.inventory:read': 'REST API: склад SIM-карт',
+  'apiClients.scope.sim-changes:read': 'REST API: история замен SIM',
+  'apiClients.scope.webhooks:manage': 'REST API: подписки на вебхуки',
 };

@@ -956,7 +956,7 @@ export const zh: Record<MessageKey, string> = {
   'staff.nav.apiClients': 'API 客户端',
   'apiClients.title': 'API 客户端',
   'apiClients.lead':
-    '银行和合作伙伴使用 OAuth 2.0 客户端凭据调用 SIM Swap API。每个客户端获得一个 ID 和仅显示一次的密钥；其调用按月计数用于计费。',
+    '银行、合作伙伴和运营商自己的系统使用 OAuth 2.0 客户端凭据调用 API（CAMARA SIM Swap 及其订阅、位于 /api/v1 的 REST API，文档见 /api/docs）。每个客户端获得一个 ID 和仅显示一次的密钥，且只拥有此处勾选的权限；其调用按月计数用于计费。',
   'apiClients.none': '暂无 API 客户端。',
   'apiClients.scopes': '权限范围',
   'apiClients.lastUsed': '最近获取令牌',
@@ -1268,4 +1268,18 @@ export const zh: Record<MessageKey, string> = {
   'status.simulatedPhone': '安装到模拟手机',
   'status.simulatedPhone.hint':
     '演示：此 SM-DP+ 为模拟器，真实手机无法下载配置文件。模拟手机可以下载，随后 SM-DP+ 会在此报告下载和安装情况。',
+  'apiClients.scope.sim-swap': 'CAMARA SIM Swap：检查与查询日期',
+  'apiClients.scope.sim-swap:check': 'CAMARA SIM Swap：仅检查',
+  'apiClients.scope.sim-swap:retrieve-date': 'CAMARA SIM Swap：仅查询日期',
+  'apiClients.scope.sim-swap-subscriptions:org.camaraproject.sim-swap-subscriptions.v0.swapped:create':
+    'CAMARA SIM Swap 订阅：订阅更换事件',
+  'apiClients.scope.sim-swap-subscriptions:read': 'CAMARA SIM Swap 订阅：读取',
+  'apiClients.scope.sim-swap-subscriptions:delete': 'CAMARA SIM Swap 订阅：删除',
+  'apiClients.scope.requests:read': 'REST API：读取更换申请',
+  'apiClients.scope.requests:write': 'REST API：创建、支付、提交和取消申请',
+  'apiClients.scope.lines:write': 'REST API：封锁/解封号码、SIM 更换锁',
+  'apiClients.scope.centers:read': 'REST API：服务中心和预约时段',
+  'apiClients.scope.inventory:read': 'REST API：SIM 卡库存',
+  'apiClients.scope.sim-changes:read': 'REST API：SIM 更换历史',
+  'apiClients.scope.webhooks:manage': 'REST API：Webhook 订阅',
 };

@@ -138,7 +138,9 @@ function ApiClientsPage({
                 value={scope}
                 checked={form.scopes.includes(scope)}
               />
-              <label for={i === 0 ? 'scopes' : `scopes-${i}`}>{scope}</label>
+              <label for={i === 0 ? 'scopes' : `scopes-${i}`}>
+                {t(`apiClients.scope.${scope}`)} <code class="scope">{scope}</code>
+              </label>
             </div>
           ))}
         </fieldset>
