@@ -235,6 +235,28 @@ describe('a replacement request through the API', () => {
     });
     expect(other.statusCode).toBe(422);
     expect(other.json().type).toContain('idempotency-key-reused');
+    await database.raw.query(
+      `insert into api_idempotency_keys (operator_id, client_id, key, fingerprint)
+       select operator_id, client_id, 'k-running', 'x' from api_idempotency_keys where key = 'k-1'`,
+    );
+    const running = await api({
+      method: 'POST',
+      url: '/api/v1/requests',
+      body: NEW,
+      headers: { 'idempotency-key': 'k-running' },
+    });
+    expect(running.statusCode).toBe(422);
+    await database.raw.query(
+      `update api_idempotency_keys set fingerprint = (select fingerprint from api_idempotency_keys where key = 'k-1') where key = 'k-running'`,
+    );
+    const busy = await api({
+      method: 'POST',
+      url: '/api/v1/requests',
+      body: NEW,
+      headers: { 'idempotency-key': 'k-running' },
+    });
+    expect(busy.statusCode).toBe(409);
+    expect(busy.headers['retry-after']).toBe('1');
     const [{ n }] = (await database.raw.query(
       `select count(*)::int as n from replacement_requests r join lines l on l.id = r.line_id where l.msisdn = $1`,
       [NEW.phoneNumber],
