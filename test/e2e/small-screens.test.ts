@@ -565,7 +565,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
     await check(page, 'staff-api-clients', '/staff/api-clients');
     await expectAccessible(page);
     await page.getByLabel(en('apiClients.name'), { exact: true }).fill('Bank of the Volga');
-    await page.getByLabel('sim-swap', { exact: true }).check();
+    await page.getByLabel(`${en('apiClients.scope.sim-swap')} sim-swap`, { exact: true }).check();
     await page.getByRole('button', { name: en('apiClients.create') }).click();
     await record(page, 'staff-api-client-created', 'en');
     await expectAccessible(page);

@@ -75,6 +75,13 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions) {
       await api.register(fastifySwaggerUi, {
         routePrefix: '/docs',
         uiConfig: { deepLinking: true, validatorUrl: null },
+        logo: {
+          type: 'image/svg+xml',
+          content: Buffer.from(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><text x="0" y="29" font-family="sans-serif" font-size="26" font-weight="700" fill="#fff">simdesk API</text></svg>',
+          ),
+          href: '/api/docs',
+        },
         // The hash is of the one <style> element swagger-ui adds at run time (in the pinned version).
         staticCSP:
           "default-src 'self'; script-src 'self'; style-src 'self' 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
