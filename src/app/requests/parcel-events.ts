@@ -1,16 +1,24 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { carrierEvents, replacementRequests, shipments } from '../../db/schema/requests.ts';
-import { parcelStep } from '../../domain/parcel-tracking.ts';
+import { parcelStep, type ShipmentStatus } from '../../domain/parcel-tracking.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { CarrierNotice } from '../../integrations/carrier/carrier.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
 import { transact } from '../transact.ts';
-import { noticeRequestUpdate } from './request-notices.ts';
+import { noticeRequestUpdate, type RequestUpdate } from './request-notices.ts';
 import { applyRequestEvent } from './request-transitions.ts';
 
 export type ParcelEventOutcome = 'recorded' | 'duplicate';
+
+/** What the subscriber is told of each step of their parcel; every missed round is told. */
+const PARCEL_NOTICES: Partial<Record<ShipmentStatus, RequestUpdate>> = {
+  out_for_delivery: 'out_for_delivery',
+  failed_attempt: 'delivery_missed',
+  delivered: 'delivered',
+  returned: 'returned',
+};
 
 /**
  * A carrier's tracking notice, already proven genuine by its adapter. Each event id is taken
@@ -70,8 +78,9 @@ export function recordParcelEvent(
         },
       );
       if (!applied.ok) return err('request.changed' as const);
-      if (step.request === 'deliver') await noticeRequestUpdate(tx, links, request, 'delivered');
     }
+    const update = request?.status === 'dispatched' && step.shipment ? PARCEL_NOTICES[step.shipment] : undefined;
+    if (request && update) await noticeRequestUpdate(tx, links, request, update, {}, notice.eventId);
     await appendAudit(
       tx,
       {

@@ -16,6 +16,9 @@ export type RequestUpdate =
   | 'esim_ready'
   | 'rejected'
   | 'dispatched'
+  | 'out_for_delivery'
+  | 'delivery_missed'
+  | 'returned'
   | 'ready_for_pickup'
   | 'delivered'
   | 'activated'
@@ -32,6 +35,8 @@ export async function noticeRequestUpdate(
   request: ReplacementRequest,
   update: RequestUpdate,
   values: Values = {},
+  /** What makes this notice unique; the request's version unless the same step can recur without changing it. */
+  occasion: string = String(request.version),
 ): Promise<void> {
   const [row] = await tx
     .select({
@@ -53,7 +58,7 @@ export async function noticeRequestUpdate(
     ...values,
   };
   const text = t(`notify.update.${update}`, all);
-  const key = (to: string) => `request-update:${request.id}:${update}:${request.version}:${to}`;
+  const key = (to: string) => `request-update:${request.id}:${update}:${occasion}:${to}`;
   if (row.account.email)
     await enqueue(tx, {
       operatorId: request.operatorId,

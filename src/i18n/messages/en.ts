@@ -1340,6 +1340,12 @@ export const en = {
   'apiClients.scope.inventory:read': 'REST API: SIM stock',
   'apiClients.scope.sim-changes:read': 'REST API: SIM change history',
   'apiClients.scope.webhooks:manage': 'REST API: webhook subscriptions',
+  'notify.update.out_for_delivery':
+    'Request {reference}: the courier is bringing your new SIM today. Have your passport ready: the courier checks it before handing the card over.',
+  'notify.update.delivery_missed':
+    'Request {reference}: the courier could not hand over your SIM today and will try again. After a second missed round the card comes back to us.',
+  'notify.update.returned':
+    'Request {reference}: the courier brought your SIM back to us. We will send it again; you can also cancel the request or pick the card up at a service center by contacting support.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1354,4 +1354,10 @@ export const ru: Record<MessageKey, string> = {
   'apiClients.scope.inventory:read': 'REST API: склад SIM-карт',
   'apiClients.scope.sim-changes:read': 'REST API: история замен SIM',
   'apiClients.scope.webhooks:manage': 'REST API: подписки на вебхуки',
+  'notify.update.out_for_delivery':
+    'Заявка {reference}: курьер привезёт новую SIM-карту сегодня. Приготовьте паспорт: курьер проверит его перед тем, как отдать карту.',
+  'notify.update.delivery_missed':
+    'Заявка {reference}: курьер не смог передать SIM-карту сегодня и попробует ещё раз. После второй неудачной попытки карта вернётся к нам.',
+  'notify.update.returned':
+    'Заявка {reference}: курьер вернул SIM-карту нам. Мы отправим её снова; через поддержку можно также отменить заявку или забрать карту в салоне.',
 };

@@ -1282,4 +1282,10 @@ export const zh: Record<MessageKey, string> = {
   'apiClients.scope.inventory:read': 'REST API：SIM 卡库存',
   'apiClients.scope.sim-changes:read': 'REST API：SIM 更换历史',
   'apiClients.scope.webhooks:manage': 'REST API：Webhook 订阅',
+  'notify.update.out_for_delivery':
+    '申请 {reference}：快递员今天将送来您的新 SIM 卡。请准备好护照：交卡前快递员会核对。',
+  'notify.update.delivery_missed':
+    '申请 {reference}：快递员今天未能将 SIM 卡交给您，将再次尝试。第二次投递失败后，卡片将退回给我们。',
+  'notify.update.returned':
+    '申请 {reference}：快递员已将 SIM 卡退回给我们。我们会再次寄送；您也可以联系客服取消申请或到服务中心取卡。',
 };
