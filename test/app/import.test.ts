@@ -93,6 +93,22 @@ describe('inventory import', () => {
     expect(row!.batch).toBe('batch, with comma');
   });
 
+  test('a row with too few or too many fields is its own error, and the rows around it are imported', async () => {
+    const csv = [
+      'iccid,imsi,form_factor,center,batch,esim_matching_id',
+      `${iccid(901)},${imsi(901)},nano,,,`,
+      `${iccid(902)},${imsi(902)},nano`,
+      `${iccid(903)},${imsi(903)},nano,,,,extra`,
+      `${iccid(904)},${imsi(904)},nano,,,`,
+    ].join('\n');
+    const summary = await inventory(csv, false);
+    expect(summary.rejected).toEqual([
+      { line: 3, reason: 'import.field_count' },
+      { line: 4, reason: 'import.field_count' },
+    ]);
+    expect(summary.imported).toBe(2);
+  });
+
   test('a file without the required columns is refused before any row', async () => {
     await expect(inventory('iccid,form_factor\n1,nano', false)).rejects.toThrow(HeaderError);
   });

@@ -79,7 +79,15 @@ export async function importCsv<T>(
       });
     }
     const parser = input.pipe(
-      parse({ columns: checkHeader(spec), bom: true, trim: true, skip_empty_lines: true, info: true }),
+      // A row with too few or too many fields is that row's error, not the whole file's.
+      parse({
+        columns: checkHeader(spec),
+        bom: true,
+        trim: true,
+        skip_empty_lines: true,
+        info: true,
+        relax_column_count: true,
+      }),
     );
     let batch: Numbered<T>[] = [];
     // One batch is written while the next is parsed and validated: with PostgreSQL the COPY
@@ -87,9 +95,13 @@ export async function importCsv<T>(
     let writing: Promise<void> = Promise.resolve();
     for await (const { record, info } of parser as AsyncIterable<{
       record: Record<string, string>;
-      info: { lines: number };
+      info: { lines: number; error?: unknown };
     }>) {
       summary.read++;
+      if (info.error) {
+        reject([{ line: info.lines, reason: 'import.field_count' }]);
+        continue;
+      }
       const row = spec.validate(record);
       const clash = row.ok ? (spec.seen?.(row.value) ?? null) : null;
       if (!row.ok) reject([{ line: info.lines, reason: row.error }]);
