@@ -140,3 +140,13 @@ test('the page draws each count as an accessible chart beside its table, and eve
   const reversed = await admin.get('/staff/reports?from=2026-12-02&to=2026-11-30');
   expect(reversed.body).toContain('value="2026-11-30"');
 });
+
+test('reviewers see the work, not the money', async () => {
+  const reviewer = await staffClient(app, database, 'reviewer@volna.example');
+  const page = await reviewer.get('/staff/reports?from=2026-12-01&to=2026-12-01');
+  expect(page.statusCode).toBe(200);
+  expect(page.body).toContain('/staff/reports/status.csv');
+  expect(page.body).not.toContain('/staff/reports/money.csv');
+  expect((await reviewer.get('/staff/reports/money.csv?from=2026-12-01&to=2026-12-01')).statusCode).toBe(404);
+  expect((await reviewer.get('/staff/reports/status.csv?from=2026-12-01&to=2026-12-01')).statusCode).toBe(200);
+});

@@ -119,10 +119,13 @@ export async function reportRoutes(app: FastifyInstance, { assets, demo, db, now
     const report = await operatorReport(db, request.operator.id, period, period.today);
     return { period, report };
   };
+  /** The money collected and refunded is the administrators' business; reviewers see the work. */
+  const visible = (request: FastifyRequest, tables: ReportTable[]) =>
+    (request.staff as StaffSession).roles.includes('admin') ? tables : tables.filter((x) => x.id !== 'money');
   app.get<Query>('/staff/reports', { preHandler: guard }, async (request, reply) => {
     const ctx = pageContext(request, assets, demo);
     const { period, report } = await load(request);
-    const tables = reportTables(report, ctx.t);
+    const tables = visible(request, reportTables(report, ctx.t));
     return sendPage(
       reply,
       <ReportsPage ctx={ctx} staff={request.staff as StaffSession} period={period} tables={tables} />,
@@ -136,7 +139,8 @@ export async function reportRoutes(app: FastifyInstance, { assets, demo, db, now
       if (!request.params.table.endsWith('.csv') || !REPORT_TABLES.some((t) => t === id)) return reply.callNotFound();
       const { period, report } = await load(request);
       const ctx = pageContext(request, assets, demo);
-      const table = reportTables(report, translator(ctx.locale)).find((x) => x.id === id) as ReportTable;
+      const table = visible(request, reportTables(report, translator(ctx.locale))).find((x) => x.id === id);
+      if (!table) return reply.callNotFound();
       const csv = stringify([table.columns, ...table.rows]);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
