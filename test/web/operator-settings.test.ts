@@ -272,7 +272,10 @@ test('a platform admin creates an operator with its first admin, who signs in on
     password: password as string,
   });
   expect(elsewhere.headers.location).not.toBe('/staff/totp');
-  expect((await new WebClient(app, { host: 'zarya.localhost' }).get('/')).body).toContain('Заря: замена SIM-карты');
+  const home = (await new WebClient(app, { host: 'zarya.localhost' }).get('/')).body;
+  expect(home).toContain('Заря: замена SIM-карты');
+  expect(home).toContain('Наши салоны ещё не открыты');
+  expect(home).not.toMatch(/\b0 салон/);
 });
 
 test('a courier zone: its window and price are changed, a reversed window is refused in its own form', async () => {

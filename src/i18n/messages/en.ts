@@ -1346,7 +1346,9 @@ export const en = {
     'Request {reference}: the courier could not hand over your SIM today and will try again. After a second missed round the card comes back to us.',
   'notify.update.returned':
     'Request {reference}: the courier brought your SIM back to us. We will send it again; you can also cancel the request or pick the card up at a service center by contacting support.',
-  'import.field_count': "The row does not have as many fields as the header",
+  'import.field_count': 'The row does not have as many fields as the header',
+  'home.center.none':
+    'Our service centers are not open yet. Until they are, support helps you replace your SIM: {phone}, {email}.',
 } as const;
 
 export type MessageKey = keyof typeof en;

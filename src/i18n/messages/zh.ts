@@ -1288,5 +1288,6 @@ export const zh: Record<MessageKey, string> = {
     '申请 {reference}：快递员今天未能将 SIM 卡交给您，将再次尝试。第二次投递失败后，卡片将退回给我们。',
   'notify.update.returned':
     '申请 {reference}：快递员已将 SIM 卡退回给我们。我们会再次寄送；您也可以联系客服取消申请或到服务中心取卡。',
-  'import.field_count': "该行的字段数与表头不一致",
+  'import.field_count': '该行的字段数与表头不一致',
+  'home.center.none': '我们的服务中心尚未开业。在此之前，客服可帮助您更换 SIM 卡：{phone}，{email}。',
 };

@@ -29,7 +29,11 @@ export function HomePage({ ctx, profile }: { ctx: PageContext; profile: Operator
         )}
         <section class="card" aria-labelledby="center-title">
           <h3 id="center-title">{t('home.center.title')}</h3>
-          <p>{t('home.center.body', { count: profile.centers.length })}</p>
+          <p>
+            {profile.centers.length > 0
+              ? t('home.center.body', { count: profile.centers.length })
+              : t('home.center.none', { phone: phoneText(operator.supportPhone), email: operator.supportEmail })}
+          </p>
           {profile.cities.length > 0 && (
             <p>
               {t('home.center.cities', {
