@@ -158,3 +158,43 @@ test('a stock file uploaded from the browser goes through the CLI importer, bad 
   const forged = await logistics.postMultipart('/staff/inventory/import', { _csrf: 'forged' }, file(good));
   expect(forged.statusCode).toBe(403);
 });
+
+test("a center's agent receives the cards sent to their center, and only those", async () => {
+  const [here] = await database.raw.query<{ id: string; name: { en: string } }>(
+    `select c.id, c.name from service_centers c join staff_users s on s.center_id = c.id where s.email = 'store-agent@volna.example'`,
+  );
+  const [elsewhere] = await database.raw.query<{ id: string }>(
+    `select c.id from service_centers c join operators o on o.id = c.operator_id
+      where o.slug = 'volna' and c.id <> $1 limit 1`,
+    [here?.id],
+  );
+  const cards = (await stockAt(null)).map((c) => c.iccid);
+  const logistics = await staffClient(app, database, 'logistics@volna.example');
+  await logistics.get('/staff/inventory');
+  for (const [to, iccid] of [
+    [here?.id, cards[0]],
+    [elsewhere?.id, cards[1]],
+  ])
+    await logistics.post('/staff/inventory/transfers', { from: '', to: to as string, iccids: iccid as string });
+  const [other] = await database.raw.query<{ id: string }>(
+    'select id from sim_transfers where to_center_id = $1 and received_at is null',
+    [elsewhere?.id],
+  );
+
+  const agent = await staffClient(app, database, 'store-agent@volna.example');
+  const page = (await agent.get('/staff/counter')).body;
+  expect(page).toContain('Cards on their way to this center');
+  const receivable = [...page.matchAll(/\/staff\/counter\/transfers\/([0-9a-f-]{36})\/receive/g)].map((m) => m[1]);
+  expect(receivable).toHaveLength(1);
+  expect(receivable).not.toContain(other?.id);
+  expect((await agent.post(`/staff/counter/transfers/${other?.id}/receive`)).statusCode).toBe(404);
+  expect((await agent.post(`/staff/counter/transfers/${receivable[0]}/receive`)).headers.location).toBe(
+    '/staff/counter?received=1',
+  );
+  expect((await agent.get('/staff/counter?received=1')).body).toContain('1 card received into stock.');
+  const [card] = await database.raw.query<{ status: string; center_id: string }>(
+    'select status, center_id from sims where iccid = $1',
+    [cards[0]],
+  );
+  expect(card).toEqual({ status: 'in_stock', center_id: here?.id });
+});

@@ -114,12 +114,16 @@ export function sendTransfer(
   });
 }
 
-/** The cards of a transfer arrived: stock at the destination. A transfer is received once. */
+/**
+ * The cards of a transfer arrived: stock at the destination. A transfer is received once; a
+ * center's agent receives only what was sent to their center (`at`).
+ */
 export function receiveTransfer(
   db: Db,
   staff: StaffActor,
   transferId: string,
   now = new Date(),
+  at: string | null = null,
 ): Promise<Result<number, 'transfer.not_found'>> {
   return transact(db, async (tx) => {
     const [transfer] = await tx
@@ -130,6 +134,7 @@ export function receiveTransfer(
           eq(simTransfers.operatorId, staff.operatorId),
           eq(simTransfers.id, transferId),
           isNull(simTransfers.receivedAt),
+          ...(at ? [eq(simTransfers.toCenterId, at)] : []),
         ),
       )
       .returning();
@@ -157,8 +162,12 @@ export function receiveTransfer(
   });
 }
 
-/** Transfers on their way, oldest first. */
-export async function openTransfers(db: Db, operatorId: string): Promise<OpenTransfer[]> {
+/** Transfers on their way, oldest first; only those to one center when `toCenter` is given. */
+export async function openTransfers(
+  db: Db,
+  operatorId: string,
+  toCenter: string | null = null,
+): Promise<OpenTransfer[]> {
   const from = sql<Record<
     string,
     string
@@ -170,6 +179,12 @@ export async function openTransfers(db: Db, operatorId: string): Promise<OpenTra
   return db
     .select({ id: simTransfers.id, from, to, cards: simTransfers.cards, createdAt: simTransfers.createdAt })
     .from(simTransfers)
-    .where(and(eq(simTransfers.operatorId, operatorId), isNull(simTransfers.receivedAt)))
+    .where(
+      and(
+        eq(simTransfers.operatorId, operatorId),
+        isNull(simTransfers.receivedAt),
+        ...(toCenter ? [eq(simTransfers.toCenterId, toCenter)] : []),
+      ),
+    )
     .orderBy(asc(simTransfers.createdAt));
 }

@@ -1349,6 +1349,7 @@ export const en = {
   'import.field_count': 'The row does not have as many fields as the header',
   'home.center.none':
     'Our service centers are not open yet. Until they are, support helps you replace your SIM: {phone}, {email}.',
+  'counter.incoming': "Cards on their way to this center",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1290,4 +1290,5 @@ export const zh: Record<MessageKey, string> = {
     '申请 {reference}：快递员已将 SIM 卡退回给我们。我们会再次寄送；您也可以联系客服取消申请或到服务中心取卡。',
   'import.field_count': '该行的字段数与表头不一致',
   'home.center.none': '我们的服务中心尚未开业。在此之前，客服可帮助您更换 SIM 卡：{phone}，{email}。',
+  'counter.incoming': "正在运往本中心的卡片",
 };

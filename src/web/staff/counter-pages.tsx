@@ -1,3 +1,4 @@
+import type { OpenTransfer } from '../../app/back-office/transfers.ts';
 import type { CounterCase, CounterLine } from '../../app/counter/counter-views.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { REASONS, SIM_TYPES } from '../../domain/replacement.ts';
@@ -8,6 +9,7 @@ import type { PageContext } from '../shared/page-context.ts';
 import { phoneText } from '../shared/phone-number.tsx';
 import { DocumentTypeSelect } from './document-type-select.tsx';
 import { StaffMenu } from './review-pages.tsx';
+import { TransferList } from './stock-pages.tsx';
 
 type Frame = { ctx: PageContext; staff: StaffSession };
 
@@ -17,7 +19,9 @@ export function CounterSearchPage({
   staff,
   query,
   problem,
-}: Frame & { query: string; problem: MessageKey | null }) {
+  incoming,
+  received,
+}: Frame & { query: string; problem: MessageKey | null; incoming: OpenTransfer[]; received: number | null }) {
   const { t } = ctx;
   return (
     <Layout
@@ -28,6 +32,11 @@ export function CounterSearchPage({
     >
       <ProblemSummary t={t} problem={problem} />
       <h1>{t('counter.title')}</h1>
+      {received !== null && (
+        <p class="callout" role="status">
+          {t('transfer.received', { n: received })}
+        </p>
+      )}
       <p>{t('counter.lead')}</p>
       <form method="get" action="/staff/counter">
         <div class="field">
@@ -41,6 +50,17 @@ export function CounterSearchPage({
           {t('counter.find')}
         </button>
       </form>
+      {incoming.length > 0 && (
+        <section aria-labelledby="incoming-heading">
+          <h2 id="incoming-heading">{t('counter.incoming')}</h2>
+          <TransferList
+            ctx={ctx}
+            staff={staff}
+            open={incoming}
+            receiveAt={(id) => `/staff/counter/transfers/${id}/receive`}
+          />
+        </section>
+      )}
     </Layout>
   );
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
+import { openTransfers, receiveTransfer } from '../../app/back-office/transfers.ts';
 import { handOverCounterSim, issueCounterEsim } from '../../app/counter/counter-sim.ts';
 import { counterCase, counterLine, findAtCounter } from '../../app/counter/counter-views.ts';
 import { type CounterError, startWalkIn, takeCounterPayment } from '../../app/counter/walk-in.ts';
@@ -66,23 +67,39 @@ export async function counterRoutes(
     return { operatorId: staff.operatorId, staffId: staff.staffId, ip: request.ip };
   };
 
-  app.get<{ Querystring: { q?: string } }>('/staff/counter', { preHandler: guard }, async (request, reply) => {
-    const staff = request.staff as StaffSession;
-    const query = typeof request.query.q === 'string' ? request.query.q.slice(0, 40).trim() : '';
-    const ctx = pageContext(request, assets, demo);
-    if (!query) return sendPage(reply, <CounterSearchPage ctx={ctx} staff={staff} query="" problem={null} />);
-    const found = await findAtCounter(db, staff.operatorId, query);
-    if (found)
-      return reply.redirect(
-        `/staff/counter/lines/${found.lineId}${found.appointmentId ? `?visit=${found.appointmentId}` : ''}`,
-        303,
-      );
-    return sendPage(
-      reply,
-      <CounterSearchPage ctx={ctx} staff={staff} query={query} problem="counter.not_found" />,
-      404,
-    );
-  });
+  app.get<{ Querystring: { q?: string; received?: string } }>(
+    '/staff/counter',
+    { preHandler: guard },
+    async (request, reply) => {
+      const staff = request.staff as StaffSession;
+      const query = typeof request.query.q === 'string' ? request.query.q.slice(0, 40).trim() : '';
+      const ctx = pageContext(request, assets, demo);
+      const incoming = staff.centerId ? await openTransfers(db, staff.operatorId, staff.centerId) : [];
+      const received = /^\d{1,5}$/.test(request.query.received ?? '') ? Number(request.query.received) : null;
+      const frame = { ctx, staff, incoming, received };
+      if (!query) return sendPage(reply, <CounterSearchPage {...frame} query="" problem={null} />);
+      const found = await findAtCounter(db, staff.operatorId, query);
+      if (found)
+        return reply.redirect(
+          `/staff/counter/lines/${found.lineId}${found.appointmentId ? `?visit=${found.appointmentId}` : ''}`,
+          303,
+        );
+      return sendPage(reply, <CounterSearchPage {...frame} query={query} problem="counter.not_found" />, 404);
+    },
+  );
+
+  /** Cards sent to the agent's center arrive: the agent puts them in stock here. */
+  app.post<{ Params: { transferId: string } }>(
+    '/staff/counter/transfers/:transferId/receive',
+    { ...formRoute({}), preHandler: guard },
+    async (request, reply) => {
+      const staff = request.staff as StaffSession;
+      if (!UUID.test(request.params.transferId) || !staff.centerId) return reply.callNotFound();
+      const received = await receiveTransfer(db, actor(request), request.params.transferId, new Date(), staff.centerId);
+      if (!received.ok) return reply.callNotFound();
+      return reply.redirect(`/staff/counter?received=${received.value}`, 303);
+    },
+  );
 
   const linePage = async (
     request: FastifyRequest<LineRoute>,

@@ -30,30 +30,15 @@ export function Transfers({
   const { t, locale } = ctx;
   const zone = ctx.operator?.timeZone ?? 'Europe/Moscow';
   const options = places.map((p): [string, string] => [p.id ?? '', p.name]);
-  const name = (n: Record<string, string> | null) => (n ? (n[locale] ?? n.ru) : t('inventory.warehouse'));
   return (
     <section aria-labelledby="transfers-heading">
       <h2 id="transfers-heading">{t('transfer.title')}</h2>
-      {open.length > 0 && (
-        <ul class="lines">
-          {open.map((x) => (
-            <li key={x.id} class="line-card">
-              <h3 class="card-title">
-                {name(x.from)} → {name(x.to)}
-              </h3>
-              <p>
-                {t('transfer.cards', { n: x.cards })} · {formatDateTime(locale, x.createdAt, zone)}
-              </p>
-              <form method="post" action={`/staff/inventory/transfers/${x.id}/receive`}>
-                <CsrfField token={staff.csrfToken} />
-                <button type="submit" class="button secondary">
-                  {t('transfer.receive')}
-                </button>
-              </form>
-            </li>
-          ))}
-        </ul>
-      )}
+      <TransferList
+        ctx={ctx}
+        staff={staff}
+        open={open}
+        receiveAt={(id) => `/staff/inventory/transfers/${id}/receive`}
+      />
       <h3>{t('transfer.send')}</h3>
       <ProblemSummary t={t} problem={problem} />
       {lineProblems.length > 0 && (
@@ -146,5 +131,43 @@ export function ImportResult({
         </ul>
       )}
     </div>
+  );
+}
+
+/** Transfers on their way, each with the button that puts its cards in stock where they arrived. */
+export function TransferList({
+  ctx,
+  staff,
+  open,
+  receiveAt,
+}: {
+  ctx: PageContext;
+  staff: StaffSession;
+  open: OpenTransfer[];
+  receiveAt: (transferId: string) => string;
+}) {
+  const { t, locale } = ctx;
+  const zone = ctx.operator?.timeZone ?? 'Europe/Moscow';
+  const name = (n: Record<string, string> | null) => (n ? (n[locale] ?? n.ru) : t('inventory.warehouse'));
+  if (open.length === 0) return null;
+  return (
+    <ul class="lines">
+      {open.map((x) => (
+        <li key={x.id} class="line-card">
+          <h3 class="card-title">
+            {name(x.from)} → {name(x.to)}
+          </h3>
+          <p>
+            {t('transfer.cards', { n: x.cards })} · {formatDateTime(locale, x.createdAt, zone)}
+          </p>
+          <form method="post" action={receiveAt(x.id)}>
+            <CsrfField token={staff.csrfToken} />
+            <button type="submit" class="button secondary">
+              {t('transfer.receive')}
+            </button>
+          </form>
+        </li>
+      ))}
+    </ul>
   );
 }
