@@ -547,6 +547,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
       ['staff-reports', '/staff/reports'],
       ['staff-network', '/staff/network'],
       ['staff-webhooks', '/staff/webhooks'],
+      ['staff-password', '/staff/password'],
     ] as const) {
       await check(page, name, url);
       await expectAccessible(page);

@@ -16,6 +16,7 @@ import { signedInClient, staffClient, WebClient } from '../support/web-client.ts
 const ACCESS: [RegExp, readonly StaffRole[] | 'any'][] = [
   [/^\/staff\/home$/, 'any'],
   [/^\/staff\/logout\/everywhere$/, 'any'],
+  [/^\/staff\/password$/, 'any'],
   [/^\/staff\/review/, ['reviewer', 'admin']],
   [/^\/staff\/logistics/, ['logistics', 'admin']],
   [/^\/staff\/inventory/, ['logistics', 'admin']],

@@ -101,10 +101,16 @@ export async function signedInClient(app: FastifyInstance, phone: string, lang =
  * the staff home page. A code is accepted once per 30-second step, so the member's last
  * accepted step is forgotten first, as if their previous sign-in were long ago.
  */
-export async function staffClient(app: FastifyInstance, database: Database, email: string, host = 'localhost') {
+export async function staffClient(
+  app: FastifyInstance,
+  database: Database,
+  email: string,
+  host = 'localhost',
+  password = DEMO_STAFF_PASSWORD,
+) {
   await database.raw.query('update staff_users set totp_last_step = null where lower(email) = lower($1)', [email]);
   const client = new WebClient(app, { host, 'accept-language': 'en' });
-  await client.submit('/staff', '/staff', { email, password: DEMO_STAFF_PASSWORD });
+  await client.submit('/staff', '/staff', { email, password });
   await client.get('/staff/totp');
   const done = await client.post('/staff/totp', { code: await generate({ secret: DEMO_STAFF_TOTP_SECRET }) });
   expect(done.headers.location, done.body.slice(0, 200)).toBe('/staff/home');

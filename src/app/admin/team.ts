@@ -105,6 +105,7 @@ export function inviteStaff(
         email,
         fullName,
         passwordHash: await hash(password),
+        passwordChangeRequired: true,
         totpSecretEncrypted: sealSecret(documentKey, generateSecret()),
         centerId,
       })

@@ -21,6 +21,8 @@ export type StaffSession = {
   email: string;
   roles: StaffRole[];
   centerId: string | null;
+  /** The password is one an administrator set: nothing but changing it is open until it is changed. */
+  passwordChangeRequired: boolean;
 };
 
 type Client = { ip: string; userAgent: string | undefined };
@@ -68,6 +70,7 @@ export async function resumeStaffSession(
       fullName: staffUsers.fullName,
       email: staffUsers.email,
       centerId: staffUsers.centerId,
+      passwordChangeRequired: staffUsers.passwordChangeRequired,
       active: staffUsers.active,
       role: staffRoles.role,
     })
@@ -99,6 +102,7 @@ export async function resumeStaffSession(
     email: first.email,
     roles: rows.flatMap((r) => (r.role ? [r.role] : [])),
     centerId: first.centerId,
+    passwordChangeRequired: first.passwordChangeRequired,
   };
 }
 

@@ -16,6 +16,8 @@ export const staffUsers = pgTable(
     email: text('email').notNull(),
     fullName: text('full_name').notNull(),
     passwordHash: text('password_hash').notNull(),
+    /** The password was set by an administrator, who knows it: it must be changed at the next sign-in. */
+    passwordChangeRequired: boolean('password_change_required').notNull().default(false),
     /** TOTP secret, encrypted by the application; staff sign-in requires it. */
     totpSecretEncrypted: text('totp_secret_encrypted'),
     totpConfirmedAt: at('totp_confirmed_at'),

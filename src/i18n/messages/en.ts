@@ -1349,7 +1349,20 @@ export const en = {
   'import.field_count': 'The row does not have as many fields as the header',
   'home.center.none':
     'Our service centers are not open yet. Until they are, support helps you replace your SIM: {phone}, {email}.',
-  'counter.incoming': "Cards on their way to this center",
+  'counter.incoming': 'Cards on their way to this center',
+  'staff.password.title': 'Change your password',
+  'staff.password.lead': 'Your other sessions end when you change it.',
+  'staff.password.required':
+    'An administrator set your password, so they know it. Choose your own before you continue.',
+  'staff.password.current': 'Current password',
+  'staff.password.next': 'New password',
+  'staff.password.hint': 'At least 10 characters; a phrase of a few words is easy to remember.',
+  'staff.password.repeat': 'New password again',
+  'staff.password.save': 'Change the password',
+  'staff.password.current_wrong': 'The current password is not right',
+  'staff.password.same': 'Choose a password other than the current one',
+  'staff.password.mismatch': 'The two new passwords differ',
+  'staff.password.changed': 'Your password is changed; your other sessions have ended.',
 } as const;
 
 export type MessageKey = keyof typeof en;

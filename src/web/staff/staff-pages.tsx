@@ -116,15 +116,22 @@ export function StaffHomePage({
   ctx,
   staff,
   stock,
+  passwordChanged,
 }: {
   ctx: PageContext;
   staff: StaffSession;
   stock: CounterStock | null;
+  passwordChanged: boolean;
 }) {
   const { t } = ctx;
   return (
     <Layout ctx={ctx} title={t('staff.home.title')} nav={<StaffMenu ctx={ctx} staff={staff} />}>
       <h1>{t('staff.home.title')}</h1>
+      {passwordChanged && (
+        <p class="callout" role="status">
+          {t('staff.password.changed')}
+        </p>
+      )}
       <dl class="summary">
         <div class="summary-row">
           <dt>{t('staff.home.name')}</dt>
@@ -146,6 +153,9 @@ export function StaffHomePage({
         )}
       </dl>
       {stock && <StockSection ctx={ctx} stock={stock} />}
+      <p>
+        <a href="/staff/password">{t('staff.password.title')}</a>
+      </p>
       <div class="actions">
         <form method="post" action="/staff/logout">
           <CsrfField token={staff.csrfToken} />
@@ -188,5 +198,61 @@ function StockSection({ ctx, stock }: { ctx: PageContext; stock: CounterStock })
         ))}
       </dl>
     </section>
+  );
+}
+
+/** A member changes their own password; the first thing asked of one whose password an administrator set. */
+export function StaffPasswordPage({
+  ctx,
+  staff,
+  errors,
+}: {
+  ctx: PageContext;
+  staff: StaffSession;
+  errors: FieldErrors;
+}) {
+  const { t } = ctx;
+  return (
+    <Layout
+      ctx={ctx}
+      title={t('staff.password.title')}
+      hasErrors={Object.keys(errors).length > 0}
+      nav={staff.passwordChangeRequired ? undefined : <StaffMenu ctx={ctx} staff={staff} />}
+    >
+      <ErrorSummary t={t} errors={errors} />
+      <h1>{t('staff.password.title')}</h1>
+      <p>{t(staff.passwordChangeRequired ? 'staff.password.required' : 'staff.password.lead')}</p>
+      <form method="post" action="/staff/password" novalidate>
+        <CsrfField token={staff.csrfToken} />
+        <Field
+          t={t}
+          name="current"
+          type="password"
+          label={t('staff.password.current')}
+          autocomplete="current-password"
+          errors={errors}
+        />
+        <Field
+          t={t}
+          name="next"
+          type="password"
+          label={t('staff.password.next')}
+          hint={t('staff.password.hint')}
+          autocomplete="new-password"
+          errors={errors}
+        />
+        <Field
+          t={t}
+          name="repeat"
+          type="password"
+          label={t('staff.password.repeat')}
+          autocomplete="new-password"
+          errors={errors}
+        />
+        <button type="submit" class="button">
+          {t('staff.password.save')}
+        </button>
+      </form>
+    </Layout>
   );
 }

@@ -22,7 +22,8 @@ const cookie = { path: '/staff', httpOnly: true, sameSite: 'strict' as const, se
 /**
  * Staff pages check who may see them in one place: `staffOnly(roles)` lets through a session
  * whose authenticator code was confirmed, of this operator (sessions are looked up per operator,
- * so another operator's staff cookie finds nothing), holding one of `roles` when given.
+ * so another operator's staff cookie finds nothing), holding one of `roles` when given, and
+ * not still signed in with a password an administrator set.
  */
 export function staffOnly(roles: readonly StaffRole[] = []) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
@@ -31,10 +32,19 @@ export function staffOnly(roles: readonly StaffRole[] = []) {
       if (request.method === 'GET') return reply.redirect('/staff', 303);
       throw Object.assign(new Error('staff sign-in required'), { statusCode: 401 });
     }
+    if (staff.passwordChangeRequired && !OPEN_BEFORE_PASSWORD_CHANGE.includes(request.routeOptions.url ?? '')) {
+      if (request.method === 'GET') return reply.redirect(PASSWORD_PAGE, 303);
+      throw Object.assign(new Error('the password must be changed first'), { statusCode: 403 });
+    }
     if (roles.length > 0 && !staff.roles.some((role) => roles.includes(role)))
       throw Object.assign(new Error('not allowed for this role'), { statusCode: 403 });
   };
 }
+
+/** Where a member changes their own password. */
+export const PASSWORD_PAGE = '/staff/password';
+/** All that is open while a password an administrator set must be replaced: changing it, or signing out everywhere. */
+const OPEN_BEFORE_PASSWORD_CHANGE = [PASSWORD_PAGE, '/staff/logout/everywhere'];
 
 async function staffSessionPlugin(app: FastifyInstance, { db }: { db: Db }) {
   app.decorateRequest('staff', null);

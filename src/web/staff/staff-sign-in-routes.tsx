@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { counterStock } from '../../app/centers/center-directory.ts';
+import { changeStaffPassword } from '../../app/staff/staff-password.ts';
+import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { endAllStaffSessions, endStaffSession, startStaffSession } from '../../app/staff/staff-sessions.ts';
 import { checkStaffPassword, confirmTotp, totpEnrolment } from '../../app/staff/staff-sign-in.ts';
 import type { Db } from '../../db/client.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import type { FieldErrors } from '../shared/form.tsx';
 import { formRoute, line, secret } from '../shared/form-schema.ts';
-import { type Enrolment, StaffHomePage, StaffSignInPage, StaffTotpPage } from './staff-pages.tsx';
-import { STAFF_COOKIE, staffOnly } from './staff-session.ts';
+import { type Enrolment, StaffHomePage, StaffPasswordPage, StaffSignInPage, StaffTotpPage } from './staff-pages.tsx';
+import { PASSWORD_PAGE, STAFF_COOKIE, staffOnly } from './staff-session.ts';
 
 type Options = { assets: Assets; demo: boolean; db: Db; documentKey: Buffer };
 
@@ -119,13 +121,44 @@ export async function staffSignInRoutes(app: FastifyInstance, { assets, demo, db
     return reply.startStaffCookie(token).redirect('/staff/home', 303);
   });
 
-  app.get('/staff/home', { preHandler: staffOnly() }, async (request, reply) => {
-    const staff = request.staff;
-    if (!staff) return reply.redirect('/staff', 303);
-    const stock = staff.centerId ? await counterStock(db, staff.operatorId, staff.centerId) : null;
-    const ctx = pageContext(request, assets, demo);
-    return sendPage(reply, <StaffHomePage ctx={ctx} staff={staff} stock={stock} />);
-  });
+  app.get<{ Querystring: { password?: string } }>(
+    '/staff/home',
+    { preHandler: staffOnly() },
+    async (request, reply) => {
+      const staff = request.staff;
+      if (!staff) return reply.redirect('/staff', 303);
+      const stock = staff.centerId ? await counterStock(db, staff.operatorId, staff.centerId) : null;
+      const ctx = pageContext(request, assets, demo);
+      const changed = request.query.password === 'changed';
+      return sendPage(reply, <StaffHomePage ctx={ctx} staff={staff} stock={stock} passwordChanged={changed} />);
+    },
+  );
+
+  const passwordPage = (request: FastifyRequest, reply: FastifyReply, errors: FieldErrors = {}) =>
+    sendPage(
+      reply,
+      <StaffPasswordPage
+        ctx={pageContext(request, assets, demo)}
+        staff={request.staff as StaffSession}
+        errors={errors}
+      />,
+      Object.keys(errors).length > 0 ? 400 : 200,
+    );
+  app.get(PASSWORD_PAGE, { preHandler: staffOnly() }, (request, reply) => passwordPage(request, reply));
+  app.post<{ Body: { current?: string; next?: string; repeat?: string } }>(
+    PASSWORD_PAGE,
+    { ...formRoute({ current: secret, next: secret, repeat: secret }), preHandler: staffOnly() },
+    async (request, reply) => {
+      const staff = request.staff as StaffSession;
+      const changed = await changeStaffPassword(
+        db,
+        { operatorId: staff.operatorId, staffId: staff.staffId, sessionId: staff.id, ip: request.ip },
+        { current: request.body.current ?? '', next: request.body.next ?? '', repeat: request.body.repeat ?? '' },
+      );
+      if (!changed.ok) return passwordPage(request, reply, changed.error);
+      return reply.redirect('/staff/home?password=changed', 303);
+    },
+  );
 
   app.post('/staff/logout', formRoute({}), async (request, reply) => {
     const token = request.cookies[STAFF_COOKIE];

@@ -27,8 +27,7 @@ export function Transfers({
   problem: MessageKey | null;
   lineProblems: TransferProblem[];
 }) {
-  const { t, locale } = ctx;
-  const zone = ctx.operator?.timeZone ?? 'Europe/Moscow';
+  const { t } = ctx;
   const options = places.map((p): [string, string] => [p.id ?? '', p.name]);
   return (
     <section aria-labelledby="transfers-heading">
