@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { accessTokens } from '../app/api/access-tokens.ts';
+import { RevokedClients } from '../app/api/revoked-clients.ts';
 import { type UsageMeter, usageMeter } from '../app/api/usage-meter.ts';
 import { type PdfRenderer, pdfRenderer } from '../app/documents/pdf-renderer.ts';
 import { operatorLinks } from '../app/operators/links.ts';
@@ -143,7 +144,9 @@ export async function buildApp({
   await app.register(settingsRoutes, { ...pages, onOutboxWrite });
   const links = operatorLinks(config.publicUrl, config.sessionSecret);
   await app.register(visitRoutes, { assets, demo: config.demo, db: database.db, links, onOutboxWrite, now });
-  const tokens = accessTokens(config.sessionSecret);
+  const revoked = await RevokedClients.start(database);
+  app.addHook('onClose', () => revoked.stop());
+  const tokens = accessTokens(config.sessionSecret, revoked);
   const usage = usageMeter(database.db);
   app.decorate('apiUsage', usage);
   app.addHook('onClose', () => usage.stop());

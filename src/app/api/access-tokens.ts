@@ -22,10 +22,11 @@ const REMEMBERED = 10_000;
 
 /**
  * Short-lived signed JWT access tokens (RFC 9068 shape, HS256 under a key derived from the
- * server's secret). They are checked by signature and expiry alone, so no call to the API
- * costs a database round trip for its token; a revoked client's tokens end within five minutes.
+ * server's secret). They are checked by signature, expiry and the in-memory list of revoked
+ * clients, so no call to the API costs a database round trip for its token, and a revoked
+ * client's tokens stop as soon as the database announces the revocation.
  */
-export function accessTokens(secret: string) {
+export function accessTokens(secret: string, revoked: { has(clientId: string): boolean } = { has: () => false }) {
   const key = createHash('sha256').update(`access-token:${secret}`).digest();
   const verified = new Map<string, AccessToken>();
 
@@ -55,7 +56,7 @@ export function accessTokens(secret: string) {
     /** The token's grant, or null when it is forged, malformed, for someone else or expired. */
     async verify(token: string, now = new Date()): Promise<AccessToken | null> {
       const known = verified.get(token);
-      if (known) return known.expiresAt > now.getTime() ? known : null;
+      if (known) return known.expiresAt > now.getTime() && !revoked.has(known.clientId) ? known : null;
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: ['HS256'],
@@ -79,6 +80,7 @@ export function accessTokens(secret: string) {
           ratePerMinute: payload.rl,
           expiresAt: (payload.exp ?? 0) * 1000,
         };
+        if (revoked.has(grant.clientId)) return null;
         if (verified.size >= REMEMBERED) verified.clear();
         verified.set(token, grant);
         return grant;
