@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { apiIdempotencyKeys } from '../../db/schema/api.ts';
 
 /** How long a key is remembered: a client retrying a lost answer does so within a day. */
 export const IDEMPOTENCY_HOURS = 24;
+/**
+ * A first call still unanswered after this long died with its process. Its repeat runs again:
+ * every creating call is itself keyed (the draft per line, the payment and the webhook
+ * subscription by ids derived from the key, the document per request), so running it twice
+ * finds what the first run made.
+ */
+const ABANDONED_MS = 60_000;
 
 export type StoredAnswer = { status: number; response: unknown; location: string | null };
 export type Claim =
@@ -14,6 +21,9 @@ export type Claim =
   | { kind: 'in_progress' };
 
 type Call = { operatorId: string; clientId: string; key: string; method: string; path: string; body: unknown };
+
+const keyOf = (clientId: string, key: string) =>
+  and(eq(apiIdempotencyKeys.clientId, clientId), eq(apiIdempotencyKeys.key, key));
 
 export const fingerprintOf = (call: Pick<Call, 'method' | 'path' | 'body'>) =>
   createHash('sha256')
@@ -25,7 +35,7 @@ export const fingerprintOf = (call: Pick<Call, 'method' | 'path' | 'body'>) =>
  * method, path and body gets the stored answer, with anything else a mismatch; a repeat while
  * the first is still running is told so. Keys are the client's own, never shared between clients.
  */
-export async function claimKey(db: Db, call: Call): Promise<Claim> {
+export async function claimKey(db: Db, call: Call, now = new Date()): Promise<Claim> {
   const fingerprint = fingerprintOf(call);
   const inserted = await db
     .insert(apiIdempotencyKeys)
@@ -37,14 +47,24 @@ export async function claimKey(db: Db, call: Call): Promise<Claim> {
     .select()
     .from(apiIdempotencyKeys)
     .where(and(eq(apiIdempotencyKeys.clientId, call.clientId), eq(apiIdempotencyKeys.key, call.key)));
-  if (!kept) return claimKey(db, call);
+  if (!kept) return claimKey(db, call, now);
   if (kept.fingerprint !== fingerprint) return { kind: 'mismatch' };
-  if (kept.status === null) return { kind: 'in_progress' };
+  if (kept.status === null) {
+    const reclaimed = await db
+      .update(apiIdempotencyKeys)
+      .set({ createdAt: now })
+      .where(
+        and(
+          keyOf(call.clientId, call.key),
+          isNull(apiIdempotencyKeys.status),
+          lt(apiIdempotencyKeys.createdAt, new Date(now.getTime() - ABANDONED_MS)),
+        ),
+      )
+      .returning({ key: apiIdempotencyKeys.key });
+    return reclaimed.length > 0 ? { kind: 'new' } : { kind: 'in_progress' };
+  }
   return { kind: 'replay', answer: { status: kept.status, response: kept.response, location: kept.location } };
 }
-
-const keyOf = (clientId: string, key: string) =>
-  and(eq(apiIdempotencyKeys.clientId, clientId), eq(apiIdempotencyKeys.key, key));
 
 /** Keeps the answer of a call that succeeded, for the repeats. */
 export async function keepAnswer(db: Db, clientId: string, key: string, answer: StoredAnswer): Promise<void> {

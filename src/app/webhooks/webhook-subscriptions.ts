@@ -24,12 +24,15 @@ export function acceptableUrl(url: string): boolean {
   }
 }
 
-/** A new subscription; its signing secret is returned once, to be given to the listening system. */
+/**
+ * A new subscription; its signing secret is returned once, to be given to the listening system.
+ * Made again with the same `id` (a repeated API call whose answer was lost), it gets a new secret.
+ */
 export async function createSubscription(
   db: Db,
   documentKey: Buffer,
   by: Changer,
-  input: { url: string; events: string[] },
+  input: { url: string; events: string[]; id?: string },
   now = new Date(),
 ): Promise<Result<{ id: string; secret: string }, SubscriptionProblem[]>> {
   const url = input.url.trim();
@@ -38,17 +41,18 @@ export async function createSubscription(
   if (!acceptableUrl(url)) problems.push('webhooks.url');
   if (events.length === 0) problems.push('webhooks.events');
   if (problems.length > 0) return err(problems);
-  const id = randomUUID();
+  const id = input.id ?? randomUUID();
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
   return transact(db, async (tx) => {
-    await tx.insert(webhookSubscriptions).values({
-      id,
-      operatorId: by.operatorId,
-      url,
-      events,
-      secretEncrypted: sealSecret(documentKey, secret, id),
-      createdAt: now,
-    });
+    const secretEncrypted = sealSecret(documentKey, secret, id);
+    await tx
+      .insert(webhookSubscriptions)
+      .values({ id, operatorId: by.operatorId, url, events, secretEncrypted, createdAt: now })
+      .onConflictDoUpdate({
+        target: webhookSubscriptions.id,
+        set: { secretEncrypted },
+        where: eq(webhookSubscriptions.operatorId, by.operatorId),
+      });
     await auditChange(tx, by, 'webhook.subscribed', { kind: 'webhook_subscription', id }, null, { url, events }, now);
     return ok({ id, secret });
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { claimKey, keepAnswer, releaseKey } from '../../../app/api/idempotency-keys.ts';
@@ -23,6 +24,12 @@ export const problem = (status: number, code: string, detail: string, errors?: F
   detail,
   ...(errors ? { errors } : {}),
 });
+
+/** A UUID of a client's idempotency key, so what a call creates has the same id however often it runs. */
+export const uuidFrom = (key: string) => {
+  const hex = createHash('sha256').update(key).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
 
 /** The `Idempotency-Key` header, required on every creating POST. */
 export const IdempotencyKey = z.object({

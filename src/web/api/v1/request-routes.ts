@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -24,7 +23,7 @@ import { REQUEST_STATUSES } from '../../../domain/request-machine.ts';
 import type { MessageKey } from '../../../i18n/translate.ts';
 import { authorized, needs, tokenOf } from './api-token.ts';
 import type { ApiOptions } from './api-v1.ts';
-import { created, IdempotencyKey, idempotent, type Outcome, problem } from './idempotent.ts';
+import { created, IdempotencyKey, idempotent, type Outcome, problem, uuidFrom } from './idempotent.ts';
 import { type FieldError, sendProblem } from './problems.ts';
 import {
   Address,
@@ -77,12 +76,6 @@ const onBehalf = (request: FastifyRequest, r: Pick<ApiRequest, 'operatorId' | 'a
 const callOf = (request: FastifyRequest) => {
   const token = tokenOf(request);
   return { operatorId: token.operatorId, clientId: token.clientId, ip: request.ip };
-};
-
-/** A payment attempt's key for the gateway, derived from the client's idempotency key. */
-const attemptKeyOf = (key: string) => {
-  const hex = createHash('sha256').update(key).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
 
 /**
@@ -337,7 +330,7 @@ export async function requestRoutes(app: FastifyInstance, options: ApiOptions) {
       idempotent(db, request, reply, async (key): Promise<Outcome> => {
         const row = await found(request, request.params.requestId);
         if (!row) return problem(404, 'request-not-found', 'No such request.');
-        const attemptKey = attemptKeyOf(key);
+        const attemptKey = uuidFrom(key);
         const started = await startPayment(db, gateway, onBehalf(request, row), row.id, {
           method: request.body.method,
           attemptKey,

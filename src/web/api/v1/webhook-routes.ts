@@ -11,7 +11,7 @@ import {
 import { WEBHOOK_EVENTS } from '../../../db/schema/webhooks.ts';
 import { authorized, needs, tokenOf } from './api-token.ts';
 import type { ApiOptions } from './api-v1.ts';
-import { created, IdempotencyKey, idempotent, type Outcome, problem } from './idempotent.ts';
+import { created, IdempotencyKey, idempotent, type Outcome, problem, uuidFrom } from './idempotent.ts';
 import { sendProblem } from './problems.ts';
 import { problems } from './schemas.ts';
 
@@ -96,8 +96,9 @@ export async function webhookRoutes(app: FastifyInstance, { db, vault, now }: Ap
       },
     },
     async (request, reply) =>
-      idempotent(db, request, reply, async (): Promise<Outcome> => {
-        const made = await createSubscription(db, vault.key, changer(request), request.body, now());
+      idempotent(db, request, reply, async (key): Promise<Outcome> => {
+        const id = uuidFrom(key);
+        const made = await createSubscription(db, vault.key, changer(request), { ...request.body, id }, now());
         if (!made.ok)
           return problem(
             422,
