@@ -384,6 +384,47 @@ describe('lines, centers, inventory, SIM changes and webhooks', () => {
     expect(slots.json().center.code).toBe(first.code);
     const none = await api({ method: 'GET', url: '/api/v1/centers/NOPE/slots' });
     expect(none.statusCode).toBe(404);
+
+    const slot = slots
+      .json()
+      .days.flatMap((d: { slots: { startsAt: string; free: number }[] }) => d.slots)
+      .find((s: { free: number }) => s.free > 0);
+    const visit = {
+      startsAt: slot.startsAt,
+      name: 'Ли Вэй',
+      phone: '+79161110011',
+      locale: 'zh',
+      phoneNumber: '+79161110011',
+    };
+    const url = `/api/v1/centers/${first.code}/visits`;
+    const badPhone = await api({
+      method: 'POST',
+      url,
+      body: { ...visit, phone: '12' },
+      headers: { 'idempotency-key': 'v-0' },
+    });
+    expect(badPhone.statusCode).toBe(422);
+    const notASlot = await api({
+      method: 'POST',
+      url,
+      body: { ...visit, startsAt: '2020-01-01T10:00:00+03:00' },
+      headers: { 'idempotency-key': 'v-0' },
+    });
+    expect(notASlot.statusCode).toBe(422);
+    const booked = await api({ method: 'POST', url, body: visit, headers: { 'idempotency-key': 'v-1' } });
+    expect(booked.statusCode, booked.body).toBe(201);
+    expect(booked.json()).toMatchObject({
+      centerCode: first.code,
+      status: 'booked',
+      startsAt: new Date(slot.startsAt).toISOString(),
+    });
+    const again = await api({ method: 'POST', url, body: visit, headers: { 'idempotency-key': 'v-1' } });
+    expect(again.json().ticket).toBe(booked.json().ticket);
+    const [sms] = await database.raw.query<{ n: number }>(
+      `select count(*)::int n from outbox where topic = 'sms.send' and payload->>'to' = '+79161110011' and payload->>'text' like '%' || $1 || '%'`,
+      [booked.json().ticket],
+    );
+    expect(sms?.n).toBe(1);
   });
 
   test('inventory counts and one SIM by ICCID', async () => {

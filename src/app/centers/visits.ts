@@ -222,7 +222,10 @@ async function book(
   return ok({ token });
 }
 
-/** A signed-in subscriber books straight away: the session already proves who they are. */
+/**
+ * A signed-in subscriber books straight away: the session already proves who they are (as the
+ * operator's system does for a booking through the API, which names the visit's `id`).
+ */
 export async function bookVisit(
   db: Db,
   links: Links,
@@ -231,6 +234,7 @@ export async function bookVisit(
   startsAt: Date,
   contact: VisitContact,
   now = new Date(),
+  id?: string,
 ): Promise<Result<{ token: string }, VisitError>> {
   const chosen = await chosenSlot(db, operatorId, code, startsAt, now);
   if (!chosen.ok) return chosen;
@@ -239,6 +243,7 @@ export async function bookVisit(
       .insert(appointments)
       .values({
         ...appointmentValues(operatorId, chosen.value, contact),
+        ...(id ? { id } : {}),
         status: 'pending',
         manageTokenHash: sha256(newToken()),
         createdAt: now,

@@ -1334,7 +1334,7 @@ export const en = {
   'apiClients.scope.sim-swap-subscriptions:read': 'CAMARA SIM Swap subscriptions: read them',
   'apiClients.scope.sim-swap-subscriptions:delete': 'CAMARA SIM Swap subscriptions: delete them',
   'apiClients.scope.requests:read': 'REST API: read replacement requests',
-  'apiClients.scope.requests:write': 'REST API: create, pay, submit and cancel requests',
+  'apiClients.scope.requests:write': 'REST API: create, pay, submit and cancel requests; book visits',
   'apiClients.scope.lines:write': 'REST API: block and unblock lines, SIM-change lock',
   'apiClients.scope.centers:read': 'REST API: service centers and visit slots',
   'apiClients.scope.inventory:read': 'REST API: SIM stock',

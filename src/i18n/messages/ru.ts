@@ -1348,7 +1348,7 @@ export const ru: Record<MessageKey, string> = {
   'apiClients.scope.sim-swap-subscriptions:read': 'Подписки CAMARA SIM Swap: чтение',
   'apiClients.scope.sim-swap-subscriptions:delete': 'Подписки CAMARA SIM Swap: удаление',
   'apiClients.scope.requests:read': 'REST API: чтение заявок на замену',
-  'apiClients.scope.requests:write': 'REST API: создание, оплата, отправка и отмена заявок',
+  'apiClients.scope.requests:write': 'REST API: создание, оплата, отправка и отмена заявок; запись в салон',
   'apiClients.scope.lines:write': 'REST API: блокировка номеров и запрет замены SIM',
   'apiClients.scope.centers:read': 'REST API: салоны и время визитов',
   'apiClients.scope.inventory:read': 'REST API: склад SIM-карт',

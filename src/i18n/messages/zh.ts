@@ -1276,7 +1276,7 @@ export const zh: Record<MessageKey, string> = {
   'apiClients.scope.sim-swap-subscriptions:read': 'CAMARA SIM Swap 订阅：读取',
   'apiClients.scope.sim-swap-subscriptions:delete': 'CAMARA SIM Swap 订阅：删除',
   'apiClients.scope.requests:read': 'REST API：读取更换申请',
-  'apiClients.scope.requests:write': 'REST API：创建、支付、提交和取消申请',
+  'apiClients.scope.requests:write': 'REST API：创建、支付、提交和取消申请；预约到店',
   'apiClients.scope.lines:write': 'REST API：封锁/解封号码、SIM 更换锁',
   'apiClients.scope.centers:read': 'REST API：服务中心和预约时段',
   'apiClients.scope.inventory:read': 'REST API：SIM 卡库存',

@@ -1,12 +1,20 @@
+import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { lineByMsisdn } from '../../../app/api/api-reads.ts';
 import { type CenterListing, centerDirectory } from '../../../app/centers/center-directory.ts';
-import { centerSlots } from '../../../app/centers/visits.ts';
+import { bookVisit, centerSlots, type VisitError } from '../../../app/centers/visits.ts';
+import type { Db } from '../../../db/client.ts';
+import { serviceCenters } from '../../../db/schema/centers.ts';
+import { LOCALES } from '../../../db/schema/columns.ts';
+import { APPOINTMENT_STATUSES, appointments } from '../../../db/schema/requests.ts';
+import { parseMsisdn } from '../../../domain/msisdn.ts';
 import { authorized, needs } from './api-token.ts';
 import type { ApiOptions } from './api-v1.ts';
+import { created, IdempotencyKey, idempotent, type Outcome, problem, uuidFrom } from './idempotent.ts';
 import { sendProblem } from './problems.ts';
-import { problems } from './schemas.ts';
+import { PhoneNumber, problems } from './schemas.ts';
 
 const TAGS = ['Service centers'];
 const Text = z.object({ ru: z.string(), en: z.string(), zh: z.string() }).meta({ id: 'LocalizedText' });
@@ -66,8 +74,36 @@ const Slots = z
   })
   .meta({ id: 'CenterSlots' });
 
-/** The operator's service centers as the public finder shows them, and their bookable visit slots. */
-export async function centerRoutes(app: FastifyInstance, { db, now }: ApiOptions) {
+const Visit = z
+  .object({
+    id: z.uuid(),
+    ticket: z.string().meta({ example: 'V-4K7M2QX' }),
+    centerCode: z.string(),
+    startsAt: Timestamp,
+    endsAt: Timestamp,
+    status: z.enum(APPOINTMENT_STATUSES),
+  })
+  .meta({ id: 'Visit' });
+
+const NewVisit = z
+  .object({
+    startsAt: Timestamp.describe('One of the slots of GET /centers/{code}/slots'),
+    name: z.string().min(1).max(200),
+    phone: z.string().max(40).describe('Where the ticket and the reminder are sent by SMS'),
+    email: z.email().max(200).optional(),
+    locale: z.enum(LOCALES).default('ru'),
+    phoneNumber: PhoneNumber.optional().describe("The subscriber's line to be replaced, when the visitor is one"),
+  })
+  .meta({ id: 'NewVisit' });
+
+const VISIT_PROBLEMS: Partial<Record<VisitError, [number, string]>> = {
+  'visit.center_not_found': [404, 'center-not-found'],
+  'visit.slot_unavailable': [422, 'slot-unavailable'],
+  'visit.slot_full': [409, 'slot-full'],
+};
+
+/** The operator's service centers as the public finder shows them, their visit slots, and booking one. */
+export async function centerRoutes(app: FastifyInstance, { db, links, onOutboxWrite, now }: ApiOptions) {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.get(
@@ -126,4 +162,75 @@ export async function centerRoutes(app: FastifyInstance, { db, now }: ApiOptions
       };
     },
   );
+
+  api.post(
+    '/centers/:code/visits',
+    {
+      config: authorized('requests:write'),
+      schema: {
+        tags: TAGS,
+        summary: 'Book a visit for a subscriber or visitor; the ticket goes to their phone by SMS',
+        security: needs('requests:write'),
+        headers: IdempotencyKey,
+        params: z.object({ code: z.string().max(40) }),
+        body: NewVisit,
+        response: { 201: Visit, ...problems(400, 401, 403, 404, 409, 422, 429) },
+      },
+    },
+    async (request, reply) =>
+      idempotent(db, request, reply, async (key): Promise<Outcome> => {
+        const id = uuidFrom(key);
+        const made = await visitOf(db, request.operator.id, id);
+        if (made) return created(made);
+        const body = request.body;
+        const phone = parseMsisdn(body.phone);
+        if (!phone.ok)
+          return problem(422, 'validation-failed', 'The phone number cannot be accepted.', [
+            { pointer: '/body/phone', code: phone.error, detail: request.t(phone.error) },
+          ]);
+        const line = body.phoneNumber ? await lineByMsisdn(db, request.operator.id, body.phoneNumber) : null;
+        if (body.phoneNumber && !line) return problem(404, 'line-not-found', 'The operator has no such number.');
+        const booked = await bookVisit(
+          db,
+          links,
+          request.operator.id,
+          request.params.code,
+          new Date(body.startsAt),
+          {
+            name: body.name,
+            phone: phone.value,
+            email: body.email ?? null,
+            lineMsisdn: body.phoneNumber ?? null,
+            locale: body.locale,
+            ...(line ? { accountId: line.accountId } : {}),
+          },
+          now(),
+          id,
+        );
+        if (!booked.ok) {
+          const [status, code] = VISIT_PROBLEMS[booked.error] ?? [422, 'visit-refused'];
+          return problem(status, code, request.t(booked.error));
+        }
+        onOutboxWrite();
+        return created(await visitOf(db, request.operator.id, id));
+      }),
+  );
+}
+
+async function visitOf(db: Db, operatorId: string, id: string) {
+  const [row] = await db
+    .select({ visit: appointments, code: serviceCenters.code })
+    .from(appointments)
+    .innerJoin(serviceCenters, eq(serviceCenters.id, appointments.centerId))
+    .where(and(eq(appointments.operatorId, operatorId), eq(appointments.id, id)));
+  return row
+    ? {
+        id: row.visit.id,
+        ticket: row.visit.ticket,
+        centerCode: row.code,
+        startsAt: row.visit.startsAt.toISOString(),
+        endsAt: row.visit.endsAt.toISOString(),
+        status: row.visit.status,
+      }
+    : null;
 }
