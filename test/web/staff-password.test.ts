@@ -72,4 +72,9 @@ test('any member may change their own password from the staff home page', async 
   expect((await reviewer.get('/staff/home')).body).toContain('href="/staff/password"');
   const page = await reviewer.get('/staff/password');
   expect(page.body).toContain('Your other sessions end when you change it.');
+  // Guessing the current password from a session left open counts toward the sign-in's lockout.
+  const guess = { current: 'not-my-password', next: 'a brand new passphrase', repeat: 'a brand new passphrase' };
+  for (let i = 0; i < 5; i++)
+    expect((await reviewer.post('/staff/password', guess)).body).toContain('The current password is not right');
+  expect((await reviewer.post('/staff/password', guess)).body).toContain('Too many failed attempts');
 });
