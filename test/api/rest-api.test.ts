@@ -217,6 +217,7 @@ describe('a replacement request through the API', () => {
     expect(first.statusCode, first.body).toBe(201);
     requestId = first.json().id;
     expect(first.headers.location).toBe(`/api/v1/requests/${requestId}`);
+    expect(first.headers['cache-control']).toBe('no-store');
     expect(first.json()).toMatchObject({ status: 'draft', phoneNumber: NEW.phoneNumber, delivery: 'courier' });
     const again = await api({
       method: 'POST',

@@ -98,6 +98,10 @@ async function version1(api: FastifyInstance, options: ApiOptions) {
   api.setErrorHandler(problemErrorHandler);
   api.setNotFoundHandler((request, reply) => sendProblem(request, reply, 404, 'not-found', 'No such route.'));
 
+  // Answers carry subscribers' data: no shared cache keeps them.
+  api.addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
   const allowance = clientAllowance(options.now);
   api.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const scope = request.routeOptions.config.scope;
