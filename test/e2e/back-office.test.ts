@@ -2,7 +2,6 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { luhnCheckDigit } from '../../src/domain/luhn.ts';
 import { type Translate, translator } from '../../src/i18n/translate.ts';
-import { SANDBOX_CARDS } from '../../src/integrations/payments/sandbox-gateway.ts';
 import { submittedRequest } from '../support/requests.ts';
 import {
   browserTestsEnabled,
@@ -65,19 +64,7 @@ describe.skipIf(!browserTestsEnabled)('the back office in Chromium', () => {
   test('portal request → reviewer → logistics books the carrier → signed delivery notice → subscriber activates', async () => {
     const msisdn = '+79161110021';
     const j = await subscriberPage(msisdn);
-    const { page: portal, t } = j;
-    await steps.startWizard(j);
-    await steps.choose(j, t('reason.lost'));
-    await steps.choose(j, t('simType.physical'));
-    await portal.locator('input[name="delivery"][value="courier"]').check();
-    await steps.cont(j);
-    await steps.contact(j, true);
-    await steps.identity(j, { name: 'passport.jpg', mimeType: 'image/jpeg', buffer: await steps.photo() });
-    const requestId = await steps.sendWithCode(j);
-    await steps.visit(j, () => portal.getByRole('link', { name: t('status.pay', { fee: '' }).trim() }).click());
-    await steps.visit(j, () => portal.getByRole('button', { name: t('pay.submit', { fee: '' }).trim() }).click());
-    await steps.pay(j, SANDBOX_CARDS.success);
-    await see(portal.getByText(t('timeline.payment_succeeded')));
+    const requestId = await steps.paidCourierRequest(j);
     const reference = await referenceOf(requestId);
 
     const reviewer = await staffPage('reviewer@volna.example');
@@ -141,19 +128,7 @@ describe.skipIf(!browserTestsEnabled)('the back office in Chromium', () => {
   test('a rejection refunds the fee and the subscriber reads the reason', async () => {
     const msisdn = '+79161110041';
     const j = await subscriberPage(msisdn);
-    const { page: portal, t } = j;
-    await steps.startWizard(j);
-    await steps.choose(j, t('reason.lost'));
-    await steps.choose(j, t('simType.physical'));
-    await portal.locator('input[name="delivery"][value="courier"]').check();
-    await steps.cont(j);
-    await steps.contact(j, true);
-    await steps.identity(j, { name: 'passport.jpg', mimeType: 'image/jpeg', buffer: await steps.photo() });
-    const requestId = await steps.sendWithCode(j);
-    await steps.visit(j, () => portal.getByRole('link', { name: t('status.pay', { fee: '' }).trim() }).click());
-    await steps.visit(j, () => portal.getByRole('button', { name: t('pay.submit', { fee: '' }).trim() }).click());
-    await steps.pay(j, SANDBOX_CARDS.success);
-    await see(portal.getByText(t('timeline.payment_succeeded')));
+    const requestId = await steps.paidCourierRequest(j);
 
     const reviewer = await staffPage('reviewer@volna.example');
     await openCase(reviewer, await referenceOf(requestId));
@@ -168,8 +143,8 @@ describe.skipIf(!browserTestsEnabled)('the back office in Chromium', () => {
     await site.gateway.flushWebhooks();
     const [payment] = await query<{ status: string }>('select status from payments where request_id = $1', [requestId]);
     expect(payment?.status).toBe('refunded');
-    await steps.visit(j, () => portal.goto(`/requests/${requestId}`));
-    await see(portal.getByText(reason));
+    await steps.visit(j, () => j.page.goto(`/requests/${requestId}`));
+    await see(j.page.getByText(reason));
   });
 
   test('more information: the reviewer asks with a note, the subscriber sends a new document, the request is back in review', async () => {

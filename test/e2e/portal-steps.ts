@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
 import { formatMsisdn } from '../../src/domain/msisdn.ts';
 import { type Locale, type Translate, translator } from '../../src/i18n/translate.ts';
+import { SANDBOX_CARDS } from '../../src/integrations/payments/sandbox-gateway.ts';
 import { expectAccessible, lastMessageTo, newContext, type Site, see, seeText } from './browser.ts';
 
 /**
@@ -124,6 +125,23 @@ export function portalSteps(site: () => Site) {
       )
     )[0]?.iccid as string;
 
+  /** A lost card asked for by courier, its passport uploaded, sent with the e-mailed code and paid by card. */
+  async function paidCourierRequest(j: Journey): Promise<string> {
+    await startWizard(j);
+    await choose(j, j.t('reason.lost'));
+    await choose(j, j.t('simType.physical'));
+    await j.page.locator('input[name="delivery"][value="courier"]').check();
+    await cont(j);
+    await contact(j, true);
+    await identity(j, { name: 'passport.jpg', mimeType: 'image/jpeg', buffer: await photo() });
+    const requestId = await sendWithCode(j);
+    await visit(j, () => j.page.getByRole('link', { name: j.t('status.pay', { fee: '' }).trim() }).click());
+    await visit(j, () => j.page.getByRole('button', { name: j.t('pay.submit', { fee: '' }).trim() }).click());
+    await pay(j, SANDBOX_CARDS.success);
+    await see(j.page.getByText(j.t('timeline.payment_succeeded')));
+    return requestId;
+  }
+
   async function activateByIccid(j: Journey, requestId: string) {
     await visit(j, () => j.page.goto(`/requests/${requestId}`));
     await visit(j, () => j.page.getByRole('link', { name: j.t('status.activate') }).click());
@@ -147,6 +165,7 @@ export function portalSteps(site: () => Site) {
     statusOf,
     holdOver,
     reservedIccid,
+    paidCourierRequest,
     activateByIccid,
   };
 }
