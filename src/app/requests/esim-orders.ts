@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
-import { replacementRequests, requestEvents } from '../../db/schema/requests.ts';
+import { replacementRequests } from '../../db/schema/requests.ts';
 import { sims } from '../../db/schema/sims.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { DownloadProgress, SmdpPlus } from '../../integrations/smdp/smdp.ts';
@@ -9,6 +9,7 @@ import type { Links } from '../operators/links.ts';
 import { cancelEsimOrder } from './esim-profile-calls.ts';
 import { noticeRequestUpdate } from './request-notices.ts';
 import { applyRequestEvent } from './request-transitions.ts';
+import { noteOnce } from './timeline-notes.ts';
 
 /** Timeline entries for what a phone did with the request's profile, from the SM-DP+'s notices. */
 export const ESIM_PROGRESS = {
@@ -86,18 +87,13 @@ export async function recordDownloadProgress(
   progress: DownloadProgress,
 ): Promise<Result<'recorded' | 'duplicate', 'profile.unknown'>> {
   const [found] = await db
-    .select({ request: replacementRequests })
+    .select({ requestId: replacementRequests.id })
     .from(sims)
     .innerJoin(replacementRequests, eq(replacementRequests.simId, sims.id))
     .where(and(eq(sims.iccid, progress.iccid), sql`${sims.esimSmdpAddress} is not null`));
   if (!found) return err('profile.unknown');
-  const { request } = found;
-  const type = ESIM_PROGRESS[progress.step];
-  const inserted = await db.execute(sql`
-    insert into request_events (operator_id, request_id, type, from_status, to_status, actor_kind, data, created_at)
-    select ${request.operatorId}::uuid, ${request.id}::uuid, ${type}, ${request.status}, ${request.status}, 'system',
-           ${JSON.stringify({ eventId: progress.eventId })}::jsonb, ${progress.at.toISOString()}::timestamptz
-     where not exists (select 1 from ${requestEvents} e where e.request_id = ${request.id}::uuid and e.type = ${type})
-    returning id`);
-  return ok((inserted as unknown as { rows?: unknown[] }).rows?.length === 0 ? 'duplicate' : 'recorded');
+  const recorded = await noteOnce(db, found.requestId, ESIM_PROGRESS[progress.step], progress.at, {
+    eventId: progress.eventId,
+  });
+  return ok(recorded ? 'recorded' : 'duplicate');
 }

@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { noteOnce } from './timeline-notes.ts';
 
 /** The key a request's SIM swap carries to the network. */
 export const swapKey = (requestId: string) => `swap:${requestId}`;
@@ -14,11 +14,5 @@ export const NETWORK_CONFIRMED = 'network_confirmed';
  */
 export async function confirmNetworkSwap(db: Db, idempotencyKey: string, now = new Date()): Promise<void> {
   const requestId = idempotencyKey.startsWith('swap:') ? idempotencyKey.slice('swap:'.length) : null;
-  if (!requestId) return;
-  await db.execute(sql`
-    insert into request_events (operator_id, request_id, type, from_status, to_status, actor_kind, created_at)
-    select r.operator_id, r.id, ${NETWORK_CONFIRMED}, r.status, r.status, 'system', ${now.toISOString()}::timestamptz
-      from replacement_requests r
-     where r.id = ${requestId}::uuid
-       and not exists (select 1 from request_events e where e.request_id = r.id and e.type = ${NETWORK_CONFIRMED})`);
+  if (requestId) await noteOnce(db, requestId, NETWORK_CONFIRMED, now);
 }
