@@ -32,16 +32,19 @@ export function correlatorOf(request: FastifyRequest): { ok: true; value: string
   return typeof header === 'string' && CORRELATOR.test(header) ? { ok: true, value: header } : { ok: false };
 }
 
+/** Sends a CAMARA answer (JSON, or nothing), echoing a valid `x-correlator`. */
+export function camaraAnswer(request: FastifyRequest, reply: FastifyReply, status: number, payload?: unknown) {
+  const correlator = correlatorOf(request);
+  if (correlator.ok && correlator.value !== null) reply.header('x-correlator', correlator.value);
+  reply.status(status);
+  return payload === undefined ? reply.send() : reply.type('application/json').send(payload);
+}
+
 /** Sends `{ status, code, message }` as CAMARA does, echoing a valid `x-correlator`. */
 export function camaraError(request: FastifyRequest, reply: FastifyReply, code: CamaraCode, message?: string) {
   const [status, standard] = ERRORS[code];
-  const correlator = correlatorOf(request);
-  if (correlator.ok && correlator.value !== null) reply.header('x-correlator', correlator.value);
   if (status === 401) reply.header('www-authenticate', 'Bearer');
-  return reply
-    .status(status)
-    .type('application/json')
-    .send({ status, code, message: message ?? standard });
+  return camaraAnswer(request, reply, status, { status, code, message: message ?? standard });
 }
 
 /** Errors before the handler (a body that is not JSON, the wrong media type) in CAMARA's shape. */

@@ -6,7 +6,7 @@ import type { SwapIndex } from '../../app/sim-swap/swap-index.ts';
 import type { Db } from '../../db/client.ts';
 import { checkedHours, latestSwap, swappedWithin } from '../../domain/sim-swap.ts';
 import { camaraCaller, subjectOf } from './camara-caller.ts';
-import { type CamaraCode, camaraError, camaraErrorHandler, correlatorOf } from './camara-errors.ts';
+import { type CamaraCode, camaraAnswer, camaraError, camaraErrorHandler } from './camara-errors.ts';
 
 type Options = { db: Db; tokens: AccessTokens; usage: UsageMeter; index: SwapIndex; now: () => Date };
 
@@ -43,12 +43,6 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, i
     return { token, phoneNumber: subject.value, body: body as Record<string, unknown> };
   };
 
-  const answer = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
-    const correlator = correlatorOf(request);
-    if (correlator.ok && correlator.value !== null) reply.header('x-correlator', correlator.value);
-    return reply.type('application/json').send(payload);
-  };
-
   app.post('/sim-swap/v2/check', ROUTE, async (request, reply) => {
     const call = await asked(request, reply, 'sim-swap:check');
     if (typeof call === 'string') return camaraError(request, reply, call);
@@ -69,7 +63,7 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, i
     const history = await historyOf(request.operator.id, call.phoneNumber);
     if (!history.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');
     usage.record(request.operator.id, call.token.clientId, 'sim-swap/check', now());
-    return answer(request, reply, { swapped: swappedWithin(history, hours.value, now()) });
+    return camaraAnswer(request, reply, 200, { swapped: swappedWithin(history, hours.value, now()) });
   });
 
   app.post('/sim-swap/v2/retrieve-date', ROUTE, async (request, reply) => {
@@ -79,7 +73,7 @@ export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, i
     if (!history.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');
     usage.record(request.operator.id, call.token.clientId, 'sim-swap/retrieve-date', now());
     const swap = latestSwap(history, request.operator.simSwapMonitoredDays, now());
-    return answer(request, reply, {
+    return camaraAnswer(request, reply, 200, {
       latestSimChange: swap.latestSimChange?.toISOString() ?? null,
       ...(swap.monitoredPeriod === undefined ? {} : { monitoredPeriod: swap.monitoredPeriod }),
     });

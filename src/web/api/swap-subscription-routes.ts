@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AccessToken, AccessTokens } from '../../app/api/access-tokens.ts';
 import { lineByMsisdn } from '../../app/api/api-reads.ts';
 import type { UsageMeter } from '../../app/api/usage-meter.ts';
@@ -13,7 +13,7 @@ import { acceptableUrl } from '../../app/webhooks/webhook-subscriptions.ts';
 import type { Db } from '../../db/client.ts';
 import { readSubscriptionAsk, SWAPPED } from '../../domain/swap-subscription.ts';
 import { camaraCaller, subjectOf } from './camara-caller.ts';
-import { camaraError, camaraErrorHandler, correlatorOf } from './camara-errors.ts';
+import { camaraAnswer, camaraError, camaraErrorHandler } from './camara-errors.ts';
 
 type Options = { db: Db; tokens: AccessTokens; usage: UsageMeter; documentKey: Buffer; now: () => Date };
 type ById = { Params: { subscriptionId: string } };
@@ -46,12 +46,6 @@ const subscriptionBody = (s: SwapSubscription, token: AccessToken) => ({
  */
 export async function swapSubscriptionRoutes(app: FastifyInstance, { db, tokens, usage, documentKey, now }: Options) {
   const caller = camaraCaller(tokens, now);
-  const send = (request: FastifyRequest, reply: FastifyReply, status: number, payload?: unknown) => {
-    const correlator = correlatorOf(request);
-    if (correlator.ok && correlator.value !== null) reply.header('x-correlator', correlator.value);
-    reply.status(status);
-    return payload === undefined ? reply.send() : reply.type('application/json').send(payload);
-  };
   const owner = (token: { operatorId: string; clientId: string }) => ({
     operatorId: token.operatorId,
     clientId: token.clientId,
@@ -74,14 +68,14 @@ export async function swapSubscriptionRoutes(app: FastifyInstance, { db, tokens,
       now(),
     );
     usage.record(token.operatorId, token.clientId, 'sim-swap-subscriptions/create', now());
-    return send(request, reply, 201, subscriptionBody(created, token));
+    return camaraAnswer(request, reply, 201, subscriptionBody(created, token));
   });
 
   app.get(BASE, ROUTE, async (request, reply) => {
     const token = await caller(request, reply, ['sim-swap-subscriptions:read']);
     if (typeof token === 'string') return camaraError(request, reply, token);
     const rows = await swapSubscriptionsOf(db, owner(token), token.phoneNumber);
-    return send(
+    return camaraAnswer(
       request,
       reply,
       200,
@@ -94,7 +88,7 @@ export async function swapSubscriptionRoutes(app: FastifyInstance, { db, tokens,
     if (typeof token === 'string') return camaraError(request, reply, token);
     const row = await swapSubscriptionOf(db, owner(token), request.params.subscriptionId, token.phoneNumber);
     if (!row) return camaraError(request, reply, 'NOT_FOUND');
-    return send(request, reply, 200, subscriptionBody(row, token));
+    return camaraAnswer(request, reply, 200, subscriptionBody(row, token));
   });
 
   app.delete<ById>(`${BASE}/:subscriptionId`, ROUTE, async (request, reply) => {
@@ -108,6 +102,6 @@ export async function swapSubscriptionRoutes(app: FastifyInstance, { db, tokens,
       now(),
     );
     if (!deleted) return camaraError(request, reply, 'NOT_FOUND');
-    return send(request, reply, 204);
+    return camaraAnswer(request, reply, 204);
   });
 }
