@@ -18,6 +18,7 @@ import type { SmdpPlus } from '../integrations/smdp/smdp.ts';
 import { configuredSmdp, SmdpSimulator } from '../integrations/smdp/smdp-simulator.ts';
 import type { DocumentStorage } from '../integrations/storage/document-storage.ts';
 import { LocalStorage } from '../integrations/storage/local-storage.ts';
+import { apiCaller } from './api/client-allowance.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
 import { simSwapRoutes } from './api/sim-swap-routes.ts';
 import { swapSubscriptionRoutes } from './api/swap-subscription-routes.ts';
@@ -147,6 +148,7 @@ export async function buildApp({
   const revoked = await RevokedClients.start(database);
   app.addHook('onClose', () => revoked.stop());
   const tokens = accessTokens(config.sessionSecret, revoked);
+  const caller = apiCaller(tokens, now);
   const usage = usageMeter(database.db);
   app.decorate('apiUsage', usage);
   app.addHook('onClose', () => usage.stop());
@@ -154,10 +156,10 @@ export async function buildApp({
   const index = await SwapIndex.start(database);
   app.decorate('swapIndex', index);
   app.addHook('onClose', () => index.stop());
-  await app.register(simSwapRoutes, { db: database.db, tokens, usage, index, now });
+  await app.register(simSwapRoutes, { db: database.db, caller, usage, index, now });
   await app.register(swapSubscriptionRoutes, {
     db: database.db,
-    tokens,
+    caller,
     usage,
     documentKey: config.documentKey,
     now,
@@ -168,7 +170,7 @@ export async function buildApp({
   await app.register(requestRoutes, { ...subscriber, gateway, smdp });
   await app.register(apiRoutes, {
     db: database.db,
-    tokens,
+    caller,
     links,
     vault: subscriber.vault,
     gateway,

@@ -160,6 +160,31 @@ describe('authentication, scopes and limits', () => {
     expect(others.statusCode).toBe(200);
   });
 
+  test("a client's CAMARA and REST calls count against one allowance", async () => {
+    const both = await createApiClient(database.db, {
+      operatorId: volnaId,
+      name: 'Bank and CRM',
+      scopes: ['sim-swap', 'centers:read'],
+      ratePerMinute: 2,
+    });
+    const issued = await app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: { host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `grant_type=client_credentials&client_id=${both.clientId}&client_secret=${both.secret}`,
+    });
+    const bearer = issued.json().access_token;
+    const check = await app.inject({
+      method: 'POST',
+      url: '/sim-swap/v2/check',
+      headers: { host: 'localhost', authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ phoneNumber: '+79161110001' }),
+    });
+    expect(check.statusCode).toBe(200);
+    expect((await api({ method: 'GET', url: '/api/v1/centers' }, bearer)).statusCode).toBe(200);
+    expect((await api({ method: 'GET', url: '/api/v1/centers' }, bearer)).statusCode).toBe(429);
+  });
+
   test('an unknown route under /api/v1 is a problem too', async () => {
     const res = await app.inject({ url: '/api/v1/nothing', headers: { host: 'localhost' } });
     expect(res.statusCode).toBe(404);

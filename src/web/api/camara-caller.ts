@@ -1,25 +1,25 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AccessToken, AccessTokens } from '../../app/api/access-tokens.ts';
+import type { AccessToken } from '../../app/api/access-tokens.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { CamaraCode } from './camara-errors.ts';
 import { correlatorOf } from './camara-errors.ts';
-import { bearerOf, clientAllowance } from './client-allowance.ts';
+import type { ApiCaller, CallRefusal } from './client-allowance.ts';
+
+const REFUSALS: Record<CallRefusal, CamaraCode> = {
+  unauthenticated: 'UNAUTHENTICATED',
+  forbidden: 'PERMISSION_DENIED',
+  rate_limited: 'TOO_MANY_REQUESTS',
+};
 
 /**
  * What every CAMARA call checks first, in the order CAMARA's test plans expect: the
- * `x-correlator`, the access token (this operator's, unexpired), one of the scopes, the
- * client's allowance. The token, or the error to answer.
+ * `x-correlator`, then the caller (token, scope, allowance). The token, or the error to answer.
  */
-export function camaraCaller(tokens: AccessTokens, now: () => Date) {
-  const allowance = clientAllowance(now);
+export function camaraCaller(caller: ApiCaller) {
   return async (request: FastifyRequest, reply: FastifyReply, scopes: string[]): Promise<AccessToken | CamaraCode> => {
     if (!correlatorOf(request).ok) return 'INVALID_ARGUMENT';
-    const bearer = bearerOf(request.headers.authorization);
-    const token = bearer ? await tokens.verify(bearer, now()) : null;
-    if (!token || token.operatorId !== request.operator.id) return 'UNAUTHENTICATED';
-    if (!scopes.some((s) => token.scopes.includes(s))) return 'PERMISSION_DENIED';
-    if (!allowance(reply, token)) return 'TOO_MANY_REQUESTS';
-    return token;
+    const token = await caller(request, reply, scopes);
+    return typeof token === 'string' ? REFUSALS[token] : token;
   };
 }
 

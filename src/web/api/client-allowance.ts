@@ -1,5 +1,5 @@
-import type { FastifyReply } from 'fastify';
-import type { AccessToken } from '../../app/api/access-tokens.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AccessToken, AccessTokens } from '../../app/api/access-tokens.ts';
 import { rateLimiter } from '../../app/api/rate-limiter.ts';
 
 /**
@@ -7,7 +7,7 @@ import { rateLimiter } from '../../app/api/rate-limiter.ts';
  * `RateLimit-Policy` headers (draft-ietf-httpapi-ratelimit-headers) on every answer, and
  * `Retry-After` when the call is over it.
  */
-export function clientAllowance(now: () => Date) {
+function clientAllowance(now: () => Date) {
   const limits = rateLimiter();
   return (reply: FastifyReply, token: AccessToken): boolean => {
     const taken = limits.take(token.clientId, token.ratePerMinute, now().getTime());
@@ -20,5 +20,30 @@ export function clientAllowance(now: () => Date) {
 }
 
 /** The token of `Authorization: Bearer …`, or null. */
-export const bearerOf = (authorization: string | undefined) =>
+const bearerOf = (authorization: string | undefined) =>
   /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization ?? '')?.[1] ?? null;
+
+export type CallRefusal = 'unauthenticated' | 'forbidden' | 'rate_limited';
+
+/**
+ * Who is calling an API: a bearer token of this operator, unexpired and not revoked, holding one
+ * of `scopes`, within its client's allowance. One caller serves every API (CAMARA and REST), so
+ * a client's calls per minute are counted together.
+ */
+export function apiCaller(tokens: AccessTokens, now: () => Date) {
+  const allowance = clientAllowance(now);
+  return async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    scopes: readonly string[],
+  ): Promise<AccessToken | CallRefusal> => {
+    const bearer = bearerOf(request.headers.authorization);
+    const token = bearer ? await tokens.verify(bearer, now()) : null;
+    if (!token || token.operatorId !== request.operator.id) return 'unauthenticated';
+    if (!scopes.some((s) => token.scopes.includes(s))) return 'forbidden';
+    if (!allowance(reply, token)) return 'rate_limited';
+    return token;
+  };
+}
+
+export type ApiCaller = ReturnType<typeof apiCaller>;

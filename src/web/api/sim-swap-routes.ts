@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AccessToken, AccessTokens } from '../../app/api/access-tokens.ts';
+import type { AccessToken } from '../../app/api/access-tokens.ts';
 import type { UsageMeter } from '../../app/api/usage-meter.ts';
 import { swapHistory } from '../../app/sim-swap/swap-history.ts';
 import type { SwapIndex } from '../../app/sim-swap/swap-index.ts';
@@ -7,8 +7,9 @@ import type { Db } from '../../db/client.ts';
 import { checkedHours, latestSwap, swappedWithin } from '../../domain/sim-swap.ts';
 import { camaraCaller, subjectOf } from './camara-caller.ts';
 import { type CamaraCode, camaraAnswer, camaraError, camaraErrorHandler } from './camara-errors.ts';
+import type { ApiCaller } from './client-allowance.ts';
 
-type Options = { db: Db; tokens: AccessTokens; usage: UsageMeter; index: SwapIndex; now: () => Date };
+type Options = { db: Db; caller: ApiCaller; usage: UsageMeter; index: SwapIndex; now: () => Date };
 
 /** CAMARA's phone number: E.164 with its plus sign. */
 const PHONE = /^\+[1-9][0-9]{4,14}$/;
@@ -21,14 +22,14 @@ type Asked = { token: AccessToken; phoneNumber: string; body: Record<string, unk
  * change history, for API clients holding an access token with the scope the specification
  * names. Errors come in its `{ status, code, message }` shape; `x-correlator` is echoed.
  */
-export async function simSwapRoutes(app: FastifyInstance, { db, tokens, usage, index, now }: Options) {
+export async function simSwapRoutes(app: FastifyInstance, { db, caller: api, usage, index, now }: Options) {
   /** From the in-memory index when it holds the number, else from the database. */
   const historyOf = async (operatorId: string, msisdn: string) => {
     const latestChange = index.latestChange(operatorId, msisdn);
     return latestChange ? { latestChange, activatedAt: null, known: true } : swapHistory(db, operatorId, msisdn);
   };
 
-  const caller = camaraCaller(tokens, now);
+  const caller = camaraCaller(api);
 
   /** Everything both operations check first: the call, or the error to answer. */
   const asked = async (request: FastifyRequest, reply: FastifyReply, scope: string): Promise<Asked | CamaraCode> => {

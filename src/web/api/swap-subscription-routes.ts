@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AccessToken, AccessTokens } from '../../app/api/access-tokens.ts';
+import type { AccessToken } from '../../app/api/access-tokens.ts';
 import { lineByMsisdn } from '../../app/api/api-reads.ts';
 import type { UsageMeter } from '../../app/api/usage-meter.ts';
 import {
@@ -14,8 +14,9 @@ import type { Db } from '../../db/client.ts';
 import { readSubscriptionAsk, SWAPPED } from '../../domain/swap-subscription.ts';
 import { camaraCaller, subjectOf } from './camara-caller.ts';
 import { camaraAnswer, camaraError, camaraErrorHandler } from './camara-errors.ts';
+import type { ApiCaller } from './client-allowance.ts';
 
-type Options = { db: Db; tokens: AccessTokens; usage: UsageMeter; documentKey: Buffer; now: () => Date };
+type Options = { db: Db; caller: ApiCaller; usage: UsageMeter; documentKey: Buffer; now: () => Date };
 type ById = { Params: { subscriptionId: string } };
 
 const BASE = '/sim-swap-subscriptions/v0.3/subscriptions';
@@ -44,8 +45,11 @@ const subscriptionBody = (s: SwapSubscription, token: AccessToken) => ({
  * `subscription-ended` when the subscription expires, reaches its maximum of events, loses its
  * sink token or is deleted. Created synchronously, so the answer is 201 with status ACTIVE.
  */
-export async function swapSubscriptionRoutes(app: FastifyInstance, { db, tokens, usage, documentKey, now }: Options) {
-  const caller = camaraCaller(tokens, now);
+export async function swapSubscriptionRoutes(
+  app: FastifyInstance,
+  { db, caller: api, usage, documentKey, now }: Options,
+) {
+  const caller = camaraCaller(api);
   const owner = (token: { operatorId: string; clientId: string }) => ({
     operatorId: token.operatorId,
     clientId: token.clientId,

@@ -7,14 +7,13 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
-import type { AccessTokens } from '../../../app/api/access-tokens.ts';
 import type { Vault } from '../../../app/documents/identity-document.ts';
 import type { Links } from '../../../app/operators/links.ts';
 import { API_SCOPES } from '../../../db/schema/api.ts';
 import './api-token.ts';
 import type { Db } from '../../../db/client.ts';
 import type { PaymentGateway } from '../../../integrations/payments/payment-gateway.ts';
-import { bearerOf, clientAllowance } from '../client-allowance.ts';
+import type { ApiCaller } from '../client-allowance.ts';
 import { centerRoutes } from './center-routes.ts';
 import { inventoryRoutes } from './inventory-routes.ts';
 import { lineRoutes } from './line-routes.ts';
@@ -25,7 +24,7 @@ import { webhookRoutes } from './webhook-routes.ts';
 
 export type ApiOptions = {
   db: Db;
-  tokens: AccessTokens;
+  caller: ApiCaller;
   links: Links;
   vault: Vault;
   gateway: PaymentGateway;
@@ -102,17 +101,15 @@ async function version1(api: FastifyInstance, options: ApiOptions) {
   api.addHook('onSend', async (_request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
-  const allowance = clientAllowance(options.now);
   api.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const scope = request.routeOptions.config.scope;
     if (!scope) return;
-    const bearer = bearerOf(request.headers.authorization);
-    const token = bearer ? await options.tokens.verify(bearer, options.now()) : null;
-    if (!token || token.operatorId !== request.operator.id)
+    const token = await options.caller(request, reply, [scope]);
+    if (token === 'unauthenticated')
       return sendProblem(request, reply, 401, 'unauthenticated', 'A valid bearer token from /oauth/token is needed.');
-    if (!token.scopes.includes(scope))
+    if (token === 'forbidden')
       return sendProblem(request, reply, 403, 'insufficient-scope', `This call needs the scope ${scope}.`);
-    if (!allowance(reply, token))
+    if (token === 'rate_limited')
       return sendProblem(request, reply, 429, 'rate-limited', 'Too many calls; see the Retry-After header.');
     request.apiToken = token;
   });
