@@ -9,6 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { isDatabaseUnavailable, retryingConflicts } from './conflicts.ts';
 import { PgNotifications } from './pg-notifications.ts';
 import * as schema from './schema/index.ts';
 
@@ -139,7 +140,36 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // by the pool and replaced on the next query; without a listener the 'error' event would crash
   // the process, so it is reported as a warning instead.
   pool.on('error', (error) => process.emitWarning(`PostgreSQL closed an idle connection: ${error.message}`));
+  // A connection the server closes while a transaction has it checked out (failover, restart,
+  // pg_terminate_backend) emits 'error' on the client, where the pool's listener does not reach:
+  // without this listener the process would die. The query in flight fails and its request
+  // answers 503; the broken client is discarded when released.
+  pool.on('connect', (client) =>
+    client.on('error', (error) => process.emitWarning(`PostgreSQL closed a connection in use: ${error.message}`)),
+  );
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  // Drizzle's own transaction over a pool sends BEGIN before its try: a BEGIN on a connection the
+  // server dropped leaves the client checked out for ever, and after a failover the pool is soon
+  // empty. Each transaction takes its client here instead, and a broken one is discarded.
+  const onClient = new WeakMap<pg.PoolClient, Db>();
+  db.transaction = (work, config) =>
+    retryingConflicts(async () => {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        let clientDb = onClient.get(client);
+        if (!clientDb) {
+          clientDb = drizzlePg(client, { schema }) as unknown as Db;
+          onClient.set(client, clientDb);
+        }
+        return await clientDb.transaction(work, config);
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) broken = error as Error;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
   const rawOf = (c: pg.Pool | pg.PoolClient): RawTx => ({
     query: async (text, params) => (await c.query(text, params)).rows,
     copyCsv: async (copySql, csv) => {
@@ -152,25 +182,29 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       });
     },
   });
+  const rawTransaction = async <T>(fn: (tx: RawTx) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(rawOf(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch((lost: Error) => {
+        broken = lost;
+      });
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  };
   return {
     kind: 'postgres',
     db,
     raw: {
       ...rawOf(pool),
-      transaction: async (fn) => {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          const result = await fn(rawOf(client));
-          await client.query('COMMIT');
-          return result;
-        } catch (e) {
-          await client.query('ROLLBACK');
-          throw e;
-        } finally {
-          client.release();
-        }
-      },
+      transaction: (fn) => retryingConflicts(() => rawTransaction(fn)),
     },
     listen: (channel, listener) => notifications.listen(channel, listener),
     migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),

@@ -13,13 +13,13 @@ const image = (kind: TemplateKind) => new Blob([readFileSync(inject('pgliteDumps
  * cloned from the run's dump, or a PostgreSQL database created from a template when
  * DATABASE_URL is set. Closing it drops it.
  */
-export async function testDatabase(kind: TemplateKind = 'empty'): Promise<Database> {
+export async function testDatabase(kind: TemplateKind = 'empty', poolSize = 4): Promise<Database> {
   const url = process.env.DATABASE_URL;
   if (!url) return openDatabase({ loadDataDir: image(kind) });
   const name = `simdesk_test_${randomBytes(6).toString('hex')}`;
   const admin = await openDatabase({ url: adminUrl(url), poolSize: 1 });
   await admin.raw.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATES[kind]}`);
-  const db = await openDatabase({ url: withDatabase(url, name), poolSize: 4 });
+  const db = await openDatabase({ url: withDatabase(url, name), poolSize });
   urls.set(db.db, withDatabase(url, name));
   return {
     ...db,

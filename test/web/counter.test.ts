@@ -249,3 +249,29 @@ test("an agent sees only their own center's cases (an agent of another center fi
   expect((await sever.get(`/staff/counter/requests/${started.value.requestId}`)).statusCode).toBe(404);
   expect((await sever.get('/staff/counter?q=%2B79161110081')).statusCode).toBe(404);
 });
+
+test('every counter route answers 404 for an id that is not a UUID, never 500', async () => {
+  const agent = await staffClient(app, database, 'store-agent@volna.example');
+  // A form's token comes with the page it is on: each post is sent from a line's page.
+  const linePage = `/staff/counter/lines/${await lineId('+79161110091')}`;
+  const post = async (url: string, fields: Record<string, string> = {}) => {
+    await agent.get(linePage);
+    return (await agent.post(url, fields)).statusCode;
+  };
+  const answers = {
+    'GET line': (await agent.get('/staff/counter/lines/not-a-uuid')).statusCode,
+    'POST line': await post('/staff/counter/lines/not-a-uuid', {
+      docType: 'passport_ru',
+      docNumber: '4506 123456',
+      reason: 'lost',
+      simType: 'physical',
+    }),
+    'GET request': (await agent.get('/staff/counter/requests/not-a-uuid')).statusCode,
+    'POST payment': await post('/staff/counter/requests/not-a-uuid/payment', { method: 'cash' }),
+    'POST sim': await post('/staff/counter/requests/not-a-uuid/sim', { iccid: '8970101000000000001' }),
+    'POST esim': await post('/staff/counter/requests/not-a-uuid/esim'),
+    'GET form': (await agent.get('/staff/counter/requests/not-a-uuid/form.pdf')).statusCode,
+    'POST transfer': await post('/staff/counter/transfers/not-a-uuid/receive'),
+  };
+  expect(answers).toEqual(Object.fromEntries(Object.keys(answers).map((k) => [k, 404])));
+});

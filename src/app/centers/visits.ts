@@ -152,22 +152,30 @@ async function chosenSlot(
 }
 
 /**
- * Takes a place in the slot: the center's row is locked first, so two people booking its last
- * place at once are served one after the other and the second finds it full.
+ * Locks the center's row, so two people booking its last place at once are served one after the
+ * other and the second finds it full. A booking takes it before writing its appointment: the
+ * appointment's foreign key takes a share lock on the same row, and two transactions each
+ * holding that share while asking for the update lock would deadlock.
  */
-async function takePlace(tx: Tx, centerId: string, startsAt: Date, except?: string): Promise<boolean> {
+async function lockCenter(tx: Tx, centerId: string): Promise<number> {
   const [center] = await tx
     .select({ capacity: serviceCenters.slotCapacity })
     .from(serviceCenters)
     .where(eq(serviceCenters.id, centerId))
     .for('update');
+  return center?.capacity ?? 0;
+}
+
+/** Takes a place in the slot if one is free, under the center's lock. */
+async function takePlace(tx: Tx, centerId: string, startsAt: Date, except?: string): Promise<boolean> {
+  const capacity = await lockCenter(tx, centerId);
   const booked = await tx
     .select({ id: appointments.id })
     .from(appointments)
     .where(
       and(eq(appointments.centerId, centerId), eq(appointments.startsAt, startsAt), eq(appointments.status, 'booked')),
     );
-  return booked.filter((b) => b.id !== except).length < (center?.capacity ?? 0);
+  return booked.filter((b) => b.id !== except).length < capacity;
 }
 
 /** The code typed back: the place is taken (if still free) and the confirmation sent. */
@@ -239,6 +247,7 @@ export async function bookVisit(
   const chosen = await chosenSlot(db, operatorId, code, startsAt, now);
   if (!chosen.ok) return chosen;
   return transact(db, async (tx) => {
+    await lockCenter(tx, chosen.value.centerId);
     const [visit] = await tx
       .insert(appointments)
       .values({

@@ -25,7 +25,14 @@ export type EventActor = { kind: ActorKind; id: string | null };
  * (or still releasing), a request already submitted is held before each of them: it waits, and
  * goes on when the lock has ended. Cancelling, rejecting and freezing stay possible.
  */
-const HELD_BY_LOCK: readonly RequestEvent['type'][] = ['approve', 'assign_sim', 'dispatch', 'mark_ready', 'activate'];
+const HELD_BY_LOCK: readonly RequestEvent['type'][] = [
+  'approve',
+  'assign_sim',
+  'dispatch',
+  'mark_ready',
+  'deliver',
+  'activate',
+];
 
 /**
  * Whether the account's SIM-change lock holds the request; the row is shared-locked so turning the

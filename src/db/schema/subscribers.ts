@@ -33,8 +33,9 @@ export const accounts = pgTable(
     frozenAt: at('frozen_at'),
     importRef: text('import_ref'),
     /**
-     * Bumped by the database (triggers) whenever anything a subscriber's pages show of this
-     * account changes, so those pages can be kept in memory and known stale at once.
+     * Bumped by the database when the account row changes; with `account_views.version` (bumped
+     * when its lines, requests and the rest change) it tells whether the account's pages kept in
+     * memory are stale.
      */
     viewsVersion: bigint('views_version', { mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
@@ -53,6 +54,17 @@ export const accounts = pgTable(
     check('accounts_second_phone_check', sql`${t.secondPhone} ~ '^\\+[1-9][0-9]{6,14}$'`),
   ],
 );
+
+/**
+ * The version of an account's pages kept off the account's row: it is bumped at commit by every
+ * change to the account's lines, SIMs, requests and the rest, and bumping it must never wait on a
+ * lock that someone holding the account row waits on in turn (see migration 0029). No foreign
+ * key, for the same reason: its check would share-lock the account.
+ */
+export const accountViews = pgTable('account_views', {
+  accountId: uuid('account_id').primaryKey(),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+});
 
 export const LINE_KINDS = ['voice', 'data'] as const;
 export const LINE_STATUSES = ['active', 'blocked', 'terminated'] as const;

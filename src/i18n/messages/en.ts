@@ -195,6 +195,9 @@ export const en = {
   'error.server.title': 'Sorry, something went wrong',
   'error.server.body':
     'The service could not complete your request. Nothing you entered was lost; please try again in a few minutes. If it keeps happening, call support and quote this code: {id}.',
+  'error.unavailable.title': 'We are briefly unavailable',
+  'error.unavailable.body':
+    'The service cannot reach its database for a moment, and nothing you sent was changed. Please try again in a few seconds.',
   'error.back': 'Go to the home page',
 
   'iccid.format': 'The ICCID must contain digits only',

@@ -186,6 +186,8 @@ export const zh: Record<MessageKey, string> = {
   'error.server.title': '抱歉，出现了问题',
   'error.server.body':
     '服务无法完成您的请求。您输入的内容没有丢失，请几分钟后重试。如果问题持续，请致电客服并提供此代码：{id}。',
+  'error.unavailable.title': '服务暂时不可用',
+  'error.unavailable.body': '服务暂时无法连接数据库，您提交的内容未被更改。请在几秒钟后重试。',
   'error.back': '返回首页',
 
   'iccid.format': 'ICCID 只能包含数字',

@@ -1,4 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../../db/conflicts.ts';
+import { RETRY_AFTER_SECONDS } from '../plugins/errors.tsx';
 
 /** CAMARA's error codes with the status and message its specifications give them. */
 const ERRORS = {
@@ -54,6 +56,11 @@ export function camaraErrorHandler(
   reply: FastifyReply,
 ) {
   const status = error.statusCode ?? 500;
+  if (isDatabaseUnavailable(error)) {
+    request.log.error({ err: error }, 'CAMARA request failed: the database is unavailable');
+    reply.header('retry-after', RETRY_AFTER_SECONDS);
+    return reply.status(503).send({ status: 503, code: 'UNAVAILABLE', message: 'Service Unavailable.' });
+  }
   if (status >= 500) {
     request.log.error({ err: error }, 'CAMARA request failed');
     return reply.status(500).send({ status: 500, code: 'INTERNAL', message: 'Unknown server error.' });

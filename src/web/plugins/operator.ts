@@ -28,6 +28,9 @@ export type OperatorOptions = { database: Database; defaultOperator: string | un
  * zones, centers) are kept in memory: the database notifies every instance when one changes, so
  * a change takes effect at once; `maxAgeMs` bounds how long a copy is trusted even so.
  */
+/** Paths that serve no operator's site: probes must answer even before an operator exists. */
+const OPERATOR_FREE = ['/healthz', '/readyz', '/assets/'];
+
 async function operatorPlugin(app: FastifyInstance, options: OperatorOptions) {
   const { db } = options.database;
   const limits = { max: 1_000, maxAgeMs: options.maxAgeMs ?? 300_000 };
@@ -46,7 +49,7 @@ async function operatorPlugin(app: FastifyInstance, options: OperatorOptions) {
   );
 
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/healthz') || request.url.startsWith('/assets/')) return;
+    if (OPERATOR_FREE.some((prefix) => request.url.startsWith(prefix))) return;
     const list = await currentOperators();
     const host = request.hostname.replace(/:\d+$/, '').toLowerCase();
     const operator =

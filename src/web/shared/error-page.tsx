@@ -27,6 +27,20 @@ export function ServerErrorPage({ ctx, requestId }: { ctx: PageContext; requestI
   );
 }
 
+/** The database cannot be reached for a moment (a failover, a restart): nothing was changed. */
+export function UnavailablePage({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('error.unavailable.title')}>
+      <h1>{t('error.unavailable.title')}</h1>
+      <p>{t('error.unavailable.body')}</p>
+      <p>
+        <a href="/">{t('error.back')}</a>
+      </p>
+    </Layout>
+  );
+}
+
 /** A form posted without a valid CSRF token: stale page, or a request forged by another site. */
 export function ExpiredFormPage({ ctx }: { ctx: PageContext }) {
   const { t } = ctx;

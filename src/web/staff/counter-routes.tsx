@@ -14,6 +14,7 @@ import { UUID } from '../portal/routes/subscriber-context.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import type { FieldErrors } from '../shared/form.tsx';
 import { formRoute, line } from '../shared/form-schema.ts';
+import { uuidParams } from '../shared/uuid-params.ts';
 import { renderCounterPdf } from './counter-form-pdf.ts';
 import {
   type CaseForm,
@@ -61,7 +62,7 @@ export async function counterRoutes(
   app: FastifyInstance,
   { assets, demo, db, links, documentKey, onOutboxWrite }: Options,
 ) {
-  const guard = staffOnly(['store_agent', 'admin']);
+  const guard = [staffOnly(['store_agent', 'admin']), uuidParams];
   const actor = (request: FastifyRequest): StaffActor => {
     const staff = request.staff as StaffSession;
     return { operatorId: staff.operatorId, staffId: staff.staffId, ip: request.ip };
@@ -94,7 +95,7 @@ export async function counterRoutes(
     { ...formRoute({}), preHandler: guard },
     async (request, reply) => {
       const staff = request.staff as StaffSession;
-      if (!UUID.test(request.params.transferId) || !staff.centerId) return reply.callNotFound();
+      if (!staff.centerId) return reply.callNotFound();
       const received = await receiveTransfer(db, actor(request), request.params.transferId, new Date(), staff.centerId);
       if (!received.ok) return reply.callNotFound();
       return reply.redirect(`/staff/counter?received=${received.value}`, 303);

@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '../../../db/conflicts.ts';
+import { RETRY_AFTER_SECONDS } from '../../plugins/errors.tsx';
 
 /** One field's problem in a 422 or 400: where (a JSON pointer into the request) and what. */
 const FieldProblem = z.object({ pointer: z.string(), detail: z.string(), code: z.string().optional() });
@@ -31,6 +33,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** The problem type URI for a simdesk code, documented in docs/api.md. */
@@ -72,6 +75,11 @@ export function problemErrorHandler(
     return sendProblem(request, reply, 400, 'invalid-request', 'The request does not match the schema.', errors);
   }
   const status = error.statusCode ?? 500;
+  if (isDatabaseUnavailable(error)) {
+    request.log.error({ err: error }, 'API request failed: the database is unavailable');
+    reply.header('retry-after', RETRY_AFTER_SECONDS);
+    return sendProblem(request, reply, 503, 'unavailable', 'The service cannot reach its database; try again shortly.');
+  }
   if (status >= 500) {
     request.log.error({ err: error }, 'API request failed');
     return sendProblem(request, reply, 500, 'internal');
