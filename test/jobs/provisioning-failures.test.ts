@@ -76,7 +76,7 @@ test('an outage, a dead job sent again by staff, and a lost answer end in one sw
   const page = (await admin.get('/staff/network')).body;
   expect(page).toContain('Given up after the last retry');
   expect(page).toContain('simulated HLR timeout');
-  expect((await admin.post(`/staff/network/${swap?.id}/retry`)).headers.location).toBe('/staff/network?retried=1');
+  expect((await admin.post(`/staff/network/${swap?.id}/retry`)).headers.location).toBe('/staff/network?done=retried');
 
   network.configure({ failureRate: 0, timeoutRate: 1, timeoutMs: 20 });
   await worker.deliverDue(later(601));

@@ -43,7 +43,7 @@ test('a network change given up after its retries is shown to administrators and
 
   expect((await admin.post(`/staff/network/${foreign}/retry`)).statusCode).toBe(404);
   expect((await admin.post(`/staff/network/${retrying}/retry`)).statusCode).toBe(404);
-  expect((await admin.post(`/staff/network/${dead}/retry`)).headers.location).toBe('/staff/network?retried=1');
+  expect((await admin.post(`/staff/network/${dead}/retry`)).headers.location).toBe('/staff/network?done=retried');
   const [row] = await database.raw.query<{ status: string; attempts: number; idempotency_key: string }>(
     'select status, attempts, idempotency_key from outbox where id = $1',
     [dead],

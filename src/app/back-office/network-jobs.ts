@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { outbox } from '../../db/schema/system.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { LINE_STATE_TOPICS, latestLineCommand } from '../lines/line-network-state.ts';
 import type { StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 
@@ -51,15 +52,24 @@ export async function networkJobs(db: Db, operatorId: string): Promise<NetworkJo
 
 /**
  * Sends a dead network change again: back in the queue at once with a fresh count of retries,
- * under the same idempotency key, so the network applies it once whatever happened before.
+ * under the same idempotency key, so the network applies it once whatever happened before. A
+ * block or unblock that a later one replaced is not sent again: the later one is the line's state.
  */
 export function retryNetworkJob(
   db: Db,
   staff: StaffActor,
   jobId: number,
   now = new Date(),
-): Promise<Result<true, 'job.not_found'>> {
-  return transact(db, async (tx) => {
+): Promise<Result<true, 'job.not_found' | 'job.superseded'>> {
+  return transact(db, async (tx): Promise<Result<true, 'job.not_found' | 'job.superseded'>> => {
+    const [dead] = await tx
+      .select({ topic: outbox.topic, payload: outbox.payload })
+      .from(outbox)
+      .where(and(eq(outbox.id, jobId), eq(outbox.operatorId, staff.operatorId), eq(outbox.status, 'dead')));
+    if (dead && LINE_STATE_TOPICS.some((t) => t === dead.topic)) {
+      const latest = await latestLineCommand(tx, staff.operatorId, String(dead.payload.msisdn));
+      if (latest && latest.id !== jobId) return err('job.superseded');
+    }
     const [job] = await tx
       .update(outbox)
       .set({ status: 'pending', attempts: 0, nextAttemptAt: now })
@@ -72,7 +82,7 @@ export function retryNetworkJob(
         ),
       )
       .returning({ topic: outbox.topic, payload: outbox.payload, lastError: outbox.lastError });
-    if (!job) return err('job.not_found' as const);
+    if (!job) return err('job.not_found');
     await appendAudit(
       tx,
       {
@@ -87,6 +97,6 @@ export function retryNetworkJob(
       },
       now,
     );
-    return ok(true as const);
+    return ok(true);
   });
 }

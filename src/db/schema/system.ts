@@ -52,5 +52,19 @@ export const outbox = pgTable(
     oneOf('outbox_status_check', t.status, OUTBOX_STATUSES),
     check('outbox_attempts_check', sql`${t.attempts} >= 0`),
     index('outbox_due_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    // The latest block or unblock of a number: the state its network commands must end in.
+    index('outbox_line_state_idx')
+      .on(t.operatorId, sql`(${t.payload}->>'msisdn')`, t.id.desc())
+      .where(sql`${t.topic} in ('line.suspend', 'line.resume')`),
   ],
 );
+
+/**
+ * Short leases on a name, shared by every instance: one holder at a time (the network commands of
+ * one number), and a holder that dies loses it when it runs out, without holding a connection.
+ */
+export const leases = pgTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  until: at('until').notNull(),
+});

@@ -1265,6 +1265,8 @@ export const en = {
   'network.next': 'Next attempt',
   'network.lastError': 'Last answer',
   'network.retry': 'Send again',
+  'network.superseded':
+    'Not sent again: a later block or unblock of this number replaced it, and that one sets the line’s state in the network.',
   'network.retried': 'Sent again: the network will be asked at once.',
   'staff.nav.webhooks': 'Webhooks',
   'webhooks.title': 'Webhooks to your systems',

@@ -1278,6 +1278,8 @@ export const ru: Record<MessageKey, string> = {
   'network.next': 'Следующая попытка',
   'network.lastError': 'Последний ответ',
   'network.retry': 'Отправить снова',
+  'network.superseded':
+    'Не отправлено: более поздняя блокировка или разблокировка этого номера заменила эту команду, и состояние линии в сети задаёт она.',
   'network.retried': 'Отправлено снова: сеть будет запрошена сразу.',
   'staff.nav.webhooks': 'Вебхуки',
   'webhooks.title': 'Вебхуки в ваши системы',

@@ -1209,6 +1209,7 @@ export const zh: Record<MessageKey, string> = {
   'network.next': '下次尝试',
   'network.lastError': '最后响应',
   'network.retry': '重新发送',
+  'network.superseded': '未重新发送：此号码之后的停机或复机指令已取代它，网络中的线路状态以后者为准。',
   'network.retried': '已重新发送，将立即请求网络。',
   'staff.nav.webhooks': 'Webhooks',
   'webhooks.title': '发送到您系统的 Webhook',

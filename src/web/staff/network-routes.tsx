@@ -14,24 +14,27 @@ import { staffOnly } from './staff-session.ts';
 
 type Options = { assets: Assets; demo: boolean; db: Db; onOutboxWrite: () => void };
 
+const OUTCOMES = ['retried', 'superseded'] as const;
+type Outcome = (typeof OUTCOMES)[number];
+
 function NetworkPage({
   ctx,
   staff,
   jobs,
-  retried,
+  outcome,
 }: {
   ctx: PageContext;
   staff: StaffSession;
   jobs: NetworkJob[];
-  retried: boolean;
+  outcome: Outcome | null;
 }) {
   const { t, locale } = ctx;
   const zone = ctx.operator?.timeZone ?? 'Europe/Moscow';
   return (
     <Layout ctx={ctx} title={t('network.title')} nav={<StaffMenu ctx={ctx} staff={staff} />}>
-      {retried && (
+      {outcome && (
         <div class="notice" role="status">
-          <p>{t('network.retried')}</p>
+          <p>{t(`network.${outcome}`)}</p>
         </div>
       )}
       <h1>{t('network.title')}</h1>
@@ -81,16 +84,16 @@ function NetworkPage({
 /** Network changes the provisioning system has not confirmed, for administrators to watch and send again. */
 export async function networkRoutes(app: FastifyInstance, { assets, demo, db, onOutboxWrite }: Options) {
   const guard = staffOnly(['admin']);
-  const page = async (request: FastifyRequest, retried: boolean) => (
+  const page = async (request: FastifyRequest, outcome: Outcome | null) => (
     <NetworkPage
       ctx={pageContext(request, assets, demo)}
       staff={request.staff as StaffSession}
       jobs={await networkJobs(db, request.operator.id)}
-      retried={retried}
+      outcome={outcome}
     />
   );
-  app.get<{ Querystring: { retried?: string } }>('/staff/network', { preHandler: guard }, async (request, reply) =>
-    sendPage(reply, await page(request, request.query.retried === '1')),
+  app.get<{ Querystring: { done?: string } }>('/staff/network', { preHandler: guard }, async (request, reply) =>
+    sendPage(reply, await page(request, OUTCOMES.find((o) => o === request.query.done) ?? null)),
   );
   app.post<{ Params: { jobId: string } }>(
     '/staff/network/:jobId/retry',
@@ -104,9 +107,11 @@ export async function networkRoutes(app: FastifyInstance, { assets, demo, db, on
         { operatorId: staff.operatorId, staffId: staff.staffId, ip: request.ip },
         jobId,
       );
+      if (!retried.ok && retried.error === 'job.superseded')
+        return reply.redirect('/staff/network?done=superseded', 303);
       if (!retried.ok) return reply.callNotFound();
       onOutboxWrite();
-      return reply.redirect('/staff/network?retried=1', 303);
+      return reply.redirect('/staff/network?done=retried', 303);
     },
   );
 }

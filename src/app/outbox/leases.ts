@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { and, eq, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { leases } from '../../db/schema/system.ts';
+
+export class LeaseBusy extends Error {
+  readonly retryable = true;
+  constructor(name: string) {
+    super(`${name} is held by another delivery; trying again`);
+  }
+}
+
+async function take(db: Db, name: string, holder: string, ttlMs: number): Promise<boolean> {
+  const until = new Date(Date.now() + ttlMs);
+  const taken = await db
+    .insert(leases)
+    .values({ name, holder, until })
+    .onConflictDoUpdate({ target: leases.name, set: { holder, until }, setWhere: lt(leases.until, sql`now()`) })
+    .returning({ holder: leases.holder });
+  return taken.length > 0;
+}
+
+/**
+ * Runs `work` while holding the lease on `name`, across every instance on the database: a
+ * second caller waits (polling) up to `waitMs`, then gives up with a retryable error. The lease
+ * ends when the work does, or after `ttlMs` if its holder dies; the work must finish well within
+ * it (its calls' own time limits are shorter).
+ */
+export async function withLease<T>(
+  db: Db,
+  name: string,
+  work: () => Promise<T>,
+  { ttlMs = 30_000, waitMs = 15_000, pollMs = 50 } = {},
+): Promise<T> {
+  const holder = randomUUID();
+  const giveUpAt = Date.now() + waitMs;
+  while (!(await take(db, name, holder, ttlMs))) {
+    if (Date.now() >= giveUpAt) throw new LeaseBusy(name);
+    await sleep(pollMs);
+  }
+  try {
+    return await work();
+  } finally {
+    await db.delete(leases).where(and(eq(leases.name, name), eq(leases.holder, holder)));
+  }
+}

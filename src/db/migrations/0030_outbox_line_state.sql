@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_line_state_idx" ON "outbox" USING btree ("operator_id",("payload"->>'msisdn'),"id" DESC NULLS LAST) WHERE "outbox"."topic" in ('line.suspend', 'line.resume');
