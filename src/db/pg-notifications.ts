@@ -6,7 +6,8 @@ const RECONNECT_MS = 1_000;
 /**
  * LISTEN on PostgreSQL over one connection of its own (a pooled one would be handed to other
  * queries). When it drops, it reconnects and tells every listener that it may have missed
- * notifications, so caches built on them are emptied rather than left stale.
+ * notifications (at the loss, and again once back), so caches built on them are emptied rather
+ * than left stale.
  */
 export class PgNotifications {
   private readonly listeners = new Map<string, Set<ChangeListener>>();
@@ -58,15 +59,19 @@ export class PgNotifications {
     return this.connecting;
   }
 
+  private tellMissed(): void {
+    for (const set of this.listeners.values()) for (const listener of set) listener(null);
+  }
+
   private lost(client: pg.Client): void {
     if (this.client !== client) return;
     this.client = null;
     if (this.closed) return;
+    // Told at once as well as after the reconnection: notifications are being missed from now on.
+    this.tellMissed();
     const resync = () => {
       this.connect().then(
-        () => {
-          for (const set of this.listeners.values()) for (const listener of set) listener(null);
-        },
+        () => this.tellMissed(),
         () => {
           this.retry = setTimeout(resync, RECONNECT_MS);
         },

@@ -9,6 +9,7 @@ import { createApiClient } from '../../src/app/api/api-clients.ts';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { counterWalkIn } from '../support/counter-swap.ts';
+import { secondInstance } from '../support/db.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
 
@@ -91,8 +92,9 @@ async function call(
   body: unknown,
   token: string | null,
   headers: Record<string, string> = {},
+  on: FastifyInstance = app,
 ) {
-  const res = await app.inject({
+  const res = await on.inject({
     method: 'POST',
     url: `/sim-swap/v2/${path}`,
     headers: {
@@ -277,6 +279,38 @@ test('a swap at the counter is answered at once', async () => {
   expect((await call('retrieve-date', { phoneNumber: '+79161110021' }, token)).json()).toEqual({
     latestSimChange: at.toISOString(),
   });
+});
+
+test('a check that starts after a swap commits answers swapped on another instance, whose index still holds an old change', async () => {
+  const msisdn = '+79161110061';
+  await database.raw.query(
+    "insert into sim_changes (operator_id, msisdn, changed_at, source) values ($1, $2, '2025-01-01T00:00:00Z', 'import')",
+    [volnaId, msisdn],
+  );
+  const other = await secondInstance(database);
+  // Its notifications come late, as under load: the index lags the commit by half a second.
+  const lagging = {
+    ...other,
+    listen: (channel: string, listener: (payload: string | null) => void) =>
+      other.listen(channel, (payload) => void setTimeout(() => listener(payload), 500)),
+  };
+  const second = await buildApp({ config: testConfig, database: lagging, logger: false, now: () => NOW });
+  try {
+    await second.swapIndex.settled();
+    expect(second.swapIndex.latestChange(volnaId, msisdn)?.toISOString()).toBe('2025-01-01T00:00:00.000Z');
+    const token = await tokenFor(both);
+    const at = new Date(NOW.getTime() - 600_000);
+    const walkIn = await counterWalkIn(database, msisdn, at);
+    await walkIn.handOver();
+    // No waiting: the other instance's index has not heard of the swap yet.
+    const checked = await call('check', { phoneNumber: msisdn, maxAge: 1 }, token, {}, second);
+    const dated = await call('retrieve-date', { phoneNumber: msisdn }, token, {}, second);
+    expect(checked.json()).toEqual({ swapped: true });
+    expect(dated.json()).toEqual({ latestSimChange: at.toISOString() });
+  } finally {
+    await second.close();
+    await other.close();
+  }
 });
 
 test('each client has its calls per minute: RateLimit headers on every answer, then 429 TOO_MANY_REQUESTS', async () => {

@@ -56,3 +56,21 @@ test('a swap made here is known at once, a bulk import after a rebuild, a deleti
   await database.raw.query("delete from sim_changes where msisdn = '+79990003099'");
   await eventually(() => latestOf('+79990003099'), undefined);
 });
+
+test('while its notification feed is down the index answers nothing; it answers again once rebuilt after the feed is back', async () => {
+  let feed: (payload: string | null) => void = () => {};
+  const watched = await SwapIndex.start({
+    ...database,
+    listen: async (_channel, listener) => {
+      feed = listener;
+      return async () => {};
+    },
+  });
+  await watched.settled();
+  expect(watched.latestChange(operatorId, '+79990002001')?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+  feed(null);
+  expect(watched.latestChange(operatorId, '+79990002001')).toBeUndefined();
+  await watched.settled();
+  expect(watched.latestChange(operatorId, '+79990002001')?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+  await watched.stop();
+});

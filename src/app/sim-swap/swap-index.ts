@@ -7,11 +7,12 @@ const PAGE = 50_000;
 
 /**
  * The latest SIM change of every number with history, in memory, so the SIM Swap API answers
- * without a database call. Kept fresh by the database: a swap made in simdesk notifies its
- * number, which is re-read at once on every instance; a bulk import, a deletion or a lost
- * notification connection rebuilds the index in the background while the old one answers.
- * A number the index does not hold is not answered from it: the caller asks the database,
- * which also knows lines that never had a swap.
+ * "swapped" without a database call. Kept fresh by the database: a swap made in simdesk
+ * notifies its number, which is re-read at once on every instance; a bulk import or a deletion
+ * rebuilds the index in the background while the old one answers. The notification comes after
+ * the commit, so the index may lag but never leads: callers trust only the changes it holds and
+ * ask the database for the rest. While its notification connection is down it answers nothing
+ * at all, until a rebuild after the reconnection has caught up.
  */
 export class SwapIndex {
   /** Per operator, each number's latest change in epoch milliseconds (short keys: a million numbers fit in about 100 MB). */
@@ -54,6 +55,7 @@ export class SwapIndex {
   private changed(payload: string | null) {
     if (this.closed) return;
     if (!payload) {
+      this.ready = false;
       void this.rebuild();
       return;
     }

@@ -23,10 +23,17 @@ type Asked = { token: AccessToken; phoneNumber: string; body: Record<string, unk
  * names. Errors come in its `{ status, code, message }` shape; `x-correlator` is echoed.
  */
 export async function simSwapRoutes(app: FastifyInstance, { db, caller: api, usage, index, now }: Options) {
-  /** From the in-memory index when it holds the number, else from the database. */
-  const historyOf = async (operatorId: string, msisdn: string) => {
+  /**
+   * The index learns of a swap only after its commit, so it may be behind but never ahead: a
+   * change it holds inside the window is an answer ("swapped"); anything else (not swapped, not
+   * held, the latest date) is read from the database, along the (msisdn, changed_at) index, so a
+   * check that starts after a swap's commit answers swapped on every instance.
+   */
+  const historyOf = async (operatorId: string, msisdn: string, hours?: number) => {
     const latestChange = index.latestChange(operatorId, msisdn);
-    return latestChange ? { latestChange, activatedAt: null, known: true } : swapHistory(db, operatorId, msisdn);
+    const held = latestChange ? { latestChange, activatedAt: null, known: true } : null;
+    if (held && hours !== undefined && swappedWithin(held, hours, now())) return held;
+    return swapHistory(db, operatorId, msisdn);
   };
 
   const caller = camaraCaller(api);
@@ -61,7 +68,7 @@ export async function simSwapRoutes(app: FastifyInstance, { db, caller: api, usa
           ? undefined
           : `Check monitor period could not exceed local regulations (${hours.error.monitoredDays} days)`,
       );
-    const history = await historyOf(request.operator.id, call.phoneNumber);
+    const history = await historyOf(request.operator.id, call.phoneNumber, hours.value);
     if (!history.known) return camaraError(request, reply, 'IDENTIFIER_NOT_FOUND');
     usage.record(request.operator.id, call.token.clientId, 'sim-swap/check', now());
     return camaraAnswer(request, reply, 200, { swapped: swappedWithin(history, hours.value, now()) });
