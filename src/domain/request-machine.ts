@@ -158,7 +158,8 @@ const TRANSITIONS: { [T in RequestEventType]: Transition<T> } = {
     to: 'activated',
   },
   fail: { from: HOLDING_SIM, to: 'failed' },
-  cancel: { from: OPEN_BEFORE_DISPATCH, to: 'cancelled' },
+  // A frozen request is cancelled when staff confirm the fraud or the owner replaces the SIM in person.
+  cancel: { from: [...OPEN_BEFORE_DISPATCH, 'frozen'], to: 'cancelled' },
   // A draft was never sent, so there is nothing to stop: "This wasn't me" only freezes submitted requests.
   freeze: {
     from: NOT_TERMINAL.filter((s) => s !== 'frozen' && s !== 'draft'),

@@ -50,6 +50,7 @@ import { apiClientRoutes } from './staff/api-client-routes.tsx';
 import { auditRoutes } from './staff/audit-routes.tsx';
 import { counterRoutes } from './staff/counter-routes.tsx';
 import { courierRoutes } from './staff/courier-routes.tsx';
+import { frozenRoutes } from './staff/frozen-routes.tsx';
 import { inventoryRoutes } from './staff/inventory-routes.tsx';
 import { logisticsRoutes } from './staff/logistics-routes.tsx';
 import { networkRoutes } from './staff/network-routes.tsx';
@@ -220,6 +221,7 @@ export async function buildApp({
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite, carrier });
   await app.register(auditRoutes, pages);
   await app.register(networkRoutes, { ...pages, onOutboxWrite });
+  await app.register(frozenRoutes, { ...pages, links, onOutboxWrite });
   await app.register(webhookRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(reportRoutes, { ...pages, now });
   await app.register(platformRoutes, { ...pages, documentKey: config.documentKey });

@@ -16,7 +16,9 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
 import { loadOperatorProfile } from '../operators/operator-profile.ts';
+import { unfreezeAccount } from '../requests/frozen-requests.ts';
 import { newReference, type ReplacementRequest } from '../requests/replacement-draft.ts';
+import { noticeRequestUpdate } from '../requests/request-notices.ts';
 import { applyRequestEvent } from '../requests/request-transitions.ts';
 import type { StaffActor } from '../requests/staff-step.ts';
 import { notifyEveryContact } from '../requests/submit-replacement.ts';
@@ -83,6 +85,39 @@ const mismatchAudit = (db: Db, staff: StaffActor, lineId: string, docType: strin
   );
 
 /**
+ * The owner, whose passport matches the contract's, stands at the counter: a request frozen by
+ * their "This wasn't me" ends (cancelled, a paid fee refunded, the owner told) and the account is
+ * unfrozen, so the walk-in can replace the SIM. The SIM-change lock does not hold a counter request.
+ */
+async function endFrozenInPerson(
+  tx: Tx,
+  links: Links,
+  staff: StaffActor,
+  frozen: ReplacementRequest,
+  now: Date,
+): Promise<Result<null, CounterError>> {
+  const cancelled = await applyRequestEvent(tx, frozen, { type: 'cancel' }, { kind: 'staff', id: staff.staffId }, now);
+  if (!cancelled.ok) return err('request.changed');
+  await unfreezeAccount(tx, frozen.accountId);
+  await appendAudit(
+    tx,
+    {
+      operatorId: staff.operatorId,
+      actorKind: 'staff',
+      actorId: staff.staffId,
+      action: 'counter.frozen_request_ended',
+      targetKind: 'replacement_request',
+      targetId: frozen.id,
+      ip: staff.ip,
+      data: { reference: frozen.reference },
+    },
+    now,
+  );
+  await noticeRequestUpdate(tx, links, frozen, 'cancelled');
+  return ok(null);
+}
+
+/**
  * Checks the passport shown against the account's and creates the counter request, approved in
  * person (no four eyes, no hold: the owner stands at the counter). A mismatch stops here and is
  * audited; nothing of the account is written.
@@ -114,12 +149,16 @@ export async function startWalkIn(
     };
     if (!sameDocument(walkIn, onFile)) return err('identity.mismatch');
     const [open] = await tx
-      .select({ id: replacementRequests.id })
+      .select()
       .from(replacementRequests)
       .where(
         and(eq(replacementRequests.lineId, line.id), notInArray(replacementRequests.status, [...TERMINAL_STATUSES])),
-      );
-    if (open) return err('counter.open_request');
+      )
+      .for('update');
+    if (open?.status === 'frozen') {
+      const ended = await endFrozenInPerson(tx, links, staff, open, now);
+      if (!ended.ok) return ended;
+    } else if (open) return err('counter.open_request');
     const [centerRow] = await tx
       .select({ offersEsim: serviceCenters.offersEsim })
       .from(serviceCenters)

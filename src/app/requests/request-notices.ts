@@ -22,7 +22,9 @@ export type RequestUpdate =
   | 'ready_for_pickup'
   | 'delivered'
   | 'activated'
-  | 'cancelled';
+  | 'cancelled'
+  | 'fraud_confirmed'
+  | 'unfrozen';
 
 /**
  * Tells the subscriber that their request moved on, by e-mail and on the second phone, in their

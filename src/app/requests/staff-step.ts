@@ -41,7 +41,8 @@ export type Step<D> = {
   atCenter?: boolean;
 };
 
-async function hasRole(tx: Tx, staff: StaffActor, roles: StaffRole[]): Promise<boolean> {
+/** Whether the staff member holds one of the roles at their operator (administrators hold every role). */
+export async function hasRole(tx: Tx, staff: StaffActor, roles: StaffRole[]): Promise<boolean> {
   const rows = await tx
     .select({ role: staffRoles.role })
     .from(staffRoles)

@@ -501,6 +501,23 @@ export const en = {
     'Your new SIM for request {reference} was delivered. Activate it with the number printed on the card.',
   'notify.update.activated':
     'The SIM card for {msisdn} was changed (request {reference}). If you did not do this, call support at once.',
+  'notify.update.fraud_confirmed':
+    'We confirmed that request {reference} for {msisdn} was not made by you. It is cancelled and any payment is refunded. Your number stays protected: the SIM-change lock is on and your account is frozen. To get a new SIM, visit a service center with your passport.',
+  'notify.update.unfrozen':
+    'Your report about request {reference} is cleared: the request is back in review and your account is no longer frozen. The SIM-change lock stays on; the request goes on when you turn it off in your account.',
+  'frozen.title': 'Reported as not made by the owner',
+  'frozen.lead':
+    'Requests stopped by their owner\'s "This wasn\'t me". Call the owner on a contact they had before the request, then confirm the fraud (the request is cancelled and refunded; the account stays frozen with the SIM-change lock on) or clear the report (back to review; the account is unfrozen).',
+  'frozen.none': 'No request is waiting.',
+  'frozen.reported': 'Account frozen since',
+  'frozen.fee': 'Fee',
+  'frozen.unpaid': 'not paid',
+  'frozen.fraud': 'Confirm fraud',
+  'frozen.clear': 'Clear the report',
+  'frozen.done.fraud_confirmed': 'Fraud confirmed: the request is cancelled and the owner is told.',
+  'frozen.done.cleared': 'Report cleared: the request is back in review and the owner is told.',
+  'frozen.refused': 'This request has changed meanwhile; nothing was done.',
+  'staff.nav.frozen': 'Reported',
   'notify.update.cancelled': 'Request {reference} is cancelled. Any payment is refunded.',
   'status.activate': 'Activate your new SIM',
   'status.esim': 'Get your eSIM',

@@ -477,6 +477,23 @@ export const zh: Record<MessageKey, string> = {
   'notify.update.ready_for_pickup': '申请 {reference} 的新 SIM 卡已在营业厅等您领取。请携带护照。',
   'notify.update.delivered': '申请 {reference} 的新 SIM 卡已送达。请用卡上印的号码激活。',
   'notify.update.activated': '号码 {msisdn} 的 SIM 卡已更换（申请 {reference}）。如果不是您本人操作，请立即联系客服。',
+  'notify.update.fraud_confirmed':
+    '我们已确认号码 {msisdn} 的申请 {reference} 并非您本人提交。该申请已取消，已付款项将退还。您的号码仍受保护：SIM 更换锁已开启，账户已冻结。如需新 SIM 卡，请携带护照前往服务中心。',
+  'notify.update.unfrozen':
+    '您关于申请 {reference} 的举报已处理：申请重新进入审核，账户已解冻。SIM 更换锁仍保持开启；您在账户中关闭后，申请将继续处理。',
+  'frozen.title': '机主举报非本人操作',
+  'frozen.lead':
+    '机主通过“不是我本人”停止的申请。请通过机主在申请前已有的联系方式致电核实，然后确认欺诈（申请取消并退款；账户保持冻结，SIM 更换锁开启）或撤销举报（申请重新审核；账户解冻）。',
+  'frozen.none': '没有待处理的申请。',
+  'frozen.reported': '账户冻结时间',
+  'frozen.fee': '费用',
+  'frozen.unpaid': '未支付',
+  'frozen.fraud': '确认欺诈',
+  'frozen.clear': '撤销举报',
+  'frozen.done.fraud_confirmed': '已确认欺诈：申请已取消，已通知机主。',
+  'frozen.done.cleared': '举报已撤销：申请重新进入审核，已通知机主。',
+  'frozen.refused': '该申请在此期间已变更，未执行任何操作。',
+  'staff.nav.frozen': '举报',
   'notify.update.cancelled': '申请 {reference} 已取消。已付款项将退还。',
   'status.activate': '激活新 SIM 卡',
   'status.esim': '获取 eSIM',

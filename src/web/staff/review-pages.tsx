@@ -16,6 +16,7 @@ export function StaffMenu({ ctx, staff }: { ctx: PageContext; staff: StaffSessio
     <>
       <a href="/staff/home">{t('staff.nav.home')}</a>
       {has('reviewer') && <a href="/staff/review">{t('staff.nav.review')}</a>}
+      {has('reviewer') && <a href="/staff/frozen">{t('staff.nav.frozen')}</a>}
       {has('logistics') && <a href="/staff/logistics">{t('staff.nav.logistics')}</a>}
       {has('logistics') && <a href="/staff/inventory">{t('staff.nav.inventory')}</a>}
       {has('store_agent') && <a href="/staff/counter">{t('staff.nav.counter')}</a>}
