@@ -496,6 +496,20 @@ describe('lines, centers, inventory, SIM changes and webhooks', () => {
     });
     expect(made.statusCode).toBe(201);
     expect(made.json().secret).toMatch(/^whsec_/);
+    const kept = await database.raw.query<{ response: unknown }>(
+      "select response from api_idempotency_keys where key = 'wh-1'",
+    );
+    expect(JSON.stringify(kept)).not.toContain(made.json().secret);
+    const again = await api({
+      method: 'POST',
+      url: '/api/v1/webhooks',
+      body: { url: 'https://crm.example.com/hook', events: ['line.blocked'] },
+      headers: { 'idempotency-key': 'wh-1' },
+    });
+    expect(again.statusCode).toBe(201);
+    expect(again.json().id).toBe(made.json().id);
+    expect(again.json().secret).toMatch(/^whsec_/);
+    expect(again.json().secret).not.toBe(made.json().secret);
     const list = await api({ method: 'GET', url: '/api/v1/webhooks' });
     expect(list.json().items.map((s: { id: string }) => s.id)).toContain(made.json().id);
     const stopped = await api({ method: 'DELETE', url: `/api/v1/webhooks/${made.json().id}` });

@@ -8,7 +8,8 @@ import { type FieldError, sendProblem } from './problems.ts';
 
 /** What a creating call did: its answer, or the problem to send (and then the key is let go). */
 export type Outcome =
-  | { ok: true; status: number; body: unknown; location?: string }
+  /** `secret`: the answer holds a secret shown once, so it is not kept; a repeat runs the call again. */
+  | { ok: true; status: number; body: unknown; location?: string; secret?: true }
   | { ok: false; status: number; code: string; detail: string; errors?: FieldError[] };
 
 export const created = (body: unknown, location?: string): Outcome => ({
@@ -42,7 +43,9 @@ export const IdempotencyKey = z.object({
 /**
  * Runs a creating POST at most once per `Idempotency-Key` (draft-ietf-httpapi-idempotency-key-header):
  * a repeat with the same body gets the first answer again (`Idempotent-Replayed: true`), a repeat
- * with another body 422, a repeat while the first is running 409. Only successes are kept.
+ * with another body 422, a repeat while the first is running 409. Only successes are kept, and
+ * of an answer holding a secret only that it succeeded: its repeat runs the call again, which
+ * finds what the first run made by the key (a webhook subscription gets a new secret).
  */
 export async function idempotent(
   db: Db,
@@ -66,7 +69,7 @@ export async function idempotent(
     reply.header('retry-after', '1');
     return sendProblem(request, reply, 409, 'idempotency-key-in-use', 'The first call with this key is still running.');
   }
-  if (claim.kind === 'replay') {
+  if (claim.kind === 'replay' && claim.answer.response !== null) {
     if (claim.answer.location) reply.header('location', claim.answer.location);
     return reply.status(claim.answer.status).header('idempotent-replayed', 'true').send(claim.answer.response);
   }
@@ -83,7 +86,7 @@ export async function idempotent(
   }
   await keepAnswer(db, token.clientId, key, {
     status: outcome.status,
-    response: outcome.body,
+    response: outcome.secret ? null : outcome.body,
     location: outcome.location ?? null,
   });
   if (outcome.location) reply.header('location', outcome.location);

@@ -113,7 +113,7 @@ export async function webhookRoutes(app: FastifyInstance, { db, vault, now }: Ap
               };
             }),
           );
-        return created(made.value, `/api/v1/webhooks/${made.value.id}`);
+        return { ...created(made.value, `/api/v1/webhooks/${made.value.id}`), secret: true } as Outcome;
       }),
   );
 
