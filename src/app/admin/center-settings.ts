@@ -5,7 +5,7 @@ import { centerExceptions, centerHours, serviceCenters } from '../../db/schema/c
 import { formatExceptions, formatIntervals, parseExceptions, parseIntervals } from '../../domain/hours-text.ts';
 import type { Interval } from '../../domain/opening-hours.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 import { auditChange } from './audited-change.ts';
 import { checkbox, type FormProblems, problemsOf, wholeNumber } from './form-values.ts';
@@ -103,6 +103,7 @@ export function updateCenter(
   if (!exceptions.ok) problems.exceptions = 'admin.invalid.exceptions';
   if (!parsed.success || !exceptions.ok || Object.keys(problems).length > 0) return Promise.resolve(err(problems));
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
     const before = await centerSettings(tx, staff.operatorId, centerId);
     if (!before) return err({ form: 'admin.not_found' });
     await tx

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { faqEntries } from '../../db/schema/operators.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 import { auditChange } from './audited-change.ts';
 import { type FormProblems, problemsOf } from './form-values.ts';
@@ -35,6 +35,7 @@ export function addFaqEntry(
     answer: { ru: f.answerRu, en: f.answerEn, zh: f.answerZh },
   };
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
     const [last] = await tx
       .select({ position: sql<number>`coalesce(max(${faqEntries.position}), 0)` })
       .from(faqEntries)
@@ -56,6 +57,7 @@ export function removeFaqEntry(
   now = new Date(),
 ): Promise<Result<true, 'admin.not_found'>> {
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
     const [row] = await tx
       .delete(faqEntries)
       .where(and(eq(faqEntries.operatorId, staff.operatorId), eq(faqEntries.id, entryId)))

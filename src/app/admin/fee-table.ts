@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { feeRules } from '../../db/schema/operators.ts';
 import { CHANNELS, DELIVERIES, REASONS, SIM_TYPES } from '../../domain/replacement.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 import { auditChange } from './audited-change.ts';
 import { anyOr, type FormProblems, money, optionalWholeNumber, problemsOf } from './form-values.ts';
@@ -48,6 +48,7 @@ export function addFeeRule(
   const { amount, ...criteria } = parsed.data;
   const rule = { ...criteria, amountMinor: amount };
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
     const [row] = await tx
       .insert(feeRules)
       .values({ operatorId: staff.operatorId, ...rule })
@@ -65,6 +66,7 @@ export function removeFeeRule(
   now = new Date(),
 ): Promise<Result<true, 'fees.not_found'>> {
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
     const [row] = await tx
       .delete(feeRules)
       .where(and(eq(feeRules.operatorId, staff.operatorId), eq(feeRules.id, ruleId)))

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 import { auditChange } from './audited-change.ts';
 import { decimal, type FormProblems, problemsOf, timeZone } from './form-values.ts';
@@ -54,6 +54,7 @@ export function addCenter(
   if (!parsed.success) return Promise.resolve(err(problemsOf(parsed.error)));
   const f = parsed.data;
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
     const [taken] = await tx
       .select({ id: serviceCenters.id })
       .from(serviceCenters)

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { ONLINE_REPLACEMENT_POLICIES, operators } from '../../db/schema/operators.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 import { auditChange } from './audited-change.ts';
 import { checkbox, choice, type FormProblems, optionalWholeNumber, problemsOf, wholeNumber } from './form-values.ts';
@@ -52,6 +52,7 @@ export function updatePolicies(
   if (!parsed.success) return Promise.resolve(err(problemsOf(parsed.error)));
   const after = parsed.data;
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
     const [row] = await tx.select().from(operators).where(eq(operators.id, staff.operatorId)).for('update');
     if (!row) return err({ form: 'admin.invalid.choice' });
     const before = Object.fromEntries(POLICY_FIELDS.map((f) => [f, row[f]]));

@@ -7,7 +7,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import { STAFF_ROLES, type StaffRole, staffRoles, staffUsers } from '../../db/schema/staff.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { sealSecret } from '../secret-box.ts';
 import { endAllStaffSessions } from '../staff/staff-sessions.ts';
 import { transact } from '../transact.ts';
@@ -89,6 +89,7 @@ export function inviteStaff(
   now = new Date(),
 ): Promise<Result<{ id: string; password: string }, FormProblems>> {
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
     const checked = await checkMember(tx, staff.operatorId, form, inviteForm);
     if (!checked.ok) return checked;
     const { email, fullName, roles, centerId } = checked.value as z.output<typeof inviteForm>;
@@ -134,6 +135,7 @@ export function updateMember(
   now = new Date(),
 ): Promise<Result<boolean, FormProblems>> {
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
     const [member] = await tx
       .select()
       .from(staffUsers)
@@ -178,6 +180,7 @@ export async function resetTotp(
   now = new Date(),
 ): Promise<Result<true, 'admin.not_found'>> {
   const reset = await transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
     const [member] = await tx
       .update(staffUsers)
       .set({

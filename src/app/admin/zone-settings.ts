@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { deliveryZones } from '../../db/schema/operators.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 import { auditChange } from './audited-change.ts';
 import { type FormProblems, money, problemsOf, wholeNumber } from './form-values.ts';
@@ -60,6 +60,7 @@ export function updateZone(
   const { courierFee, ...rest } = parsed.data;
   const after = { ...rest, courierFeeMinor: courierFee };
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
     const [zone] = await tx
       .select()
       .from(deliveryZones)

@@ -4,7 +4,7 @@ import { outbox } from '../../db/schema/system.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { LINE_STATE_TOPICS, latestLineCommand } from '../lines/line-network-state.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 
 /** The outbox topics the network's provisioning system carries out. */
@@ -62,6 +62,7 @@ export function retryNetworkJob(
   now = new Date(),
 ): Promise<Result<true, 'job.not_found' | 'job.superseded'>> {
   return transact(db, async (tx): Promise<Result<true, 'job.not_found' | 'job.superseded'>> => {
+    await requireRole(tx, staff, ['admin']);
     const [dead] = await tx
       .select({ topic: outbox.topic, payload: outbox.payload })
       .from(outbox)

@@ -6,7 +6,7 @@ import { type IccidError, parseIccid } from '../../domain/iccid.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { warnIfLowStock } from '../centers/low-stock.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 
 /** A line of the ICCID list that cannot travel, by its line number. */
@@ -39,6 +39,7 @@ export function sendTransfer(
   const typed = lines.filter((l) => l.text !== '');
   if (typed.length === 0) return Promise.resolve(err('transfer.empty' as const));
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['logistics']);
     for (const centerId of [input.from, input.to].filter((c): c is string => c !== null)) {
       const [center] = await tx
         .select({ id: serviceCenters.id })
@@ -126,6 +127,7 @@ export function receiveTransfer(
   at: string | null = null,
 ): Promise<Result<number, 'transfer.not_found'>> {
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['store_agent', 'logistics']);
     const [transfer] = await tx
       .update(simTransfers)
       .set({ receivedAt: now, receivedByStaffId: staff.staffId })

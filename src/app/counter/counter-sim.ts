@@ -7,7 +7,7 @@ import type { Links } from '../operators/links.ts';
 import { completeActivation } from '../requests/activation.ts';
 import type { ReplacementRequest } from '../requests/replacement-draft.ts';
 import { applyRequestEvent } from '../requests/request-transitions.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 import { type CounterError, counterRequest, reread } from './walk-in.ts';
 
@@ -30,6 +30,7 @@ export async function handOverCounterSim(
   const iccid = parseIccid(typedIccid);
   if (!iccid.ok) return iccid;
   return transact(db, async (tx): Promise<Result<{ msisdn: string }, CounterError>> => {
+    await requireRole(tx, staff, ['store_agent']);
     const found = await counterRequest(tx, staff, requestId);
     if (!found.ok) return found;
     const request = found.value;
@@ -77,6 +78,7 @@ export async function issueCounterEsim(
   now = new Date(),
 ): Promise<Result<{ msisdn: string }, CounterError>> {
   return transact(db, async (tx): Promise<Result<{ msisdn: string }, CounterError>> => {
+    await requireRole(tx, staff, ['store_agent']);
     const found = await counterRequest(tx, staff, requestId);
     if (!found.ok) return found;
     const request = found.value;

@@ -20,7 +20,7 @@ import { unfreezeAccount } from '../requests/frozen-requests.ts';
 import { newReference, type ReplacementRequest } from '../requests/replacement-draft.ts';
 import { noticeRequestUpdate } from '../requests/request-notices.ts';
 import { applyRequestEvent } from '../requests/request-transitions.ts';
-import type { StaffActor } from '../requests/staff-step.ts';
+import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { notifyEveryContact } from '../requests/submit-replacement.ts';
 import { wasntMeLink } from '../requests/wasnt-me.ts';
 import { keyId, openSecret, sealSecret } from '../secret-box.ts';
@@ -131,6 +131,7 @@ export async function startWalkIn(
   now = new Date(),
 ): Promise<Result<{ requestId: string }, CounterError>> {
   const started = await transact(db, async (tx): Promise<Result<{ requestId: string }, CounterError>> => {
+    await requireRole(tx, staff, ['store_agent']);
     const center = await agentCenter(tx, staff);
     if (!center.ok) return center;
     const [row] = await tx
@@ -332,6 +333,7 @@ export async function takeCounterPayment(
   const slipRef = payment.slipRef.trim();
   if (payment.method === 'card_terminal' && !slipRef) return err('counter.slip_required');
   return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['store_agent']);
     const found = await counterRequest(tx, staff, requestId);
     if (!found.ok) return found;
     const request = found.value;

@@ -41,6 +41,22 @@ export type Step<D> = {
   atCenter?: boolean;
 };
 
+/** A use case called by a staff member without its role: the web layer's guard never lets one through, so it is refused outright. */
+export class StaffForbidden extends Error {
+  readonly statusCode = 403;
+  constructor() {
+    super('not allowed for this role');
+  }
+}
+
+/**
+ * Every staff use case checks the role itself, inside its transaction, as well as the web
+ * layer's guard: called directly (a job, a script, a new route), it still refuses.
+ */
+export async function requireRole(tx: Tx, staff: StaffActor, roles: StaffRole[]): Promise<void> {
+  if (!(await hasRole(tx, staff, roles))) throw new StaffForbidden();
+}
+
 /** Whether the staff member holds one of the roles at their operator (administrators hold every role). */
 export async function hasRole(tx: Tx, staff: StaffActor, roles: StaffRole[]): Promise<boolean> {
   const rows = await tx
