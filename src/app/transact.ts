@@ -1,9 +1,9 @@
 import type { Db, Tx } from '../db/client.ts';
-import type { Err, Result } from '../domain/result.ts';
+import type { Result } from '../domain/result.ts';
 
 class Refusal extends Error {
-  constructor(readonly answer: Err<unknown>) {
-    super('refused');
+  constructor(readonly answer: unknown) {
+    super('rolled back');
   }
 }
 
@@ -23,4 +23,17 @@ export async function transact<R extends Result<unknown, unknown>>(db: Db, work:
     if (error instanceof Refusal) return error.answer as R;
     throw error;
   }
+}
+
+/** Runs a use case in a transaction that is always rolled back: what it would answer, with nothing written. */
+export async function rehearse<R>(db: Db, work: (tx: Tx) => Promise<R>): Promise<R> {
+  try {
+    await db.transaction(async (tx) => {
+      throw new Refusal(await work(tx));
+    });
+  } catch (error) {
+    if (error instanceof Refusal) return error.answer as R;
+    throw error;
+  }
+  throw new Error('unreachable: a rehearsal always rolls back');
 }

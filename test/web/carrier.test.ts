@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { reviewRequest } from '../../src/app/requests/fulfilment.ts';
+import { dispatchWithCarrier } from '../../src/app/requests/carrier-booking.ts';
+import { assignSim, reviewRequest } from '../../src/app/requests/fulfilment.ts';
 import type { Database } from '../../src/db/client.ts';
 import { CarrierSimulator } from '../../src/integrations/carrier/carrier-simulator.ts';
 import { signatureHeader } from '../../src/integrations/signed-notifications.ts';
@@ -205,4 +206,27 @@ test('booking is idempotent and survives a carrier outage; the simulated journey
     'returned',
   ]);
   expect(await journeys.tick(new Date(60_000))).toBe(0);
+});
+
+test('nothing is booked with the carrier for a dispatch that would be refused: the SIM-change lock, a role without it', async () => {
+  const { requestId } = await submittedRequest(database, '+79161110101', { reason: 'not_working' });
+  await reviewRequest(database.db, testLinks, staff.reviewer, requestId, { decision: 'approve' });
+  expect((await assignSim(database.db, testLinks, staff.logistics, requestId)).ok).toBe(true);
+  const parcels = async () =>
+    (await database.raw.query<{ n: number }>('select count(*)::int n from sandbox_parcels'))[0]?.n ?? 0;
+  const before = await parcels();
+  expect(await dispatchWithCarrier(database.db, testLinks, carrier, staff.reviewer, requestId)).toEqual({
+    ok: false,
+    error: 'staff.forbidden',
+  });
+  await database.raw.query(
+    'update accounts set sim_change_lock = true where id = (select account_id from replacement_requests where id = $1)',
+    [requestId],
+  );
+  expect(await dispatchWithCarrier(database.db, testLinks, carrier, staff.logistics, requestId)).toEqual({
+    ok: false,
+    error: 'request.sim_change_locked',
+  });
+  expect(await parcels()).toBe(before);
+  expect((await state(requestId))?.status).toBe('sim_assigned');
 });

@@ -5,7 +5,7 @@ import type { DeliveryAddress } from '../../domain/replacement.ts';
 import { err } from '../../domain/result.ts';
 import { type Carrier, CarrierUnavailable } from '../../integrations/carrier/carrier.ts';
 import type { Links } from '../operators/links.ts';
-import { dispatchRequest } from './fulfilment.ts';
+import { dispatchRequest, wouldDispatch } from './fulfilment.ts';
 import type { StaffActor } from './staff-step.ts';
 
 const addressLine = (a: DeliveryAddress) =>
@@ -13,8 +13,10 @@ const addressLine = (a: DeliveryAddress) =>
 
 /**
  * Books the parcel with the carrier, then dispatches the request with the tracking number it
- * gave. The booking's key is the request and how many parcels it had, so a retry after a
- * timeout or a crash gets the same parcel back, and a second dispatch after a return a new one.
+ * gave. Every check of the dispatch (role, SIM-change lock, the request's state) is made first,
+ * so nothing is booked for a dispatch that would be refused. The booking's key is the request
+ * and how many parcels it had, so a retry after a timeout or a crash gets the same parcel back,
+ * and a second dispatch after a return a new one.
  */
 export async function dispatchWithCarrier(
   db: Db,
@@ -38,9 +40,15 @@ export async function dispatchWithCarrier(
     .where(and(eq(r.operatorId, staff.operatorId), eq(r.id, requestId)));
   if (!request) return err('request.not_found' as const);
   if (!request.address || !request.phone) return err('transition.wrong_delivery' as const);
-  // The machine refuses a request not ready to go (and says why) before anything is booked.
-  const ready = request.status === 'sim_assigned' || request.status === 'returned';
-  if (!ready) return dispatchRequest(db, links, staff, requestId, { carrier: carrier.name, trackingNumber: '' }, now);
+  const rehearsed = await wouldDispatch(
+    db,
+    links,
+    staff,
+    requestId,
+    { carrier: carrier.name, trackingNumber: '' },
+    now,
+  );
+  if (!rehearsed.ok) return rehearsed;
   try {
     const { trackingNumber } = await carrier.bookParcel({
       idempotencyKey: `${requestId}:${request.parcels + 1}`,

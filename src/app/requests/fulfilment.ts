@@ -8,7 +8,7 @@ import type { RequestEvent } from '../../domain/request-machine.ts';
 import { err, ok } from '../../domain/result.ts';
 import { warnIfLowStock } from '../centers/low-stock.ts';
 import type { Links } from '../operators/links.ts';
-import { act, decided, type StaffActor } from './staff-step.ts';
+import { act, decided, type StaffActor, type Step, wouldAct } from './staff-step.ts';
 
 /**
  * What staff do to an online request between review and hand-over: decide, reserve a SIM,
@@ -107,55 +107,64 @@ export function assignSim(db: Db, links: Links, staff: StaffActor, requestId: st
   );
 }
 
+type Parcel = { carrier: string; trackingNumber: string };
+type Window = { expectedFrom: string; expectedTo: string };
+
 /** Hands a reserved card to the carrier; the expected window comes from the delivery zone, in the operator's days. */
 export function dispatchRequest(
   db: Db,
   links: Links,
   staff: StaffActor,
   requestId: string,
-  parcel: { carrier: string; trackingNumber: string },
+  parcel: Parcel,
   now = new Date(),
 ) {
-  return act<{ expectedFrom: string; expectedTo: string }>(
-    db,
-    links,
-    staff,
-    requestId,
-    'request.dispatch',
-    {
-      roles: ['logistics'],
-      decide: async (request, tx) => {
-        const [operator] = await tx
-          .select({ timeZone: operators.timeZone })
-          .from(operators)
-          .where(eq(operators.id, request.operatorId));
-        const [zone] = request.deliveryZoneId
-          ? await tx
-              .select({ minDays: deliveryZones.minDays, maxDays: deliveryZones.maxDays })
-              .from(deliveryZones)
-              .where(
-                and(eq(deliveryZones.operatorId, request.operatorId), eq(deliveryZones.id, request.deliveryZoneId)),
-              )
-          : [];
-        const window = deliveryWindow(now, operator?.timeZone ?? 'UTC', zone ?? { minDays: 7, maxDays: 21 });
-        return ok({ event: { type: 'dispatch', ...parcel } as const, data: window, detail: window });
-      },
-      record: async (request, window, tx) => {
-        await tx.insert(shipments).values({
-          operatorId: request.operatorId,
-          requestId: request.id,
-          carrier: parcel.carrier,
-          trackingNumber: parcel.trackingNumber,
-          status: 'in_transit',
-          ...window,
-          dispatchedAt: now,
-        });
-        if (request.simId) await tx.update(sims).set({ status: 'in_transit' }).where(eq(sims.id, request.simId));
-      },
-      notice: () => 'dispatched',
+  return act<Window>(db, links, staff, requestId, 'request.dispatch', dispatchStep(parcel, now), now);
+}
+
+/** Whether the dispatch would be accepted (role, lock, state), with nothing written: checked before a parcel is booked. */
+export function wouldDispatch(
+  db: Db,
+  links: Links,
+  staff: StaffActor,
+  requestId: string,
+  parcel: Parcel,
+  now = new Date(),
+) {
+  return wouldAct<Window>(db, links, staff, requestId, 'request.dispatch', dispatchStep(parcel, now), now);
+}
+
+function dispatchStep(parcel: Parcel, now: Date): Step<Window> {
+  return {
+    roles: ['logistics'],
+    decide: async (request, tx) => {
+      const [operator] = await tx
+        .select({ timeZone: operators.timeZone })
+        .from(operators)
+        .where(eq(operators.id, request.operatorId));
+      const [zone] = request.deliveryZoneId
+        ? await tx
+            .select({ minDays: deliveryZones.minDays, maxDays: deliveryZones.maxDays })
+            .from(deliveryZones)
+            .where(and(eq(deliveryZones.operatorId, request.operatorId), eq(deliveryZones.id, request.deliveryZoneId)))
+        : [];
+      const window = deliveryWindow(now, operator?.timeZone ?? 'UTC', zone ?? { minDays: 7, maxDays: 21 });
+      return ok({ event: { type: 'dispatch', ...parcel } as const, data: window, detail: window });
     },
-    now,
-  );
+    record: async (request, window, tx) => {
+      await tx.insert(shipments).values({
+        operatorId: request.operatorId,
+        requestId: request.id,
+        carrier: parcel.carrier,
+        trackingNumber: parcel.trackingNumber,
+        status: 'in_transit',
+        ...window,
+        dispatchedAt: now,
+      });
+      if (request.simId) await tx.update(sims).set({ status: 'in_transit' }).where(eq(sims.id, request.simId));
+    },
+    notice: () => 'dispatched',
+  };
 }
 
 /** The reserved card waits at the chosen center. */

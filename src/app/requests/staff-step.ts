@@ -6,7 +6,7 @@ import type { RequestEvent, TransitionError } from '../../domain/request-machine
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
-import { transact } from '../transact.ts';
+import { rehearse, transact } from '../transact.ts';
 import type { ReplacementRequest } from './replacement-draft.ts';
 import { noticeRequestUpdate, type RequestUpdate } from './request-notices.ts';
 import { applyRequestEvent } from './request-transitions.ts';
@@ -94,39 +94,66 @@ export function act<D>(
   step: Step<D>,
   now: Date,
 ): Promise<Result<ReplacementRequest['status'], StaffError>> {
-  return transact(db, async (tx) => {
-    const found = await requestFor(tx, staff, requestId, step.roles);
-    if (!found.ok) return found;
-    const request = found.value;
-    if (step.atCenter && !(await worksAt(tx, staff, request.centerId, ['admin', 'logistics'])))
-      return err('staff.other_center' as const);
-    const decided = await step.decide(request, tx);
-    if (!decided.ok) return decided;
-    const { event, data: more, detail } = decided.value;
-    const extra = (await step.extra?.(request, tx)) ?? {};
-    const data = { ...dataOf(event), ...more };
-    const applied = await applyRequestEvent(tx, request, event, { kind: 'staff', id: staff.staffId }, now, extra, data);
-    if (!applied.ok) return applied;
-    await step.record?.(request, detail, tx);
-    const status = applied.value.state.status;
-    await appendAudit(
-      tx,
-      {
-        operatorId: staff.operatorId,
-        actorKind: 'staff',
-        actorId: staff.staffId,
-        action,
-        targetKind: 'replacement_request',
-        targetId: request.id,
-        ip: staff.ip,
-        data: { reference: request.reference, to: status, ...data },
-      },
-      now,
-    );
-    const notice = step.notice?.(status);
-    if (notice) await noticeRequestUpdate(tx, links, request, notice, noticeValues(data));
-    return ok(status);
-  });
+  return transact(db, (tx) => actIn(tx, links, staff, requestId, action, step, now));
+}
+
+/**
+ * What the step would answer, every check made (role, center, SIM-change lock, the machine) and
+ * nothing written: for a step that must call a partner first (booking a parcel) only when the
+ * step itself will be accepted.
+ */
+export function wouldAct<D>(
+  db: Db,
+  links: Links,
+  staff: StaffActor,
+  requestId: string,
+  action: string,
+  step: Step<D>,
+  now: Date,
+): Promise<Result<ReplacementRequest['status'], StaffError>> {
+  return rehearse(db, (tx) => actIn(tx, links, staff, requestId, action, step, now));
+}
+
+async function actIn<D>(
+  tx: Tx,
+  links: Links,
+  staff: StaffActor,
+  requestId: string,
+  action: string,
+  step: Step<D>,
+  now: Date,
+): Promise<Result<ReplacementRequest['status'], StaffError>> {
+  const found = await requestFor(tx, staff, requestId, step.roles);
+  if (!found.ok) return found;
+  const request = found.value;
+  if (step.atCenter && !(await worksAt(tx, staff, request.centerId, ['admin', 'logistics'])))
+    return err('staff.other_center');
+  const decided = await step.decide(request, tx);
+  if (!decided.ok) return decided;
+  const { event, data: more, detail } = decided.value;
+  const extra = (await step.extra?.(request, tx)) ?? {};
+  const data = { ...dataOf(event), ...more };
+  const applied = await applyRequestEvent(tx, request, event, { kind: 'staff', id: staff.staffId }, now, extra, data);
+  if (!applied.ok) return applied;
+  await step.record?.(request, detail, tx);
+  const status = applied.value.state.status;
+  await appendAudit(
+    tx,
+    {
+      operatorId: staff.operatorId,
+      actorKind: 'staff',
+      actorId: staff.staffId,
+      action,
+      targetKind: 'replacement_request',
+      targetId: request.id,
+      ip: staff.ip,
+      data: { reference: request.reference, to: status, ...data },
+    },
+    now,
+  );
+  const notice = step.notice?.(status);
+  if (notice) await noticeRequestUpdate(tx, links, request, notice, noticeValues(data));
+  return ok(status);
 }
 
 const dataOf = (event: RequestEvent): Record<string, unknown> => {
