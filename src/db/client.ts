@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isDatabaseUnavailable, retryingConflicts } from './conflicts.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { PgNotifications } from './pg-notifications.ts';
 import * as schema from './schema/index.ts';
 
@@ -99,6 +100,7 @@ function ownerOnly(dir: string) {
 export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<PgliteDatabase> {
   const { dataDir } = options;
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   const client = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
@@ -128,6 +130,7 @@ export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<Pgl
     close: async () => {
       await client.close();
       if (dataDir) ownerOnly(dataDir);
+      unlock();
     },
     dump: () => client.dumpDataDir('none'),
   };

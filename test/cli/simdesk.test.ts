@@ -191,3 +191,22 @@ test('audit verify counts an intact chain and names the first edited or missing 
   expect(gap.stderr).toContain('the entry before it was deleted');
   expect((await simdesk('audit', 'verify', '--operator', 'nope')).stderr).toContain('unknown operator "nope"');
 });
+
+test.skipIf(Boolean(process.env.DATABASE_URL))(
+  'a second process on the same PGlite data directory refuses to start and says why; a lock left by a dead one is taken over',
+  async () => {
+    const database = await target.open();
+    try {
+      const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...target.env };
+      const second = await exec('node', ['bin/simdesk.js', 'migrate'], { env }).catch((e) => e);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain('is in use by another simdesk process');
+      expect(second.stderr).toContain(`pid ${process.pid}`);
+    } finally {
+      await database.close();
+    }
+    writeFileSync(join(target.env.DATA_DIR as string, 'pglite.lock'), '999999');
+    const reopened = await target.open();
+    await reopened.close();
+  },
+);
