@@ -34,7 +34,8 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number.parseInt(readFileSync(file, 'utf8'), 10);
-      if (Number.isSafeInteger(holder) && holder !== process.pid && alive(holder)) throw new DataDirInUse(dataDir, holder);
+      if (Number.isSafeInteger(holder) && holder !== process.pid && alive(holder))
+        throw new DataDirInUse(dataDir, holder);
       rmSync(file, { force: true });
     }
   }

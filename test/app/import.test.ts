@@ -147,6 +147,30 @@ describe('subscribers import', () => {
     expect(openSecret(testConfig.documentKey, account?.sealed ?? '', account?.id)).toBe('4510 777888');
   });
 
+  test("an imported line's SIM carries its real activation, or none: never the import's time, which would read as a SIM change", async () => {
+    const rows = [
+      `${header},sim_activated_at`,
+      `T-1,Old Timer,,,en,RU,+79165550095,voice,${iccid(395)},${imsi(395)},2019-04-01T09:30:00+03:00`,
+      `T-2,Unknown Start,,,en,RU,+79165550096,voice,${iccid(396)},${imsi(396)},`,
+      `T-3,Bad Time,,,en,RU,+79165550097,voice,${iccid(397)},${imsi(397)},2019-04-01 09:30`,
+    ];
+    const summary = await importCsv(
+      database,
+      Readable.from([rows.join('\n')]),
+      subscribersSpec(operatorId, testConfig.documentKey),
+      { allOrNothing: false },
+    );
+    expect(summary).toMatchObject({ imported: 2, rejected: [{ line: 4, reason: 'subscribers.sim_activated_at' }] });
+    const sims = await database.raw.query<{ msisdn: string; activated: string | null }>(
+      `select l.msisdn, s.activated_at::text activated from lines l join sims s on s.line_id = l.id
+        where l.msisdn in ('+79165550095', '+79165550096') order by l.msisdn`,
+    );
+    expect(sims.map((r) => [r.msisdn, r.activated === null ? null : new Date(r.activated).toISOString()])).toEqual([
+      ['+79165550095', '2019-04-01T06:30:00.000Z'],
+      ['+79165550096', null],
+    ]);
+  });
+
   test('groups lines by account and gives each line its active SIM', async () => {
     const summary = await run([
       `A-1,Орлов Олег,oleg@example.ru,,ru,RU,8 (916) 555-00-01,voice,${iccid(300)},${imsi(300)}`,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RawTx } from '../../db/client.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
+import { parsePastInstant } from '../../domain/past-instant.ts';
 import { err, ok } from '../../domain/result.ts';
 import type { ImportSpec, Numbered } from './csv-import.ts';
 import { csvLine } from './csv-line.ts';
@@ -21,11 +22,8 @@ export function simChangesSpec(operatorId: string, now = new Date()): ImportSpec
     validate(r) {
       const msisdn = parseMsisdn(r.msisdn ?? '');
       if (!msisdn.ok) return msisdn;
-      const text = r.changed_at ?? '';
-      // A time without its zone would be read in whatever zone the server runs in.
-      if (!/(Z|[+-]\d\d:?\d\d)$/i.test(text)) return err('simChanges.changed_at');
-      const changedAt = new Date(text);
-      if (Number.isNaN(changedAt.getTime()) || changedAt > now) return err('simChanges.changed_at');
+      const changedAt = parsePastInstant(r.changed_at ?? '', now);
+      if (!changedAt) return err('simChanges.changed_at');
       return ok({ msisdn: msisdn.value, changedAt });
     },
     seen: () => null,

@@ -5,6 +5,7 @@ import { LINE_KINDS } from '../../db/schema/subscribers.ts';
 import { parseIccid } from '../../domain/iccid.ts';
 import { parseImsi } from '../../domain/imsi.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
+import { parsePastInstant } from '../../domain/past-instant.ts';
 import { DOCUMENT_TYPES, type DocumentType } from '../../domain/replacement.ts';
 import { err, ok } from '../../domain/result.ts';
 import { sealSecret } from '../secret-box.ts';
@@ -24,6 +25,8 @@ export type SubscriberRow = {
   imsi: string;
   /** The identity document of the contract, checked in person at the counter. */
   document: { docType: DocumentType; docNumber: string } | null;
+  /** When the current SIM went into service, as billing knows it; unknown stays unknown, never "now". */
+  simActivatedAt: string | null;
 };
 
 const email = z.email();
@@ -31,11 +34,11 @@ const email = z.email();
 /**
  * Subscribers from the operator's billing system:
  * `account_ref,full_name,msisdn,iccid,imsi[,email][,second_phone][,locale][,citizenship][,line_kind]
- * [,document_type,document_number]`. Each row becomes a line with its current SIM; imported
+ * [,document_type,document_number][,sim_activated_at]`. Each row becomes a line with its current SIM; imported
  * accounts have no password until the subscriber sets one through password recovery. The
  * contract's document number is sealed under `documentKey`, bound to the account it belongs to.
  */
-export function subscribersSpec(operatorId: string, documentKey: Buffer): ImportSpec<SubscriberRow> {
+export function subscribersSpec(operatorId: string, documentKey: Buffer, now = new Date()): ImportSpec<SubscriberRow> {
   const seenMsisdns = new Set<string>();
   const seenSims = new Set<string>();
   const emailOwner = new Map<string, string>();
@@ -55,6 +58,7 @@ export function subscribersSpec(operatorId: string, documentKey: Buffer): Import
       'imsi',
       'document_type',
       'document_number',
+      'sim_activated_at',
     ],
     required: ['account_ref', 'full_name', 'msisdn', 'iccid', 'imsi'],
     validate(r) {
@@ -84,6 +88,8 @@ export function subscribersSpec(operatorId: string, documentKey: Buffer): Import
       const docNumber = r.document_number?.trim() ?? '';
       if ((r.document_type || docNumber) && (!docType || !docNumber || docNumber.length > 64))
         return err('subscribers.document');
+      const simActivatedAt = r.sim_activated_at ? parsePastInstant(r.sim_activated_at, now) : null;
+      if (r.sim_activated_at && !simActivatedAt) return err('subscribers.sim_activated_at');
       return ok({
         accountRef: r.account_ref,
         fullName: r.full_name,
@@ -96,6 +102,7 @@ export function subscribersSpec(operatorId: string, documentKey: Buffer): Import
         iccid: iccid.value,
         imsi: imsi.value.imsi,
         document: docType ? { docType, docNumber } : null,
+        simActivatedAt: simActivatedAt?.toISOString() ?? null,
       });
     },
     seen(row) {
@@ -169,7 +176,7 @@ export function subscribersSpec(operatorId: string, documentKey: Buffer): Import
       await tx.query(
         `with r as (
            select * from json_to_recordset($2::json) as r("accountRef" text, msisdn text, "lineKind" text,
-             iccid text, imsi text)
+             iccid text, imsi text, "simActivatedAt" timestamptz)
          ), l as (
            insert into lines (operator_id, account_id, msisdn, kind)
            select $1::uuid, a.id, r.msisdn, r."lineKind" from r
@@ -177,7 +184,7 @@ export function subscribersSpec(operatorId: string, documentKey: Buffer): Import
            returning id, msisdn
          )
          insert into sims (operator_id, iccid, imsi, form_factor, status, line_id, activated_at)
-         select $1::uuid, r.iccid, r.imsi, 'triple', 'active', l.id, now() from r join l using (msisdn)`,
+         select $1::uuid, r.iccid, r.imsi, 'triple', 'active', l.id, r."simActivatedAt" from r join l using (msisdn)`,
         [operatorId, payload],
       );
       await sealDocuments(

@@ -223,6 +223,8 @@ export const en = {
     "The second phone is one of the same account's lines; codes must never go to a line",
   'subscribers.second_phone_differs': "A different second phone than the account's first row gives",
   'subscribers.email_differs': "A different e-mail than the account's first row gives",
+  'subscribers.sim_activated_at':
+    'The SIM’s activation time is not a past time with its zone (e.g. 2024-05-01T10:00:00+03:00)',
   'subscribers.email': 'The e-mail address is not valid',
   'subscribers.locale': 'Unknown language (use ru, en or zh)',
   'subscribers.citizenship': 'Citizenship must be a two-letter country code',

@@ -212,6 +212,7 @@ export const zh: Record<MessageKey, string> = {
   'subscribers.second_phone_is_line': '第二个电话是同一账户的号码之一；验证码绝不能发送到该号码',
   'subscribers.second_phone_differs': '第二个电话与该账户第一行给出的不同',
   'subscribers.email_differs': '电子邮箱与该账户第一行给出的不同',
+  'subscribers.sim_activated_at': 'SIM 激活时间必须是带时区的过去时间（例如 2024-05-01T10:00:00+03:00）',
   'subscribers.email': '电子邮箱地址无效',
   'subscribers.locale': '未知语言（可用：ru、en、zh）',
   'subscribers.citizenship': '国籍必须是两位字母的国家代码',
