@@ -18,6 +18,7 @@ const ACCESS: [RegExp, readonly StaffRole[] | 'any'][] = [
   [/^\/staff\/logout\/everywhere$/, 'any'],
   [/^\/staff\/password$/, 'any'],
   [/^\/staff\/review/, ['reviewer', 'admin']],
+  [/^\/staff\/frozen/, ['reviewer', 'admin']],
   [/^\/staff\/logistics/, ['logistics', 'admin']],
   [/^\/staff\/inventory/, ['logistics', 'admin']],
   [/^\/staff\/pickup/, ['store_agent', 'admin']],

@@ -87,7 +87,7 @@ function FrozenPage({
 
 /** Requests stopped by "This wasn't me", for reviewers to settle: fraud confirmed, or the report cleared. */
 export async function frozenRoutes(app: FastifyInstance, { assets, demo, db, links, onOutboxWrite }: Options) {
-  const guard = [staffOnly(['reviewer']), uuidParams];
+  const guard = [staffOnly(['reviewer', 'admin']), uuidParams];
   const actor = (request: FastifyRequest): StaffActor => {
     const staff = request.staff as StaffSession;
     return { operatorId: staff.operatorId, staffId: staff.staffId, ip: request.ip };
