@@ -14,19 +14,18 @@ import { loadDraft } from '../src/app/requests/replacement-draft.ts';
 import { requestStatus } from '../src/app/requests/request-status.ts';
 import { DEMO_PASSWORD } from '../src/app/seed/demo-subscribers.ts';
 import { seedDemo } from '../src/app/seed/seed.ts';
-import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { buildApp } from '../src/web/app.ts';
 import { readyDraft, submittedRequest } from '../test/support/requests.ts';
+import { testConfig } from '../test/support/test-config.ts';
 import { bareServer, load, row } from './support/load.ts';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 20);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 
-const config = {
-  ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: '/tmp/simdesk-bench-data' }),
-  documentsDir: '/tmp/simdesk-bench-documents',
-};
+// The test configuration, whose document key the request helpers seal the passport scans with: a
+// configuration of its own seeded and submitted under two keys ("unable to authenticate data").
+const config = testConfig;
 const database = await openDatabase({ url: process.env.DATABASE_URL });
 await database.migrate();
 await seedDemo(database, config.documentKey);

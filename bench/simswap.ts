@@ -94,7 +94,7 @@ const headers = { authorization: `Bearer ${token}`, 'x-correlator': 'bench' };
 const sample = await fetch(`${base}/sim-swap/v2/check`, {
   method: 'POST',
   headers: { ...headers, 'content-type': 'application/json' },
-  body: JSON.stringify({ phoneNumber: `+${FIRST + 12_345}`, maxAge: 240 }),
+  body: JSON.stringify({ phoneNumber: `+${FIRST + Math.min(12_345, ROWS - 1)}`, maxAge: 240 }),
 });
 const body = await sample.text();
 if (sample.status !== 200) throw new Error(`check answered ${sample.status}: ${body}`);
