@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import type { Result } from '../domain/result.ts';
 
@@ -36,4 +37,45 @@ export async function rehearse<R>(db: Db, work: (tx: Tx) => Promise<R>): Promise
     throw error;
   }
   throw new Error('unreachable: a rehearsal always rolls back');
+}
+
+/**
+ * Serialises the transactions that name the same thing until they end (an advisory lock on the
+ * name), so a limit counted inside them holds under parallel requests: the second one counts
+ * after the first has written.
+ */
+export async function serializeOn(tx: Tx, name: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${name}, 0))`);
+}
+
+/**
+ * A use case whose refusal must leave some writes behind (an attempt counted, a refusal
+ * audited): `keep` runs first and stays, whatever `work` answers; `work` runs in a savepoint and
+ * a refusal rolls back only what it wrote. The locks `keep` takes are held until the end, so two
+ * attempts at once are counted one after the other. A refusal of `keep` rolls back everything.
+ */
+export async function transactKeeping<K, R extends Result<unknown, unknown>>(
+  db: Db,
+  keep: (tx: Tx) => Promise<Result<K, unknown>>,
+  work: (tx: Tx, kept: K) => Promise<R>,
+): Promise<R> {
+  try {
+    return await db.transaction(async (tx) => {
+      const kept = await keep(tx);
+      if (!kept.ok) throw new Refusal(kept);
+      try {
+        return await tx.transaction(async (savepoint) => {
+          const answer = await work(savepoint, kept.value);
+          if (!answer.ok) throw new Refusal(answer);
+          return answer;
+        });
+      } catch (error) {
+        if (error instanceof Refusal) return error.answer as R;
+        throw error;
+      }
+    });
+  } catch (error) {
+    if (error instanceof Refusal) return error.answer as R;
+    throw error;
+  }
 }

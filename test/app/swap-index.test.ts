@@ -74,3 +74,19 @@ test('while its notification feed is down the index answers nothing; it answers 
   expect(watched.latestChange(operatorId, '+79990002001')?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
   await watched.stop();
 });
+
+test.skipIf(Boolean(process.env.DATABASE_URL))(
+  'on PGlite a swap is in the index when its commit returns, so the index may answer "not swapped" too',
+  async () => {
+    const [line] = await database.raw.query<{ id: string; sim: string }>(
+      `select l.id, s.id sim from lines l join sims s on s.line_id = l.id where l.msisdn = '+79161110011'`,
+    );
+    expect(index.complete).toBe(true);
+    await database.raw.query(
+      `insert into sim_changes (operator_id, line_id, msisdn, new_sim_id, channel, changed_at)
+       values ($1, $2, '+79161110011', $3, 'counter', '2026-11-21T10:00:00Z')`,
+      [operatorId, line?.id, line?.sim],
+    );
+    expect(latestOf('+79161110011')).toBe(Date.parse('2026-11-21T10:00:00Z'));
+  },
+);

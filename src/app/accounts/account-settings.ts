@@ -8,7 +8,7 @@ import { maskMsisdn, parseMsisdn } from '../../domain/msisdn.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { translator } from '../../i18n/translate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { codesSince, consumeCode, newCode, sendCode } from '../auth/one-time-codes.ts';
+import { consumeCode, newCode, sendCode } from '../auth/one-time-codes.ts';
 import { reauthenticate } from '../auth/reauthenticate.ts';
 import { maskEmail } from '../auth/second-factor.ts';
 import { enqueue } from '../outbox/outbox.ts';
@@ -60,17 +60,15 @@ export async function startContactChange(
   if (!destination.ok) return destination;
   const checked = await reauthenticate(db, { ...actor, password: input.password, now });
   if (!checked.ok) return checked;
-  const hourAgo = new Date(now.getTime() - 3_600_000);
-  if ((await codesSince(db, actor.accountId, 'contact_change', hourAgo)) >= MAX_CODES_PER_HOUR)
-    return err('settings.too_many');
   const { account: a, operatorName } = await account(db, actor);
   const t = translator(a.locale);
   const values = { operator: operatorName[a.locale], code: newCode(), minutes: CODE_MINUTES };
   const channel = input.contact === 'email' ? 'email' : 'sms';
-  await db.transaction((tx) =>
+  const sent = await db.transaction((tx) =>
     sendCode(tx, {
       operatorId: actor.operatorId,
       accountId: actor.accountId,
+      perHour: MAX_CODES_PER_HOUR,
       purpose: 'contact_change',
       channel,
       destination: destination.value,
@@ -84,6 +82,7 @@ export async function startContactChange(
       },
     }),
   );
+  if (!sent) return err('settings.too_many');
   return ok({ to: input.contact === 'email' ? maskEmail(destination.value) : maskMsisdn(destination.value) });
 }
 

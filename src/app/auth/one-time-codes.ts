@@ -4,6 +4,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { type OTP_CHANNELS, type OTP_PURPOSES, otpChallenges } from '../../db/schema/security.ts';
 import { lines } from '../../db/schema/subscribers.ts';
 import { enqueue } from '../outbox/outbox.ts';
+import { serializeOn } from '../transact.ts';
 import { sha256 } from './tokens.ts';
 
 /** Wrong tries allowed per code before it stops working. */
@@ -44,15 +45,20 @@ type NewCode = {
 
 /**
  * Stores a code and sends it, in the caller's transaction: by e-mail with a subject, or by SMS
- * with the text alone. The outbox key starts with `keyPrefix` and names the code.
+ * with the text alone, unless the account was sent `perHour` codes of this purpose in the last
+ * hour (then nothing is sent and the answer is false). The count is made under a lock on the
+ * account and purpose, so parallel requests cannot each find room under the limit. The outbox
+ * key starts with `keyPrefix` and names the code.
  */
 export async function sendCode(
   tx: Tx,
-  c: NewCode & { keyPrefix: string; message: { subject: string; text: string } },
-): Promise<void> {
+  c: NewCode & { keyPrefix: string; perHour: number; message: { subject: string; text: string } },
+): Promise<boolean> {
   // The last guard: a code never goes to a line of the same account (it may be the stolen phone).
   if (c.channel === 'sms' && (await isOwnLine(tx, c.accountId, c.destination)))
     throw new Error(`refusing to send a ${c.purpose} code to a line of account ${c.accountId}`);
+  await serializeOn(tx, `codes:${c.accountId}:${c.purpose}`);
+  if ((await codesSince(tx, c.accountId, c.purpose, new Date(c.now.getTime() - 3_600_000))) >= c.perHour) return false;
   const id = await storeCode(tx, c);
   const idempotencyKey = `${c.keyPrefix}:${id}`;
   if (c.channel === 'email')
@@ -69,6 +75,7 @@ export async function sendCode(
       payload: { to: c.destination, text: c.message.text },
       idempotencyKey,
     });
+  return true;
 }
 
 /** Whether the phone is one of the account's own lines. */

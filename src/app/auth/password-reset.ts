@@ -125,8 +125,6 @@ async function sendResetCode(db: Db, input: { operator: OperatorRef; phone: stri
   const account = await accountByPhone(db, input.operator.id, input.phone);
   if (!account?.secondPhone || (await isOwnLine(db, account.id, account.secondPhone))) return;
   const secondPhone = account.secondPhone;
-  const hourAgo = new Date(now.getTime() - 3_600_000);
-  if ((await codesSince(db, account.id, 'password_reset', hourAgo)) >= MAX_LINKS_PER_HOUR) return;
   const code = newCode();
   const t = translator(account.locale);
   const text = t('sms.reset', { operator: input.operator.name[account.locale], code, minutes: RESET_LINK_MINUTES });
@@ -134,6 +132,7 @@ async function sendResetCode(db: Db, input: { operator: OperatorRef; phone: stri
     sendCode(tx, {
       operatorId: input.operator.id,
       accountId: account.id,
+      perHour: MAX_LINKS_PER_HOUR,
       purpose: 'password_reset',
       channel: 'sms',
       destination: secondPhone,

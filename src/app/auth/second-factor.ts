@@ -6,7 +6,7 @@ import { accounts } from '../../db/schema/subscribers.ts';
 import { maskMsisdn } from '../../domain/msisdn.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { translator } from '../../i18n/translate.ts';
-import { codesSince, consumeCode, isOwnLine, newCode, sendCode } from './one-time-codes.ts';
+import { consumeCode, isOwnLine, newCode, sendCode } from './one-time-codes.ts';
 
 /** A code is valid this long; a passed check counts for the session this long. */
 export const CODE_MINUTES = 10;
@@ -48,16 +48,14 @@ export async function sendSecondFactorCode(
     .where(and(eq(accounts.operatorId, actor.operatorId), eq(accounts.id, actor.accountId)));
   const destination = (await secondFactorChannels(db, actor))[channel];
   if (!row || !destination) return err('second_factor.no_channel');
-  const hourAgo = new Date(now.getTime() - 3_600_000);
-  if ((await codesSince(db, actor.accountId, 'second_factor', hourAgo)) >= MAX_CODES_PER_HOUR)
-    return err('second_factor.too_many');
   const { account } = row;
   const t = translator(account.locale);
   const values = { operator: row.operatorName[account.locale], code: newCode(), minutes: CODE_MINUTES };
-  await db.transaction((tx) =>
+  const sent = await db.transaction((tx) =>
     sendCode(tx, {
       operatorId: actor.operatorId,
       accountId: actor.accountId,
+      perHour: MAX_CODES_PER_HOUR,
       purpose: 'second_factor',
       channel,
       destination,
@@ -71,6 +69,7 @@ export async function sendSecondFactorCode(
       },
     }),
   );
+  if (!sent) return err('second_factor.too_many');
   return ok({ channel, to: channel === 'email' ? maskEmail(destination) : maskMsisdn(destination) });
 }
 

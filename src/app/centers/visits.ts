@@ -12,7 +12,7 @@ import { newToken, sha256 } from '../auth/tokens.ts';
 import type { Links } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { newReference } from '../requests/replacement-draft.ts';
-import { transact } from '../transact.ts';
+import { serializeOn, transact, transactKeeping } from '../transact.ts';
 import { type CenterListing, centerDirectory } from './center-directory.ts';
 import { type Appointment, manageToken, tellVisitor } from './visit-messages.ts';
 
@@ -89,6 +89,7 @@ export async function requestVisit(
   const chosen = await chosenSlot(db, operatorId, code, startsAt, now);
   if (!chosen.ok) return chosen;
   return transact(db, async (tx) => {
+    await serializeOn(tx, `visit-codes:${operatorId}:${contact.phone}`);
     const [recent] = await tx
       .select({ n: count() })
       .from(appointments)
@@ -187,29 +188,35 @@ export async function confirmVisit(
   typed: string,
   now = new Date(),
 ): Promise<Result<{ token: string }, VisitError>> {
-  const answer = await transact(db, async (tx): Promise<Result<{ token: string }, VisitError>> => {
-    const [visit] = await tx
-      .select()
-      .from(appointments)
-      .where(
-        and(
-          eq(appointments.operatorId, operatorId),
-          eq(appointments.id, pendingId),
-          eq(appointments.status, 'pending'),
-        ),
-      )
-      .for('update');
-    if (!visit?.codeHash) return err('visit.not_found');
-    if (!visit.codeExpiresAt || visit.codeExpiresAt <= now || visit.codeAttempts >= MAX_CODE_ATTEMPTS)
-      return err('visit.code_expired');
-    const expected = Buffer.from(visit.codeHash);
-    const given = Buffer.from(sha256(`${visit.id}:${typed.replace(/\D/g, '')}`));
-    if (!timingSafeEqual(expected, given)) return err('visit.code_wrong');
-    return book(tx, links, visit, now);
-  });
-  if (!answer.ok && answer.error === 'visit.code_wrong')
-    await db.update(appointments).set({ codeAttempts: sqlIncrement() }).where(eq(appointments.id, pendingId));
-  return answer;
+  return transactKeeping(
+    db,
+    // The attempt is counted under the visit's lock before the code is compared, and stays counted
+    // when the code is wrong: twenty wrong codes sent at once are five checked, then refused.
+    async (tx): Promise<Result<Appointment, VisitError>> => {
+      const [visit] = await tx
+        .select()
+        .from(appointments)
+        .where(
+          and(
+            eq(appointments.operatorId, operatorId),
+            eq(appointments.id, pendingId),
+            eq(appointments.status, 'pending'),
+          ),
+        )
+        .for('update');
+      if (!visit?.codeHash) return err('visit.not_found');
+      if (!visit.codeExpiresAt || visit.codeExpiresAt <= now || visit.codeAttempts >= MAX_CODE_ATTEMPTS)
+        return err('visit.code_expired');
+      await tx.update(appointments).set({ codeAttempts: sqlIncrement() }).where(eq(appointments.id, visit.id));
+      return ok(visit);
+    },
+    async (tx, visit): Promise<Result<{ token: string }, VisitError>> => {
+      const expected = Buffer.from(visit.codeHash ?? '');
+      const given = Buffer.from(sha256(`${visit.id}:${typed.replace(/\D/g, '')}`));
+      if (expected.length !== given.length || !timingSafeEqual(expected, given)) return err('visit.code_wrong');
+      return book(tx, links, visit, now);
+    },
+  );
 }
 
 const sqlIncrement = () => sql`${appointments.codeAttempts} + 1`;

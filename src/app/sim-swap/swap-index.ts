@@ -7,12 +7,12 @@ const PAGE = 50_000;
 
 /**
  * The latest SIM change of every number with history, in memory, so the SIM Swap API answers
- * "swapped" without a database call. Kept fresh by the database: a swap made in simdesk
- * notifies its number, which is re-read at once on every instance; a bulk import or a deletion
- * rebuilds the index in the background while the old one answers. The notification comes after
- * the commit, so the index may lag but never leads: callers trust only the changes it holds and
- * ask the database for the rest. While its notification connection is down it answers nothing
- * at all, until a rebuild after the reconnection has caught up.
+ * without a database call. Kept fresh by the database: a swap made in simdesk notifies its number
+ * and time, taken in at once on every instance; a bulk import or a deletion rebuilds the index in
+ * the background while the old one answers. On PostgreSQL the notification reaches other
+ * instances after the commit, so the index may lag there but never leads: callers trust only the
+ * changes it holds and ask the database for the rest (see `complete`). While its notification
+ * connection is down it answers nothing at all, until a rebuild after the reconnection has caught up.
  */
 export class SwapIndex {
   /** Per operator, each number's latest change in epoch milliseconds (short keys: a million numbers fit in about 100 MB). */
@@ -59,10 +59,24 @@ export class SwapIndex {
       void this.rebuild();
       return;
     }
-    const [operatorId, msisdn] = payload.split(' ');
+    const [operatorId, msisdn, at] = payload.split(' ');
     if (!operatorId || !msisdn) return;
     if (this.rebuilding) this.notedDuringRebuild.add(payload);
-    void this.reread(operatorId, msisdn).catch(() => this.rebuild());
+    const changedAt = Number(at);
+    if (Number.isSafeInteger(changedAt)) {
+      // Taken in at once, in the notification's own turn: on PGlite before the swap's commit returns.
+      const numbers = numbersOf(this.latest, operatorId);
+      numbers.set(msisdn, Math.max(numbers.get(msisdn) ?? 0, changedAt));
+    } else void this.reread(operatorId, msisdn).catch(() => this.rebuild());
+  }
+
+  /**
+   * Whether the index may answer "not swapped" too: only where notifications reach it before a
+   * swap's commit returns (embedded PGlite, one process). On PostgreSQL another instance's swap
+   * arrives a moment after its commit, so there the index answers only "swapped".
+   */
+  get complete(): boolean {
+    return this.ready && this.database.kind === 'pglite';
   }
 
   private async reread(operatorId: string, msisdn: string) {

@@ -24,15 +24,16 @@ type Asked = { token: AccessToken; phoneNumber: string; body: Record<string, unk
  */
 export async function simSwapRoutes(app: FastifyInstance, { db, caller: api, usage, index, now }: Options) {
   /**
-   * The index learns of a swap only after its commit, so it may be behind but never ahead: a
-   * change it holds inside the window is an answer ("swapped"); anything else (not swapped, not
-   * held, the latest date) is read from the database, along the (msisdn, changed_at) index, so a
-   * check that starts after a swap's commit answers swapped on every instance.
+   * On PostgreSQL the index learns of another instance's swap a moment after its commit, so it may
+   * be behind but never ahead: a change it holds inside the window is an answer ("swapped");
+   * anything else (not swapped, the latest date) is read from the database along the
+   * (msisdn, changed_at) index, so a check that starts after a swap's commit answers swapped on
+   * every instance. Where the index is complete (PGlite) it answers everything it holds.
    */
   const historyOf = async (operatorId: string, msisdn: string, hours?: number) => {
     const latestChange = index.latestChange(operatorId, msisdn);
     const held = latestChange ? { latestChange, activatedAt: null, known: true } : null;
-    if (held && hours !== undefined && swappedWithin(held, hours, now())) return held;
+    if (held && (index.complete || (hours !== undefined && swappedWithin(held, hours, now())))) return held;
     return swapHistory(db, operatorId, msisdn);
   };
 

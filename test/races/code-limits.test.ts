@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { sendSecondFactorCode } from '../../src/app/auth/second-factor.ts';
+import { confirmVisit, requestVisit } from '../../src/app/centers/visits.ts';
+import type { Database } from '../../src/db/client.ts';
+import { testDatabase } from '../support/db.ts';
+import { testLinks } from '../support/test-config.ts';
+
+/** Wednesday 2 December 2026, 10:00 in Moscow; 14:00 is a slot of MSK-TVER. */
+const clock = new Date('2026-12-02T07:00:00Z');
+const slot = new Date('2026-12-02T11:00:00.000Z');
+
+let database: Database;
+let operatorId: string;
+beforeAll(async () => {
+  database = await testDatabase('seeded', 24);
+  const [operator] = await database.raw.query<{ id: string }>("select id from operators where slug = 'volna'");
+  operatorId = operator?.id ?? '';
+});
+afterAll(() => database.close());
+
+const tally = (answers: PromiseSettledResult<{ ok: boolean; error?: unknown }>[]) => {
+  const counts: Record<string, number> = {};
+  for (const a of answers) {
+    const key =
+      a.status === 'rejected' ? `error ${String(a.reason).slice(0, 60)}` : a.value.ok ? 'ok' : String(a.value.error);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+};
+
+test.skipIf(!process.env.DATABASE_URL)(
+  'twenty wrong visit codes sent at once: five are checked, the rest refused as used up',
+  async () => {
+    const asked = await requestVisit(
+      database.db,
+      operatorId,
+      'MSK-TVER',
+      slot,
+      {
+        name: 'Wang Fang',
+        phone: '+79990007788',
+        email: null,
+        lineMsisdn: null,
+        locale: 'en',
+      },
+      clock,
+    );
+    if (!asked.ok) throw new Error(asked.error);
+    const answers = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        confirmVisit(database.db, testLinks, operatorId, asked.value.pendingId, '000001', clock),
+      ),
+    );
+    const counts = tally(answers);
+    console.log(`20 wrong visit codes at once: ${JSON.stringify(counts)}`);
+    expect(counts).toEqual({ 'visit.code_wrong': 5, 'visit.code_expired': 15 });
+  },
+);
+
+test.skipIf(!process.env.DATABASE_URL)(
+  'six visit codes asked for one phone at once: three are sent (the hourly limit), three refused',
+  async () => {
+    const answers = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, n) =>
+        requestVisit(
+          database.db,
+          operatorId,
+          'MSK-TVER',
+          new Date(slot.getTime() + n * 1_800_000),
+          {
+            name: 'Flood',
+            phone: '+79990007799',
+            email: null,
+            lineMsisdn: null,
+            locale: 'en',
+          },
+          clock,
+        ),
+      ),
+    );
+    const counts = tally(answers);
+    console.log(`6 visit codes for one phone at once: ${JSON.stringify(counts)}`);
+    expect(counts).toEqual({ ok: 3, 'visit.too_many_codes': 3 });
+  },
+);
+
+test.skipIf(!process.env.DATABASE_URL)(
+  'ten second-factor codes asked at once: five are sent (the hourly limit), five are refused',
+  async () => {
+    const [account] = await database.raw.query<{ id: string }>(
+      "select a.id from accounts a join lines l on l.account_id = a.id where l.msisdn = '+79161110001'",
+    );
+    const actor = { operatorId, accountId: account?.id ?? '', sessionId: 'race', ip: '127.0.0.1' };
+    const answers = await Promise.allSettled(
+      Array.from({ length: 10 }, () => sendSecondFactorCode(database.db, actor, 'email')),
+    );
+    const counts = tally(answers);
+    console.log(`10 second-factor codes at once: ${JSON.stringify(counts)}`);
+    expect(counts).toEqual({ ok: 5, 'second_factor.too_many': 5 });
+  },
+);
