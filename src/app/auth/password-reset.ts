@@ -13,7 +13,7 @@ import { translator } from '../../i18n/translate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links, OperatorAddress } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
-import { codesSince, consumeCode, isOwnLine, newCode, sendCode } from './one-time-codes.ts';
+import { consumeCode, isOwnLine, newCode, sendCode } from './one-time-codes.ts';
 import { forgiveAll, throttleKey } from './throttle.ts';
 import { newToken, sha256 } from './tokens.ts';
 
