@@ -7,7 +7,7 @@ import type { DocumentType } from '../../domain/replacement.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { DocumentStorage } from '../../integrations/storage/document-storage.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { type DraftDocument, ownRequest, type SubscriberActor } from '../requests/replacement-draft.ts';
+import { type DraftDocument, lockOwnRequest, ownRequest, type SubscriberActor } from '../requests/replacement-draft.ts';
 import { keyId, openSecret, sealBytes, sealSecret } from '../secret-box.ts';
 import { cleanDocument, type DocumentProblem } from './document-content.ts';
 import type { PdfRenderer } from './pdf-renderer.ts';
@@ -29,8 +29,8 @@ export function openDocument(vault: Vault, row: DraftDocument | null): SavedDocu
   };
 }
 
-const acceptsDocument = (own: Awaited<ReturnType<typeof ownRequest>>) =>
-  own?.request.status === 'draft' || own?.request.status === 'needs_info';
+const acceptsDocument = (request: { status: string } | null | undefined) =>
+  request?.status === 'draft' || request?.status === 'needs_info';
 
 /**
  * Stores the identity page of a draft, or a new scan when review asked for one. The type and number are kept even when the file is
@@ -46,12 +46,14 @@ export async function saveIdentityDocument(
   now = new Date(),
 ): Promise<Result<SavedDocument, DocumentProblem | 'draft.not_found'>> {
   // Whose draft it is is settled before any work on the file, which can take seconds.
-  if (!acceptsDocument(await ownRequest(db, actor, requestId))) return err('draft.not_found');
+  if (!acceptsDocument((await ownRequest(db, actor, requestId))?.request)) return err('draft.not_found');
   const cleaned = input.file ? await cleanDocument(input.file, vault.pdf) : null;
   const file = cleaned?.ok ? cleaned.value : null;
   let putKey: string | null = null;
   const write = db.transaction(async (tx) => {
-    if (!acceptsDocument(await ownRequest(tx, actor, requestId))) return null;
+    // The request is locked while its document is saved: two uploads at once write one document,
+    // and a submission waits for the document it will score.
+    if (!acceptsDocument(await lockOwnRequest(tx, actor, requestId))) return null;
     const [operator] = await tx
       .select({ retentionDays: operators.documentRetentionDays })
       .from(operators)
