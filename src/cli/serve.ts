@@ -1,4 +1,5 @@
 import { operatorLinks } from '../app/operators/links.ts';
+import { checkSharedSecrets, sharedSecrets } from '../app/platform/shared-secrets.ts';
 import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from '../app/seed/demo-subscribers.ts';
 import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET, isEmpty, seedDemo } from '../app/seed/seed.ts';
 import { endLapsedSubscriptions } from '../app/sim-swap/swap-subscriptions.ts';
@@ -16,6 +17,10 @@ import { configuredIntegrations } from './integrations.ts';
 /** Starts the product: migrate, seed an empty database in demo mode, listen, stop cleanly on a signal. */
 export async function serve(config: Config): Promise<void> {
   const database = await openConfiguredDatabase(config);
+  await checkSharedSecrets(database.db, sharedSecrets(config)).catch(async (error: unknown) => {
+    await database.close();
+    throw error;
+  });
   if (config.demo && (await isEmpty(database))) await seedDemo(database, config.documentKey);
   const links = operatorLinks(config.publicUrl, config.sessionSecret);
   const { gateway, provisioning, mailer, sms, storage } = configuredIntegrations(config, database.db);

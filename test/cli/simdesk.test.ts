@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { appendAudit } from '../../src/app/audit/audit-log.ts';
+import { checkSharedSecrets } from '../../src/app/platform/shared-secrets.ts';
 import { runCli } from '../../src/cli/program.ts';
 import { completeIccid } from '../../src/domain/iccid.ts';
 import { cliDatabase } from '../support/db.ts';
@@ -210,3 +211,32 @@ test.skipIf(Boolean(process.env.DATABASE_URL))(
     await reopened.close();
   },
 );
+
+test('an instance whose secrets differ from those the database was first started with refuses to start, naming them', async () => {
+  const database = await target.open();
+  await checkSharedSecrets(database.db, {
+    SESSION_SECRET: 'the-session-secret-of-the-first-instance-0123',
+    DOCUMENT_KEY: Buffer.alloc(32, 9),
+  });
+  await expect(
+    checkSharedSecrets(database.db, {
+      SESSION_SECRET: 'the-session-secret-of-the-first-instance-0123',
+      DOCUMENT_KEY: Buffer.alloc(32, 9),
+    }),
+  ).resolves.toBeUndefined();
+  await database.close();
+  const env = {
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ...target.env,
+    SESSION_SECRET: 'another-session-secret-of-a-second-instance',
+    DOCUMENT_KEY: Buffer.alloc(32, 9).toString('base64'),
+    PAYMENT_WEBHOOK_SECRET: 'a-payment-webhook-secret-of-forty-characters',
+    PORT: '0',
+  };
+  const second = await exec('node', ['bin/simdesk.js', 'serve'], { env, timeout: 60_000 }).catch((e) => e);
+  expect(second.code).toBe(1);
+  expect(second.stderr).toContain('SESSION_SECRET differs from the value the other instances on this database use');
+  expect(second.stderr).not.toContain('DOCUMENT_KEY');
+});

@@ -68,3 +68,14 @@ export const leases = pgTable('leases', {
   holder: text('holder').notNull(),
   until: at('until').notNull(),
 });
+
+/**
+ * A keyed fingerprint of each secret every instance must share (HMAC of a fixed text under the
+ * secret: it tells whether two secrets are equal and nothing about either), written by the first
+ * instance to start; an instance whose secret differs refuses to start.
+ */
+export const sharedSecretChecks = pgTable('shared_secret_checks', {
+  name: text('name').primaryKey(),
+  fingerprint: text('fingerprint').notNull(),
+  createdAt: createdAt(),
+});
