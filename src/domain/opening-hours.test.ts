@@ -99,3 +99,18 @@ describe('opening status', () => {
     });
   });
 });
+
+describe('daylight-saving days keep the wall-clock hours', () => {
+  const berlin: Schedule = {
+    timeZone: 'Europe/Berlin',
+    weekly: [7].map((weekday) => ({ weekday, opens: '09:00', closes: '18:00' })),
+    exceptions: [],
+  };
+  it('opens at 09:00 and closes at 18:00 on the Sunday clocks go forward (2026-03-29) and back (2026-10-25)', () => {
+    // Summer time: 09:00 CEST is 07:00 UTC; winter time: 09:00 CET is 08:00 UTC.
+    expect(nextOpening(berlin, new Date('2026-03-29T00:30:00Z'))).toEqual(new Date('2026-03-29T07:00:00Z'));
+    expect(closesAt(berlin, new Date('2026-03-29T10:00:00Z'))).toEqual(new Date('2026-03-29T16:00:00Z'));
+    expect(nextOpening(berlin, new Date('2026-10-25T00:30:00Z'))).toEqual(new Date('2026-10-25T08:00:00Z'));
+    expect(closesAt(berlin, new Date('2026-10-25T10:00:00Z'))).toEqual(new Date('2026-10-25T17:00:00Z'));
+  });
+});

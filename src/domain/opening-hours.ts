@@ -9,10 +9,22 @@ export type HoursException = { date: string; intervals: Interval[] };
 
 export type Schedule = { timeZone: string; weekly: WeeklyHours; exceptions: HoursException[] };
 
-const minutesOf = (hhmm: string) => {
+/** Minutes since local midnight of "HH:MM". */
+export const minutesOf = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number);
   return (h ?? 0) * 60 + (m ?? 0);
 };
+
+/**
+ * The moment a local day shows `minutes` after midnight on the wall clock: set, not added, so a
+ * daylight-saving day still opens at 09:00 (adding 540 minutes to its midnight gives 10:00 or
+ * 08:00). 24:00 is the next day's midnight; a time the clock skips is moved past the gap.
+ */
+export function atLocalMinutes(day: DateTime, minutes: number): DateTime {
+  const midnight = day.startOf('day');
+  if (minutes >= 24 * 60) return midnight.plus({ days: 1 });
+  return midnight.set({ hour: Math.floor(minutes / 60), minute: minutes % 60 });
+}
 
 /** The opening intervals of one local day, holidays applied. */
 export function intervalsOn(schedule: Schedule, localDate: DateTime): Interval[] {
@@ -37,7 +49,7 @@ export function nextOpening(schedule: Schedule, at: Date, horizonDays = 14): Dat
   for (let day = 0; day <= horizonDays; day++) {
     const date = local.plus({ days: day }).startOf('day');
     for (const interval of intervalsOn(schedule, date)) {
-      const opens = date.plus({ minutes: minutesOf(interval.opens) });
+      const opens = atLocalMinutes(date, minutesOf(interval.opens));
       if (opens > local) return opens.toJSDate();
     }
   }
@@ -51,12 +63,7 @@ export function closesAt(schedule: Schedule, at: Date): Date | null {
   const current = intervalsOn(schedule, local).find(
     (i) => minute >= minutesOf(i.opens) && minute < minutesOf(i.closes),
   );
-  return current
-    ? local
-        .startOf('day')
-        .plus({ minutes: minutesOf(current.closes) })
-        .toJSDate()
-    : null;
+  return current ? atLocalMinutes(local, minutesOf(current.closes)).toJSDate() : null;
 }
 
 export function isOpenAt(schedule: Schedule, at: Date): boolean {

@@ -32,3 +32,21 @@ test('only the start of a real slot is a slot', () => {
   expect(slotAt(vladivostok, now, 7, 30, new Date('2026-11-30T01:10:00Z'))).toBeNull();
   expect(slotAt(vladivostok, now, 7, 30, new Date('2026-12-01T01:00:00Z'))).toBeNull();
 });
+
+test('on a daylight-saving day the slots start at the wall-clock times of the hours', () => {
+  const berlin: Schedule = {
+    timeZone: 'Europe/Berlin',
+    weekly: [{ weekday: 7, opens: '09:00', closes: '10:00' }],
+    exceptions: [],
+  };
+  const [day] = visitDays(berlin, new Date('2026-10-25T00:00:00Z'), 1, 30);
+  expect(day?.slots.map((s) => s.startsAt.toISOString())).toEqual([
+    '2026-10-25T08:00:00.000Z',
+    '2026-10-25T08:30:00.000Z',
+  ]);
+  const [spring] = visitDays(berlin, new Date('2026-03-29T00:00:00Z'), 1, 30);
+  expect(spring?.slots.map((s) => s.startsAt.toISOString())).toEqual([
+    '2026-03-29T07:00:00.000Z',
+    '2026-03-29T07:30:00.000Z',
+  ]);
+});

@@ -1,13 +1,8 @@
 import { DateTime } from 'luxon';
-import { intervalsOn, type Schedule } from './opening-hours.ts';
+import { atLocalMinutes, intervalsOn, minutesOf, type Schedule } from './opening-hours.ts';
 
 export type Slot = { startsAt: Date; endsAt: Date };
 export type VisitDay = { date: string; slots: Slot[] };
-
-const minutesOf = (hhmm: string) => {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
-};
 
 /**
  * The slots a visit can be booked in over the next `days` local days: each opening interval cut
@@ -30,9 +25,9 @@ export function visitDays(
     for (const interval of intervalsOn(schedule, date)) {
       const closes = minutesOf(interval.closes);
       for (let start = minutesOf(interval.opens); start + slotMinutes <= closes; start += slotMinutes) {
-        const startsAt = date.plus({ minutes: start }).toJSDate();
+        const startsAt = atLocalMinutes(date, start).toJSDate();
         if (startsAt.getTime() >= earliest)
-          slots.push({ startsAt, endsAt: date.plus({ minutes: start + slotMinutes }).toJSDate() });
+          slots.push({ startsAt, endsAt: atLocalMinutes(date, start + slotMinutes).toJSDate() });
       }
     }
     if (slots.length > 0) result.push({ date: date.toISODate() as string, slots });
