@@ -16,7 +16,10 @@ export type OutboxWorkerOptions = {
   /** A topic without a handler fails permanently; `simdesk serve` checks it covers every topic. */
   handlers: Partial<OutboxHandlers>;
   batchSize?: number;
-  /** A claimed message is retried after this long if its worker dies before finishing it. */
+  /**
+   * A claimed message is retried after this long if its worker dies before finishing it; a live
+   * worker renews the lease while the delivery runs, so a slow partner is not delivered twice.
+   */
   leaseMs?: number;
   maxAttempts?: number;
   pollMs?: number;
@@ -33,7 +36,26 @@ const isPermanent = (error: unknown) => (error as { retryable?: boolean } | null
  * Delivery is at least once; receivers deduplicate by the key.
  */
 export function outboxWorker(options: OutboxWorkerOptions) {
-  const { db, handlers, batchSize = 20, leaseMs = 60_000, maxAttempts = 8, pollMs = 1_000 } = options;
+  const { db, handlers, batchSize = 20, leaseMs = 15_000, maxAttempts = 8, pollMs = 1_000 } = options;
+  /**
+   * Keeps the claims of a batch alive while it is delivered, those not finished yet. A renewal
+   * only ever moves a claim later, so one that lands after a failure's backoff was written cannot
+   * bring the retry forward.
+   */
+  const renewing = (ids: number[]) => {
+    const open = new Set(ids);
+    const renew = () => {
+      if (open.size === 0) return;
+      const until = new Date(Date.now() + leaseMs);
+      void db
+        .update(outbox)
+        .set({ nextAttemptAt: sql`greatest(${outbox.nextAttemptAt}, ${until.toISOString()}::timestamptz)` })
+        .where(and(inArray(outbox.id, [...open]), eq(outbox.status, 'pending')))
+        .catch((e) => options.onError?.(e));
+    };
+    const timer = setInterval(renew, Math.max(50, Math.floor(leaseMs / 3)));
+    return { done: (id: number) => open.delete(id), stop: () => clearInterval(timer) };
+  };
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | null = null;
   let again = false;
@@ -51,29 +73,39 @@ export function outboxWorker(options: OutboxWorkerOptions) {
       .set({ attempts: sql`${outbox.attempts} + 1`, nextAttemptAt: new Date(now.getTime() + leaseMs) })
       .where(inArray(outbox.id, due))
       .returning();
-    for (const message of claimed) {
-      const handler = handlers[message.topic as OutboxTopic] as (p: unknown, m: object) => Promise<void>;
-      try {
-        if (!handler) throw Object.assign(new Error(`no handler for topic ${message.topic}`), { retryable: false });
-        await handler(message.payload, { idempotencyKey: message.idempotencyKey, operatorId: message.operatorId });
-        await db
-          .update(outbox)
-          .set({ status: 'sent', sentAt: new Date(), lastError: null })
-          .where(eq(outbox.id, message.id));
-      } catch (error) {
-        options.onError?.(error, message);
-        const dead = isPermanent(error) || message.attempts >= maxAttempts;
-        await db
-          .update(outbox)
-          .set({
-            status: dead ? 'dead' : 'pending',
-            lastError: String((error as Error)?.message ?? error).slice(0, 500),
-            nextAttemptAt: new Date(Date.now() + retryDelayMs(message.attempts)),
-          })
-          .where(eq(outbox.id, message.id));
+    const claims = renewing(claimed.map((m) => m.id));
+    try {
+      for (const message of claimed) {
+        await deliver(message);
+        claims.done(message.id);
       }
+    } finally {
+      claims.stop();
     }
     return claimed.length;
+  }
+
+  async function deliver(message: typeof outbox.$inferSelect) {
+    const handler = handlers[message.topic as OutboxTopic] as (p: unknown, m: object) => Promise<void>;
+    try {
+      if (!handler) throw Object.assign(new Error(`no handler for topic ${message.topic}`), { retryable: false });
+      await handler(message.payload, { idempotencyKey: message.idempotencyKey, operatorId: message.operatorId });
+      await db
+        .update(outbox)
+        .set({ status: 'sent', sentAt: new Date(), lastError: null })
+        .where(eq(outbox.id, message.id));
+    } catch (error) {
+      options.onError?.(error, message);
+      const dead = isPermanent(error) || message.attempts >= maxAttempts;
+      await db
+        .update(outbox)
+        .set({
+          status: dead ? 'dead' : 'pending',
+          lastError: String((error as Error)?.message ?? error).slice(0, 500),
+          nextAttemptAt: new Date(Date.now() + retryDelayMs(message.attempts)),
+        })
+        .where(eq(outbox.id, message.id));
+    }
   }
 
   /** Runs deliveries until nothing is due; concurrent calls share one run. */

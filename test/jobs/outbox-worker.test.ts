@@ -98,3 +98,38 @@ test('two workers on their own connections deliver each message exactly once bet
     await other.close();
   }
 });
+
+test('a live worker renews its claim while a slow delivery runs; a dead worker’s claim runs out in seconds, not a minute', async () => {
+  const enqueueSms = (key: string) =>
+    database.db.transaction((tx) =>
+      enqueue(tx, { operatorId, topic: 'sms.send', payload: { to: '+79990001234', text: 'x' }, idempotencyKey: key }),
+    );
+  const calls: string[] = [];
+  const slow = {
+    'sms.send': async (_payload: unknown, meta: { idempotencyKey: string }) => {
+      calls.push(meta.idempotencyKey);
+      await new Promise((resolve) => setTimeout(resolve, 900));
+    },
+  };
+  await enqueueSms('lease-slow');
+  const first = outboxWorker({ db: database.db, handlers: slow, leaseMs: 300 });
+  const second = outboxWorker({ db: database.db, handlers: slow, leaseMs: 300 });
+  const running = first.deliverDue();
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  // Twice the lease later the first worker is still delivering: its renewed claim keeps the second off.
+  expect(await second.deliverDue()).toBe(0);
+  await running;
+  expect(calls.filter((k) => k === 'lease-slow')).toHaveLength(1);
+
+  await enqueueSms('lease-default');
+  // A worker's claim lasts 15 s unless renewed: were this worker killed now, the message would be
+  // due again 15 s later (it was 60 s).
+  const claiming = outboxWorker({ db: database.db, handlers: slow }).deliverDue();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const [claim] = await database.raw.query<{ seconds: number }>(
+    "select extract(epoch from next_attempt_at - now())::float seconds from outbox where idempotency_key = 'lease-default'",
+  );
+  expect(claim?.seconds).toBeGreaterThan(10);
+  expect(claim?.seconds).toBeLessThanOrEqual(15);
+  await claiming;
+});
