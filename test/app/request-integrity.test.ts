@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { saveIdentityDocument } from '../../src/app/documents/identity-document.ts';
 import { settlePayment, startPayment } from '../../src/app/payments/payments.ts';
 import { revealEsimCode } from '../../src/app/requests/activation.ts';
 import { cancelRequest } from '../../src/app/requests/cancel-request.ts';
 import { assignSim, dispatchRequest, markReadyForPickup, reviewRequest } from '../../src/app/requests/fulfilment.ts';
 import { handOverPickup, markDelivered } from '../../src/app/requests/hand-over.ts';
 import { provideInformation } from '../../src/app/requests/provide-information.ts';
+import { submitReplacement } from '../../src/app/requests/submit-replacement.ts';
+import { DEMO_SUBSCRIBERS, demoDocument } from '../../src/app/seed/demo-subscribers.ts';
 import type { Database } from '../../src/db/client.ts';
 import { SandboxGateway } from '../../src/integrations/payments/sandbox-gateway.ts';
-import { passportPhoto, submittedRequest, testVault } from '../support/requests.ts';
+import { passportPhoto, readyDraft, submittedRequest, testVault } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { demoStaff, type Staff } from '../support/staff.ts';
 import { testConfig, testLinks } from '../support/test-config.ts';
@@ -175,4 +178,37 @@ test('a payment that succeeds after its request stopped waiting for it is refund
   const settled = await settlePayment(database.db, testLinks, gateway.name, reported!);
   expect(settled).toMatchObject({ ok: true, value: { status: 'refund_pending', failureReason: 'not_due' } });
   await gateway.flushWebhooks();
+});
+
+test('a new scan after "more information" is scored again: the contract’s passport first, another one after, and the mismatch shows', async () => {
+  const msisdn = '+79161110091';
+  const subscriber = DEMO_SUBSCRIBERS.find((s) => s.lines.some((l) => l.msisdn === msisdn));
+  if (!subscriber) throw new Error('not a demo number');
+  const { requestId, actor } = await readyDraft(database, msisdn, free);
+  const vault = testVault();
+  const file = await passportPhoto();
+  await saveIdentityDocument(database.db, vault, actor, requestId, { ...demoDocument(subscriber), file });
+  const submitted = await submitReplacement(database.db, testLinks, testConfig.documentKey, actor, requestId);
+  expect(submitted.ok).toBe(true);
+  const scored = () =>
+    database.raw
+      .query<{ signals: string[]; score: number }>(
+        'select risk_signals signals, risk_score score from replacement_requests where id = $1',
+        [requestId],
+      )
+      .then((rows) => rows[0]);
+  expect((await scored())?.signals).not.toContain('document_mismatch');
+  await database.raw.query("update replacement_requests set status = 'in_review', paid_at = now() where id = $1", [
+    requestId,
+  ]);
+  await reviewRequest(database.db, testLinks, staff.reviewer, requestId, { decision: 'request_info', note: 'Blurred' });
+  const provided = await provideInformation(database.db, vault, actor, requestId, {
+    docType: 'passport_foreign',
+    docNumber: 'ZZ 9999999',
+    file,
+  });
+  expect(provided.ok).toBe(true);
+  const rescored = await scored();
+  expect(rescored?.signals).toContain('document_mismatch');
+  expect(rescored?.score).toBeGreaterThanOrEqual(25);
 });

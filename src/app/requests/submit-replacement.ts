@@ -62,20 +62,15 @@ export async function submitReplacement(
     const quote = quoteAnswers(profile, answers, draft.previousReplacements, now);
     if (!quote.ok) return err(quote.error);
 
-    const risk = assessRisk({
-      passwordChangedAt: account.passwordChangedAt,
-      contactsChangedAt: account.contactsChangedAt,
-      failedSignInsLastDay: await failedSignIns(tx, actor.accountId, now),
-      lastSimChangeAt: line.lastSimChangeAt,
-      blockedAt: line.blockedAt,
-      lockLiftedAt: account.simChangeLock ? account.lockReleaseAt : null,
-      recentRequests: await recentRequests(tx, actor.accountId, request.id, now),
-      accountName: account.fullName,
+    const { risk, fourEyes } = await scoreRequest(tx, documentKey, {
+      account,
+      operator,
+      line,
+      requestId: request.id,
       contactName: answers.contactName ?? '',
-      documentMismatch: documentMismatch(documentKey, account, draft.document),
+      document: draft.document,
       now,
     });
-    const fourEyes = risk.score >= operator.fourEyesRiskThreshold;
     const applied = await applyRequestEvent(
       tx,
       request,
@@ -125,6 +120,41 @@ export async function submitReplacement(
 }
 
 /** Whether the document uploaded differs from the contract's; unknown (no document on either side) is not a mismatch. */
+/**
+ * The request's risk as review sees it, with whether it needs four eyes: scored at submission
+ * and again whenever its document changes (a new scan after "more information"), so the
+ * document-mismatch signal cannot be dodged by sending the right passport first.
+ */
+export async function scoreRequest(
+  tx: Tx,
+  documentKey: Buffer,
+  s: {
+    account: typeof accounts.$inferSelect;
+    operator: typeof operators.$inferSelect;
+    line: typeof lines.$inferSelect;
+    requestId: string;
+    contactName: string;
+    document: DraftDocument | null;
+    now: Date;
+  },
+) {
+  const { account, line, now } = s;
+  const risk = assessRisk({
+    passwordChangedAt: account.passwordChangedAt,
+    contactsChangedAt: account.contactsChangedAt,
+    failedSignInsLastDay: await failedSignIns(tx, account.id, now),
+    lastSimChangeAt: line.lastSimChangeAt,
+    blockedAt: line.blockedAt,
+    lockLiftedAt: account.simChangeLock ? account.lockReleaseAt : null,
+    recentRequests: await recentRequests(tx, account.id, s.requestId, now),
+    accountName: account.fullName,
+    contactName: s.contactName,
+    documentMismatch: documentMismatch(documentKey, account, s.document),
+    now,
+  });
+  return { risk, fourEyes: risk.score >= s.operator.fourEyesRiskThreshold };
+}
+
 function documentMismatch(
   documentKey: Buffer,
   account: typeof accounts.$inferSelect,
