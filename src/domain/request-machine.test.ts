@@ -175,7 +175,7 @@ describe('request journeys', () => {
       returned: ['cancel', 'dispatch', 'fail', 'freeze', 'restock'],
       delivered: ['activate', 'fail', 'freeze'],
       ready_for_pickup: ['activate', 'cancel', 'deliver', 'fail', 'freeze'],
-      frozen: ['unfreeze'],
+      frozen: ['cancel', 'unfreeze'],
       activated: [],
       rejected: [],
       cancelled: [],

@@ -101,8 +101,8 @@ describe('a step refused by the state machine writes nothing', () => {
     const before = await snapshot();
     const handed = await handOverPickup(database.db, testLinks, testConfig.documentKey, staff.store_agent, requestId, {
       iccid: sim!.iccid,
-      docType: 'passport_ru',
-      docNumber: '45 06 123456',
+      docType: 'passport_foreign',
+      docNumber: 'FX1110051',
     });
     expect(handed).toMatchObject({ ok: false, error: { hold: expect.any(Date) } });
     expect(await snapshot()).toBe(before);

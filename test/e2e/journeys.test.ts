@@ -3,12 +3,18 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DOCUMENT_MAX_BYTES } from '../../src/app/documents/document-content.ts';
 import { assignSim, dispatchRequest, markReadyForPickup, reviewRequest } from '../../src/app/requests/fulfilment.ts';
 import { handOverPickup, markDelivered } from '../../src/app/requests/hand-over.ts';
-import { DEMO_PASSWORD } from '../../src/app/seed/demo-subscribers.ts';
+import { DEMO_PASSWORD, DEMO_SUBSCRIBERS, demoDocument } from '../../src/app/seed/demo-subscribers.ts';
 import { translator } from '../../src/i18n/translate.ts';
 import { SANDBOX_3DS_CODE, SANDBOX_CARDS } from '../../src/integrations/payments/sandbox-gateway.ts';
 import { demoStaff, type Staff } from '../support/staff.ts';
 import { browserTestsEnabled, lastMessageTo, newContext, type Site, see, seeText, startSite } from './browser.ts';
 import { portalSteps } from './portal-steps.ts';
+
+const contractDocument = (msisdn: string) => {
+  const subscriber = DEMO_SUBSCRIBERS.find((s) => s.lines.some((l) => l.msisdn === msisdn));
+  if (!subscriber) throw new Error(`${msisdn} is not a demo number`);
+  return demoDocument(subscriber);
+};
 
 /**
  * The subscriber journeys in a real Chromium, in each language, from sign-in to a working SIM.
@@ -151,7 +157,8 @@ describe.skipIf(!browserTestsEnabled)('in Chromium', () => {
         site.config.documentKey,
         staff.admin,
         requestId,
-        { iccid: await reservedIccid(requestId), docType: 'passport_ru', docNumber: '45 06 123456' },
+        // The contract's passport is shown at the counter, not the scan sent online.
+        { iccid: await reservedIccid(requestId), ...contractDocument(msisdn) },
       );
       expect(handed.ok).toBe(true);
       await visit(j, () => page.reload());

@@ -214,7 +214,8 @@ describe.skipIf(!browserTestsEnabled)('the service center in Chromium', () => {
     await staffSignIn(site, agent, t, 'store-agent@volna.example');
     await agent.goto('/staff/pickup?q=%2B79161110081');
     await agent.locator(`a[href="/staff/pickup/${pickup.requestId}"]`).click();
-    await agent.getByLabel(t('wizard.identity.docNumber'), { exact: true }).fill('4506 123456');
+    // The contract's passport (demoDocument), not the scan sent online.
+    await agent.getByLabel(t('wizard.identity.docNumber'), { exact: true }).fill('4516 110081');
     const [card] = await query<{ iccid: string }>(
       'select s.iccid from sims s join replacement_requests r on r.sim_id = s.id where r.id = $1',
       [pickup.requestId],
@@ -241,7 +242,7 @@ describe.skipIf(!browserTestsEnabled)('the service center in Chromium', () => {
     await courier.setViewportSize({ width: 320, height: 640 });
     await staffSignIn(site, courier, t, 'courier@volna.example');
     await courier.goto(`/staff/courier/${parcels[0]}`);
-    await courier.getByLabel(t('courier.lastDigits'), { exact: true }).fill('3456');
+    await courier.getByLabel(t('courier.lastDigits'), { exact: true }).fill('0091');
     await courier.getByRole('button', { name: t('courier.delivered') }).click();
     await see(courier.getByText(t('courier.done.delivered')));
     await expectAccessible(courier);

@@ -53,12 +53,12 @@ test('the courier sees the round, checks the passport at the door, and hands the
 
   await courier.get(`/staff/courier/${requestId}`);
   const short = await courier.post(`/staff/courier/${requestId}/delivered`, {
-    docType: 'passport_ru',
+    docType: 'passport_foreign',
     lastDigits: '56',
   });
   expect(short.statusCode).toBe(400);
   const wrong = await courier.post(`/staff/courier/${requestId}/delivered`, {
-    docType: 'passport_ru',
+    docType: 'passport_foreign',
     lastDigits: '9999',
   });
   expect(wrong.statusCode).toBe(409);
@@ -71,8 +71,8 @@ test('the courier sees the round, checks the passport at the door, and hands the
   expect(await state(requestId)).toEqual({ status: 'dispatched', shipment: 'in_transit' });
 
   const done = await courier.post(`/staff/courier/${requestId}/delivered`, {
-    docType: 'passport_ru',
-    lastDigits: '3456',
+    docType: 'passport_foreign',
+    lastDigits: '0011',
   });
   expect(done.headers.location).toBe('/staff/courier?done=delivered');
   expect((await courier.get('/staff/courier?done=delivered')).body).toContain('Handed over.');

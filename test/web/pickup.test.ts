@@ -68,17 +68,19 @@ test('find by reference or number, check the passport, hand over and activate; m
   const page = await agent.get(`/staff/pickup/${requestId}`);
   expect(page.body).toContain(`…${iccid.slice(-5)}`);
   const hand = (fields: Record<string, string>) =>
-    agent.post(`/staff/pickup/${requestId}`, { docType: 'passport_ru', docNumber: '4506 123456', iccid, ...fields });
+    agent.post(`/staff/pickup/${requestId}`, { docType: 'passport_foreign', docNumber: 'FX1110011', iccid, ...fields });
 
-  const stranger = await hand({ docNumber: '4506 654321' });
+  // The contract's passport (Wang Fang's, a Chinese one), not the scan sent with the request.
+  expect((await hand({ docType: 'passport_ru', docNumber: '4506 123456' })).statusCode).toBe(409);
+  const stranger = await hand({ docNumber: 'FX1110099' });
   expect(stranger.statusCode).toBe(409);
   expect(stranger.body).toContain('The document shown is not the one on file');
   const [mismatch] = await database.raw.query<{ n: number }>(
     "select count(*)::int n from audit_log where action = 'pickup.identity_mismatch' and target_id = $1",
     [requestId],
   );
-  expect(mismatch?.n).toBe(1);
-  expect((await hand({ docType: 'passport_foreign' })).statusCode).toBe(409);
+  expect(mismatch?.n).toBe(2);
+  expect((await hand({ docType: 'passport_ru' })).statusCode).toBe(409);
 
   const wrongCard = await hand({ iccid: '8970100000000009991' });
   expect(wrongCard.statusCode).toBe(400);
@@ -91,7 +93,7 @@ test('find by reference or number, check the passport, hand over and activate; m
   await database.raw.query("update replacement_requests set hold_until = now() - interval '1 minute' where id = $1", [
     requestId,
   ]);
-  const done = await hand({ docNumber: '45-06 123456' });
+  const done = await hand({ docNumber: 'FX 111-0011' });
   expect(done.statusCode).toBe(200);
   expect(done.body).toContain('SIM handed over and active');
   expect(await status(requestId)).toBe('activated');
@@ -180,7 +182,7 @@ test("where the operator's policy leaves activation to the subscriber, the card 
     await agent.get(`/staff/pickup/${requestId}`);
     const handed = await agent.post(`/staff/pickup/${requestId}`, {
       docType: 'passport_ru',
-      docNumber: '4506 123456',
+      docNumber: '4516 110061',
       iccid,
     });
     expect(handed.statusCode).toBe(200);

@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
 import { identityDocuments, shipments } from '../../db/schema/requests.ts';
 import { sims } from '../../db/schema/sims.ts';
-import { lines } from '../../db/schema/subscribers.ts';
+import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { parseIccid } from '../../domain/iccid.ts';
 import { type ShownDocument, sameDocument } from '../../domain/identity-check.ts';
 import { PARCEL_ON_ITS_WAY } from '../../domain/parcel-tracking.ts';
@@ -54,7 +54,7 @@ export async function markDelivered(
             .select({ check: operators.courierPassportCheck })
             .from(operators)
             .where(eq(operators.id, request.operatorId));
-          if (operator?.check && !(await shownAtDoor(tx, door.documentKey, request.id, door.check)))
+          if (operator?.check && !(await shownAtDoor(tx, door.documentKey, request, door.check)))
             return err('identity.mismatch' as const);
         }
         return ok({ event: { type: 'deliver' } as const, detail: null });
@@ -88,17 +88,41 @@ export async function markDelivered(
   return delivered;
 }
 
-/** Whether the document shown at the door is the one on file: same type, number ending in the digits typed. */
-async function shownAtDoor(tx: Tx, documentKey: Buffer, requestId: string, check: DoorCheck | null): Promise<boolean> {
-  const digits = check?.lastDigits.replace(/\D/g, '') ?? '';
-  if (!check || digits.length < 4) return false;
+/**
+ * The document a person handed the card must show: the contract's, where the account has one
+ * (the scan sent with the request may be anyone's), else the one the request was made with.
+ */
+async function documentOnFile(
+  tx: Tx,
+  documentKey: Buffer,
+  request: { id: string; accountId: string },
+): Promise<ShownDocument | null> {
+  const [account] = await tx
+    .select({ docType: accounts.documentType, sealed: accounts.documentNumberEncrypted })
+    .from(accounts)
+    .where(eq(accounts.id, request.accountId));
+  if (account?.docType && account.sealed)
+    return { docType: account.docType, docNumber: openSecret(documentKey, account.sealed, request.accountId) };
   const [document] = await tx
     .select()
     .from(identityDocuments)
-    .where(and(eq(identityDocuments.requestId, requestId), isNull(identityDocuments.purgedAt)));
-  if (!document || document.docType !== check.docType) return false;
-  const number = openSecret(documentKey, document.numberEncrypted, document.id).replace(/\D/g, '');
-  return number.endsWith(digits);
+    .where(and(eq(identityDocuments.requestId, request.id), isNull(identityDocuments.purgedAt)));
+  return document
+    ? { docType: document.docType, docNumber: openSecret(documentKey, document.numberEncrypted, document.id) }
+    : null;
+}
+
+/** Whether the document shown at the door is the one on file: same type, number ending in the digits typed. */
+async function shownAtDoor(
+  tx: Tx,
+  documentKey: Buffer,
+  request: { id: string; accountId: string },
+  check: DoorCheck | null,
+): Promise<boolean> {
+  const digits = check?.lastDigits.replace(/\D/g, '') ?? '';
+  if (!check || digits.length < 4) return false;
+  const onFile = await documentOnFile(tx, documentKey, request);
+  return onFile?.docType === check.docType && onFile.docNumber.replace(/\D/g, '').endsWith(digits);
 }
 
 /** The courier could not hand the card over (nobody at home, or the subscriber refused it): it goes back to logistics. */
@@ -159,14 +183,7 @@ export async function handOverPickup(
       const request = found.value;
       if (!(await worksAt(tx, staff, request.centerId, ['admin']))) return err('staff.other_center' as const);
       if (request.status !== 'ready_for_pickup' || !request.simId) return err('activation.not_ready' as const);
-      const [document] = await tx
-        .select()
-        .from(identityDocuments)
-        .where(and(eq(identityDocuments.requestId, request.id), isNull(identityDocuments.purgedAt)));
-      const onFile = document && {
-        docType: document.docType,
-        docNumber: openSecret(documentKey, document.numberEncrypted, document.id),
-      };
+      const onFile = await documentOnFile(tx, documentKey, request);
       if (!onFile || !sameDocument(handOver, onFile)) return err('identity.mismatch' as const);
       const iccid = parseIccid(handOver.iccid);
       if (!iccid.ok) return iccid;
@@ -182,7 +199,7 @@ export async function handOverPickup(
       await tx
         .update(identityDocuments)
         .set({ verifiedInPerson: true })
-        .where(eq(identityDocuments.id, (document as { id: string }).id));
+        .where(and(eq(identityDocuments.requestId, request.id), isNull(identityDocuments.purgedAt)));
       const actor = { kind: 'staff' as const, id: staff.staffId, ip: staff.ip };
       if (activates) {
         const activated = await completeActivation(tx, links, request, actor, now, { approvedInPerson: true });
