@@ -22,6 +22,8 @@ beforeAll(async () => {
   carrier = new CarrierSimulator({ db: database.db, webhookSecret: SECRET, webhookRetryMs: [20, 50] });
   app = await buildApp({ config: testConfig, database, logger: false, carrier });
   staff = await demoStaff(database);
+  // The carrier's own hand-over delivers only where the operator needs no passport check at the door.
+  await database.raw.query("update operators set courier_passport_check = false where slug = 'volna'");
 });
 afterAll(async () => {
   await app.close();
@@ -229,4 +231,41 @@ test('nothing is booked with the carrier for a dispatch that would be refused: t
   });
   expect(await parcels()).toBe(before);
   expect((await state(requestId))?.status).toBe('sim_assigned');
+});
+
+test('where the operator checks the passport at the door, the carrier saying "delivered" moves nothing: the courier delivers, once', async () => {
+  await database.raw.query("update operators set courier_passport_check = true where slug = 'volna'");
+  try {
+    const { requestId, tracking } = await booked('+79161110031');
+    for (const event of ['in_transit', 'out_for_delivery', 'delivered'] as const)
+      await carrier.advance(tracking, event);
+    await carrier.flushNotifications();
+    expect(await state(requestId)).toMatchObject({ status: 'dispatched', parcel: 'out_for_delivery' });
+    const [held] = await database.raw.query<{ n: number }>(
+      "select count(*)::int n from audit_log where action = 'parcel.delivered' and target_id = $1 and data->>'heldForDoorCheck' = 'true'",
+      [requestId],
+    );
+    expect(held?.n).toBe(1);
+    const courier = await staffClient(app, database, 'courier@volna.example');
+    await courier.get(`/staff/courier/${requestId}`);
+    const done = await courier.post(`/staff/courier/${requestId}/delivered`, {
+      docType: 'passport_ru',
+      lastDigits: '0031',
+    });
+    expect(done.headers.location).toBe('/staff/courier?done=delivered');
+    const [request] = await database.raw.query<{ status: string }>(
+      'select status from replacement_requests where id = $1',
+      [requestId],
+    );
+    expect(request?.status).toBe('delivered');
+    await carrier.advance(tracking, 'delivered');
+    await carrier.flushNotifications();
+    const delivered = await database.raw.query<{ n: number }>(
+      "select count(*)::int n from request_events where request_id = $1 and type = 'deliver'",
+      [requestId],
+    );
+    expect(delivered[0]?.n).toBe(1);
+  } finally {
+    await database.raw.query("update operators set courier_passport_check = false where slug = 'volna'");
+  }
 });

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { operators } from '../../db/schema/operators.ts';
 import { carrierEvents, replacementRequests, shipments } from '../../db/schema/requests.ts';
 import { parcelStep, type ShipmentStatus } from '../../domain/parcel-tracking.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
@@ -53,7 +54,15 @@ export function recordParcelEvent(
       .onConflictDoNothing({ target: [carrierEvents.carrier, carrierEvents.eventId] })
       .returning({ id: carrierEvents.id });
     if (taken.length === 0) return ok('duplicate' as const);
-    const step = parcelStep(shipment.status, notice.event);
+    const moved = parcelStep(shipment.status, notice.event);
+    // Where the operator has the courier check the passport at the door, only the courier's
+    // hand-over (with the check) delivers: a carrier saying "delivered" moves nothing.
+    const [policy] = await tx
+      .select({ doorCheck: operators.courierPassportCheck })
+      .from(operators)
+      .where(eq(operators.id, shipment.operatorId));
+    const heldForDoorCheck = moved.request === 'deliver' && (policy?.doorCheck ?? true);
+    const step = heldForDoorCheck ? { shipment: null, request: null } : moved;
     if (step.shipment)
       await tx
         .update(shipments)
@@ -95,6 +104,7 @@ export function recordParcelEvent(
           carrier,
           trackingNumber: notice.trackingNumber,
           eventId: notice.eventId,
+          ...(heldForDoorCheck && { heldForDoorCheck }),
         },
       },
       now,
