@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
+import type { OutboundPolicy } from './integrations/outbound/partner-post.ts';
 import { localSecrets } from './local-secrets.ts';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -28,6 +29,8 @@ const schema = z
     DEMO: flag.optional(),
     DEFAULT_OPERATOR: z.string().optional(),
     TRUST_PROXY: flag.optional(),
+    /** Internal hosts partners' webhooks and CAMARA sinks may name (comma-separated); public ones need no entry. */
+    PARTNER_HOSTS: z.string().optional(),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
@@ -139,6 +142,8 @@ export type Config = {
   defaultOperator: string | undefined;
   /** Behind a load balancer: take the client address and protocol from X-Forwarded-*. */
   trustProxy: boolean;
+  /** Where partners' webhooks and CAMARA sinks may point besides public addresses. */
+  partners: OutboundPolicy;
   /** Outgoing e-mail; unset outside production means messages only reach the developer mailbox. */
   smtpUrl: string | undefined;
   mailFrom: string;
@@ -194,6 +199,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.DEMO ?? e.NODE_ENV !== 'production',
     defaultOperator: e.DEFAULT_OPERATOR,
     trustProxy: e.TRUST_PROXY ?? false,
+    partners: {
+      allowedHosts: (e.PARTNER_HOSTS ?? (e.NODE_ENV === 'production' ? '' : 'localhost,127.0.0.1,::1'))
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    },
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     smppUrl: e.SMPP_URL,

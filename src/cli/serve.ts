@@ -36,6 +36,7 @@ export async function serve(config: Config): Promise<void> {
       gateway,
       smdp,
       documentKey: config.documentKey,
+      partners: config.partners,
     }),
     onError: (error, message) => app.log.warn({ err: error, message }, 'outbox delivery failed'),
   });

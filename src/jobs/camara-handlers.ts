@@ -3,6 +3,7 @@ import { openSecret } from '../app/secret-box.ts';
 import { stopGoneSubscription } from '../app/sim-swap/swap-subscriptions.ts';
 import type { Db } from '../db/client.ts';
 import { camaraSubscriptions } from '../db/schema/api.ts';
+import { type OutboundPolicy, partnerPost } from '../integrations/outbound/partner-post.ts';
 import type { OutboxHandlers } from './outbox-worker.ts';
 
 const TIMEOUT_MS = 10_000;
@@ -13,7 +14,11 @@ const TIMEOUT_MS = 10_000;
  * with backoff, except 410 Gone: the sink is no longer there, so the subscription stops. A sink
  * token that has expired is not used: the event stays undelivered, as the subscriber asked.
  */
-export function camaraHandlers(db: Db, documentKey: Buffer): Pick<OutboxHandlers, 'camara.notify'> {
+export function camaraHandlers(
+  db: Db,
+  documentKey: Buffer,
+  partners: OutboundPolicy,
+): Pick<OutboxHandlers, 'camara.notify'> {
   return {
     'camara.notify': async ({ subscriptionId, event }) => {
       const [subscription] = await db
@@ -26,18 +31,15 @@ export function camaraHandlers(db: Db, documentKey: Buffer): Pick<OutboxHandlers
       const token = subscription.sinkTokenSealed
         ? openSecret(documentKey, subscription.sinkTokenSealed, subscription.id)
         : null;
-      const response = await fetch(subscription.sink, {
-        method: 'POST',
+      const response = await partnerPost(partners, subscription.sink, {
         headers: {
           'content-type': 'application/cloudevents+json',
           'x-correlator': event.id,
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body: JSON.stringify(event),
-        redirect: 'manual',
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        timeoutMs: TIMEOUT_MS,
       });
-      await response.body?.cancel();
       if (response.status === 410) return stopGoneSubscription(db, subscription.id, now);
       if (response.status < 200 || response.status >= 300)
         throw new Error(`CAMARA sink ${subscription.sink} answered ${response.status}`);

@@ -1,6 +1,7 @@
 import type { Links } from '../app/operators/links.ts';
 import type { Db } from '../db/client.ts';
 import type { Mailer } from '../integrations/email/mailer.ts';
+import type { OutboundPolicy } from '../integrations/outbound/partner-post.ts';
 import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts';
 import type { Provisioning } from '../integrations/provisioning/provisioning.ts';
 import type { SmdpPlus } from '../integrations/smdp/smdp.ts';
@@ -25,6 +26,8 @@ export type Integrations = {
   gateway: PaymentGateway;
   /** Opens the webhook subscriptions' signing secrets and the CAMARA sinks' tokens. */
   documentKey: Buffer;
+  /** Where partners' webhooks and sinks may point. */
+  partners: OutboundPolicy;
 };
 
 /** A handler for every outbox topic, each delivering through its integration. */
@@ -34,7 +37,7 @@ export const allHandlers = (i: Integrations): OutboxHandlers => ({
   ...emailHandlers(i.mailer),
   ...smsHandlers(i.sms),
   ...paymentHandlers(i.db, i.gateway),
-  ...webhookHandlers(i.db, i.documentKey),
-  ...camaraHandlers(i.db, i.documentKey),
+  ...webhookHandlers(i.db, i.documentKey, i.partners),
+  ...camaraHandlers(i.db, i.documentKey, i.partners),
   ...esimHandlers(i.db, i.links, i.smdp),
 });

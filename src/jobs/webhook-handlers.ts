@@ -2,11 +2,13 @@ import { eq, sql } from 'drizzle-orm';
 import { openSecret } from '../app/secret-box.ts';
 import type { Db } from '../db/client.ts';
 import { webhookDeliveries, webhookSubscriptions } from '../db/schema/webhooks.ts';
+import { type OutboundPolicy, partnerPost } from '../integrations/outbound/partner-post.ts';
 import { signatureHeader } from '../integrations/signed-notifications.ts';
 import type { OutboxHandlers } from './outbox-worker.ts';
 
 const TIMEOUT_MS = 10_000;
-const KEPT_RESPONSE = 500;
+/** Only the status, the time and, for a failure, the error are kept: never what the partner answered. */
+const KEPT_ERROR = 300;
 
 /**
  * Posts a webhook event to the subscriber's URL, signed like simdesk's own providers sign
@@ -14,7 +16,11 @@ const KEPT_RESPONSE = 500;
  * the answer in the delivery log. Anything but a 2xx is retried by the outbox with backoff;
  * a subscription switched off meanwhile is not called.
  */
-export function webhookHandlers(db: Db, documentKey: Buffer): Pick<OutboxHandlers, 'webhook.deliver'> {
+export function webhookHandlers(
+  db: Db,
+  documentKey: Buffer,
+  partners: OutboundPolicy,
+): Pick<OutboxHandlers, 'webhook.deliver'> {
   return {
     'webhook.deliver': async ({ deliveryId }, { idempotencyKey }) => {
       const [found] = await db
@@ -29,8 +35,7 @@ export function webhookHandlers(db: Db, documentKey: Buffer): Pick<OutboxHandler
       let status: number | null = null;
       let answer: string;
       try {
-        const response = await fetch(subscription.url, {
-          method: 'POST',
+        const answered = await partnerPost(partners, subscription.url, {
           headers: {
             'content-type': 'application/json',
             'simdesk-signature': signatureHeader(secret, body),
@@ -38,13 +43,12 @@ export function webhookHandlers(db: Db, documentKey: Buffer): Pick<OutboxHandler
             'idempotency-key': idempotencyKey,
           },
           body,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(TIMEOUT_MS),
+          timeoutMs: TIMEOUT_MS,
         });
-        status = response.status;
-        answer = (await response.text()).slice(0, KEPT_RESPONSE);
+        status = answered.status;
+        answer = `${answered.ms} ms`;
       } catch (error) {
-        answer = (error as Error).message.slice(0, KEPT_RESPONSE);
+        answer = (error as Error).message.slice(0, KEPT_ERROR);
       }
       const delivered = status !== null && status >= 200 && status < 300;
       const now = new Date();

@@ -163,6 +163,7 @@ export async function buildApp({
     caller,
     usage,
     documentKey: config.documentKey,
+    partners: config.partners,
     now,
   });
   await app.register(passwordRoutes, { ...pages, onOutboxWrite });
@@ -175,6 +176,7 @@ export async function buildApp({
     links,
     vault: subscriber.vault,
     gateway,
+    partners: config.partners,
     onOutboxWrite,
     now,
   });
@@ -222,7 +224,7 @@ export async function buildApp({
   await app.register(auditRoutes, pages);
   await app.register(networkRoutes, { ...pages, onOutboxWrite });
   await app.register(frozenRoutes, { ...pages, links, onOutboxWrite });
-  await app.register(webhookRoutes, { ...pages, documentKey: config.documentKey });
+  await app.register(webhookRoutes, { ...pages, documentKey: config.documentKey, partners: config.partners });
   await app.register(reportRoutes, { ...pages, now });
   await app.register(platformRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(apiClientRoutes, pages);

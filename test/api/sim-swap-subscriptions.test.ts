@@ -146,7 +146,8 @@ afterAll(async () => {
   sink.close();
 });
 
-const worker = () => outboxWorker({ db: database.db, handlers: camaraHandlers(database.db, testConfig.documentKey) });
+const worker = () =>
+  outboxWorker({ db: database.db, handlers: camaraHandlers(database.db, testConfig.documentKey, testConfig.partners) });
 const retryNow = () =>
   database.raw.query("update outbox set next_attempt_at = now() - interval '1 second' where topic = 'camara.notify'");
 

@@ -83,6 +83,7 @@ export async function startSite(options: { now?: () => Date } = {}): Promise<Sit
       gateway,
       smdp: null,
       documentKey: config.documentKey,
+      partners: config.partners,
     }),
   });
   const app = await buildApp({

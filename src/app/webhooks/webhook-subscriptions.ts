@@ -3,6 +3,7 @@ import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { WEBHOOK_EVENTS, webhookDeliveries, webhookSubscriptions } from '../../db/schema/webhooks.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import { acceptablePartnerUrl, type OutboundPolicy } from '../../integrations/outbound/partner-post.ts';
 import { auditChange, type Changer } from '../admin/audited-change.ts';
 import { sealSecret } from '../secret-box.ts';
 import { transact } from '../transact.ts';
@@ -11,19 +12,6 @@ export type Subscription = typeof webhookSubscriptions.$inferSelect;
 export type Delivery = typeof webhookDeliveries.$inferSelect;
 export type SubscriptionProblem = 'webhooks.url' | 'webhooks.events';
 
-const LOCAL = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/** HTTPS, or plain HTTP to this machine for a system under test; never credentials in the URL. */
-export function acceptableUrl(url: string): boolean {
-  try {
-    const u = new URL(url);
-    if (u.username || u.password || u.hash) return false;
-    return u.protocol === 'https:' || (u.protocol === 'http:' && LOCAL.has(u.hostname));
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A new subscription; its signing secret is returned once, to be given to the listening system.
  * Made again with the same `id` (a repeated API call whose answer was lost), it gets a new secret.
@@ -31,6 +19,7 @@ export function acceptableUrl(url: string): boolean {
 export async function createSubscription(
   db: Db,
   documentKey: Buffer,
+  partners: OutboundPolicy,
   by: Changer,
   input: { url: string; events: string[]; id?: string },
   now = new Date(),
@@ -38,7 +27,7 @@ export async function createSubscription(
   const url = input.url.trim();
   const events = WEBHOOK_EVENTS.filter((e) => input.events.includes(e));
   const problems: SubscriptionProblem[] = [];
-  if (!acceptableUrl(url)) problems.push('webhooks.url');
+  if (!acceptablePartnerUrl(partners, url)) problems.push('webhooks.url');
   if (events.length === 0) problems.push('webhooks.events');
   if (problems.length > 0) return err(problems);
   const id = input.id ?? randomUUID();

@@ -9,14 +9,21 @@ import {
   swapSubscriptionOf,
   swapSubscriptionsOf,
 } from '../../app/sim-swap/swap-subscriptions.ts';
-import { acceptableUrl } from '../../app/webhooks/webhook-subscriptions.ts';
 import type { Db } from '../../db/client.ts';
 import { readSubscriptionAsk, SWAPPED } from '../../domain/swap-subscription.ts';
+import { acceptablePartnerUrl, type OutboundPolicy } from '../../integrations/outbound/partner-post.ts';
 import { camaraCaller, subjectOf } from './camara-caller.ts';
 import { camaraAnswer, camaraError, camaraErrorHandler } from './camara-errors.ts';
 import type { ApiCaller } from './client-allowance.ts';
 
-type Options = { db: Db; caller: ApiCaller; usage: UsageMeter; documentKey: Buffer; now: () => Date };
+type Options = {
+  db: Db;
+  caller: ApiCaller;
+  usage: UsageMeter;
+  documentKey: Buffer;
+  partners: OutboundPolicy;
+  now: () => Date;
+};
 type ById = { Params: { subscriptionId: string } };
 
 const BASE = '/sim-swap-subscriptions/v0.3/subscriptions';
@@ -47,7 +54,7 @@ const subscriptionBody = (s: SwapSubscription, token: AccessToken) => ({
  */
 export async function swapSubscriptionRoutes(
   app: FastifyInstance,
-  { db, caller: api, usage, documentKey, now }: Options,
+  { db, caller: api, usage, documentKey, partners, now }: Options,
 ) {
   const caller = camaraCaller(api);
   const owner = (token: { operatorId: string; clientId: string }) => ({
@@ -58,7 +65,7 @@ export async function swapSubscriptionRoutes(
   app.post(BASE, ROUTE, async (request, reply) => {
     const token = await caller(request, reply, [CREATE]);
     if (typeof token === 'string') return camaraError(request, reply, token);
-    const ask = readSubscriptionAsk(request.body, now(), acceptableUrl);
+    const ask = readSubscriptionAsk(request.body, now(), (url) => acceptablePartnerUrl(partners, url));
     if (!ask.ok) return camaraError(request, reply, ask.error.code, ask.error.message);
     const subject = subjectOf(token, ask.value.phoneNumber ?? undefined);
     if (!subject.ok) return camaraError(request, reply, subject.error);

@@ -10,6 +10,7 @@ import {
 import type { Db } from '../../db/client.ts';
 import { WEBHOOK_EVENTS } from '../../db/schema/webhooks.ts';
 import { formatDateTime, type MessageKey } from '../../i18n/translate.ts';
+import type { OutboundPolicy } from '../../integrations/outbound/partner-post.ts';
 import { UUID } from '../portal/routes/subscriber-context.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import { CsrfField, ErrorSummary, type FieldErrors } from '../shared/form.tsx';
@@ -20,7 +21,7 @@ import { StaffMenu } from './review-pages.tsx';
 import { Input } from './settings-controls.tsx';
 import { staffOnly } from './staff-session.ts';
 
-type Options = { assets: Assets; demo: boolean; db: Db; documentKey: Buffer };
+type Options = { assets: Assets; demo: boolean; db: Db; documentKey: Buffer; partners: OutboundPolicy };
 type Listed = { subscription: Subscription; deliveries: Delivery[] };
 
 function WebhooksPage({
@@ -147,7 +148,7 @@ function WebhooksPage({
 }
 
 /** Webhook subscriptions of the operator's own systems, with each one's delivery log, for administrators. */
-export async function webhookRoutes(app: FastifyInstance, { assets, demo, db, documentKey }: Options) {
+export async function webhookRoutes(app: FastifyInstance, { assets, demo, db, documentKey, partners }: Options) {
   const guard = staffOnly(['admin']);
   const page = async (
     request: FastifyRequest,
@@ -181,7 +182,7 @@ export async function webhookRoutes(app: FastifyInstance, { assets, demo, db, do
     async (request, reply) => {
       const url = request.body?.url ?? '';
       const events = [request.body?.events ?? []].flat();
-      const created = await createSubscription(db, documentKey, actor(request), { url, events });
+      const created = await createSubscription(db, documentKey, partners, actor(request), { url, events });
       if (created.ok) return page(request, reply, { created: { url: url.trim(), secret: created.value.secret } });
       const errors: FieldErrors = {};
       if (created.error.includes('webhooks.url')) errors.url = 'webhooks.url_invalid';

@@ -10,6 +10,7 @@ import {
 import type { Vault } from '../../../app/documents/identity-document.ts';
 import type { Links } from '../../../app/operators/links.ts';
 import { API_SCOPES } from '../../../db/schema/api.ts';
+import type { OutboundPolicy } from '../../../integrations/outbound/partner-post.ts';
 import './api-token.ts';
 import type { Db } from '../../../db/client.ts';
 import type { PaymentGateway } from '../../../integrations/payments/payment-gateway.ts';
@@ -28,6 +29,7 @@ export type ApiOptions = {
   links: Links;
   vault: Vault;
   gateway: PaymentGateway;
+  partners: OutboundPolicy;
   onOutboxWrite: () => void;
   now: () => Date;
 };

@@ -58,7 +58,7 @@ const subscriptionBody = (s: Subscription, deliveries: Delivery[]): z.infer<type
 });
 
 /** The operator's outbound webhook subscriptions, as on /staff/webhooks, with their delivery logs. */
-export async function webhookRoutes(app: FastifyInstance, { db, vault, now }: ApiOptions) {
+export async function webhookRoutes(app: FastifyInstance, { db, vault, partners, now }: ApiOptions) {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const changer = (request: FastifyRequest) => ({ ...tokenOf(request), ip: request.ip });
 
@@ -98,7 +98,14 @@ export async function webhookRoutes(app: FastifyInstance, { db, vault, now }: Ap
     async (request, reply) =>
       idempotent(db, request, reply, async (key): Promise<Outcome> => {
         const id = uuidFrom(key);
-        const made = await createSubscription(db, vault.key, changer(request), { ...request.body, id }, now());
+        const made = await createSubscription(
+          db,
+          vault.key,
+          partners,
+          changer(request),
+          { ...request.body, id },
+          now(),
+        );
         if (!made.ok)
           return problem(
             422,
