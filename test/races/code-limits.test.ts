@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { sendPasswordReset } from '../../src/app/auth/password-reset.ts';
 import { sendSecondFactorCode } from '../../src/app/auth/second-factor.ts';
 import { confirmVisit, requestVisit } from '../../src/app/centers/visits.ts';
 import type { Database } from '../../src/db/client.ts';
@@ -97,5 +98,25 @@ test.skipIf(!process.env.DATABASE_URL)(
     const counts = tally(answers);
     console.log(`10 second-factor codes at once: ${JSON.stringify(counts)}`);
     expect(counts).toEqual({ ok: 5, 'second_factor.too_many': 5 });
+  },
+);
+
+test.skipIf(!process.env.DATABASE_URL)(
+  'six reset links asked at once by two instances’ workers: three are sent (the hourly limit)',
+  async () => {
+    const asked = {
+      operatorId,
+      phone: '+79161110001',
+      channel: 'email' as const,
+      ip: '127.0.0.1',
+      at: new Date().toISOString(),
+    };
+    await Promise.all(Array.from({ length: 6 }, () => sendPasswordReset(database.db, testLinks, asked)));
+    const [links] = await database.raw.query<{ n: number }>(
+      `select count(*)::int n from password_reset_tokens t join lines l on l.account_id = t.account_id
+        where l.msisdn = '+79161110001' and t.channel = 'email'`,
+    );
+    console.log(`6 reset links at once: ${links?.n} sent`);
+    expect(links?.n).toBe(3);
   },
 );

@@ -13,6 +13,7 @@ import { translator } from '../../i18n/translate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links, OperatorAddress } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
+import { serializeOn } from '../transact.ts';
 import { consumeCode, isOwnLine, newCode, sendCode } from './one-time-codes.ts';
 import { forgiveAll, throttleKey } from './throttle.ts';
 import { newToken, sha256 } from './tokens.ts';
@@ -69,16 +70,18 @@ async function sendResetLink(
   if (!account?.email) return;
   const email = account.email;
   const hourAgo = new Date(now.getTime() - 3_600_000);
-  const [recent] = await db
-    .select({ n: count() })
-    .from(passwordResetTokens)
-    .where(and(eq(passwordResetTokens.accountId, account.id), gt(passwordResetTokens.createdAt, hourAgo)));
-  if ((recent?.n ?? 0) >= MAX_LINKS_PER_HOUR) return;
-
   const token = newToken();
   const t = translator(account.locale);
   const operator = input.operator.name[account.locale];
   await db.transaction(async (tx) => {
+    // Counted inside the transaction that sends, one request of the account at a time (two
+    // instances' workers may take two requests at once).
+    await serializeOn(tx, `reset-links:${account.id}`);
+    const [recent] = await tx
+      .select({ n: count() })
+      .from(passwordResetTokens)
+      .where(and(eq(passwordResetTokens.accountId, account.id), gt(passwordResetTokens.createdAt, hourAgo)));
+    if ((recent?.n ?? 0) >= MAX_LINKS_PER_HOUR) return;
     const [row] = await tx
       .insert(passwordResetTokens)
       .values({
