@@ -53,8 +53,15 @@ export class NotificationSender {
     this.transport = transport;
   }
 
-  send(body: string): void {
-    const delivery = this.deliver(body).finally(() => this.deliveries.delete(delivery));
+  /** Sends in the background; `accepted` runs once the receiver has taken it. */
+  send(body: string, accepted: () => Promise<unknown> = async () => {}): void {
+    const delivery = this.deliver(body)
+      .then((taken) => (taken ? accepted() : undefined))
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => this.deliveries.delete(delivery));
     this.deliveries.add(delivery);
   }
 
@@ -63,11 +70,12 @@ export class NotificationSender {
     while (this.deliveries.size > 0) await Promise.allSettled([...this.deliveries]);
   }
 
-  private async deliver(body: string): Promise<void> {
+  private async deliver(body: string): Promise<boolean> {
     for (const delay of [0, ...this.retryMs]) {
       if (delay) await sleep(delay);
       const answer = await this.transport?.(body, signatureHeader(this.secret, body)).catch(() => null);
-      if (answer && answer.statusCode < 300) return;
+      if (answer && answer.statusCode < 300) return true;
     }
+    return false;
   }
 }

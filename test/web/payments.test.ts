@@ -297,3 +297,39 @@ test('cancelling a request nothing was paid for promises no refund', async () =>
   expect(page).toContain('Nothing was paid, so there is nothing to refund');
   expect(page).not.toContain('refunded to the card');
 });
+
+test('a payment finished while its notification was still owed when the process died is notified again after the restart', async () => {
+  const { requestId, actor } = await submittedRequest(database, '+79161110071');
+  const dying = new SandboxGateway({
+    db: database.db,
+    webhookSecret: testConfig.paymentWebhookSecret,
+    webhookRetryMs: [1],
+  });
+  const started = await startPayment(database.db, dying, actor, requestId, {
+    method: 'card',
+    attemptKey: randomUUID(),
+    returnOrigin: testConfig.publicUrl,
+    description: 'test',
+  });
+  if (!started.ok) throw new Error(started.error);
+  const ref = started.value.checkoutUrl.split('/').pop() as string;
+  // Captured, and the process dies before its notification reaches simdesk (it never connected).
+  await dying.payByCard(ref, { number: SANDBOX_CARDS.success, expiry: '12/40', cvc: '123' });
+  await dying.flushWebhooks();
+  expect((await requestRow(requestId))?.status).toBe('awaiting_payment');
+
+  const restarted = new SandboxGateway({
+    db: database.db,
+    webhookSecret: testConfig.paymentWebhookSecret,
+    webhookRetryMs: [10],
+  });
+  const again = await buildApp({ config: testConfig, database, logger: false, gateway: restarted });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await restarted.flushWebhooks();
+    expect(await requestRow(requestId)).toEqual({ status: 'in_review', paid: true });
+    expect(await restarted.resendOwed()).toBe(0);
+  } finally {
+    await again.close();
+  }
+});

@@ -29,6 +29,8 @@ export const sandboxPayments = pgTable(
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),
     completedAt: at('completed_at'),
+    /** When simdesk accepted the notification of the outcome; null while it is still owed (after a crash too). */
+    notifiedAt: at('notified_at'),
   },
   (t) => [
     oneOf('sandbox_payments_method_check', t.method, SANDBOX_METHODS),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { sandboxPayments } from '../../db/schema/sandbox.ts';
 import { hasValidLuhn } from '../../domain/luhn.ts';
@@ -69,9 +69,24 @@ export class SandboxGateway implements PaymentGateway {
     this.notifications = new NotificationSender(options.webhookSecret, options.webhookRetryMs);
   }
 
-  /** Where notifications go; set once the receiving app exists. */
+  /**
+   * Where notifications go; set once the receiving app exists. Outcomes whose notification was
+   * still owed when a process died (it lived in that process's memory) are sent again now, as a
+   * real provider keeps retrying until the merchant answers.
+   */
   connect(transport: WebhookTransport): void {
     this.notifications.connect(transport);
+    void this.resendOwed();
+  }
+
+  /** Sends again every finished payment's notification simdesk has not accepted yet. */
+  async resendOwed(): Promise<number> {
+    const owed = await this.options.db
+      .select()
+      .from(sandboxPayments)
+      .where(and(isNull(sandboxPayments.notifiedAt), sql`${sandboxPayments.status} in ('succeeded', 'failed')`));
+    for (const row of owed) this.notify(toPayment(row));
+    return owed.length;
   }
 
   async createPayment(input: Parameters<PaymentGateway['createPayment']>[0]) {
@@ -222,7 +237,12 @@ export class SandboxGateway implements PaymentGateway {
   }
 
   private notify(payment: GatewayPayment): void {
-    this.notifications.send(JSON.stringify({ type: 'payment.updated', payment }));
+    this.notifications.send(JSON.stringify({ type: 'payment.updated', payment }), () =>
+      this.options.db
+        .update(sandboxPayments)
+        .set({ notifiedAt: new Date() })
+        .where(and(eq(sandboxPayments.ref, payment.ref), isNull(sandboxPayments.notifiedAt))),
+    );
   }
 
   private network(): Promise<void> {
