@@ -247,14 +247,15 @@ test("a gateway outage is a clear message; another account's request cannot be p
   expect((await requestRow(requestId))?.status).toBe('awaiting_payment');
 });
 
-test('a payment whose notification never arrived and whose payer never came back is settled by reconciliation', async () => {
-  const { requestId, actor } = await submittedRequest(database, '+79161110061');
-  const silent = new SandboxGateway({
+/** A request's fee captured by a gateway that never reached simdesk: its notification never arrived. */
+async function paidUnheard(msisdn: string) {
+  const { requestId, actor } = await submittedRequest(database, msisdn);
+  const unheard = new SandboxGateway({
     db: database.db,
     webhookSecret: testConfig.paymentWebhookSecret,
     webhookRetryMs: [1],
   });
-  const started = await startPayment(database.db, silent, actor, requestId, {
+  const started = await startPayment(database.db, unheard, actor, requestId, {
     method: 'card',
     attemptKey: randomUUID(),
     returnOrigin: testConfig.publicUrl,
@@ -262,9 +263,14 @@ test('a payment whose notification never arrived and whose payer never came back
   });
   if (!started.ok) throw new Error(started.error);
   const ref = started.value.checkoutUrl.split('/').pop() as string;
-  await silent.payByCard(ref, { number: SANDBOX_CARDS.success, expiry: '12/40', cvc: '123' });
-  await silent.flushWebhooks();
+  await unheard.payByCard(ref, { number: SANDBOX_CARDS.success, expiry: '12/40', cvc: '123' });
+  await unheard.flushWebhooks();
   expect((await requestRow(requestId))?.status).toBe('awaiting_payment');
+  return { requestId, gateway: unheard };
+}
+
+test('a payment whose notification never arrived and whose payer never came back is settled by reconciliation', async () => {
+  const { requestId, gateway: silent } = await paidUnheard('+79161110061');
 
   expect(await reconcilePayments(database.db, testLinks, silent, new Date(), 0)).toBe(1);
   expect(await requestRow(requestId)).toEqual({ status: 'in_review', paid: true });
@@ -299,24 +305,8 @@ test('cancelling a request nothing was paid for promises no refund', async () =>
 });
 
 test('a payment finished while its notification was still owed when the process died is notified again after the restart', async () => {
-  const { requestId, actor } = await submittedRequest(database, '+79161110071');
-  const dying = new SandboxGateway({
-    db: database.db,
-    webhookSecret: testConfig.paymentWebhookSecret,
-    webhookRetryMs: [1],
-  });
-  const started = await startPayment(database.db, dying, actor, requestId, {
-    method: 'card',
-    attemptKey: randomUUID(),
-    returnOrigin: testConfig.publicUrl,
-    description: 'test',
-  });
-  if (!started.ok) throw new Error(started.error);
-  const ref = started.value.checkoutUrl.split('/').pop() as string;
   // Captured, and the process dies before its notification reaches simdesk (it never connected).
-  await dying.payByCard(ref, { number: SANDBOX_CARDS.success, expiry: '12/40', cvc: '123' });
-  await dying.flushWebhooks();
-  expect((await requestRow(requestId))?.status).toBe('awaiting_payment');
+  const { requestId } = await paidUnheard('+79161110071');
 
   const restarted = new SandboxGateway({
     db: database.db,

@@ -5,7 +5,8 @@ import type { DeliveryAddress } from '../../domain/replacement.ts';
 import { err } from '../../domain/result.ts';
 import { type Carrier, CarrierUnavailable } from '../../integrations/carrier/carrier.ts';
 import type { Links } from '../operators/links.ts';
-import { dispatchRequest, wouldDispatch } from './fulfilment.ts';
+import { rehearse } from '../transact.ts';
+import { dispatchRequest } from './fulfilment.ts';
 import type { StaffActor } from './staff-step.ts';
 
 const addressLine = (a: DeliveryAddress) =>
@@ -40,14 +41,8 @@ export async function dispatchWithCarrier(
     .where(and(eq(r.operatorId, staff.operatorId), eq(r.id, requestId)));
   if (!request) return err('request.not_found' as const);
   if (!request.address || !request.phone) return err('transition.wrong_delivery' as const);
-  const rehearsed = await wouldDispatch(
-    db,
-    links,
-    staff,
-    requestId,
-    { carrier: carrier.name, trackingNumber: '' },
-    now,
-  );
+  const parcel = { carrier: carrier.name, trackingNumber: '' };
+  const rehearsed = await dispatchRequest(db, links, staff, requestId, parcel, now, rehearse);
   if (!rehearsed.ok) return rehearsed;
   try {
     const { trackingNumber } = await carrier.bookParcel({

@@ -8,7 +8,8 @@ import type { RequestEvent } from '../../domain/request-machine.ts';
 import { err, ok } from '../../domain/result.ts';
 import { warnIfLowStock } from '../centers/low-stock.ts';
 import type { Links } from '../operators/links.ts';
-import { act, decided, type StaffActor, type Step, wouldAct } from './staff-step.ts';
+import { transact } from '../transact.ts';
+import { act, decided, type StaffActor, type Step } from './staff-step.ts';
 
 /**
  * What staff do to an online request between review and hand-over: decide, reserve a SIM,
@@ -110,7 +111,10 @@ export function assignSim(db: Db, links: Links, staff: StaffActor, requestId: st
 type Parcel = { carrier: string; trackingNumber: string };
 type Window = { expectedFrom: string; expectedTo: string };
 
-/** Hands a reserved card to the carrier; the expected window comes from the delivery zone, in the operator's days. */
+/**
+ * Hands a reserved card to the carrier; the expected window comes from the delivery zone, in the
+ * operator's days. With `run` = `rehearse`, only whether it would be accepted, nothing written.
+ */
 export function dispatchRequest(
   db: Db,
   links: Links,
@@ -118,20 +122,9 @@ export function dispatchRequest(
   requestId: string,
   parcel: Parcel,
   now = new Date(),
+  run: typeof transact = transact,
 ) {
-  return act<Window>(db, links, staff, requestId, 'request.dispatch', dispatchStep(parcel, now), now);
-}
-
-/** Whether the dispatch would be accepted (role, lock, state), with nothing written: checked before a parcel is booked. */
-export function wouldDispatch(
-  db: Db,
-  links: Links,
-  staff: StaffActor,
-  requestId: string,
-  parcel: Parcel,
-  now = new Date(),
-) {
-  return wouldAct<Window>(db, links, staff, requestId, 'request.dispatch', dispatchStep(parcel, now), now);
+  return act<Window>(db, links, staff, requestId, 'request.dispatch', dispatchStep(parcel, now), now, run);
 }
 
 function dispatchStep(parcel: Parcel, now: Date): Step<Window> {

@@ -1,15 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { operators } from '../../db/schema/operators.ts';
 import { identityDocuments, replacementRequests } from '../../db/schema/requests.ts';
-import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import type { DocumentProblem } from '../documents/document-content.ts';
 import { type DocumentInput, saveIdentityDocument, type Vault } from '../documents/identity-document.ts';
 import { transact } from '../transact.ts';
 import type { SubscriberActor } from './replacement-draft.ts';
 import { applyRequestEvent } from './request-transitions.ts';
-import { scoreRequest } from './submit-replacement.ts';
+import { requestParties, scoreRequest } from './submit-replacement.ts';
 
 /**
  * The subscriber answers a reviewer's request for more information with a new scan of the
@@ -38,12 +36,7 @@ export async function provideInformation(
       )
       .for('update');
     if (!request) return err('request.changed' as const);
-    const [row] = await tx
-      .select({ account: accounts, operator: operators, line: lines })
-      .from(accounts)
-      .innerJoin(operators, eq(operators.id, accounts.operatorId))
-      .innerJoin(lines, eq(lines.id, request.lineId))
-      .where(eq(accounts.id, actor.accountId));
+    const row = await requestParties(tx, actor.accountId, request.lineId);
     const [document] = await tx.select().from(identityDocuments).where(eq(identityDocuments.requestId, request.id));
     if (!row) return err('request.changed' as const);
     // The new scan is scored again; four eyes, once needed, stays needed.

@@ -6,7 +6,7 @@ import type { RequestEvent, TransitionError } from '../../domain/request-machine
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
-import { rehearse, transact } from '../transact.ts';
+import { transact } from '../transact.ts';
 import type { ReplacementRequest } from './replacement-draft.ts';
 import { noticeRequestUpdate, type RequestUpdate } from './request-notices.ts';
 import { applyRequestEvent } from './request-transitions.ts';
@@ -84,7 +84,12 @@ export async function requestFor(
   return ok(request);
 }
 
-/** One staff step: the machine decides first, then the request, its records, audit and notice are written together. */
+/**
+ * One staff step: the machine decides first, then the request, its records, audit and notice are
+ * written together. With `run` = `rehearse` it answers what the step would, every check made
+ * (role, center, SIM-change lock, the machine) and nothing written: for a step that must call a
+ * partner first (booking a parcel) only when the step itself will be accepted.
+ */
 export function act<D>(
   db: Db,
   links: Links,
@@ -93,25 +98,9 @@ export function act<D>(
   action: string,
   step: Step<D>,
   now: Date,
+  run: typeof transact = transact,
 ): Promise<Result<ReplacementRequest['status'], StaffError>> {
-  return transact(db, (tx) => actIn(tx, links, staff, requestId, action, step, now));
-}
-
-/**
- * What the step would answer, every check made (role, center, SIM-change lock, the machine) and
- * nothing written: for a step that must call a partner first (booking a parcel) only when the
- * step itself will be accepted.
- */
-export function wouldAct<D>(
-  db: Db,
-  links: Links,
-  staff: StaffActor,
-  requestId: string,
-  action: string,
-  step: Step<D>,
-  now: Date,
-): Promise<Result<ReplacementRequest['status'], StaffError>> {
-  return rehearse(db, (tx) => actIn(tx, links, staff, requestId, action, step, now));
+  return run(db, (tx) => actIn(tx, links, staff, requestId, action, step, now));
 }
 
 async function actIn<D>(

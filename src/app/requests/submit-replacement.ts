@@ -48,13 +48,7 @@ export async function submitReplacement(
     const draft = await loadDraft(tx, actor, requestId);
     if (!draft) return err('draft.not_found' as const);
     const { request, answers } = draft;
-    const [row] = await tx
-      .select({ account: accounts, operator: operators, line: lines })
-      .from(accounts)
-      .innerJoin(operators, eq(operators.id, accounts.operatorId))
-      .innerJoin(lines, eq(lines.id, request.lineId))
-      .where(eq(accounts.id, actor.accountId));
-    const { account, operator, line } = row as NonNullable<typeof row>;
+    const { account, operator, line } = (await requestParties(tx, actor.accountId, request.lineId)) as Parties;
     const profile = await loadOperatorProfile(tx, operator);
     if (nextStep(answers, profile.offer) !== 'check') return err('draft.incomplete' as const);
     const refusal = await replacementIneligibility(tx, actor, now);
@@ -120,6 +114,23 @@ export async function submitReplacement(
 }
 
 /** Whether the document uploaded differs from the contract's; unknown (no document on either side) is not a mismatch. */
+type Parties = {
+  account: typeof accounts.$inferSelect;
+  operator: typeof operators.$inferSelect;
+  line: typeof lines.$inferSelect;
+};
+
+/** The account a request is for, with its operator and the line being replaced. */
+export async function requestParties(tx: Tx, accountId: string, lineId: string): Promise<Parties | undefined> {
+  const [row] = await tx
+    .select({ account: accounts, operator: operators, line: lines })
+    .from(accounts)
+    .innerJoin(operators, eq(operators.id, accounts.operatorId))
+    .innerJoin(lines, eq(lines.id, lineId))
+    .where(eq(accounts.id, accountId));
+  return row;
+}
+
 /**
  * The request's risk as review sees it, with whether it needs four eyes: scored at submission
  * and again whenever its document changes (a new scan after "more information"), so the
@@ -128,10 +139,7 @@ export async function submitReplacement(
 export async function scoreRequest(
   tx: Tx,
   documentKey: Buffer,
-  s: {
-    account: typeof accounts.$inferSelect;
-    operator: typeof operators.$inferSelect;
-    line: typeof lines.$inferSelect;
+  s: Parties & {
     requestId: string;
     contactName: string;
     document: DraftDocument | null;
