@@ -20,7 +20,7 @@ export function camaraHandlers(
   partners: OutboundPolicy,
 ): Pick<OutboxHandlers, 'camara.notify'> {
   return {
-    'camara.notify': async ({ subscriptionId, event }) => {
+    'camara.notify': async ({ subscriptionId, event }, { signal }) => {
       const [subscription] = await db
         .select()
         .from(camaraSubscriptions)
@@ -39,6 +39,7 @@ export function camaraHandlers(
         },
         body: JSON.stringify(event),
         timeoutMs: TIMEOUT_MS,
+        signal,
       });
       if (response.status === 410) return stopGoneSubscription(db, subscription.id, now);
       if (response.status < 200 || response.status >= 300)

@@ -22,7 +22,7 @@ export function webhookHandlers(
   partners: OutboundPolicy,
 ): Pick<OutboxHandlers, 'webhook.deliver'> {
   return {
-    'webhook.deliver': async ({ deliveryId }, { idempotencyKey }) => {
+    'webhook.deliver': async ({ deliveryId }, { idempotencyKey, signal }) => {
       const [found] = await db
         .select({ delivery: webhookDeliveries, subscription: webhookSubscriptions })
         .from(webhookDeliveries)
@@ -44,6 +44,7 @@ export function webhookHandlers(
           },
           body,
           timeoutMs: TIMEOUT_MS,
+          signal,
         });
         status = answered.status;
         answer = `${answered.ms} ms`;

@@ -547,6 +547,8 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
       ['staff-team', '/staff/team'],
       ['staff-reports', '/staff/reports'],
       ['staff-network', '/staff/network'],
+      ['staff-partners', '/staff/partners'],
+      ['staff-frozen', '/staff/frozen'],
       ['staff-webhooks', '/staff/webhooks'],
       ['staff-password', '/staff/password'],
     ] as const) {

@@ -57,7 +57,10 @@ test('a message is enqueued once per idempotency key, and redelivery after a cra
 
   const network = new ProvisioningSimulator();
   const handlers = provisioningHandlers(database.db, network);
-  await handlers['line.suspend']({ msisdn: '+79160000002' }, { idempotencyKey: 'once-1', operatorId });
+  await handlers['line.suspend'](
+    { msisdn: '+79160000002' },
+    { idempotencyKey: 'once-1', operatorId, signal: new AbortController().signal },
+  );
   await outboxWorker({ db: database.db, handlers }).drain();
   expect(network.applied.filter((a) => a.idempotencyKey === 'once-1')).toHaveLength(1);
   expect(await message('once-1')).toMatchObject({ status: 'sent' });

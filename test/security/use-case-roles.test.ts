@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { addFeeRule } from '../../src/app/admin/fee-table.ts';
 import { currentPolicies, updatePolicies } from '../../src/app/admin/operator-policies.ts';
 import { inviteStaff } from '../../src/app/admin/team.ts';
-import { retryNetworkJob } from '../../src/app/back-office/network-jobs.ts';
+import { retryStuckDelivery } from '../../src/app/back-office/stuck-deliveries.ts';
 import { sendTransfer } from '../../src/app/back-office/transfers.ts';
 import { startWalkIn } from '../../src/app/counter/walk-in.ts';
 import { StaffForbidden } from '../../src/app/requests/staff-step.ts';
@@ -53,7 +53,8 @@ test('a reviewer cannot start a walk-in, send stock away, add staff, change fees
       const form = Object.fromEntries(Object.entries(current).map(([k, v]) => [k, v === null ? '' : String(v)]));
       return updatePolicies(database.db, reviewer, form);
     },
-    network: () => retryNetworkJob(database.db, reviewer, 1),
+    network: () => retryStuckDelivery(database.db, reviewer, 'network', 1),
+    partners: () => retryStuckDelivery(database.db, reviewer, 'partners', 1),
   };
   const outcomes: Record<string, string> = {};
   for (const [name, attempt] of Object.entries(attempts))

@@ -55,3 +55,40 @@ test('a network change given up after its retries is shown to administrators and
   expect(audit?.data).toMatchObject({ topic: 'line.swap_sim', msisdn: '+79161110001' });
   expect((await admin.post(`/staff/network/${dead}/retry`)).statusCode).toBe(404);
 });
+
+test('a partner’s webhook given up after a day of retries is shown with the partner’s address and sent again; network jobs are not reachable there', async () => {
+  const [delivery] = await database.raw.query<{ id: number }>(
+    `with o as (select id from operators where slug = 'volna'),
+          s as (insert into webhook_subscriptions (operator_id, url, events, secret_encrypted)
+                select id, 'https://crm.bank.example/hooks/simdesk?key=secret', '{line.blocked}', 'x' from o returning id, operator_id)
+     insert into webhook_deliveries (operator_id, subscription_id, event_id, event, body)
+     select operator_id, id, gen_random_uuid(), 'line.blocked', '{}' from s returning id`,
+  );
+  const [dead] = await database.raw.query<{ id: number }>(
+    `insert into outbox (operator_id, topic, payload, idempotency_key, status, attempts, last_error, created_at)
+     select id, 'webhook.deliver', jsonb_build_object('deliveryId', $1::int), 'webhook:test-dead', 'dead', 97,
+            'webhook answered 503', now() - interval '25 hours' from operators where slug = 'volna' returning id`,
+    [Number(delivery!.id)],
+  );
+  const network = await job('volna', 'dead', 8, 'swap:test-not-partner');
+  const admin = await staffClient(app, database, 'admin@volna.example');
+  const page = await admin.get('/staff/partners');
+  expect(page.statusCode).toBe(200);
+  expect(page.body).toContain('https://crm.bank.example');
+  expect(page.body).not.toContain('key=secret');
+  expect(page.body).toContain('webhook answered 503');
+  expect(page.body).not.toContain('HLR timeout');
+  expect((await admin.post(`/staff/partners/${network}/retry`)).statusCode).toBe(404);
+  expect((await admin.post(`/staff/partners/${dead!.id}/retry`)).headers.location).toBe('/staff/partners?done=retried');
+  const [row] = await database.raw.query<{ status: string; attempts: number }>(
+    'select status, attempts from outbox where id = $1',
+    [dead!.id],
+  );
+  expect(row).toEqual({ status: 'pending', attempts: 0 });
+  const [audit] = await database.raw.query<{ data: Record<string, unknown> }>(
+    "select data from audit_log where action = 'delivery.retry'",
+  );
+  expect(audit?.data).toMatchObject({ topic: 'webhook.deliver', deliveryId: Number(delivery!.id) });
+  const reviewer = await staffClient(app, database, 'reviewer@volna.example');
+  expect((await reviewer.get('/staff/partners')).statusCode).toBe(403);
+});

@@ -1270,6 +1270,16 @@ export const en = {
   'review.nextPage': 'Next requests in the queue',
   'risk.signal.document_mismatch': 'The document uploaded is not the one the contract was signed with.',
   'staff.nav.network': 'Network changes',
+  'staff.nav.partners': 'Partner deliveries',
+  'partners.title': 'Partner deliveries not yet accepted',
+  'partners.lead':
+    'Webhooks and CAMARA SIM Swap events that a partner’s address did not accept. Each is retried with growing pauses for at least 24 hours, then given up; send a given-up one again once the partner is back. Network commands and subscribers’ messages never wait for these.',
+  'partners.none': 'Every partner accepted its deliveries.',
+  'network.topic.webhook.deliver': 'Webhook event',
+  'network.topic.camara.notify': 'CAMARA SIM Swap event',
+  'network.topic.esim.order': 'Order an eSIM profile',
+  'network.topic.esim.release': 'Release an eSIM profile',
+  'network.topic.esim.cancel': 'Cancel an eSIM profile',
   'network.title': 'Network changes not yet confirmed',
   'network.lead':
     "Blocking, unblocking and SIM swaps go to the network's provisioning system and are retried with growing pauses; after the last retry a change waits here until someone sends it again.",

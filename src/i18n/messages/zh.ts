@@ -1213,6 +1213,16 @@ export const zh: Record<MessageKey, string> = {
   'review.nextPage': '队列中的下一批申请',
   'risk.signal.document_mismatch': '上传的证件与签约时使用的证件不一致。',
   'staff.nav.network': '网络变更',
+  'staff.nav.partners': '合作方投递',
+  'partners.title': '合作方尚未接收的投递',
+  'partners.lead':
+    '合作方地址未接收的 Webhook 和 CAMARA SIM Swap 事件。每一项都会以逐渐加长的间隔重试至少 24 小时，然后放弃；合作方恢复后可重新发送已放弃的投递。网络指令和发给用户的消息从不等待这些投递。',
+  'partners.none': '所有合作方都已接收投递。',
+  'network.topic.webhook.deliver': 'Webhook 事件',
+  'network.topic.camara.notify': 'CAMARA SIM Swap 事件',
+  'network.topic.esim.order': '订购 eSIM 配置文件',
+  'network.topic.esim.release': '发布 eSIM 配置文件',
+  'network.topic.esim.cancel': '取消 eSIM 配置文件',
   'network.title': '尚未确认的网络变更',
   'network.lead':
     '挂失、解挂和换卡会发送到网络开通系统，并以递增间隔重试；最后一次重试失败后，变更会在此等待，直到有人重新发送。',

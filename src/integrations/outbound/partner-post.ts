@@ -56,7 +56,7 @@ export type PartnerAnswer = { status: number; ms: number };
 export async function partnerPost(
   policy: OutboundPolicy,
   raw: string,
-  request: { headers: Record<string, string>; body: string; timeoutMs: number },
+  request: { headers: Record<string, string>; body: string; timeoutMs: number; signal?: AbortSignal },
 ): Promise<PartnerAnswer> {
   const url = new URL(raw);
   const host = hostOf(url);
@@ -81,7 +81,7 @@ export async function partnerPost(
         method: 'POST',
         headers: { ...request.headers, 'content-length': Buffer.byteLength(request.body).toString() },
         lookup: pinned,
-        signal: AbortSignal.timeout(request.timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(request.timeoutMs), ...(request.signal ? [request.signal] : [])]),
       },
       (response) => {
         response.resume();

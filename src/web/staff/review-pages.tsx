@@ -25,6 +25,7 @@ export function StaffMenu({ ctx, staff }: { ctx: PageContext; staff: StaffSessio
       {has('reviewer') && <a href="/staff/reports">{t('staff.nav.reports')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/audit">{t('staff.nav.audit')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/network">{t('staff.nav.network')}</a>}
+      {staff.roles.includes('admin') && <a href="/staff/partners">{t('staff.nav.partners')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/settings">{t('staff.nav.settings')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/api-clients">{t('staff.nav.apiClients')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/webhooks">{t('staff.nav.webhooks')}</a>}
