@@ -8,3 +8,4 @@ ROWS=2000 npm run --silent bench:import
 REQUESTS=500 OPEN=100 npm run --silent bench:review
 ROWS=2000 npm run --silent bench:simswap
 npm run --silent bench:portal
+RATE=20 PARTNER_MS=2000 npm run --silent bench:outbox

@@ -26,6 +26,7 @@ const ACCESS: [RegExp, readonly StaffRole[] | 'any'][] = [
   [/^\/staff\/courier/, ['courier', 'admin']],
   [/^\/staff\/audit/, ['admin']],
   [/^\/staff\/network/, ['admin']],
+  [/^\/staff\/partners/, ['admin']],
   [/^\/staff\/webhooks/, ['admin']],
   [/^\/staff\/api-clients/, ['admin']],
   [/^\/staff\/settings/, ['admin']],

@@ -14,6 +14,7 @@ import type { Reason, SimType } from '../../domain/replacement.ts';
 import { TERMINAL_STATUSES } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { counterCenter } from './counter-center.ts';
 import type { Links } from '../operators/links.ts';
 import { loadOperatorProfile } from '../operators/operator-profile.ts';
 import { unfreezeAccount } from '../requests/frozen-requests.ts';
@@ -55,16 +56,6 @@ export type CounterError =
 
 export type WalkIn = ShownDocument & { lineId: string; reason: Reason; simType: SimType; appointmentId?: string };
 export type CounterPayment = { method: 'cash' | 'card_terminal'; slipRef: string };
-
-/** The agent's center: agents work only at their own; a staff member without one cannot serve walk-ins. */
-async function agentCenter(tx: Tx, staff: StaffActor): Promise<Result<string, CounterError>> {
-  const [row] = await tx
-    .select({ centerId: staffUsers.centerId })
-    .from(staffUsers)
-    .where(and(eq(staffUsers.operatorId, staff.operatorId), eq(staffUsers.id, staff.staffId)));
-  if (!row) return err('staff.forbidden');
-  return row.centerId ? ok(row.centerId) : err('staff.no_center');
-}
 
 const mismatchAudit = (db: Db, staff: StaffActor, lineId: string, docType: string, now: Date) =>
   db.transaction((tx) =>
@@ -132,7 +123,7 @@ export async function startWalkIn(
 ): Promise<Result<{ requestId: string }, CounterError>> {
   const started = await transact(db, async (tx): Promise<Result<{ requestId: string }, CounterError>> => {
     await requireRole(tx, staff, ['store_agent']);
-    const center = await agentCenter(tx, staff);
+    const center = await counterCenter(tx, staff);
     if (!center.ok) return center;
     const [row] = await tx
       .select({ line: lines, account: accounts, operator: operators })
@@ -302,7 +293,7 @@ export async function counterRequest(
   staff: StaffActor,
   requestId: string,
 ): Promise<Result<ReplacementRequest, CounterError>> {
-  const center = await agentCenter(tx, staff);
+  const center = await counterCenter(tx, staff);
   if (!center.ok) return center;
   const [request] = await tx
     .select()

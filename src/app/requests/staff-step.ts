@@ -16,7 +16,13 @@ import { applyRequestEvent } from './request-transitions.ts';
  * request locked, the state machine decides before anything is written, and the request, its
  * records, the audit entry and the subscriber's notice are written in one transaction.
  */
-export type StaffActor = { operatorId: string; staffId: string; ip: string };
+export type StaffActor = {
+  operatorId: string;
+  staffId: string;
+  ip: string;
+  /** The staff session acting: what the member chose for it (an administrator's counter center) counts. */
+  sessionId?: string;
+};
 export type StaffError =
   | 'staff.forbidden'
   | 'request.not_found'

@@ -20,7 +20,10 @@ export type StaffSession = {
   fullName: string;
   email: string;
   roles: StaffRole[];
+  /** Where the member works: their own center or, for an administrator without one, the center chosen for this session. */
   centerId: string | null;
+  /** An administrator without a center of their own, who picks the counter's center per session. */
+  choosesCenter: boolean;
   /** The password is one an administrator set: nothing but changing it is open until it is changed. */
   passwordChangeRequired: boolean;
 };
@@ -92,6 +95,8 @@ export async function resumeStaffSession(
     const expiresAt = new Date(Math.min(now.getTime() + STAFF_IDLE_MINUTES * 60_000, absoluteEnd));
     await db.update(sessions).set({ lastSeenAt: now, expiresAt }).where(eq(sessions.id, id));
   }
+  const roles = rows.flatMap((r) => (r.role ? [r.role] : []));
+  const choosesCenter = first.centerId === null && roles.includes('admin');
   return {
     id,
     operatorId,
@@ -100,8 +105,9 @@ export async function resumeStaffSession(
     csrfToken: session.csrfToken,
     fullName: first.fullName,
     email: first.email,
-    roles: rows.flatMap((r) => (r.role ? [r.role] : [])),
-    centerId: first.centerId,
+    roles,
+    centerId: first.centerId ?? (choosesCenter ? session.counterCenterId : null),
+    choosesCenter,
     passwordChangeRequired: first.passwordChangeRequired,
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
+import { serviceCenters } from './centers.ts';
 import { operatorId } from './operators.ts';
 import { staffUsers } from './staff.ts';
 import { accounts } from './subscribers.ts';
@@ -20,6 +21,8 @@ export const sessions = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     reauthenticatedAt: at('reauthenticated_at'),
     secondFactorAt: at('second_factor_at'),
+    /** The center an administrator without one of their own works the counter of, in this session. */
+    counterCenterId: uuid('counter_center_id'),
     ip: text('ip'),
     userAgent: text('user_agent'),
     createdAt: createdAt(),
@@ -29,6 +32,7 @@ export const sessions = pgTable(
   (t) => [
     sameOperator('sessions_account_fk', t.operatorId, t.accountId, accounts),
     sameOperator('sessions_staff_fk', t.operatorId, t.staffId, staffUsers),
+    sameOperator('sessions_counter_center_fk', t.operatorId, t.counterCenterId, serviceCenters),
     oneOf('sessions_subject_check', t.subject, SESSION_SUBJECTS),
     check(
       'sessions_one_subject_check',

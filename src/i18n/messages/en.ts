@@ -895,8 +895,14 @@ export const en = {
   'counter.identity_mismatch':
     'The document shown is not the one on file for this account. Do not go on; the attempt has been recorded.',
   'counter.no_esim': 'This center does not issue eSIMs. Offer a physical SIM.',
+  'counter.center.title': 'Your center today',
+  'counter.center.lead':
+    'You administer every center and have none of your own: choose the one whose counter you are working at. The choice lasts until you sign out.',
+  'counter.center.chosen': 'Walk-ins and cards in stock are those of the center below. Choose another if you move.',
+  'counter.center.label': 'Service center',
+  'counter.center.choose': 'Work at this center',
   'counter.no_center':
-    'Your account is not bound to a service center, so you cannot serve walk-ins. Ask an administrator.',
+    'Your account is not bound to a service center, so you cannot serve walk-ins. An administrator chooses the center on the counter’s first page; others ask an administrator.',
   'counter.esim.none': 'No eSIM profile is free. Offer a physical SIM or call logistics.',
   'counter.case.title': 'Walk-in {reference}',
   'counter.fee': 'Fee',

@@ -1,4 +1,5 @@
 import type { OpenTransfer } from '../../app/back-office/transfers.ts';
+import type { CounterCenterChoice } from '../../app/counter/counter-center.ts';
 import type { CounterCase, CounterLine } from '../../app/counter/counter-views.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { REASONS, SIM_TYPES } from '../../domain/replacement.ts';
@@ -21,8 +22,16 @@ export function CounterSearchPage({
   problem,
   incoming,
   received,
-}: Frame & { query: string; problem: MessageKey | null; incoming: OpenTransfer[]; received: number | null }) {
-  const { t } = ctx;
+  centers,
+}: Frame & {
+  query: string;
+  problem: MessageKey | null;
+  incoming: OpenTransfer[];
+  received: number | null;
+  /** The centers an administrator without one of their own chooses from; null for everyone else. */
+  centers: CounterCenterChoice[] | null;
+}) {
+  const { t, locale } = ctx;
   return (
     <Layout
       ctx={ctx}
@@ -36,6 +45,28 @@ export function CounterSearchPage({
         <p class="callout" role="status">
           {t('transfer.received', { n: received })}
         </p>
+      )}
+      {centers && (
+        <section aria-labelledby="center-heading">
+          <h2 id="center-heading">{t('counter.center.title')}</h2>
+          <p>{staff.centerId ? t('counter.center.chosen') : t('counter.center.lead')}</p>
+          <form method="post" action="/staff/counter/center">
+            <CsrfField token={staff.csrfToken} />
+            <div class="field">
+              <label for="centerId">{t('counter.center.label')}</label>
+              <select id="centerId" name="centerId">
+                {centers.map((c) => (
+                  <option key={c.id} value={c.id} selected={c.id === staff.centerId}>
+                    {c.code} · {c.name[locale] ?? c.name.ru}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" class="button secondary">
+              {t('counter.center.choose')}
+            </button>
+          </form>
+        </section>
       )}
       <p>{t('counter.lead')}</p>
       <form method="get" action="/staff/counter">

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { openTransfers, receiveTransfer } from '../../app/back-office/transfers.ts';
 import { handOverCounterSim, issueCounterEsim } from '../../app/counter/counter-sim.ts';
+import { chooseCounterCenter, openCenters } from '../../app/counter/counter-center.ts';
 import { counterCase, counterLine, findAtCounter } from '../../app/counter/counter-views.ts';
 import { type CounterError, startWalkIn, takeCounterPayment } from '../../app/counter/walk-in.ts';
 import type { Links } from '../../app/operators/links.ts';
@@ -65,7 +66,7 @@ export async function counterRoutes(
   const guard = [staffOnly(['store_agent', 'admin']), uuidParams];
   const actor = (request: FastifyRequest): StaffActor => {
     const staff = request.staff as StaffSession;
-    return { operatorId: staff.operatorId, staffId: staff.staffId, ip: request.ip };
+    return { operatorId: staff.operatorId, staffId: staff.staffId, ip: request.ip, sessionId: staff.id };
   };
 
   app.get<{ Querystring: { q?: string; received?: string } }>(
@@ -77,7 +78,8 @@ export async function counterRoutes(
       const ctx = pageContext(request, assets, demo);
       const incoming = staff.centerId ? await openTransfers(db, staff.operatorId, staff.centerId) : [];
       const received = /^\d{1,5}$/.test(request.query.received ?? '') ? Number(request.query.received) : null;
-      const frame = { ctx, staff, incoming, received };
+      const centers = staff.choosesCenter ? await openCenters(db, staff.operatorId) : null;
+      const frame = { ctx, staff, incoming, received, centers };
       if (!query) return sendPage(reply, <CounterSearchPage {...frame} query="" problem={null} />);
       const found = await findAtCounter(db, staff.operatorId, query);
       if (found)
@@ -86,6 +88,21 @@ export async function counterRoutes(
           303,
         );
       return sendPage(reply, <CounterSearchPage {...frame} query={query} problem="counter.not_found" />, 404);
+    },
+  );
+
+  /** An administrator without a center of their own chooses the one whose counter they work. */
+  app.post<{ Body: { centerId?: string } }>(
+    '/staff/counter/center',
+    { ...formRoute({ centerId: line(40) }), preHandler: guard },
+    async (request, reply) => {
+      const staff = request.staff as StaffSession;
+      const centerId = request.body.centerId ?? '';
+      const chosen = UUID.test(centerId)
+        ? await chooseCounterCenter(db, { ...actor(request), sessionId: staff.id }, centerId)
+        : null;
+      if (!chosen?.ok) return reply.callNotFound();
+      return reply.redirect('/staff/counter', 303);
     },
   );
 

@@ -1,0 +1,2 @@
+ALTER TABLE "sessions" ADD COLUMN "counter_center_id" uuid;--> statement-breakpoint
+ALTER TABLE "sessions" ADD CONSTRAINT "sessions_counter_center_fk" FOREIGN KEY ("operator_id","counter_center_id") REFERENCES "public"."service_centers"("operator_id","id") ON DELETE no action ON UPDATE no action;
