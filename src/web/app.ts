@@ -55,6 +55,7 @@ import { inventoryRoutes } from './staff/inventory-routes.tsx';
 import { logisticsRoutes } from './staff/logistics-routes.tsx';
 import { pickupRoutes } from './staff/pickup-routes.tsx';
 import { platformRoutes } from './staff/platform-routes.tsx';
+import { refundRoutes } from './staff/refund-routes.tsx';
 import { reportRoutes } from './staff/report-routes.tsx';
 import { reviewRoutes } from './staff/review-routes.tsx';
 import { operatorSettingsRoutes } from './staff/settings-routes.tsx';
@@ -223,6 +224,7 @@ export async function buildApp({
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite, carrier });
   await app.register(auditRoutes, pages);
   await app.register(stuckDeliveryRoutes, { ...pages, onOutboxWrite });
+  await app.register(refundRoutes, { ...pages, onOutboxWrite });
   await app.register(frozenRoutes, { ...pages, links, onOutboxWrite });
   await app.register(webhookRoutes, { ...pages, documentKey: config.documentKey, partners: config.partners });
   await app.register(reportRoutes, { ...pages, now });

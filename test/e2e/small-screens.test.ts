@@ -548,6 +548,7 @@ describe.skipIf(!browserTestsEnabled)(`every portal page at ${WIDTH} px`, () => 
       ['staff-reports', '/staff/reports'],
       ['staff-network', '/staff/network'],
       ['staff-partners', '/staff/partners'],
+      ['staff-refunds', '/staff/refunds'],
       ['staff-frozen', '/staff/frozen'],
       ['staff-webhooks', '/staff/webhooks'],
       ['staff-password', '/staff/password'],

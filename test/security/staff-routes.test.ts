@@ -27,6 +27,7 @@ const ACCESS: [RegExp, readonly StaffRole[] | 'any'][] = [
   [/^\/staff\/audit/, ['admin']],
   [/^\/staff\/network/, ['admin']],
   [/^\/staff\/partners/, ['admin']],
+  [/^\/staff\/refunds/, ['admin']],
   [/^\/staff\/webhooks/, ['admin']],
   [/^\/staff\/api-clients/, ['admin']],
   [/^\/staff\/settings/, ['admin']],

@@ -41,7 +41,9 @@ test('an administrator without a center chooses one for the session and serves a
   expect((await admin.post('/staff/counter/center', { centerId: 'not-a-uuid' })).statusCode).toBe(404);
   const tver = await center('MSK-TVER');
   expect((await admin.post('/staff/counter/center', { centerId: tver })).headers.location).toBe('/staff/counter');
-  expect((await admin.get('/staff/counter')).body).toContain('Walk-ins and cards in stock are those of the center below');
+  expect((await admin.get('/staff/counter')).body).toContain(
+    'Walk-ins and cards in stock are those of the center below',
+  );
 
   const created = await admin.post(`/staff/counter/lines/${lineId}`, walkIn);
   expect(created.statusCode).toBe(303);

@@ -11,8 +11,8 @@ import type { OutboxTopic } from '../outbox/outbox.ts';
 import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 
-/** The lanes whose stuck deliveries administrators watch: the network's commands and partners' events. */
-export type WatchedLane = 'network' | 'partners';
+/** The lanes whose stuck deliveries administrators watch: the network's commands, partners' events and gateway refunds. */
+export type WatchedLane = 'network' | 'partners' | 'payments';
 
 export type StuckDelivery = {
   id: number;
@@ -27,7 +27,7 @@ export type StuckDelivery = {
 };
 
 /** The payload fields that name what a delivery is about, kept in the audit of a retry. */
-const SUBJECT_FIELDS = ['msisdn', 'iccid', 'requestId', 'deliveryId', 'subscriptionId'] as const;
+const SUBJECT_FIELDS = ['msisdn', 'iccid', 'requestId', 'deliveryId', 'subscriptionId', 'paymentId'] as const;
 
 const origin = (url: string) => {
   try {
@@ -82,7 +82,7 @@ export async function stuckDeliveries(db: Db, operatorId: string, lane: WatchedL
   const addresses = lane === 'partners' ? await partnerAddresses(db, rows) : new Map<string, string>();
   const subjectOf = (r: (typeof rows)[number]) => {
     const p = r.payload;
-    if (lane === 'network') return String(p.msisdn ?? p.iccid ?? p.requestId ?? '');
+    if (lane !== 'partners') return String(p.msisdn ?? p.iccid ?? p.requestId ?? p.paymentId ?? '');
     return addresses.get(`${r.topic}:${p.deliveryId ?? p.subscriptionId}`) ?? '—';
   };
   return rows.map((r) => ({
@@ -139,7 +139,7 @@ export function retryStuckDelivery(
         operatorId: staff.operatorId,
         actorKind: 'staff',
         actorId: staff.staffId,
-        action: lane === 'network' ? 'network.retry' : 'delivery.retry',
+        action: `${lane === 'network' ? 'network' : 'delivery'}.retry`,
         targetKind: 'outbox',
         targetId: String(jobId),
         ip: staff.ip,

@@ -1,10 +1,9 @@
 import { and, asc, eq } from 'drizzle-orm';
-import type { Tx } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import { sessions } from '../../db/schema/security.ts';
 import { staffUsers } from '../../db/schema/staff.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import type { Db } from '../../db/client.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { hasRole, requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
@@ -15,7 +14,7 @@ export type CounterCenterError = 'staff.no_center' | 'staff.forbidden';
  * The center whose counter the staff member works: an agent's own, or, for an administrator
  * without one, the open center they chose for this session (`StaffActor.sessionId`).
  */
-export async function counterCenter(tx: Tx, staff: StaffActor): Promise<Result<string, CounterCenterError>> {
+export async function counterCenter(tx: Db | Tx, staff: StaffActor): Promise<Result<string, CounterCenterError>> {
   const [row] = await tx
     .select({ own: staffUsers.centerId, chosen: sessions.counterCenterId, open: serviceCenters.active })
     .from(staffUsers)

@@ -5,7 +5,6 @@ import { serviceCenters } from '../../db/schema/centers.ts';
 import { operators } from '../../db/schema/operators.ts';
 import { appointments, identityDocuments, payments, replacementRequests } from '../../db/schema/requests.ts';
 import { simChanges } from '../../db/schema/sim-changes.ts';
-import { staffUsers } from '../../db/schema/staff.ts';
 import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { quoteFee } from '../../domain/fees.ts';
 import type { IccidError } from '../../domain/iccid.ts';
@@ -14,9 +13,9 @@ import type { Reason, SimType } from '../../domain/replacement.ts';
 import { TERMINAL_STATUSES } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
-import { counterCenter } from './counter-center.ts';
 import type { Links } from '../operators/links.ts';
 import { loadOperatorProfile } from '../operators/operator-profile.ts';
+import { COUNTER } from '../payments/refunds.ts';
 import { unfreezeAccount } from '../requests/frozen-requests.ts';
 import { newReference, type ReplacementRequest } from '../requests/replacement-draft.ts';
 import { noticeRequestUpdate } from '../requests/request-notices.ts';
@@ -26,6 +25,7 @@ import { notifyEveryContact } from '../requests/submit-replacement.ts';
 import { wasntMeLink } from '../requests/wasnt-me.ts';
 import { keyId, openSecret, sealSecret } from '../secret-box.ts';
 import { transact } from '../transact.ts';
+import { counterCenter } from './counter-center.ts';
 
 /**
  * A walk-in at the counter: the agent checks the passport in person against the one the
@@ -336,7 +336,7 @@ export async function takeCounterPayment(
       amountMinor: request.feeMinor,
       currency: request.currency,
       status: 'succeeded',
-      provider: 'counter',
+      provider: COUNTER,
       providerRef: payment.method === 'card_terminal' ? slipRef : null,
       idempotencyKey: `counter:${request.id}`,
       receivedByStaffId: staff.staffId,

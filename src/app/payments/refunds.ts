@@ -4,14 +4,21 @@ import { payments } from '../../db/schema/requests.ts';
 import type { PaymentGateway } from '../../integrations/payments/payment-gateway.ts';
 import { enqueue } from '../outbox/outbox.ts';
 
-/** Queues the refund of a request's settled payment, in the transaction that cancels or rejects it. */
+/** The provider of payments taken at a counter, in cash or on the center's card terminal. */
+export const COUNTER = 'counter';
+
+/**
+ * Queues the refund of a request's settled payment, in the transaction that cancels or rejects
+ * it: through the gateway it was made with, or, for cash and the card terminal at a counter, as a
+ * task for that center's agents (see counter-refunds.ts): the gateway never saw that money.
+ */
 export async function refundRequestPayment(tx: Tx, requestId: string, now: Date): Promise<void> {
   const [paid] = await tx
     .update(payments)
     .set({ status: 'refund_pending', updatedAt: now })
     .where(and(eq(payments.requestId, requestId), eq(payments.status, 'succeeded')))
     .returning();
-  if (paid)
+  if (paid && paid.provider !== COUNTER)
     await enqueue(tx, {
       operatorId: paid.operatorId,
       topic: 'payment.refund',

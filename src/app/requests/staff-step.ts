@@ -64,7 +64,7 @@ export async function requireRole(tx: Tx, staff: StaffActor, roles: StaffRole[])
 }
 
 /** Whether the staff member holds one of the roles at their operator (administrators hold every role). */
-export async function hasRole(tx: Tx, staff: StaffActor, roles: StaffRole[]): Promise<boolean> {
+export async function hasRole(tx: Db | Tx, staff: StaffActor, roles: StaffRole[]): Promise<boolean> {
   const rows = await tx
     .select({ role: staffRoles.role })
     .from(staffRoles)

@@ -210,12 +210,20 @@ export const payments = pgTable(
     failureReason: text('failure_reason'),
     succeededAt: at('succeeded_at'),
     refundedAt: at('refunded_at'),
+    /** A counter payment is refunded at its center: the agent who paid it out, and the terminal's reversal slip. */
+    refundedByStaffId: uuid('refunded_by_staff_id'),
+    refundSlipRef: text('refund_slip_ref'),
     createdAt: createdAt(),
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [
     sameOperator('payments_request_fk', t.operatorId, t.requestId, replacementRequests),
     sameOperator('payments_received_by_fk', t.operatorId, t.receivedByStaffId, staffUsers),
+    sameOperator('payments_refunded_by_fk', t.operatorId, t.refundedByStaffId, staffUsers),
+    check(
+      'payments_counter_refund_check',
+      sql`${t.provider} <> 'counter' or ${t.status} <> 'refunded' or ${t.refundedByStaffId} is not null`,
+    ),
     sameOperator('payments_center_fk', t.operatorId, t.centerId, serviceCenters),
     check(
       'payments_counter_check',

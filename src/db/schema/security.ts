@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
-import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
 import { serviceCenters } from './centers.ts';
+import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
 import { staffUsers } from './staff.ts';
 import { accounts } from './subscribers.ts';

@@ -1,6 +1,7 @@
 import type { OpenTransfer } from '../../app/back-office/transfers.ts';
 import type { CounterCenterChoice } from '../../app/counter/counter-center.ts';
 import type { CounterCase, CounterLine } from '../../app/counter/counter-views.ts';
+import type { CounterRefund } from '../../app/payments/counter-refunds.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import { REASONS, SIM_TYPES } from '../../domain/replacement.ts';
 import { formatDateTime, formatMoney, type MessageKey } from '../../i18n/translate.ts';
@@ -23,11 +24,15 @@ export function CounterSearchPage({
   incoming,
   received,
   centers,
+  refunds,
+  refunded,
 }: Frame & {
   query: string;
   problem: MessageKey | null;
   incoming: OpenTransfer[];
   received: number | null;
+  refunds: CounterRefund[];
+  refunded: boolean;
   /** The centers an administrator without one of their own chooses from; null for everyone else. */
   centers: CounterCenterChoice[] | null;
 }) {
@@ -81,6 +86,12 @@ export function CounterSearchPage({
           {t('counter.find')}
         </button>
       </form>
+      {refunded && (
+        <p class="callout" role="status">
+          {t('counter.refunds.done')}
+        </p>
+      )}
+      {refunds.length > 0 && <RefundsDue ctx={ctx} staff={staff} refunds={refunds} />}
       {incoming.length > 0 && (
         <section aria-labelledby="incoming-heading">
           <h2 id="incoming-heading">{t('counter.incoming')}</h2>
@@ -93,6 +104,45 @@ export function CounterSearchPage({
         </section>
       )}
     </Layout>
+  );
+}
+
+/** Counter refunds the center owes: each paid out in cash or reversed on the terminal, then recorded here. */
+function RefundsDue({ ctx, staff, refunds }: Frame & { refunds: CounterRefund[] }) {
+  const { t, locale } = ctx;
+  const zone = ctx.operator?.timeZone ?? 'Europe/Moscow';
+  return (
+    <section aria-labelledby="refunds-heading">
+      <h2 id="refunds-heading">{t('counter.refunds.title')}</h2>
+      <p>{t('counter.refunds.lead')}</p>
+      <ul class="lines">
+        {refunds.map((r) => (
+          <li key={r.paymentId} class="line-card">
+            <h3 class="card-title">
+              {r.reference} · <span class="nowrap">{formatMoney(locale, r.amountMinor, r.currency)}</span>
+            </h3>
+            <p>
+              {t(r.method === 'cash' ? 'counter.refunds.cash' : 'counter.refunds.terminal', {
+                slip: r.slipRef ?? '—',
+                paid: r.paidAt ? formatDateTime(locale, r.paidAt, zone) : '—',
+              })}
+            </p>
+            <form method="post" action={`/staff/counter/refunds/${r.paymentId}`}>
+              <CsrfField token={staff.csrfToken} />
+              {r.method === 'card_terminal' && (
+                <div class="field">
+                  <label for={`slip-${r.paymentId}`}>{t('counter.refunds.reversalSlip')}</label>
+                  <input id={`slip-${r.paymentId}`} name="slipRef" autocomplete="off" maxlength={40} />
+                </div>
+              )}
+              <button type="submit" class="button">
+                {t(r.method === 'cash' ? 'counter.refunds.paidOut' : 'counter.refunds.reversed')}
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { openTransfers, receiveTransfer } from '../../app/back-office/transfers.ts';
-import { handOverCounterSim, issueCounterEsim } from '../../app/counter/counter-sim.ts';
 import { chooseCounterCenter, openCenters } from '../../app/counter/counter-center.ts';
+import { handOverCounterSim, issueCounterEsim } from '../../app/counter/counter-sim.ts';
 import { counterCase, counterLine, findAtCounter } from '../../app/counter/counter-views.ts';
 import { type CounterError, startWalkIn, takeCounterPayment } from '../../app/counter/walk-in.ts';
 import type { Links } from '../../app/operators/links.ts';
+import { counterRefundsDue, recordCounterRefund } from '../../app/payments/counter-refunds.ts';
 import type { StaffActor } from '../../app/requests/staff-step.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
@@ -69,25 +70,66 @@ export async function counterRoutes(
     return { operatorId: staff.operatorId, staffId: staff.staffId, ip: request.ip, sessionId: staff.id };
   };
 
-  app.get<{ Querystring: { q?: string; received?: string } }>(
+  /** The counter's first page: the search, the center's incoming cards and the refunds it owes. */
+  const searchPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    shown: { query?: string; problem?: MessageKey | null; received?: number | null; refunded?: boolean },
+    status = 200,
+  ) => {
+    const staff = request.staff as StaffSession;
+    const [incoming, refunds, centers] = await Promise.all([
+      staff.centerId ? openTransfers(db, staff.operatorId, staff.centerId) : [],
+      counterRefundsDue(db, actor(request)),
+      staff.choosesCenter ? openCenters(db, staff.operatorId) : null,
+    ]);
+    return sendPage(
+      reply,
+      <CounterSearchPage
+        ctx={pageContext(request, assets, demo)}
+        staff={staff}
+        incoming={incoming}
+        refunds={refunds}
+        centers={centers}
+        query={shown.query ?? ''}
+        problem={shown.problem ?? null}
+        received={shown.received ?? null}
+        refunded={shown.refunded ?? false}
+      />,
+      status,
+    );
+  };
+
+  app.get<{ Querystring: { q?: string; received?: string; refunded?: string } }>(
     '/staff/counter',
     { preHandler: guard },
     async (request, reply) => {
       const staff = request.staff as StaffSession;
       const query = typeof request.query.q === 'string' ? request.query.q.slice(0, 40).trim() : '';
-      const ctx = pageContext(request, assets, demo);
-      const incoming = staff.centerId ? await openTransfers(db, staff.operatorId, staff.centerId) : [];
       const received = /^\d{1,5}$/.test(request.query.received ?? '') ? Number(request.query.received) : null;
-      const centers = staff.choosesCenter ? await openCenters(db, staff.operatorId) : null;
-      const frame = { ctx, staff, incoming, received, centers };
-      if (!query) return sendPage(reply, <CounterSearchPage {...frame} query="" problem={null} />);
+      if (!query) return searchPage(request, reply, { received, refunded: request.query.refunded === '1' });
       const found = await findAtCounter(db, staff.operatorId, query);
       if (found)
         return reply.redirect(
           `/staff/counter/lines/${found.lineId}${found.appointmentId ? `?visit=${found.appointmentId}` : ''}`,
           303,
         );
-      return sendPage(reply, <CounterSearchPage {...frame} query={query} problem="counter.not_found" />, 404);
+      return searchPage(request, reply, { query, problem: 'counter.not_found' }, 404);
+    },
+  );
+
+  /** Money taken here and owed back: the agent pays out the cash or reverses the terminal payment. */
+  app.post<{ Params: { paymentId: string }; Body: { slipRef?: string } }>(
+    '/staff/counter/refunds/:paymentId',
+    { ...formRoute({ slipRef: line(40) }), preHandler: guard },
+    async (request, reply) => {
+      const done = await recordCounterRefund(db, actor(request), request.params.paymentId, {
+        slipRef: request.body.slipRef ?? '',
+      });
+      if (done.ok) return reply.redirect('/staff/counter?refunded=1', 303);
+      if (done.error === 'refund.slip_required')
+        return searchPage(request, reply, { problem: 'counter.refunds.slip_required' }, 400);
+      return reply.callNotFound();
     },
   );
 

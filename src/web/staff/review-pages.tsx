@@ -26,6 +26,7 @@ export function StaffMenu({ ctx, staff }: { ctx: PageContext; staff: StaffSessio
       {staff.roles.includes('admin') && <a href="/staff/audit">{t('staff.nav.audit')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/network">{t('staff.nav.network')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/partners">{t('staff.nav.partners')}</a>}
+      {staff.roles.includes('admin') && <a href="/staff/refunds">{t('staff.nav.refunds')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/settings">{t('staff.nav.settings')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/api-clients">{t('staff.nav.apiClients')}</a>}
       {staff.roles.includes('admin') && <a href="/staff/webhooks">{t('staff.nav.webhooks')}</a>}

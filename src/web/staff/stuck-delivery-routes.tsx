@@ -26,7 +26,10 @@ type Outcome = (typeof OUTCOMES)[number];
 const PAGES = {
   network: { path: '/staff/network', title: 'network.title', lead: 'network.lead', none: 'network.none' },
   partners: { path: '/staff/partners', title: 'partners.title', lead: 'partners.lead', none: 'partners.none' },
-} as const satisfies Record<WatchedLane, { path: string; title: MessageKey; lead: MessageKey; none: MessageKey }>;
+} as const satisfies Record<
+  Exclude<WatchedLane, 'payments'>,
+  { path: string; title: MessageKey; lead: MessageKey; none: MessageKey }
+>;
 
 function StuckDeliveriesPage({
   ctx,
@@ -37,7 +40,7 @@ function StuckDeliveriesPage({
 }: {
   ctx: PageContext;
   staff: StaffSession;
-  lane: WatchedLane;
+  lane: keyof typeof PAGES;
   jobs: StuckDelivery[];
   outcome: Outcome | null;
 }) {

@@ -1,0 +1,4 @@
+ALTER TABLE "payments" ADD COLUMN "refunded_by_staff_id" uuid;--> statement-breakpoint
+ALTER TABLE "payments" ADD COLUMN "refund_slip_ref" text;--> statement-breakpoint
+ALTER TABLE "payments" ADD CONSTRAINT "payments_refunded_by_fk" FOREIGN KEY ("operator_id","refunded_by_staff_id") REFERENCES "public"."staff_users"("operator_id","id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "payments" ADD CONSTRAINT "payments_counter_refund_check" CHECK ("payments"."provider" <> 'counter' or "payments"."status" <> 'refunded' or "payments"."refunded_by_staff_id" is not null);
