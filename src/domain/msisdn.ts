@@ -37,3 +37,8 @@ export function formatMsisdn(msisdn: string): string {
 export function maskMsisdn(msisdn: string): string {
   return msisdn.slice(0, 2) + msisdn.slice(2, -2).replace(/\d/g, '•') + msisdn.slice(-2);
 }
+
+/** The country a number belongs to (ISO 3166 code), or null when it cannot tell. */
+export function countryOf(msisdn: string): string | null {
+  return parsePhoneNumberFromString(msisdn)?.country ?? null;
+}

@@ -3,6 +3,7 @@ import { purgeIdempotencyKeys } from '../app/api/idempotency-keys.ts';
 import { appendAudit } from '../app/audit/audit-log.ts';
 import { sendVisitReminders } from '../app/centers/visit-messages.ts';
 import { purgeUnconfirmedVisits } from '../app/centers/visits.ts';
+import { dropSpentAllowances } from '../app/limits/allowances.ts';
 import type { Links } from '../app/operators/links.ts';
 import { reconcilePayments } from '../app/payments/payments.ts';
 import type { Db } from '../db/client.ts';
@@ -133,6 +134,7 @@ export function maintenance(options: {
       .then(() => sendVisitReminders(options.db, options.links))
       .then(() => purgeUnconfirmedVisits(options.db))
       .then(() => purgeIdempotencyKeys(options.db))
+      .then(() => dropSpentAllowances(options.db, new Date(Date.now() - 2 * 86_400_000)))
       .catch(options.onError);
   let timer: NodeJS.Timeout | undefined;
   return {

@@ -72,3 +72,15 @@ export function problemsOf(error: z.ZodError): FormProblems {
   }
   return problems;
 }
+
+/** A list of ISO 3166 country codes typed as "KZ, UZ TJ": empty is none. */
+export const countryCodes = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(/[\s,;]+/)
+      .filter(Boolean)
+      .map((c) => c.toUpperCase()),
+  )
+  .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'admin.invalid.countries')).max(60, 'admin.invalid.countries'));

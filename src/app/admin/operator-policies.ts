@@ -7,7 +7,15 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { transact } from '../transact.ts';
 import { auditChange } from './audited-change.ts';
-import { checkbox, choice, type FormProblems, optionalWholeNumber, problemsOf, wholeNumber } from './form-values.ts';
+import {
+  checkbox,
+  choice,
+  countryCodes,
+  type FormProblems,
+  optionalWholeNumber,
+  problemsOf,
+  wholeNumber,
+} from './form-values.ts';
 
 /** The operator's policies and support contacts, as its administrator sets them. */
 export const policiesForm = z.object({
@@ -22,6 +30,10 @@ export const policiesForm = z.object({
   documentRetentionDays: wholeNumber(1, 3_650),
   simSwapMonitoredDays: optionalWholeNumber(1, 3_650),
   slaHours: wholeNumber(1, 2_000),
+  activeVisitsCap: wholeNumber(1, 20),
+  visitSmsPerHour: wholeNumber(1, 100_000),
+  visitSmsPerDay: wholeNumber(1, 1_000_000),
+  smsCountries: countryCodes,
   supportPhone: z
     .string()
     .trim()

@@ -14,6 +14,7 @@ import { enqueue } from '../outbox/outbox.ts';
 import { newReference } from '../requests/replacement-draft.ts';
 import { serializeOn, transact, transactKeeping } from '../transact.ts';
 import { type CenterListing, centerDirectory } from './center-directory.ts';
+import { type FloodError, spendVisitSms, withinVisitCap } from './visit-floods.ts';
 import { type Appointment, manageToken, tellVisitor } from './visit-messages.ts';
 
 /**
@@ -36,7 +37,8 @@ export type VisitError =
   | 'visit.too_many_codes'
   | 'visit.not_found'
   | 'visit.code_wrong'
-  | 'visit.code_expired';
+  | 'visit.code_expired'
+  | FloodError;
 
 export type VisitContact = {
   name: string;
@@ -45,6 +47,8 @@ export type VisitContact = {
   lineMsisdn: string | null;
   locale: Locale;
   accountId?: string;
+  /** The address the booking comes from (the portal's visitor; none for the operator's API). */
+  clientIp?: string | null;
 };
 
 export type OpenSlot = Slot & { free: number };
@@ -88,8 +92,11 @@ export async function requestVisit(
 ): Promise<Result<{ pendingId: string }, VisitError>> {
   const chosen = await chosenSlot(db, operatorId, code, startsAt, now);
   if (!chosen.ok) return chosen;
-  return transact(db, async (tx) => {
+  return transact(db, async (tx): Promise<Result<{ pendingId: string }, VisitError>> => {
     await serializeOn(tx, `visit-codes:${operatorId}:${contact.phone}`);
+    const visitor = { phone: contact.phone, clientIp: contact.clientIp ?? null };
+    const capped = await withinVisitCap(tx, operatorId, visitor, now);
+    if (!capped.ok) return capped;
     const [recent] = await tx
       .select({ n: count() })
       .from(appointments)
@@ -100,7 +107,11 @@ export async function requestVisit(
           gt(appointments.createdAt, new Date(now.getTime() - 3_600_000)),
         ),
       );
-    if ((recent?.n ?? 0) >= CODES_PER_HOUR) return err('visit.too_many_codes' as const);
+    if ((recent?.n ?? 0) >= CODES_PER_HOUR) return err('visit.too_many_codes');
+    // Full already: say so now, not after the visitor has typed the code.
+    if (!(await takePlace(tx, chosen.value.centerId, chosen.value.slot.startsAt))) return err('visit.slot_full');
+    const spent = await spendVisitSms(tx, operatorId, visitor, now);
+    if (!spent.ok) return spent;
     const id = randomUUID();
     const oneTime = newCode();
     await tx.insert(appointments).values({
@@ -134,6 +145,7 @@ const appointmentValues = (operatorId: string, chosen: ChosenSlot, contact: Visi
   contactEmail: contact.email,
   lineMsisdn: contact.lineMsisdn,
   locale: contact.locale,
+  clientIp: contact.clientIp ?? null,
   ticket: newReference('V'),
 });
 
@@ -253,7 +265,10 @@ export async function bookVisit(
 ): Promise<Result<{ token: string }, VisitError>> {
   const chosen = await chosenSlot(db, operatorId, code, startsAt, now);
   if (!chosen.ok) return chosen;
-  return transact(db, async (tx) => {
+  return transact(db, async (tx): Promise<Result<{ token: string }, VisitError>> => {
+    const visitor = { accountId: contact.accountId, phone: contact.phone, clientIp: contact.clientIp ?? null };
+    const capped = await withinVisitCap(tx, operatorId, visitor, now);
+    if (!capped.ok) return capped;
     await lockCenter(tx, chosen.value.centerId);
     const [visit] = await tx
       .insert(appointments)

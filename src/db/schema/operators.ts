@@ -41,6 +41,13 @@ export const operators = pgTable(
     simSwapMonitoredDays: integer('sim_swap_monitored_days'),
     /** Target time from submission to activation, for reports. */
     slaHours: integer('sla_hours').notNull().default(120),
+    /** Visits one person (account, phone or address) may have booked and not yet made. */
+    activeVisitsCap: integer('active_visits_cap').notNull().default(2),
+    /** Visit codes sent by SMS to people not signed in: at most this many an hour, and a day (then admins are told). */
+    visitSmsPerHour: integer('visit_sms_per_hour').notNull().default(300),
+    visitSmsPerDay: integer('visit_sms_per_day').notNull().default(2_000),
+    /** Countries (ISO 3166 codes) visit codes may be sent to besides the operator's own: SMS pumping pays per foreign text. */
+    smsCountries: text('sms_countries').array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
   },
   (t) => [
@@ -49,7 +56,7 @@ export const operators = pgTable(
     check('operators_public_url_check', sql`${t.publicUrl} ~ '^https?://[^/?#]+$'`),
     check(
       'operators_policy_ranges_check',
-      sql`${t.coolingOffHours} >= 0 and ${t.documentRetentionDays} > 0 and ${t.fourEyesRiskThreshold} between 0 and 100 and ${t.swapHoldMinutes} >= 0 and ${t.lockReleaseHours} >= 0 and ${t.slaHours} > 0`,
+      sql`${t.coolingOffHours} >= 0 and ${t.documentRetentionDays} > 0 and ${t.fourEyesRiskThreshold} between 0 and 100 and ${t.swapHoldMinutes} >= 0 and ${t.lockReleaseHours} >= 0 and ${t.slaHours} > 0 and ${t.activeVisitsCap} > 0 and ${t.visitSmsPerHour} > 0 and ${t.visitSmsPerDay} > 0`,
     ),
   ],
 );

@@ -318,9 +318,12 @@ export const appointments = pgTable(
     /** Hash of the secret in the cancel-or-move link sent with the confirmation. */
     manageTokenHash: text('manage_token_hash').notNull().unique(),
     reminderSentAt: at('reminder_sent_at'),
+    /** The address the booking came from, for the cap on active visits per address. */
+    clientIp: text('client_ip'),
     createdAt: createdAt(),
   },
   (t) => [
+    index('appointments_active_idx').on(t.operatorId, t.startsAt).where(sql`${t.status} in ('pending', 'booked')`),
     index('appointments_phone_idx').on(t.operatorId, t.contactPhone, t.createdAt),
     unique('appointments_ticket_key').on(t.operatorId, t.ticket),
     index('appointments_reminder_idx')

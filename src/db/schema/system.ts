@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
 import { at, createdAt, oneOf } from './columns.ts';
 import { operators } from './operators.ts';
 import { ACTOR_KINDS } from './requests.ts';
@@ -57,6 +57,20 @@ export const outbox = pgTable(
       .on(t.operatorId, sql`(${t.payload}->>'msisdn')`, t.id.desc())
       .where(sql`${t.topic} in ('line.suspend', 'line.resume')`),
   ],
+);
+
+/**
+ * Allowances shared by every instance: how much of a limit each name (an address, an operator's
+ * SMS budget) has used in a fixed window, counted in the transaction that spends it.
+ */
+export const allowances = pgTable(
+  'allowances',
+  {
+    name: text('name').notNull(),
+    windowStart: at('window_start').notNull(),
+    used: integer('used').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.name, t.windowStart] }), index('allowances_window_idx').on(t.windowStart)],
 );
 
 /**

@@ -982,6 +982,18 @@ export const en = {
   'visit.slot_missing': 'Choose a time',
   'visit.slot_unavailable': 'This time cannot be booked. Choose another.',
   'visit.slot_full': 'Someone has just taken the last place at this time. Choose another time.',
+  'visit.too_many_active':
+    'You already have as many visits booked as one person may hold. Cancel one from its link, or come at the time of one you have.',
+  'visit.sms_country':
+    'Codes are sent only to phone numbers of this country. Type a local mobile number, or sign in to book without a code.',
+  'visit.sms_busy': 'Too many codes were asked for just now. Try again in an hour, or sign in to book without a code.',
+  'visit.sms_budget':
+    'Booking with a code by SMS is paused for today. Sign in to book without a code, or call the support line.',
+  'email.smsBudget.subject': 'Visit codes by SMS are paused for today',
+  'email.smsBudget.body':
+    'The visit booking form has sent today’s budget of {budget} codes by SMS to people who are not signed in. Until tomorrow (UTC) it sends no more; signed-in subscribers and the API still book. If this was not expected, someone may be using the form to send paid texts. The budget is in Settings → Policies.',
+  'visit.busy':
+    'Too many attempts from your connection in the last few minutes. Wait ten minutes and send again; what you typed is kept.',
   'visit.too_many_codes': 'Too many codes were sent to this phone in the last hour. Try again later.',
   'visit.center_not_found': 'This center is not taking bookings.',
   'visit.not_found': 'This visit cannot be found.',
@@ -1105,6 +1117,13 @@ export const en = {
   'admin.online.nobody': 'Nobody: only at a center',
   'admin.policy.coolingOffHours': 'Hours without online replacement after a password or contact change',
   'admin.policy.lockReleaseHours': 'Hours before a lifted SIM-change lock ends',
+  'admin.policy.activeVisitsCap': 'Visits one person may have booked at once',
+  'admin.policy.visitSmsPerHour': 'Visit codes by SMS an hour, to people not signed in',
+  'admin.policy.visitSmsPerDay': 'Visit codes by SMS a day (then administrators are e-mailed)',
+  'admin.policy.smsCountries': 'Other countries visit codes may be sent to',
+  'admin.policy.smsCountries.hint':
+    'Codes go to numbers of {country}; add two-letter codes such as KZ, UZ, TJ to allow more.',
+  'admin.invalid.countries': 'Type two-letter country codes separated by commas, such as KZ, UZ.',
   'admin.policy.swapHoldMinutes': 'Minutes an approved online swap waits',
   'admin.policy.fourEyesRiskThreshold': 'Risk score needing a second reviewer',
   'admin.policy.documentRetentionDays': 'Days identity documents are kept',

@@ -59,6 +59,9 @@ const NUMBER_POLICIES = [
   ['documentRetentionDays', '1–3650'],
   ['simSwapMonitoredDays', '1–3650'],
   ['slaHours', '1–2000'],
+  ['activeVisitsCap', '1–20'],
+  ['visitSmsPerHour', '1–100000'],
+  ['visitSmsPerDay', '1–1000000'],
 ] as const;
 const FLAG_POLICIES = ['courierPassportCheck', 'pickupActivatesAtCounter', 'esimEnabled'] as const;
 
@@ -99,6 +102,14 @@ export function PoliciesPage(page: Page & { values: Values }) {
             checked={values[name] === 'on'}
           />
         ))}
+        <Input
+          ctx={ctx}
+          name="smsCountries"
+          label={t('admin.policy.smsCountries')}
+          hint={t('admin.policy.smsCountries.hint', { country: ctx.operator?.countryCode ?? 'RU' })}
+          errors={errors}
+          value={values.smsCountries ?? ''}
+        />
         <Input
           ctx={ctx}
           name="supportPhone"

@@ -100,6 +100,7 @@ const VISIT_PROBLEMS: Partial<Record<VisitError, [number, string]>> = {
   'visit.center_not_found': [404, 'center-not-found'],
   'visit.slot_unavailable': [422, 'slot-unavailable'],
   'visit.slot_full': [409, 'slot-full'],
+  'visit.too_many_active': [409, 'too-many-visits'],
 };
 
 /** The operator's service centers as the public finder shows them, their visit slots, and booking one. */

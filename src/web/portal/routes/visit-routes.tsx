@@ -15,10 +15,12 @@ import {
   type VisitError,
   visitByToken,
 } from '../../../app/centers/visits.ts';
+import { takeAllowance } from '../../../app/limits/allowances.ts';
 import type { Links } from '../../../app/operators/links.ts';
 import type { Db } from '../../../db/client.ts';
 import { accounts, lines } from '../../../db/schema/subscribers.ts';
 import { parseMsisdn } from '../../../domain/msisdn.ts';
+import { err } from '../../../domain/result.ts';
 import type { MessageKey } from '../../../i18n/translate.ts';
 import { type Assets, pageContext, sendPage } from '../../render.ts';
 import type { FieldErrors } from '../../shared/form.tsx';
@@ -35,10 +37,14 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const EMPTY: BookForm = { startsAt: '', name: '', phone: '', email: '', line: '' };
 
 /** Refusals of a booking, each said where the visitor can act on it. */
+/** Visit form submissions one address may make in ten minutes. */
+const VISIT_POSTS = 40;
+
 const FIELD_OF: Partial<Record<VisitError, keyof BookForm>> = {
   'visit.slot_unavailable': 'startsAt',
   'visit.slot_full': 'startsAt',
   'visit.too_many_codes': 'phone',
+  'visit.sms_country': 'phone',
 };
 const DONE: Record<string, MessageKey> = {
   booked: 'visit.done.booked',
@@ -77,6 +83,10 @@ const contactSchema = z.object({
  * the link in the confirmation, where the visit can be cancelled or moved.
  */
 export async function visitRoutes(app: FastifyInstance, { assets, demo, db, links, onOutboxWrite, now }: Options) {
+  /** Each address may send the visit forms this often, across every instance; the forms are public. */
+  const busyAddress = async (request: FastifyRequest) =>
+    !(await takeAllowance(db, { name: `http:visits:${request.ip}`, limit: VISIT_POSTS, windowMs: 10 * 60_000 }, now()))
+      .allowed;
   const bookPage = async (
     request: FastifyRequest<BookRoute>,
     reply: FastifyReply,
@@ -142,6 +152,7 @@ export async function visitRoutes(app: FastifyInstance, { assets, demo, db, link
         email: body.email ?? '',
         line: body.line ?? '',
       };
+      if (await busyAddress(request)) return bookPage(request, reply, form, {}, 'visit.busy', 429);
       const errors: FieldErrors = {};
       const startsAt = new Date(form.startsAt);
       if (!form.startsAt || Number.isNaN(startsAt.getTime())) errors.startsAt = 'visit.slot_missing';
@@ -149,7 +160,15 @@ export async function visitRoutes(app: FastifyInstance, { assets, demo, db, link
       const booker = await signedInBooker(request);
       if (booker) {
         if (errors.startsAt) return bookPage(request, reply, form, errors, null, 400);
-        const booked = await bookVisit(db, links, request.operator.id, code, startsAt, booker, now());
+        const booked = await bookVisit(
+          db,
+          links,
+          request.operator.id,
+          code,
+          startsAt,
+          { ...booker, clientIp: request.ip },
+          now(),
+        );
         if (booked.ok) {
           onOutboxWrite();
           return reply.redirect(`/visits/${booked.value.token}?done=booked`, 303);
@@ -165,7 +184,7 @@ export async function visitRoutes(app: FastifyInstance, { assets, demo, db, link
         request.operator.id,
         code,
         startsAt,
-        { ...contact.data, lineMsisdn: contact.data.line, locale: request.locale },
+        { ...contact.data, lineMsisdn: contact.data.line, locale: request.locale, clientIp: request.ip },
         now(),
       );
       if (!requested.ok) return refused(request, reply, form, requested.error);
@@ -200,7 +219,9 @@ export async function visitRoutes(app: FastifyInstance, { assets, demo, db, link
       const pending = request.body?.pending ?? '';
       const typed = (request.body?.code ?? '').trim();
       if (!UUID.test(pending)) return reply.callNotFound();
-      const confirmed = await confirmVisit(db, links, request.operator.id, pending, typed, now());
+      const confirmed = (await busyAddress(request))
+        ? err('visit.busy' as const)
+        : await confirmVisit(db, links, request.operator.id, pending, typed, now());
       if (confirmed.ok) {
         onOutboxWrite();
         return reply.redirect(`/visits/${confirmed.value.token}?done=booked`, 303);
@@ -217,7 +238,7 @@ export async function visitRoutes(app: FastifyInstance, { assets, demo, db, link
           errors={{ code: confirmed.error }}
           csrf={reply.csrfToken()}
         />,
-        confirmed.error === 'visit.code_wrong' ? 400 : 409,
+        confirmed.error === 'visit.code_wrong' ? 400 : confirmed.error === 'visit.busy' ? 429 : 409,
       );
     },
   );
@@ -260,6 +281,7 @@ export async function visitRoutes(app: FastifyInstance, { assets, demo, db, link
   app.post<VisitRoute>('/visits/:token/cancel', formRoute({}), async (request, reply) => {
     const { token } = request.params;
     if (!TOKEN.test(token)) return reply.callNotFound();
+    if (await busyAddress(request)) return visitPage(request, reply, { cancel: 'visit.busy' }, 429);
     const cancelled = await cancelVisit(db, links, request.operator.id, token, now());
     if (!cancelled.ok) return reply.callNotFound();
     onOutboxWrite();
@@ -272,6 +294,7 @@ export async function visitRoutes(app: FastifyInstance, { assets, demo, db, link
     async (request, reply) => {
       const { token } = request.params;
       if (!TOKEN.test(token)) return reply.callNotFound();
+      if (await busyAddress(request)) return visitPage(request, reply, { startsAt: 'visit.busy' }, 429);
       const startsAt = new Date(request.body?.startsAt ?? '');
       if (Number.isNaN(startsAt.getTime())) return visitPage(request, reply, { startsAt: 'visit.slot_missing' }, 400);
       const moved = await moveVisit(db, links, request.operator.id, token, startsAt, now());

@@ -1,0 +1,32 @@
+import { and, lt, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.ts';
+import { allowances } from '../../db/schema/system.ts';
+
+export type Allowance = { name: string; limit: number; windowMs: number };
+export type Taken = { allowed: boolean; used: number; retryAt: Date };
+
+/**
+ * Takes one from an allowance shared by every instance: `limit` uses of `name` per fixed window
+ * of `windowMs`. The count is one upsert that refuses past the limit, so parallel callers cannot
+ * slip through; in the caller's transaction it is spent only if what it pays for commits.
+ */
+export async function takeAllowance(db: Db | Tx, allowance: Allowance, now = new Date()): Promise<Taken> {
+  const start = now.getTime() - (now.getTime() % allowance.windowMs);
+  const windowStart = new Date(start);
+  const retryAt = new Date(start + allowance.windowMs);
+  const [row] = await db
+    .insert(allowances)
+    .values({ name: allowance.name, windowStart, used: 1 })
+    .onConflictDoUpdate({
+      target: [allowances.name, allowances.windowStart],
+      set: { used: sql`${allowances.used} + 1` },
+      setWhere: lt(allowances.used, allowance.limit),
+    })
+    .returning({ used: allowances.used });
+  return row ? { allowed: true, used: row.used, retryAt } : { allowed: false, used: allowance.limit, retryAt };
+}
+
+/** Forgets windows that ended before `before` (the maintenance job). */
+export async function dropSpentAllowances(db: Db, before: Date): Promise<void> {
+  await db.delete(allowances).where(and(lt(allowances.windowStart, before)));
+}
