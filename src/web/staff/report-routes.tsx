@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
 import { operatorReport, type Period } from '../../app/reports/reports.ts';
@@ -6,6 +5,7 @@ import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
 import { translator } from '../../i18n/translate.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
+import { csvFile } from '../shared/csv.ts';
 import { Layout } from '../shared/layout.tsx';
 import type { PageContext } from '../shared/page-context.ts';
 import { BarChart } from './bar-chart.tsx';
@@ -141,7 +141,7 @@ export async function reportRoutes(app: FastifyInstance, { assets, demo, db, now
       const ctx = pageContext(request, assets, demo);
       const table = visible(request, reportTables(report, translator(ctx.locale))).find((x) => x.id === id);
       if (!table) return reply.callNotFound();
-      const csv = stringify([table.columns, ...table.rows]);
+      const csv = csvFile([table.columns, ...table.rows]);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header(
@@ -149,7 +149,7 @@ export async function reportRoutes(app: FastifyInstance, { assets, demo, db, now
           `attachment; filename="${request.operator.slug}-${id}-${period.from}-${period.to}.csv"`,
         )
         .header('cache-control', 'no-store')
-        .send(`\uFEFF${csv}`);
+        .send(csv);
     },
   );
 }
