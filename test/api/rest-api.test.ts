@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApiClient } from '../../src/app/api/api-clients.ts';
 import type { Database } from '../../src/db/client.ts';
 import { API_SCOPES } from '../../src/db/schema/api.ts';
+import { routeScope } from '../../src/web/api/v1/api-v1.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { passportPhoto } from '../support/requests.ts';
+import { routesUnder } from '../support/routes.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
 
@@ -523,5 +525,62 @@ describe('lines, centers, inventory, SIM changes and webhooks', () => {
       Object.keys(methods).map((m) => `${m} ${path}`),
     );
     expect(documented.filter((o) => !called.has(o))).toEqual([]);
+  });
+});
+
+describe('access', () => {
+  test('every route of /api/v1 but its document needs one known scope: anonymous calls get 401, a route without a scope is refused', async () => {
+    const routes = routesUnder(app, '/api/v1/').filter((r) => r.path !== '/api/v1/openapi.json');
+    expect(routes.length).toBeGreaterThanOrEqual(15);
+    for (const route of routes) {
+      const path = template(route.path);
+      expect(path, `${route.method} ${route.path} is not in the OpenAPI document`).toBeDefined();
+      const operation = doc.paths[path as string]?.[route.method.toLowerCase()] as unknown as {
+        security?: { oauth2?: string[] }[];
+      };
+      const scopes = operation?.security?.flatMap((s) => s.oauth2 ?? []) ?? [];
+      expect(scopes, `${route.method} ${route.path}`).toHaveLength(1);
+      expect(API_SCOPES as readonly string[], `${route.method} ${route.path}`).toContain(scopes[0]);
+      const res = await app.inject({ method: route.method, url: route.path, headers: { host: 'localhost' } });
+      expect(res.statusCode, `${route.method} ${route.path} anonymously`).toBe(401);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+
+  test('a route that names no scope is refused, not public', () => {
+    expect(routeScope({}, false)).toBe('closed');
+    expect(routeScope({ scope: 'centers:read' }, false)).toBe('centers:read');
+    expect(routeScope({ public: true }, false)).toBe('open');
+    expect(routeScope({}, true)).toBe('open');
+  });
+
+  test('the scheme is case-insensitive (RFC 6750); a made-up scope is never issued', async () => {
+    const lower = await app.inject({
+      url: '/api/v1/centers',
+      headers: { host: 'localhost', authorization: `bearer ${token}` },
+    });
+    expect(lower.statusCode).toBe(200);
+    const client = await createApiClient(database.db, {
+      operatorId: volnaId,
+      name: 'Bank asking too much',
+      scopes: ['sim-swap'],
+      ratePerMinute: 100,
+    });
+    const ask = (scope: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/oauth/token',
+        headers: { host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: client.clientId,
+          client_secret: client.secret,
+          scope,
+        }).toString(),
+      });
+    const madeUp = await ask('sim-swap:check:extra');
+    expect(madeUp.statusCode).toBe(400);
+    expect(madeUp.json()).toMatchObject({ error: 'invalid_scope' });
+    expect((await ask('sim-swap:check')).statusCode).toBe(200);
   });
 });

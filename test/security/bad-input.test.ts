@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import { buildApp } from '../../src/web/app.ts';
-import { loggerOptions } from '../../src/web/plugins/log-redaction.ts';
+import { loggerOptions, redactedUrl } from '../../src/web/plugins/log-redaction.ts';
 import { readyDraft } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
@@ -245,4 +245,22 @@ test('random and malformed bodies to every form route never give a 500', { timeo
     ),
     { numRuns: 400 },
   );
+});
+
+test('secret links and query values never reach the request log', async () => {
+  const secrets = ['reset-9f8e7d6c5b4a', 'visit-1a2b3c4d5e6f', 'wasnt-me-0f1e2d3c'];
+  logged.length = 0;
+  for (const url of [
+    `/password/reset/${secrets[0]}`,
+    `/visits/${secrets[1]}?done=booked`,
+    `/wasnt-me/${secrets[2]}`,
+    '/centers?near=55.75,37.61',
+  ])
+    await app.inject({ url, headers: { host: 'localhost' } });
+  const log = logged.join('');
+  expect(log).toContain('/password/reset/[redacted]');
+  expect(log).toContain('/visits/[redacted]?done=[redacted]');
+  expect(log).toContain('/centers?near=[redacted]');
+  for (const secret of [...secrets, '55.75']) expect(log).not.toContain(secret);
+  expect(redactedUrl('/staff/review?risk=high&age=3')).toBe('/staff/review?risk=[redacted]&age=[redacted]');
 });

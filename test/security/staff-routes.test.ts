@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEMO_STAFF_PASSWORD } from '../../src/app/seed/seed.ts';
 import type { Database } from '../../src/db/client.ts';
 import { STAFF_ROLES, type StaffRole } from '../../src/db/schema/staff.ts';
 import { buildApp } from '../../src/web/app.ts';
+import { type Route, routesUnder } from '../support/routes.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
 import { signedInClient, staffClient, WebClient } from '../support/web-client.ts';
@@ -50,26 +50,9 @@ afterAll(async () => {
   await database.close();
 });
 
-type Route = { method: 'GET' | 'POST'; path: string };
-
-/** Every staff route of the app's route table, parameters filled with ids that exist nowhere. */
-function staffRoutes(): Route[] {
-  const routes: Route[] = [];
-  const stack: string[] = [];
-  for (const row of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const at = row.indexOf('── ');
-    if (at < 0) continue;
-    const [, segment = '', methods = ''] = row.slice(at + 3).match(/^(.*?)(?: \((.*)\))?$/) ?? [];
-    stack.length = Math.floor(at / 4);
-    stack.push(segment);
-    const path = stack.join('').replace(/^\/+/, '/');
-    if (!path.startsWith('/staff') || SIGN_IN.includes(path)) continue;
-    for (const method of ['GET', 'POST'] as const)
-      if (methods.split(', ').includes(method))
-        routes.push({ method, path: path.replace(/:[a-zA-Z]+/g, () => randomUUID()) });
-  }
-  return routes;
-}
+/** Every staff route of the app's route table but the sign-in. */
+const staffRoutes = () =>
+  routesUnder(app, '/staff').filter((r) => !SIGN_IN.includes(r.path) && (r.method === 'GET' || r.method === 'POST'));
 
 const allowed = (path: string) => {
   const entry = ACCESS.find(([pattern]) => pattern.test(path));

@@ -71,3 +71,25 @@ test('an agent keeps their own center: neither an agent nor another role can cho
   const reviewer = await staffClient(app, database, 'reviewer@volna.example');
   expect((await reviewer.post('/staff/counter/center', { centerId: other.id })).statusCode).toBe(403);
 });
+
+test('a walk-in redeems only a visit booked at the agent’s own center', async () => {
+  const agent = await staffClient(app, database, 'store-agent@volna.example');
+  const { id: lineId } = await one<{ id: string }>("select id from lines where msisdn = '+79161110041'");
+  const elsewhere = await one<{ id: string }>(
+    `insert into appointments (operator_id, center_id, starts_at, ends_at, contact_name, contact_phone, line_msisdn,
+                               ticket, manage_token_hash)
+     select operator_id, id, now() + interval '1 hour', now() + interval '90 minutes', 'Смирнова', '+79161110041',
+            '+79161110041', 'V-ELSE01', md5(random()::text) from service_centers where code = 'MSK-AVIA' returning id`,
+  );
+  await agent.get(`/staff/counter/lines/${lineId}?visit=${elsewhere.id}`);
+  const created = await agent.post(`/staff/counter/lines/${lineId}?visit=${elsewhere.id}`, {
+    docType: 'passport_ru',
+    docNumber: '4516 110041',
+    reason: 'lost',
+    simType: 'physical',
+  });
+  expect(created.statusCode).toBe(303);
+  expect((await one<{ status: string }>('select status from appointments where id = $1', [elsewhere.id])).status).toBe(
+    'booked',
+  );
+});

@@ -233,6 +233,7 @@ export async function startWalkIn(
         .where(
           and(
             eq(appointments.operatorId, staff.operatorId),
+            eq(appointments.centerId, center.value),
             eq(appointments.id, walkIn.appointmentId),
             eq(appointments.status, 'booked'),
           ),

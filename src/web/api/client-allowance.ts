@@ -19,9 +19,9 @@ function clientAllowance(now: () => Date) {
   };
 }
 
-/** The token of `Authorization: Bearer …`, or null. */
+/** The token of `Authorization: Bearer …` (the scheme in any case, RFC 6750 and 9110), or null. */
 const bearerOf = (authorization: string | undefined) =>
-  /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization ?? '')?.[1] ?? null;
+  /^Bearer +([A-Za-z0-9._~+/-]+=*)$/i.exec(authorization ?? '')?.[1] ?? null;
 
 export type CallRefusal = 'unauthenticated' | 'forbidden' | 'rate_limited';
 

@@ -3,14 +3,18 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AccessTokens } from '../../app/api/access-tokens.ts';
 import { clientByCredentials } from '../../app/api/api-clients.ts';
 import type { Db } from '../../db/client.ts';
-import { apiClients } from '../../db/schema/api.ts';
+import { API_SCOPES, apiClients } from '../../db/schema/api.ts';
 
 type Options = { db: Db; tokens: AccessTokens; now: () => Date };
 type TokenBody = { grant_type?: string; scope?: string; client_id?: string; client_secret?: string };
 
-/** A scope the client holds, or a narrower one of it (`sim-swap:check` under `sim-swap`). */
+/**
+ * A scope simdesk knows that the client holds, or a narrower known one of it (`sim-swap:check`
+ * under `sim-swap`); a made-up scope such as `sim-swap:check:extra` is never issued.
+ */
 const grantable = (scope: string, granted: readonly string[]) =>
-  granted.includes(scope) || granted.some((g) => scope.startsWith(`${g}:`));
+  API_SCOPES.some((known) => known === scope) &&
+  (granted.includes(scope) || granted.some((g) => scope.startsWith(`${g}:`)));
 
 /** RFC 6749 §5.2: the error, never cached. */
 const oauthError = (reply: FastifyReply, status: number, error: string) => {

@@ -8,8 +8,10 @@ declare module 'fastify' {
     apiToken?: AccessToken;
   }
   interface FastifyContextConfig {
-    /** The scope a REST API route needs; a route without one is public. */
+    /** The scope a REST API route needs; a route without one is refused unless it is marked public. */
     scope?: ApiScope;
+    /** A REST API route anyone may call (its own OpenAPI document). */
+    public?: true;
   }
 }
 

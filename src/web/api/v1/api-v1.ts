@@ -9,7 +9,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Vault } from '../../../app/documents/identity-document.ts';
 import type { Links } from '../../../app/operators/links.ts';
-import { API_SCOPES } from '../../../db/schema/api.ts';
+import { API_SCOPES, type ApiScope } from '../../../db/schema/api.ts';
 import type { OutboundPolicy } from '../../../integrations/outbound/partner-post.ts';
 import './api-token.ts';
 import type { Db } from '../../../db/client.ts';
@@ -93,6 +93,15 @@ export async function apiRoutes(app: FastifyInstance, options: ApiOptions) {
   );
 }
 
+/**
+ * What a REST route needs: its scope; nothing for its own document and the not-found answer; and
+ * for a route that forgot to name its scope, refusal: it fails closed, open to nobody.
+ */
+export function routeScope(config: { scope?: ApiScope; public?: true }, is404: boolean): ApiScope | 'open' | 'closed' {
+  if (config.public || is404) return 'open';
+  return config.scope ?? 'closed';
+}
+
 async function version1(api: FastifyInstance, options: ApiOptions) {
   api.setValidatorCompiler(validatorCompiler);
   api.setSerializerCompiler(serializerCompiler);
@@ -104,8 +113,10 @@ async function version1(api: FastifyInstance, options: ApiOptions) {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   api.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const scope = request.routeOptions.config.scope;
-    if (!scope) return;
+    const scope = routeScope(request.routeOptions.config, request.is404);
+    if (scope === 'open') return;
+    if (scope === 'closed')
+      return sendProblem(request, reply, 403, 'insufficient-scope', 'This call is not open to any client.');
     const token = await options.caller(request, reply, [scope]);
     if (token === 'unauthenticated')
       return sendProblem(request, reply, 401, 'unauthenticated', 'A valid bearer token from /oauth/token is needed.');
@@ -116,7 +127,7 @@ async function version1(api: FastifyInstance, options: ApiOptions) {
     request.apiToken = token;
   });
 
-  api.get('/openapi.json', { schema: { hide: true } }, async () => api.swagger());
+  api.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => api.swagger());
   await api.register(requestRoutes, options);
   await api.register(lineRoutes, options);
   await api.register(centerRoutes, options);
