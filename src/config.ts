@@ -19,6 +19,8 @@ const schema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     DATA_DIR: z.string().default('./data'),
     DOCUMENTS_DIR: z.string().optional(),
+    AUDIT_CHECKPOINT_DIR: z.string().optional(),
+    AUDIT_KEY: z.string().min(32).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     DOCUMENT_KEY: z
@@ -132,6 +134,13 @@ export type Config = {
   dataDir: string;
   /** Encrypted identity-document files (local storage). */
   documentsDir: string;
+  /**
+   * Signs the audit log's checkpoints; the database never holds it, so whoever can write to the
+   * database cannot rewrite the log and sign it again. Defaults to one derived from SESSION_SECRET.
+   */
+  auditKey: string;
+  /** Where the signed checkpoints of the audit log are written: outside the database. */
+  auditCheckpointDir: string;
   logLevel: string;
   sessionSecret: string;
   documentKey: Buffer;
@@ -192,6 +201,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     documentsDir: e.DOCUMENTS_DIR ?? `${e.DATA_DIR}/documents`,
+    auditKey: e.AUDIT_KEY ?? derivedSecret(sessionSecret, 'audit-checkpoints'),
+    auditCheckpointDir: e.AUDIT_CHECKPOINT_DIR ?? `${e.DATA_DIR}/audit-checkpoints`,
     logLevel: e.LOG_LEVEL,
     sessionSecret,
     documentKey: Buffer.from(e.DOCUMENT_KEY ?? (local?.documentKey as string), 'base64'),

@@ -149,17 +149,34 @@ export async function runCli(argv: string[], term: Terminal, env: NodeJS.Process
       }
     });
 
-  program
-    .command('audit')
-    .description('the tamper-evident audit log')
+  const audit = program.command('audit').description('the tamper-evident audit log');
+  audit
     .command('verify')
-    .description('walk the hash chain; exit code 1 and the first edited, deleted or reordered entry if broken')
+    .description(
+      'walk the hash chain and compare it with the signed checkpoints; exit code 1 and the first edited, deleted, reordered or cut-off entry if broken',
+    )
     .option('--operator <slug>', 'also count the entries of this operator')
     .action(async (o: { operator?: string }) => {
       const db = await openDatabase(config());
       try {
         const { auditReport } = await import('./audit-command.ts');
-        exitCode = await auditReport(db.db, o.operator, term);
+        const { configuredAuditAnchor } = await import('../app/audit/audit-log.ts');
+        exitCode = await auditReport(db.db, configuredAuditAnchor(config()), o.operator, term);
+      } finally {
+        await db.close();
+      }
+    });
+  audit
+    .command('checkpoint')
+    .description("sign the chain's head now and write it to AUDIT_CHECKPOINT_DIR (simdesk serve does it every minute)")
+    .action(async () => {
+      const db = await openDatabase(config());
+      try {
+        const { auditCheckpointWriter, configuredAuditAnchor } = await import('../app/audit/audit-log.ts');
+        const written = await auditCheckpointWriter(db.db, configuredAuditAnchor(config()))();
+        term.out(
+          written ? `Checkpoint of entry ${written.lastId} (${written.rows} entries) written.` : 'The log is empty.',
+        );
       } finally {
         await db.close();
       }

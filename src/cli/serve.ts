@@ -1,3 +1,4 @@
+import { auditCheckpointWriter, configuredAuditAnchor } from '../app/audit/audit-log.ts';
 import { operatorLinks } from '../app/operators/links.ts';
 import { checkSharedSecrets, sharedSecrets } from '../app/platform/shared-secrets.ts';
 import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from '../app/seed/demo-subscribers.ts';
@@ -45,6 +46,10 @@ export async function serve(config: Config): Promise<void> {
   const parcels = setInterval(() => {
     carrier?.tick().catch((error) => app.log.error({ err: error }, 'carrier simulator failed'));
   }, 30_000);
+  const checkpoint = auditCheckpointWriter(database.db, configuredAuditAnchor(config));
+  const checkpoints = setInterval(() => {
+    checkpoint().catch((error) => app.log.error({ err: error }, 'writing the audit checkpoint failed'));
+  }, 60_000);
   const lapses = setInterval(() => {
     endLapsedSubscriptions(database.db)
       .then((ended) => ended > 0 && worker.kick())
@@ -62,6 +67,7 @@ export async function serve(config: Config): Promise<void> {
     retention.stop();
     clearInterval(parcels);
     clearInterval(lapses);
+    clearInterval(checkpoints);
     await app.close();
     await carrier?.flushNotifications();
     await smdp?.flushNotifications();

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { accessTokens } from '../app/api/access-tokens.ts';
 import { RevokedClients } from '../app/api/revoked-clients.ts';
 import { type UsageMeter, usageMeter } from '../app/api/usage-meter.ts';
+import { type AuditAnchor, configuredAuditAnchor } from '../app/audit/audit-log.ts';
 import { type PdfRenderer, pdfRenderer } from '../app/documents/pdf-renderer.ts';
 import { operatorLinks } from '../app/operators/links.ts';
 import { SwapIndex } from '../app/sim-swap/swap-index.ts';
@@ -86,6 +87,8 @@ export type AppOptions = {
   onOutboxWrite?: () => void;
   /** Where encrypted identity documents go; a local directory unless a test or deployment passes another. */
   storage?: DocumentStorage;
+  /** Where the audit log's signed checkpoints are read from, for the audit page. */
+  auditAnchor?: AuditAnchor;
   /** The payment gateway; the built-in sandbox unless another is passed. */
   gateway?: PaymentGateway;
   /** The carrier parcels are booked with; as configured unless passed (null: tracking numbers typed by hand). */
@@ -105,6 +108,7 @@ export async function buildApp({
   logger,
   onOutboxWrite = () => {},
   storage = new LocalStorage(config.documentsDir),
+  auditAnchor = configuredAuditAnchor(config),
   gateway = sandboxGateway(config, database.db),
   carrier = configuredCarrier(config, database.db),
   smdp = configuredSmdp(config),
@@ -222,7 +226,7 @@ export async function buildApp({
   await app.register(staffSignInRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(reviewRoutes, { ...subscriber, links });
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite, carrier });
-  await app.register(auditRoutes, pages);
+  await app.register(auditRoutes, { ...pages, auditAnchor });
   await app.register(stuckDeliveryRoutes, { ...pages, onOutboxWrite });
   await app.register(refundRoutes, { ...pages, onOutboxWrite });
   await app.register(frozenRoutes, { ...pages, links, onOutboxWrite });

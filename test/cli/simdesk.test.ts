@@ -25,7 +25,12 @@ async function simdesk(...args: string[]) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const term = { out: (l: string) => stdout.push(l), err: (l: string) => stderr.push(l), tty: null };
-  const code = await runCli(args, term, { NODE_ENV: 'test', LOG_LEVEL: 'silent', ...target.env });
+  const code = await runCli(args, term, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    AUDIT_CHECKPOINT_DIR: join(dir, 'audit-checkpoints'),
+    ...target.env,
+  });
   return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
 }
 
@@ -172,7 +177,11 @@ test('audit verify counts an intact chain and names the first edited or missing 
   }
   const intact = await simdesk('audit', 'verify', '--operator', 'volna');
   expect(intact.code, intact.stderr).toBe(0);
-  expect(intact.stdout).toMatch(/^Audit log intact: (\d+) entries verified \((\d+) of them volna's\)\.$/);
+  expect(intact.stdout).toMatch(
+    /^Audit log intact: (\d+) entries verified \((\d+) of them volna's\), matching 0 signed checkpoints\.$/,
+  );
+  expect((await simdesk('audit', 'checkpoint')).stdout).toMatch(/^Checkpoint of entry \d+ \(\d+ entries\) written\.$/);
+  expect((await simdesk('audit', 'verify')).stdout).toContain('matching 1 signed checkpoints');
 
   const tamper = async (sql: string) => {
     const db = await target.open();
@@ -190,6 +199,12 @@ test('audit verify counts an intact chain and names the first edited or missing 
   const gap = await simdesk('audit', 'verify');
   expect(gap.code).toBe(1);
   expect(gap.stderr).toContain('the entry before it was deleted');
+  await tamper(`delete from audit_log where action = 'cli.three'`);
+  const cut = await simdesk('audit', 'verify');
+  expect(cut.code).toBe(1);
+  expect(cut.stderr).toMatch(
+    /^Audit log does not match its checkpoint of \S+ \(entry \d+, \d+ entries\): the log now ends before it/,
+  );
   expect((await simdesk('audit', 'verify', '--operator', 'nope')).stderr).toContain('unknown operator "nope"');
 });
 

@@ -8,7 +8,7 @@ import { LocalStorage } from '../../src/integrations/storage/local-storage.ts';
 import { purgeExpiredDocuments, redactDeliveredMessages, sweepOrphanDocuments } from '../../src/jobs/maintenance.ts';
 import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
-import { testConfig, testLinks } from '../support/test-config.ts';
+import { testAuditAnchor, testConfig, testLinks } from '../support/test-config.ts';
 
 let database: Database;
 beforeAll(async () => {
@@ -39,7 +39,7 @@ test('documents past retention are destroyed once their request has ended, with 
   expect((await documentOf(open.requestId))?.purged).toBe(false);
   const records = await database.raw.query(`select 1 from audit_log where action = 'document.purged'`);
   expect(records).toHaveLength(1);
-  expect(await verifyAuditLog(database.db)).toMatchObject({ brokenAt: null });
+  expect(await verifyAuditLog(database.db, testAuditAnchor())).toMatchObject({ brokenAt: null });
   expect(await purgeExpiredDocuments(database.db, storage)).toBe(0);
 });
 

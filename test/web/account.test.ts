@@ -8,7 +8,7 @@ import { type OutboxWorker, outboxWorker } from '../../src/jobs/outbox-worker.ts
 import { provisioningHandlers } from '../../src/jobs/provisioning-handlers.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { seededDatabase } from '../support/seeded.ts';
-import { testConfig } from '../support/test-config.ts';
+import { testAuditAnchor, testConfig } from '../support/test-config.ts';
 import { signedInClient } from '../support/web-client.ts';
 
 let database: Database;
@@ -62,7 +62,7 @@ test('Block my SIM stops the line at once and queues the suspension for the netw
 
   await anna.post(`/lines/${line.id}/block`);
   expect(await outboxFor('+79161110001')).toHaveLength(1);
-  expect(await verifyAuditLog(database.db)).toMatchObject({ brokenAt: null });
+  expect(await verifyAuditLog(database.db, testAuditAnchor())).toMatchObject({ brokenAt: null });
 });
 
 test('unblocking needs the password again', async () => {
@@ -122,5 +122,5 @@ test('the SIM-change lock turns on at once, turns off only after the waiting per
 test('tampering with the audit log is detected at the edited row', async () => {
   const [first] = await database.raw.query<{ id: number }>('select min(id)::int id from audit_log');
   await database.raw.query(`update audit_log set data = '{"forged":true}' where id = $1`, [first!.id]);
-  expect((await verifyAuditLog(database.db)).brokenAt).toBe(first!.id);
+  expect((await verifyAuditLog(database.db, testAuditAnchor())).brokenAt).toBe(first!.id);
 });

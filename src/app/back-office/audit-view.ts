@@ -4,8 +4,9 @@ import type { Db } from '../../db/client.ts';
 import { replacementRequests } from '../../db/schema/requests.ts';
 import { lines } from '../../db/schema/subscribers.ts';
 import { auditLog } from '../../db/schema/system.ts';
+import type { CheckpointFinding } from '../../domain/audit-chain.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
-import { verifyAuditLog } from '../audit/audit-log.ts';
+import { type AuditAnchor, verifyAuditLog } from '../audit/audit-log.ts';
 
 export type AuditFilters = {
   /** An action or the start of one, e.g. `request.` or `document.viewed`. */
@@ -27,18 +28,26 @@ export type AuditEntryView = typeof auditLog.$inferSelect & { chain: ChainStatus
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The operator's audit entries matching the filters, newest first, each with where it stands in the chain. */
+export type AuditEntries = {
+  entries: AuditEntryView[];
+  brokenAt: number | null;
+  /** The first signed checkpoint the stored log no longer matches (rewritten, cut short, or a forged checkpoint). */
+  checkpoint: CheckpointFinding | null;
+};
+
 export async function auditEntries(
   db: Db,
+  anchor: AuditAnchor,
   operator: { id: string; timeZone: string },
   filters: AuditFilters,
   limit = 200,
-): Promise<{ entries: AuditEntryView[]; brokenAt: number | null }> {
+): Promise<AuditEntries> {
   const where: SQL[] = [eq(auditLog.operatorId, operator.id)];
   if (filters.action) where.push(like(auditLog.action, `${filters.action.replace(/[%_\\]/g, '\\$&')}%`));
   if (filters.actorId) where.push(eq(auditLog.actorId, filters.actorId));
   const targets = await targetsOf(db, operator.id, filters);
   if (targets !== null) {
-    if (targets.length === 0) return { entries: [], brokenAt: null };
+    if (targets.length === 0) return { entries: [], brokenAt: null, checkpoint: null };
     where.push(
       or(inArray(auditLog.targetId, targets), inArray(sql<string>`${auditLog.data}->>'requestId'`, targets)) as SQL,
     );
@@ -55,10 +64,10 @@ export async function auditEntries(
     .where(and(...where))
     .orderBy(desc(auditLog.id))
     .limit(limit);
-  const { brokenAt } = await verifyAuditLog(db);
+  const { brokenAt, checkpointProblem } = await verifyAuditLog(db, anchor);
   const chain = (id: number): ChainStatus =>
     brokenAt === null || id < brokenAt ? 'verified' : id === brokenAt ? 'broken' : 'unverifiable';
-  return { entries: rows.map((row) => ({ ...row, chain: chain(row.id) })), brokenAt };
+  return { entries: rows.map((row) => ({ ...row, chain: chain(row.id) })), brokenAt, checkpoint: checkpointProblem };
 }
 
 /** The ids a request or line filter stands for (the request, the line and its requests), or null without one. */

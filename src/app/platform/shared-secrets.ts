@@ -19,6 +19,7 @@ export function sharedSecrets(config: Config): Record<string, string | Buffer> {
     SESSION_SECRET: config.sessionSecret,
     DOCUMENT_KEY: config.documentKey,
     PAYMENT_WEBHOOK_SECRET: config.paymentWebhookSecret,
+    AUDIT_KEY: config.auditKey,
     ...(config.carrier.kind === 'simulator' ? { CARRIER_WEBHOOK_SECRET: config.carrier.webhookSecret } : {}),
     ...(config.smdp.kind === 'simulator' ? { SMDP_WEBHOOK_SECRET: config.smdp.webhookSecret } : {}),
   };

@@ -732,6 +732,12 @@ export const en = {
   'staff.nav.audit': 'Audit log',
   'audit.title': 'Audit log',
   'audit.empty': 'No entries match.',
+  'audit.checkpoint.rewritten':
+    'The log no longer matches its signed checkpoint of {at} (entry {id}): entries up to it were changed, added or removed and the hashes recomputed.',
+  'audit.checkpoint.truncated':
+    'The log ends before its signed checkpoint of {at} (entry {id}): the newest entries were deleted.',
+  'audit.checkpoint.forged':
+    'The checkpoint of {at} (entry {id}) was not signed with the audit key: it was forged or altered.',
   'audit.chain.intact': 'The hash chain of the whole log verifies.',
   'audit.chain.broken':
     'The hash chain is broken at entry #{id}: it or the entry before it was changed, deleted or moved.',

@@ -698,6 +698,10 @@ export const zh: Record<MessageKey, string> = {
   'staff.nav.audit': '审计日志',
   'audit.title': '审计日志',
   'audit.empty': '没有匹配的记录。',
+  'audit.checkpoint.rewritten':
+    '日志已与其 {at} 的签名检查点（第 {id} 条）不一致：此前的条目被修改、添加或删除，且哈希被重新计算。',
+  'audit.checkpoint.truncated': '日志在其 {at} 的签名检查点（第 {id} 条）之前就结束了：最新的条目已被删除。',
+  'audit.checkpoint.forged': '{at} 的检查点（第 {id} 条）未使用审计密钥签名：它是伪造或被篡改的。',
   'audit.chain.intact': '整个日志的哈希链校验通过。',
   'audit.chain.broken': '哈希链在第 #{id} 条记录处断开：该记录或其前一条被修改、删除或移动。',
   'audit.filter.action': '操作（或其开头）',

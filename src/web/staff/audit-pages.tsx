@@ -1,5 +1,6 @@
 import type { AuditEntryView, AuditFilters } from '../../app/back-office/audit-view.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
+import type { CheckpointFinding } from '../../domain/audit-chain.ts';
 import { formatDateTime } from '../../i18n/translate.ts';
 import { Layout } from '../shared/layout.tsx';
 import type { PageContext } from '../shared/page-context.ts';
@@ -20,6 +21,7 @@ export function AuditPage({
   filters,
   entries,
   brokenAt,
+  checkpoint,
   actors,
 }: {
   ctx: PageContext;
@@ -27,6 +29,7 @@ export function AuditPage({
   filters: AuditFilters;
   entries: AuditEntryView[];
   brokenAt: number | null;
+  checkpoint: CheckpointFinding | null;
   actors: Map<string, string>;
 }) {
   const { t, locale } = ctx;
@@ -34,8 +37,13 @@ export function AuditPage({
   return (
     <Layout ctx={ctx} title={t('audit.title')} nav={<StaffMenu ctx={ctx} staff={staff} />}>
       <h1>{t('audit.title')}</h1>
-      <p class={brokenAt === null ? 'notice' : 'tag warning'} role="status">
+      <p class={brokenAt === null && checkpoint === null ? 'notice' : 'tag warning'} role="status">
         {brokenAt === null ? t('audit.chain.intact') : t('audit.chain.broken', { id: brokenAt })}
+        {checkpoint &&
+          ` ${t(`audit.checkpoint.${checkpoint.problem}`, {
+            at: formatDateTime(locale, new Date(checkpoint.checkpoint.at), zone),
+            id: checkpoint.checkpoint.lastId,
+          })}`}
       </p>
       <form method="get" action="/staff/audit" class="filters">
         <Filter name="action" label={t('audit.filter.action')} value={filters.action} />

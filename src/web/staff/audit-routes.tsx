@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import type { AuditAnchor } from '../../app/audit/audit-log.ts';
 import { type AuditFilters, auditEntries } from '../../app/back-office/audit-view.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
@@ -9,12 +10,12 @@ import { type Assets, pageContext, sendPage } from '../render.ts';
 import { AuditPage } from './audit-pages.tsx';
 import { staffOnly } from './staff-session.ts';
 
-type Options = { assets: Assets; demo: boolean; db: Db };
+type Options = { assets: Assets; demo: boolean; db: Db; auditAnchor: AuditAnchor };
 
 const text = (v: unknown, max = 100) => (typeof v === 'string' && v.trim() && v.length <= max ? v.trim() : undefined);
 
 /** The operator's audit log for its administrators: filtered, newest first, each entry's place in the hash chain. */
-export async function auditRoutes(app: FastifyInstance, { assets, demo, db }: Options) {
+export async function auditRoutes(app: FastifyInstance, { assets, demo, db, auditAnchor }: Options) {
   app.get('/staff/audit', { preHandler: staffOnly(['admin']) }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const filters: AuditFilters = Object.fromEntries(
@@ -27,7 +28,7 @@ export async function auditRoutes(app: FastifyInstance, { assets, demo, db }: Op
         actorId: text(query.actorId, 36),
       }).filter(([, v]) => v !== undefined),
     );
-    const { entries, brokenAt } = await auditEntries(db, request.operator, filters);
+    const { entries, brokenAt, checkpoint } = await auditEntries(db, auditAnchor, request.operator, filters);
     const staffIds = [
       ...new Set(
         entries.flatMap((e) => (e.actorKind === 'staff' && UUID.test(e.actorId ?? '') ? [e.actorId as string] : [])),
@@ -47,6 +48,7 @@ export async function auditRoutes(app: FastifyInstance, { assets, demo, db }: Op
         filters={filters}
         entries={entries}
         brokenAt={brokenAt}
+        checkpoint={checkpoint}
         actors={new Map(names.map((n) => [n.id, n.email]))}
       />
     );
