@@ -51,13 +51,16 @@ export async function serializeOn(tx: Tx, name: string): Promise<void> {
 /**
  * A use case whose refusal must leave some writes behind (an attempt counted, a refusal
  * audited): `keep` runs first and stays, whatever `work` answers; `work` runs in a savepoint and
- * a refusal rolls back only what it wrote. The locks `keep` takes are held until the end, so two
- * attempts at once are counted one after the other. A refusal of `keep` rolls back everything.
+ * a refusal rolls back only what it wrote, after which `refused` may write what the refusal
+ * leaves (its audit, a count of failures) in the same transaction. The locks `keep` takes are held
+ * until the end, so two attempts at once are counted one after the other. A refusal of `keep`
+ * rolls back everything.
  */
 export async function transactKeeping<K, R extends Result<unknown, unknown>>(
   db: Db,
   keep: (tx: Tx) => Promise<Result<K, unknown>>,
   work: (tx: Tx, kept: K) => Promise<R>,
+  refused?: (tx: Tx, kept: K, answer: R) => Promise<void>,
 ): Promise<R> {
   try {
     return await db.transaction(async (tx) => {
@@ -70,8 +73,9 @@ export async function transactKeeping<K, R extends Result<unknown, unknown>>(
           return answer;
         });
       } catch (error) {
-        if (error instanceof Refusal) return error.answer as R;
-        throw error;
+        if (!(error instanceof Refusal)) throw error;
+        await refused?.(tx, kept.value, error.answer as R);
+        return error.answer as R;
       }
     });
   } catch (error) {

@@ -93,3 +93,26 @@ test('a walk-in redeems only a visit booked at the agent’s own center', async 
     'booked',
   );
 });
+
+test('after three wrong passports for a line in an hour its counter check is held, for the right one too, with 429', async () => {
+  const agent = await staffClient(app, database, 'store-agent@volna.example');
+  const { id: lineId } = await one<{ id: string }>("select id from lines where msisdn = '+79161110061'");
+  const show = async (docNumber: string) => {
+    await agent.get(`/staff/counter/lines/${lineId}`);
+    return agent.post(`/staff/counter/lines/${lineId}`, {
+      docType: 'passport_ru',
+      docNumber,
+      reason: 'lost',
+      simType: 'physical',
+    });
+  };
+  for (const wrong of ['4516 000001', '4516 000002', '4516 000003']) expect((await show(wrong)).statusCode).toBe(409);
+  const held = await show('4516 110061');
+  expect(held.statusCode).toBe(429);
+  expect(held.body).toContain('passport check is held');
+  expect(held.body).toContain('value="4516 110061"');
+  const [alert] = await database.raw.query<{ subject: string }>(
+    "select payload->>'subject' subject from outbox where idempotency_key like 'documents-held:%' limit 1",
+  );
+  expect(alert?.subject).toContain('+79161110061');
+});

@@ -13,6 +13,7 @@ import type { Reason, SimType } from '../../domain/replacement.ts';
 import { TERMINAL_STATUSES } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { allowanceUsed, takeAllowance } from '../limits/allowances.ts';
 import type { Links } from '../operators/links.ts';
 import { loadOperatorProfile } from '../operators/operator-profile.ts';
 import { COUNTER } from '../payments/refunds.ts';
@@ -24,7 +25,8 @@ import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { notifyEveryContact } from '../requests/submit-replacement.ts';
 import { wasntMeLink } from '../requests/wasnt-me.ts';
 import { keyId, openSecret, sealSecret } from '../secret-box.ts';
-import { transact } from '../transact.ts';
+import { alertStaff } from '../staff/staff-alerts.ts';
+import { transact, transactKeeping } from '../transact.ts';
 import { counterCenter } from './counter-center.ts';
 
 /**
@@ -40,6 +42,7 @@ export type CounterError =
   | 'line.not_found'
   | 'identity.none_on_file'
   | 'identity.mismatch'
+  | 'identity.held'
   | 'counter.open_request'
   | 'counter.no_esim'
   | 'fee.no_rule'
@@ -57,23 +60,57 @@ export type CounterError =
 export type WalkIn = ShownDocument & { lineId: string; reason: Reason; simType: SimType; appointmentId?: string };
 export type CounterPayment = { method: 'cash' | 'card_terminal'; slipRef: string };
 
-const mismatchAudit = (db: Db, staff: StaffActor, lineId: string, docType: string, now: Date) =>
-  db.transaction((tx) =>
-    appendAudit(
-      tx,
-      {
-        operatorId: staff.operatorId,
-        actorKind: 'staff',
-        actorId: staff.staffId,
-        action: 'counter.identity_mismatch',
-        targetKind: 'line',
-        targetId: lineId,
-        ip: staff.ip,
-        data: { docType },
-      },
-      now,
-    ),
+/** The walk-in's line, locked, with its account, operator and the agent's center. */
+type WalkInLine = {
+  center: string;
+  line: typeof lines.$inferSelect;
+  account: typeof accounts.$inferSelect;
+  operator: typeof operators.$inferSelect;
+};
+
+/** Wrong documents shown at a counter for one line in an hour before its check is held for the rest of the hour. */
+const DOCUMENT_CHECKS = 3;
+const wrongDocuments = (lineId: string) => ({
+  name: `counter-documents:${lineId}`,
+  limit: DOCUMENT_CHECKS,
+  windowMs: 3_600_000,
+});
+
+/**
+ * A wrong document at the counter: audited, and counted on the line; the one that uses up the
+ * hour's allowance holds the line's check and tells the operator's administrators and the
+ * center's agents, since someone may be trying passports one after another.
+ */
+async function wrongDocumentShown(tx: Tx, staff: StaffActor, lineId: string, docType: string, now: Date) {
+  await appendAudit(
+    tx,
+    {
+      operatorId: staff.operatorId,
+      actorKind: 'staff',
+      actorId: staff.staffId,
+      action: 'counter.identity_mismatch',
+      targetKind: 'line',
+      targetId: lineId,
+      ip: staff.ip,
+      data: { docType },
+    },
+    now,
   );
+  const counted = await takeAllowance(tx, wrongDocuments(lineId), now);
+  if (counted.used < DOCUMENT_CHECKS) return;
+  const [line] = await tx.select({ msisdn: lines.msisdn }).from(lines).where(eq(lines.id, lineId));
+  await alertStaff(
+    tx,
+    staff.operatorId,
+    ['admin'],
+    {
+      subject: 'email.documentsHeld.subject',
+      body: 'email.documentsHeld.body',
+      values: { msisdn: line?.msisdn ?? '', n: DOCUMENT_CHECKS, until: counted.retryAt.toISOString().slice(11, 16) },
+    },
+    `documents-held:${lineId}:${counted.retryAt.toISOString()}`,
+  );
+}
 
 /**
  * The owner, whose passport matches the contract's, stands at the counter: a request frozen by
@@ -121,153 +158,167 @@ export async function startWalkIn(
   walkIn: WalkIn,
   now = new Date(),
 ): Promise<Result<{ requestId: string }, CounterError>> {
-  const started = await transact(db, async (tx): Promise<Result<{ requestId: string }, CounterError>> => {
-    await requireRole(tx, staff, ['store_agent']);
-    const center = await counterCenter(tx, staff);
-    if (!center.ok) return center;
-    const [row] = await tx
-      .select({ line: lines, account: accounts, operator: operators })
-      .from(lines)
-      .innerJoin(accounts, eq(accounts.id, lines.accountId))
-      .innerJoin(operators, eq(operators.id, lines.operatorId))
-      .where(and(eq(lines.operatorId, staff.operatorId), eq(lines.id, walkIn.lineId)))
-      .for('update', { of: lines });
-    if (!row || row.line.status === 'terminated') return err('line.not_found');
-    const { line, account, operator } = row;
-    if (!account.documentType || !account.documentNumberEncrypted) return err('identity.none_on_file');
-    const onFile = {
-      docType: account.documentType,
-      docNumber: openSecret(documentKey, account.documentNumberEncrypted, account.id),
-    };
-    if (!sameDocument(walkIn, onFile)) return err('identity.mismatch');
-    const [open] = await tx
-      .select()
-      .from(replacementRequests)
-      .where(
-        and(eq(replacementRequests.lineId, line.id), notInArray(replacementRequests.status, [...TERMINAL_STATUSES])),
-      )
-      .for('update');
-    if (open?.status === 'frozen') {
-      const ended = await endFrozenInPerson(tx, links, staff, open, now);
-      if (!ended.ok) return ended;
-    } else if (open) return err('counter.open_request');
-    const [centerRow] = await tx
-      .select({ offersEsim: serviceCenters.offersEsim })
-      .from(serviceCenters)
-      .where(eq(serviceCenters.id, center.value));
-    if (walkIn.simType === 'esim' && !(operator.esimEnabled && centerRow?.offersEsim)) return err('counter.no_esim');
+  return transactKeeping(
+    db,
+    // The line is locked and its check's allowance read first, so parallel checks are counted in turn.
+    async (tx): Promise<Result<WalkInLine, CounterError>> => {
+      await requireRole(tx, staff, ['store_agent']);
+      const center = await counterCenter(tx, staff);
+      if (!center.ok) return center;
+      const [row] = await tx
+        .select({ line: lines, account: accounts, operator: operators })
+        .from(lines)
+        .innerJoin(accounts, eq(accounts.id, lines.accountId))
+        .innerJoin(operators, eq(operators.id, lines.operatorId))
+        .where(and(eq(lines.operatorId, staff.operatorId), eq(lines.id, walkIn.lineId)))
+        .for('update', { of: lines });
+      if (!row || row.line.status === 'terminated') return err('line.not_found');
+      if (!(await allowanceUsed(tx, wrongDocuments(row.line.id), now)).allowed) return err('identity.held');
+      return ok({ center: center.value, ...row });
+    },
+    (tx, kept) => openWalkIn(tx, links, documentKey, staff, walkIn, kept, now),
+    async (tx, kept, answer) => {
+      if (!answer.ok && answer.error === 'identity.mismatch')
+        await wrongDocumentShown(tx, staff, kept.line.id, walkIn.docType, now);
+    },
+  );
+}
 
-    const profile = await loadOperatorProfile(tx, operator);
-    const earlier = await tx
-      .select({ at: simChanges.changedAt })
-      .from(simChanges)
-      .where(eq(simChanges.lineId, line.id));
-    const quote = quoteFee(profile.feeRules, {
-      reason: walkIn.reason,
-      simType: walkIn.simType,
-      channel: 'counter',
-      delivery: 'counter',
-      previousReplacements: earlier.map((e) => e.at),
-      deliveryFeeMinor: 0,
-      now,
-    });
-    if (!quote.ok) return err(quote.error);
+/** The walk-in once its line is locked: the passport compared with the contract's, then the request opened. */
+async function openWalkIn(
+  tx: Tx,
+  links: Links,
+  documentKey: Buffer,
+  staff: StaffActor,
+  walkIn: WalkIn,
+  { center: centerId, line, account, operator }: WalkInLine,
+  now: Date,
+): Promise<Result<{ requestId: string }, CounterError>> {
+  if (!account.documentType || !account.documentNumberEncrypted) return err('identity.none_on_file');
+  const onFile = {
+    docType: account.documentType,
+    docNumber: openSecret(documentKey, account.documentNumberEncrypted, account.id),
+  };
+  if (!sameDocument(walkIn, onFile)) return err('identity.mismatch');
+  const [open] = await tx
+    .select()
+    .from(replacementRequests)
+    .where(and(eq(replacementRequests.lineId, line.id), notInArray(replacementRequests.status, [...TERMINAL_STATUSES])))
+    .for('update');
+  if (open?.status === 'frozen') {
+    const ended = await endFrozenInPerson(tx, links, staff, open, now);
+    if (!ended.ok) return ended;
+  } else if (open) return err('counter.open_request');
+  const [centerRow] = await tx
+    .select({ offersEsim: serviceCenters.offersEsim })
+    .from(serviceCenters)
+    .where(eq(serviceCenters.id, centerId));
+  if (walkIn.simType === 'esim' && !(operator.esimEnabled && centerRow?.offersEsim)) return err('counter.no_esim');
 
-    const [created] = await tx
-      .insert(replacementRequests)
-      .values({
-        operatorId: staff.operatorId,
-        accountId: account.id,
-        lineId: line.id,
-        reference: newReference(),
-        channel: 'counter',
-        reason: walkIn.reason,
-        simType: walkIn.simType,
-        delivery: 'counter',
-        centerId: center.value,
-        contactName: account.fullName,
-        contactPhone: line.msisdn,
-        contactEmail: account.email,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning();
-    const draft = created as ReplacementRequest;
-    const actor = { kind: 'staff' as const, id: staff.staffId };
-    const submitted = await applyRequestEvent(
-      tx,
-      draft,
-      { type: 'submit', feeMinor: quote.value.totalMinor, fourEyes: false },
-      actor,
-      now,
-      {
-        feeMinor: quote.value.totalMinor,
-        currency: operator.currency,
-        feeItems: quote.value.items,
-        submittedAt: now,
-      },
-      { feeMinor: quote.value.totalMinor, currency: operator.currency, centerId: center.value },
-    );
-    if (!submitted.ok) return err('request.changed');
-    if (submitted.value.state.status === 'in_review') {
-      const approved = await approveInPerson(tx, staff, draft.id, now);
-      if (!approved.ok) return approved;
-    }
-    const documentId = randomUUID();
-    await tx.insert(identityDocuments).values({
-      id: documentId,
+  const profile = await loadOperatorProfile(tx, operator);
+  const earlier = await tx.select({ at: simChanges.changedAt }).from(simChanges).where(eq(simChanges.lineId, line.id));
+  const quote = quoteFee(profile.feeRules, {
+    reason: walkIn.reason,
+    simType: walkIn.simType,
+    channel: 'counter',
+    delivery: 'counter',
+    previousReplacements: earlier.map((e) => e.at),
+    deliveryFeeMinor: 0,
+    now,
+  });
+  if (!quote.ok) return err(quote.error);
+
+  const [created] = await tx
+    .insert(replacementRequests)
+    .values({
       operatorId: staff.operatorId,
       accountId: account.id,
-      requestId: draft.id,
-      docType: walkIn.docType,
-      numberEncrypted: sealSecret(documentKey, walkIn.docNumber, documentId),
-      keyId: keyId(documentKey),
-      verifiedInPerson: true,
-      purgeAfter: new Date(now.getTime() + operator.documentRetentionDays * 86_400_000),
+      lineId: line.id,
+      reference: newReference(),
+      channel: 'counter',
+      reason: walkIn.reason,
+      simType: walkIn.simType,
+      delivery: 'counter',
+      centerId: centerId,
+      contactName: account.fullName,
+      contactPhone: line.msisdn,
+      contactEmail: account.email,
       createdAt: now,
-    });
-    if (walkIn.appointmentId)
-      await tx
-        .update(appointments)
-        .set({ status: 'attended', requestId: draft.id, accountId: account.id })
-        .where(
-          and(
-            eq(appointments.operatorId, staff.operatorId),
-            eq(appointments.centerId, center.value),
-            eq(appointments.id, walkIn.appointmentId),
-            eq(appointments.status, 'booked'),
-          ),
-        );
-    await appendAudit(
-      tx,
-      {
-        operatorId: staff.operatorId,
-        actorKind: 'staff',
-        actorId: staff.staffId,
-        action: 'counter.walk_in',
-        targetKind: 'replacement_request',
-        targetId: draft.id,
-        ip: staff.ip,
-        data: { reference: draft.reference, centerId: center.value, docType: walkIn.docType, reason: walkIn.reason },
-      },
-      now,
-    );
-    await notifyEveryContact(tx, {
-      operatorId: staff.operatorId,
-      requestId: draft.id,
-      reference: draft.reference,
-      msisdn: line.msisdn,
-      account,
-      operatorName: operator.name[account.locale],
-      timeZone: operator.timeZone,
-      link: wasntMeLink(links, operator, draft.id),
-      now,
-    });
-    return ok({ requestId: draft.id });
+      updatedAt: now,
+    })
+    .returning();
+  const draft = created as ReplacementRequest;
+  const actor = { kind: 'staff' as const, id: staff.staffId };
+  const submitted = await applyRequestEvent(
+    tx,
+    draft,
+    { type: 'submit', feeMinor: quote.value.totalMinor, fourEyes: false },
+    actor,
+    now,
+    {
+      feeMinor: quote.value.totalMinor,
+      currency: operator.currency,
+      feeItems: quote.value.items,
+      submittedAt: now,
+    },
+    { feeMinor: quote.value.totalMinor, currency: operator.currency, centerId: centerId },
+  );
+  if (!submitted.ok) return err('request.changed');
+  if (submitted.value.state.status === 'in_review') {
+    const approved = await approveInPerson(tx, staff, draft.id, now);
+    if (!approved.ok) return approved;
+  }
+  const documentId = randomUUID();
+  await tx.insert(identityDocuments).values({
+    id: documentId,
+    operatorId: staff.operatorId,
+    accountId: account.id,
+    requestId: draft.id,
+    docType: walkIn.docType,
+    numberEncrypted: sealSecret(documentKey, walkIn.docNumber, documentId),
+    keyId: keyId(documentKey),
+    verifiedInPerson: true,
+    purgeAfter: new Date(now.getTime() + operator.documentRetentionDays * 86_400_000),
+    createdAt: now,
   });
-  if (!started.ok && started.error === 'identity.mismatch')
-    await mismatchAudit(db, staff, walkIn.lineId, walkIn.docType, now);
-  return started;
+  if (walkIn.appointmentId)
+    await tx
+      .update(appointments)
+      .set({ status: 'attended', requestId: draft.id, accountId: account.id })
+      .where(
+        and(
+          eq(appointments.operatorId, staff.operatorId),
+          eq(appointments.centerId, centerId),
+          eq(appointments.id, walkIn.appointmentId),
+          eq(appointments.status, 'booked'),
+        ),
+      );
+  await appendAudit(
+    tx,
+    {
+      operatorId: staff.operatorId,
+      actorKind: 'staff',
+      actorId: staff.staffId,
+      action: 'counter.walk_in',
+      targetKind: 'replacement_request',
+      targetId: draft.id,
+      ip: staff.ip,
+      data: { reference: draft.reference, centerId: centerId, docType: walkIn.docType, reason: walkIn.reason },
+    },
+    now,
+  );
+  await notifyEveryContact(tx, {
+    operatorId: staff.operatorId,
+    requestId: draft.id,
+    reference: draft.reference,
+    msisdn: line.msisdn,
+    account,
+    operatorName: operator.name[account.locale],
+    timeZone: operator.timeZone,
+    link: wasntMeLink(links, operator, draft.id),
+    now,
+  });
+  return ok({ requestId: draft.id });
 }
 
 /** The request as this transaction last wrote it. */

@@ -1,4 +1,4 @@
-import { and, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { allowances } from '../../db/schema/system.ts';
 
@@ -26,7 +26,18 @@ export async function takeAllowance(db: Db | Tx, allowance: Allowance, now = new
   return row ? { allowed: true, used: row.used, retryAt } : { allowed: false, used: allowance.limit, retryAt };
 }
 
+/** How much of the allowance the current window has used, without taking any. */
+export async function allowanceUsed(db: Db | Tx, allowance: Allowance, now = new Date()): Promise<Taken> {
+  const start = now.getTime() - (now.getTime() % allowance.windowMs);
+  const [row] = await db
+    .select({ used: allowances.used })
+    .from(allowances)
+    .where(and(eq(allowances.name, allowance.name), eq(allowances.windowStart, new Date(start))));
+  const used = row?.used ?? 0;
+  return { allowed: used < allowance.limit, used, retryAt: new Date(start + allowance.windowMs) };
+}
+
 /** Forgets windows that ended before `before` (the maintenance job). */
 export async function dropSpentAllowances(db: Db, before: Date): Promise<void> {
-  await db.delete(allowances).where(and(lt(allowances.windowStart, before)));
+  await db.delete(allowances).where(lt(allowances.windowStart, before));
 }

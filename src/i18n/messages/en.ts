@@ -917,6 +917,11 @@ export const en = {
   'counter.refunds.reversed': 'Reversed on the terminal',
   'counter.refunds.slip_required': 'Type the number on the terminal’s reversal slip.',
   'counter.refunds.done': 'The refund is recorded.',
+  'counter.identity_held':
+    'This line’s passport check is held: wrong documents were shown for it three times in the last hour. It opens again at the top of the hour; the administrators were told.',
+  'email.documentsHeld.subject': 'Passport check held for {msisdn}',
+  'email.documentsHeld.body':
+    'Wrong identity documents were shown {n} times within an hour at a counter for the line {msisdn}. Its counter check is held until {until} (UTC). Someone may be trying passports one after another: look at the audit log for counter.identity_mismatch on this line.',
   'counter.no_center':
     'Your account is not bound to a service center, so you cannot serve walk-ins. An administrator chooses the center on the counter’s first page; others ask an administrator.',
   'counter.esim.none': 'No eSIM profile is free. Offer a physical SIM or call logistics.',

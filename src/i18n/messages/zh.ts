@@ -869,6 +869,11 @@ export const zh: Record<MessageKey, string> = {
   'counter.refunds.reversed': '已在终端撤销',
   'counter.refunds.slip_required': '请输入终端撤销凭条上的号码。',
   'counter.refunds.done': '退款已记录。',
+  'counter.identity_held':
+    '此线路的证件核验已暂停：过去一小时内三次出示了不符的证件。将在下一个整点重新开放；已通知管理员。',
+  'email.documentsHeld.subject': '{msisdn} 的证件核验已暂停',
+  'email.documentsHeld.body':
+    '一小时内在柜台为线路 {msisdn} 出示了 {n} 次不符的身份证件。该线路的柜台核验暂停至 {until}（UTC）。可能有人在逐个尝试护照：请在审计日志中查看该线路的 counter.identity_mismatch。',
   'counter.no_center': '您的账户未绑定服务网点，无法办理柜台业务。管理员可在柜台首页选择网点；其他人请联系管理员。',
   'counter.esim.none': '没有可用的 eSIM 配置文件。请提供实体 SIM 卡或联系物流。',
   'counter.case.title': '柜台办理 {reference}',

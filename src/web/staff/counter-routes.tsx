@@ -34,6 +34,7 @@ type CaseRoute = { Params: { requestId: string } };
 /** Refusals of the whole step, as the agent reads them. */
 const PROBLEMS: Partial<Record<CounterError, MessageKey>> = {
   'identity.mismatch': 'counter.identity_mismatch',
+  'identity.held': 'counter.identity_held',
   'identity.none_on_file': 'identity.none_on_file',
   'counter.open_request': 'counter.open.hint',
   'counter.no_esim': 'counter.no_esim',
@@ -233,7 +234,8 @@ export async function counterRoutes(
         return reply.redirect(`/staff/counter/requests/${started.value.requestId}`, 303);
       }
       if (started.error === 'line.not_found' || started.error === 'staff.forbidden') return reply.callNotFound();
-      return linePage(request, reply, form, {}, PROBLEMS[started.error] ?? 'review.refused.decided', 409);
+      const status = started.error === 'identity.held' ? 429 : 409;
+      return linePage(request, reply, form, {}, PROBLEMS[started.error] ?? 'review.refused.decided', status);
     },
   );
 
