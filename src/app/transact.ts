@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import type { Result } from '../domain/result.ts';
+import { ok, type Result } from '../domain/result.ts';
 
 class Refusal extends Error {
   constructor(readonly answer: unknown) {
@@ -83,3 +83,18 @@ export async function transactKeeping<K, R extends Result<unknown, unknown>>(
     throw error;
   }
 }
+
+/**
+ * A transaction runner (like `transact`) whose refusals may leave a record: `refused` writes it
+ * (an audit of a wrong document, say) in the same transaction, after the refusal's other writes
+ * were rolled back.
+ */
+export const recordingRefusals =
+  (refused: (tx: Tx, answer: Result<unknown, unknown>) => Promise<void>) =>
+  <R extends Result<unknown, unknown>>(db: Db, work: (tx: Tx) => Promise<R>): Promise<R> =>
+    transactKeeping(
+      db,
+      async () => ok(null),
+      (tx) => work(tx),
+      (tx, _kept, answer) => refused(tx, answer),
+    );

@@ -11,7 +11,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
 import { enqueue } from '../outbox/outbox.ts';
 import { announceSwap } from '../sim-swap/swap-subscriptions.ts';
-import { transact } from '../transact.ts';
+import { recordingRefusals, transact } from '../transact.ts';
 import { emitWebhook } from '../webhooks/webhook-events.ts';
 import { cancelEsimOrder, releaseEsimProfile } from './esim-profile-calls.ts';
 import { swapKey } from './network-confirmation.ts';
@@ -137,22 +137,10 @@ export async function activateDeliveredSim(
   typedIccid: string,
   now = new Date(),
 ): Promise<Result<{ msisdn: string }, ActivationError | OnHold>> {
-  const done = await transact(db, async (tx): Promise<Result<{ msisdn: string }, ActivationError | OnHold>> => {
-    const request = await lockOwnRequest(tx, actor, requestId);
-    if (!request) return err('request.not_found' as const);
-    if (request.status !== 'delivered' || !request.simId) return err('activation.not_ready' as const);
-    const iccid = parseIccid(typedIccid);
-    if (!iccid.ok) return iccid;
-    const [sim] = await tx.select({ iccid: sims.iccid }).from(sims).where(eq(sims.id, request.simId));
-    if (sim?.iccid !== iccid.value) return err('activation.wrong_sim' as const);
-    const hold = holdOf(request, now);
-    if (hold) return err(hold);
-    return completeActivation(tx, links, request, subscriber(actor), now);
-  });
   // Someone typing the number of another card is worth knowing about, though nothing changed.
-  if (!done.ok && done.error === 'activation.wrong_sim')
-    await db.transaction((tx) =>
-      appendAudit(
+  const recordingWrongCard = recordingRefusals(async (tx, answer) => {
+    if (!answer.ok && answer.error === 'activation.wrong_sim')
+      await appendAudit(
         tx,
         {
           operatorId: actor.operatorId,
@@ -164,9 +152,20 @@ export async function activateDeliveredSim(
           ip: actor.ip,
         },
         now,
-      ),
-    );
-  return done;
+      );
+  });
+  return recordingWrongCard(db, async (tx): Promise<Result<{ msisdn: string }, ActivationError | OnHold>> => {
+    const request = await lockOwnRequest(tx, actor, requestId);
+    if (!request) return err('request.not_found' as const);
+    if (request.status !== 'delivered' || !request.simId) return err('activation.not_ready' as const);
+    const iccid = parseIccid(typedIccid);
+    if (!iccid.ok) return iccid;
+    const [sim] = await tx.select({ iccid: sims.iccid }).from(sims).where(eq(sims.id, request.simId));
+    if (sim?.iccid !== iccid.value) return err('activation.wrong_sim' as const);
+    const hold = holdOf(request, now);
+    if (hold) return err(hold);
+    return completeActivation(tx, links, request, subscriber(actor), now);
+  });
 }
 
 /**

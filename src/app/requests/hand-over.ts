@@ -12,7 +12,7 @@ import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import type { Links } from '../operators/links.ts';
 import { openSecret } from '../secret-box.ts';
-import { transact } from '../transact.ts';
+import { recordingRefusals } from '../transact.ts';
 import { type ActivationError, completeActivation, holdOf, type OnHold } from './activation.ts';
 import { noticeRequestUpdate } from './request-notices.ts';
 import { applyRequestEvent } from './request-transitions.ts';
@@ -40,7 +40,7 @@ export async function markDelivered(
   now = new Date(),
   door?: { check: DoorCheck | null; documentKey: Buffer },
 ) {
-  const delivered = await act(
+  return act(
     db,
     links,
     staff,
@@ -68,25 +68,36 @@ export async function markDelivered(
       notice: () => 'delivered',
     },
     now,
+    recordingRefusals(async (tx, answer) => {
+      if (!answer.ok && answer.error === 'identity.mismatch')
+        await mismatchAudit(tx, staff, 'delivery.identity_mismatch', requestId, {}, now);
+    }),
   );
-  if (!delivered.ok && delivered.error === 'identity.mismatch')
-    await db.transaction((tx) =>
-      appendAudit(
-        tx,
-        {
-          operatorId: staff.operatorId,
-          actorKind: 'staff',
-          actorId: staff.staffId,
-          action: 'delivery.identity_mismatch',
-          targetKind: 'replacement_request',
-          targetId: requestId,
-          ip: staff.ip,
-        },
-        now,
-      ),
-    );
-  return delivered;
 }
+
+/** A wrong document shown at a hand-over, audited in the step's own transaction. */
+const mismatchAudit = (
+  tx: Tx,
+  staff: StaffActor,
+  action: 'delivery.identity_mismatch' | 'pickup.identity_mismatch',
+  requestId: string,
+  data: Record<string, unknown>,
+  now: Date,
+) =>
+  appendAudit(
+    tx,
+    {
+      operatorId: staff.operatorId,
+      actorKind: 'staff',
+      actorId: staff.staffId,
+      action,
+      targetKind: 'replacement_request',
+      targetId: requestId,
+      ip: staff.ip,
+      data,
+    },
+    now,
+  );
 
 /**
  * The document a person handed the card must show: the contract's, where the account has one
@@ -175,7 +186,11 @@ export async function handOverPickup(
   handOver: PickupHandOver,
   now = new Date(),
 ): Promise<Result<{ msisdn: string; activated: boolean }, StaffError | ActivationError | OnHold>> {
-  const done = await transact(
+  const recordingMismatch = recordingRefusals(async (tx, answer) => {
+    if (!answer.ok && answer.error === 'identity.mismatch')
+      await mismatchAudit(tx, staff, 'pickup.identity_mismatch', requestId, { docType: handOver.docType }, now);
+  });
+  return recordingMismatch(
     db,
     async (tx): Promise<Result<{ msisdn: string; activated: boolean }, StaffError | ActivationError | OnHold>> => {
       const found = await requestFor(tx, staff, requestId, ['store_agent']);
@@ -215,22 +230,4 @@ export async function handOverPickup(
       return ok({ msisdn: line?.msisdn ?? '', activated: false });
     },
   );
-  if (!done.ok && done.error === 'identity.mismatch')
-    await db.transaction((tx) =>
-      appendAudit(
-        tx,
-        {
-          operatorId: staff.operatorId,
-          actorKind: 'staff',
-          actorId: staff.staffId,
-          action: 'pickup.identity_mismatch',
-          targetKind: 'replacement_request',
-          targetId: requestId,
-          ip: staff.ip,
-          data: { docType: handOver.docType },
-        },
-        now,
-      ),
-    );
-  return done;
 }
