@@ -3,7 +3,14 @@ import { defineConfig } from 'vitest/config';
 /** The request use cases' own tests, on PGlite: what mutation testing of src/app/requests runs. */
 export default defineConfig({
   test: {
-    include: ['test/app/request-*.test.ts', 'test/web/fulfilment.test.ts', 'test/web/replacement.test.ts'],
+    include: [
+      'test/app/request-*.test.ts',
+      'test/web/fulfilment.test.ts',
+      'test/web/replacement.test.ts',
+      'test/web/courier.test.ts',
+      'test/security/use-case-roles.test.ts',
+      'test/security/sim-change-lock.test.ts',
+    ],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,

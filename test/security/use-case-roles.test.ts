@@ -5,8 +5,11 @@ import { inviteStaff } from '../../src/app/admin/team.ts';
 import { retryStuckDelivery } from '../../src/app/back-office/stuck-deliveries.ts';
 import { sendTransfer } from '../../src/app/back-office/transfers.ts';
 import { startWalkIn } from '../../src/app/counter/walk-in.ts';
+import { assignSim, reviewRequest } from '../../src/app/requests/fulfilment.ts';
+import { markDelivered } from '../../src/app/requests/hand-over.ts';
 import { StaffForbidden } from '../../src/app/requests/staff-step.ts';
 import type { Database } from '../../src/db/client.ts';
+import { submittedRequest } from '../support/requests.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { demoStaff, type Staff } from '../support/staff.ts';
 import { testConfig, testLinks } from '../support/test-config.ts';
@@ -65,4 +68,24 @@ test('a reviewer cannot start a walk-in, send stock away, add staff, change fees
   expect(outcomes).toEqual(Object.fromEntries(Object.keys(attempts).map((k) => [k, 'forbidden'])));
   const [mallory] = await database.raw.query("select 1 from staff_users where email = 'mallory@volna.example'");
   expect(mallory).toBeUndefined();
+});
+
+test('the request steps of the shared staff step refuse a role they are not for', async () => {
+  const { requestId } = await submittedRequest(database, '+79161110091', {
+    reason: 'switch_to_esim',
+    simType: 'esim',
+    delivery: 'esim',
+    deliveryAddress: null,
+  });
+  const forbidden = { ok: false, error: 'staff.forbidden' };
+  expect(await reviewRequest(database.db, testLinks, staff.store_agent, requestId, { decision: 'approve' })).toEqual(
+    forbidden,
+  );
+  expect(await assignSim(database.db, testLinks, staff.reviewer, requestId)).toEqual(forbidden);
+  expect(await markDelivered(database.db, testLinks, staff.reviewer, requestId)).toEqual(forbidden);
+  const [request] = await database.raw.query<{ status: string }>(
+    'select status from replacement_requests where id = $1',
+    [requestId],
+  );
+  expect(request?.status).toBe('in_review');
 });

@@ -57,6 +57,13 @@ test('the courier sees the round, checks the passport at the door, and hands the
     lastDigits: '56',
   });
   expect(short.statusCode).toBe(400);
+  // Only the last digit is right ("…0011" on file): four digits must match, not one.
+  const lastOnly = await courier.post(`/staff/courier/${requestId}/delivered`, {
+    docType: 'passport_foreign',
+    lastDigits: '9991',
+  });
+  expect(lastOnly.statusCode).toBe(409);
+  await courier.get(`/staff/courier/${requestId}`);
   const wrong = await courier.post(`/staff/courier/${requestId}/delivered`, {
     docType: 'passport_foreign',
     lastDigits: '9999',
@@ -67,7 +74,7 @@ test('the courier sees the round, checks the passport at the door, and hands the
     "select count(*)::int n from audit_log where action = 'delivery.identity_mismatch' and target_id = $1",
     [requestId],
   );
-  expect(audited?.n).toBe(1);
+  expect(audited?.n).toBe(2);
   expect(await state(requestId)).toEqual({ status: 'dispatched', shipment: 'in_transit' });
 
   const done = await courier.post(`/staff/courier/${requestId}/delivered`, {

@@ -211,3 +211,28 @@ test('a booking whose code was never typed is forgotten a day after the code exp
   await purgeUnconfirmedVisits(database.db, new Date(clock.getTime() + 2 * 86_400_000));
   expect(await pending()).toBe(0);
 });
+
+test('five wrong codes use a pending visit up: the right code after them books nothing', async () => {
+  const held = await requestVisit(
+    database.db,
+    operatorId,
+    'MSK-TVER',
+    new Date('2026-12-03T10:00:00Z'),
+    { name: 'Guess', phone: '+79990005501', email: null, lineMsisdn: null, locale: 'en' },
+    clock,
+  );
+  if (!held.ok) throw new Error(held.error);
+  const [sms] = await messagesTo('+79990005501');
+  const code = codeIn(sms?.text ?? '');
+  const wrong = code === '000000' ? '111111' : '000000';
+  const answers: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const tried = await confirmVisit(database.db, testLinks, operatorId, held.value.pendingId, wrong, clock);
+    answers.push(tried.ok ? 'booked' : tried.error);
+  }
+  expect(answers).toEqual(Array(5).fill('visit.code_wrong'));
+  expect(await confirmVisit(database.db, testLinks, operatorId, held.value.pendingId, code, clock)).toEqual({
+    ok: false,
+    error: 'visit.code_expired',
+  });
+});
