@@ -7,6 +7,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import { STAFF_ROLES, type StaffRole, staffRoles, staffUsers } from '../../db/schema/staff.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import { forgiveStaff } from '../auth/throttle.ts';
 import { requireRole, type StaffActor } from '../requests/staff-step.ts';
 import { sealSecret } from '../secret-box.ts';
 import { endAllStaffSessions } from '../staff/staff-sessions.ts';
@@ -196,4 +197,27 @@ export async function resetTotp(
   });
   if (reset.ok) await endAllStaffSessions(db, memberId);
   return reset;
+}
+
+/**
+ * An administrator lifts every sign-in lock and slow-down on a member (all addresses, the
+ * authenticator step too), audited with how many counts were forgiven.
+ */
+export async function unlockStaffSignIn(
+  db: Db,
+  staff: StaffActor,
+  memberId: string,
+  now = new Date(),
+): Promise<Result<number, 'admin.not_found'>> {
+  return transact(db, async (tx) => {
+    await requireRole(tx, staff, ['admin']);
+    const [member] = await tx
+      .select({ id: staffUsers.id })
+      .from(staffUsers)
+      .where(and(eq(staffUsers.operatorId, staff.operatorId), eq(staffUsers.id, memberId)));
+    if (!member) return err('admin.not_found' as const);
+    const forgiven = await forgiveStaff(tx, memberId);
+    await auditChange(tx, staff, 'staff.sign_in_unlocked', { kind: 'staff', id: memberId }, null, { forgiven }, now);
+    return ok(forgiven);
+  });
 }

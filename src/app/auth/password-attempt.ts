@@ -1,6 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../../db/client.ts';
-import { ACCOUNT_POLICY, ADDRESS_POLICY } from '../../domain/lockout.ts';
+import { ACCOUNT_POLICY, ADDRESS_POLICY, type ThrottlePolicy } from '../../domain/lockout.ts';
 import { claimAttempt, forgiveOne, throttleKey } from './throttle.ts';
 
 /** Verified when nobody matched the identifier, so both answers take the same time. */
@@ -22,6 +22,8 @@ export async function passwordAttempt(
   db: Db,
   input: {
     subject: string;
+    /** Also counted, with its own policy (a staff member across every address); optional. */
+    wide?: { key: string; policy: ThrottlePolicy };
     ip: string;
     passwordHash: string | null;
     password: string;
@@ -36,7 +38,8 @@ export async function passwordAttempt(
     return { ok: false, error: 'auth.rate_limited' };
   }
   const claim = await claimAttempt(db, subject, ACCOUNT_POLICY, now);
-  if (!claim.allowed) {
+  const wide = claim.allowed && input.wide ? await claimAttempt(db, input.wide.key, input.wide.policy, now) : null;
+  if (!claim.allowed || (wide && !wide.allowed)) {
     await record(false);
     return { ok: false, error: 'auth.locked' };
   }

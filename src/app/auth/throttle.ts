@@ -7,6 +7,12 @@ import { sha256 } from './tokens.ts';
 export const throttleKey = {
   account: (accountId: string) => `account:${accountId}`,
   staff: (staffId: string) => `staff:${staffId}`,
+  /** A staff member's sign-ins from every address together: only slowed down, never locked for long. */
+  staffAnywhere: (staffId: string) => `staff:${staffId}:anywhere`,
+  /** A staff member's sign-in from one address: where the hard lock is, so a stranger locks only themself. */
+  staffAt: (staffId: string, ip: string) => `staff:${staffId}:at:${ip}`,
+  /** Wrong authenticator codes for a member from one address (only someone with the password gets there). */
+  totpAt: (staffId: string, ip: string) => `totp:${staffId}:at:${ip}`,
   /** A number nobody owns, counted like an account so the answer tells nothing. */
   number: (operatorId: string, identifier: string) => `number:${sha256(`${operatorId}:${identifier}`)}`,
   address: (ip: string) => `address:${ip}`,
@@ -43,6 +49,16 @@ export async function claimAttempt(db: Db | Tx, key: string, policy: ThrottlePol
     sql`select locked_until as until from login_throttle where key = ${key}`,
   );
   return { allowed: false, until: new Date(locked?.until ?? now) };
+}
+
+/** Everything counted against a staff member's sign-in, from every address: an administrator's unlock. */
+export async function forgiveStaff(db: Db | Tx, staffId: string): Promise<number> {
+  const rows = await rowsOf<{ key: string }>(
+    db,
+    sql`delete from login_throttle where key = ${`staff:${staffId}`} or key like ${`staff:${staffId}:%`}
+      or key like ${`totp:${staffId}:at:%`} returning key`,
+  );
+  return rows.length;
 }
 
 /** A success: everything counted against `key` is forgiven (a sign-in, a password reset). */

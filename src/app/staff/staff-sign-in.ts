@@ -4,12 +4,14 @@ import type { Db } from '../../db/client.ts';
 import { operators } from '../../db/schema/operators.ts';
 import { loginAttempts } from '../../db/schema/security.ts';
 import { staffUsers } from '../../db/schema/staff.ts';
-import { ACCOUNT_POLICY } from '../../domain/lockout.ts';
+import { ACCOUNT_POLICY, STAFF_WIDE_POLICY } from '../../domain/lockout.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
+import { DEFAULT_LOCALE, translator } from '../../i18n/translate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { passwordAttempt } from '../auth/password-attempt.ts';
 import { claimAttempt, forgiveAll, throttleKey } from '../auth/throttle.ts';
 import { sha256 } from '../auth/tokens.ts';
+import { enqueue } from '../outbox/outbox.ts';
 import { openSecret } from '../secret-box.ts';
 
 export type StaffSignInError = 'auth.invalid' | 'auth.locked' | 'auth.rate_limited';
@@ -37,7 +39,15 @@ export async function checkStaffPassword(
         eq(staffUsers.active, true),
       ),
     );
-  const subject = staff ? throttleKey.staff(staff.id) : throttleKey.number(input.operatorId, `staff:${email}`);
+  // The hard lock is per member and address: a stranger who knows the e-mail locks only their own
+  // address; across addresses the member's sign-in is only slowed down (STAFF_WIDE_POLICY).
+  const subject = staff
+    ? throttleKey.staffAt(staff.id, input.ip)
+    : throttleKey.number(input.operatorId, `staff:${email}:${input.ip}`);
+  const wide = {
+    key: staff ? throttleKey.staffAnywhere(staff.id) : throttleKey.number(input.operatorId, `staff:${email}`),
+    policy: STAFF_WIDE_POLICY,
+  };
   const record = (succeeded: boolean) =>
     db.insert(loginAttempts).values({
       operatorId: input.operatorId,
@@ -50,15 +60,43 @@ export async function checkStaffPassword(
     });
   const attempt = await passwordAttempt(db, {
     subject,
+    wide,
     ip: input.ip,
     passwordHash: staff?.passwordHash ?? null,
     password: input.password,
     now,
     record,
   });
-  if (!attempt.ok) return err(attempt.error);
+  if (!attempt.ok) {
+    if (staff && attempt.error === 'auth.invalid' && attempt.failures === ACCOUNT_POLICY.free)
+      await tellMemberOfFailures(db, input.operatorId, staff.id, input.ip, now);
+    return err(attempt.error);
+  }
   if (!staff) return err('auth.invalid');
   return ok({ staffId: staff.id });
+}
+
+/**
+ * The member is told when sign-ins as them keep failing from one address (that address is now
+ * locked, the member's own are not): once per address and day, in the staff's language.
+ */
+async function tellMemberOfFailures(db: Db, operatorId: string, staffId: string, ip: string, now: Date) {
+  const [member] = await db.select({ email: staffUsers.email }).from(staffUsers).where(eq(staffUsers.id, staffId));
+  if (!member) return;
+  const t = translator(DEFAULT_LOCALE);
+  const values = { ip, n: ACCOUNT_POLICY.free };
+  await db.transaction((tx) =>
+    enqueue(tx, {
+      operatorId,
+      topic: 'email.send',
+      payload: {
+        to: member.email,
+        subject: t('email.staffFailures.subject', values),
+        text: t('email.staffFailures.body', values),
+      },
+      idempotencyKey: `staff-failures:${staffId}:${ip}:${now.toISOString().slice(0, 10)}`,
+    }),
+  );
 }
 
 /** What the authenticator page shows: the enrolment QR's URI until the first code is confirmed. */
@@ -95,7 +133,7 @@ export async function confirmTotp(
   input: { operatorId: string; staffId: string; code: string; ip: string; now?: Date },
 ): Promise<Result<void, TotpError>> {
   const now = input.now ?? new Date();
-  const key = `totp:${input.staffId}`;
+  const key = throttleKey.totpAt(input.staffId, input.ip);
   const claim = await claimAttempt(db, key, ACCOUNT_POLICY, now);
   if (!claim.allowed) return err('auth.locked');
   const [row] = await db
@@ -143,5 +181,8 @@ export async function confirmTotp(
   if (!accepted) return err('staff.totp_wrong');
   await forgiveAll(db, key);
   await forgiveAll(db, throttleKey.staff(input.staffId));
+  await forgiveAll(db, throttleKey.staffAnywhere(input.staffId));
+  await forgiveAll(db, throttleKey.staffAt(input.staffId, input.ip));
+  await forgiveAll(db, key);
   return ok(undefined);
 }

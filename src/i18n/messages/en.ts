@@ -1180,6 +1180,11 @@ export const en = {
   'admin.team.enrolled': 'authenticator set up',
   'admin.team.notEnrolled': 'authenticator not set up yet',
   'admin.team.lastLogin': 'last sign-in',
+  'email.staffFailures.subject': 'Sign-ins as you keep failing',
+  'email.staffFailures.body':
+    'Someone typed a wrong password for your staff account {n} times from the address {ip}. That address is now held back; you can still sign in from your own. If it was not you, tell your administrator, and change your password after you sign in.',
+  'admin.team.unlock': 'Unlock sign-in',
+  'admin.team.unlocked': 'Sign-in unlocked: failed attempts against this member were forgiven.',
   'admin.team.resetTotp': 'Reset the authenticator',
   'admin.team.totpReset': 'The authenticator was reset: it is set up again at the next sign-in.',
   'admin.team.invite': 'Add a staff member',

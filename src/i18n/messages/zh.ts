@@ -1117,6 +1117,11 @@ export const zh: Record<MessageKey, string> = {
   'admin.team.enrolled': '已绑定验证器',
   'admin.team.notEnrolled': '尚未绑定验证器',
   'admin.team.lastLogin': '上次登录',
+  'email.staffFailures.subject': '以您的身份登录屡次失败',
+  'email.staffFailures.body':
+    '有人从地址 {ip} 为您的员工账户输错密码 {n} 次。该地址现已被暂缓；您仍可从自己的地址登录。如果不是您本人，请告知管理员，并在登录后修改密码。',
+  'admin.team.unlock': '解除登录锁定',
+  'admin.team.unlocked': '已解除登录锁定：针对该员工的失败尝试已清除。',
   'admin.team.resetTotp': '重置验证器',
   'admin.team.totpReset': '验证器已重置，下次登录时重新绑定。',
   'admin.team.invite': '添加员工',

@@ -6,7 +6,7 @@ import { addFeeRule, feeTable, removeFeeRule } from '../../app/admin/fee-table.t
 import type { FormProblems } from '../../app/admin/form-values.ts';
 import { addCenter, newCenterForm } from '../../app/admin/new-center.ts';
 import { currentPolicies, POLICY_FIELDS, updatePolicies } from '../../app/admin/operator-policies.ts';
-import { inviteStaff, resetTotp, team, updateMember } from '../../app/admin/team.ts';
+import { inviteStaff, resetTotp, team, unlockStaffSignIn, updateMember } from '../../app/admin/team.ts';
 import { operatorZones, updateZone } from '../../app/admin/zone-settings.ts';
 import type { StaffActor } from '../../app/requests/staff-step.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
@@ -34,6 +34,7 @@ const SAVED: Record<string, MessageKey> = {
   removed: 'admin.fees.removed',
   member: 'admin.team.updated',
   totp: 'admin.team.totpReset',
+  unlocked: 'admin.team.unlocked',
 };
 const asErrors = (problems: FormProblems) => problems as FieldErrors;
 const asValues = (record: Record<string, unknown>): Values =>
@@ -297,6 +298,15 @@ export async function operatorSettingsRoutes(app: FastifyInstance, { assets, dem
       if (!UUID.test(request.params.staffId)) return reply.callNotFound();
       const reset = await resetTotp(db, documentKey, actor(request), request.params.staffId);
       return reset.ok ? reply.redirect('/staff/team?saved=totp', 303) : reply.callNotFound();
+    },
+  );
+  app.post<MemberRoute>(
+    '/staff/team/:staffId/unlock',
+    { ...formRoute({}), preHandler: guard },
+    async (request, reply) => {
+      if (!UUID.test(request.params.staffId)) return reply.callNotFound();
+      const unlocked = await unlockStaffSignIn(db, actor(request), request.params.staffId);
+      return unlocked.ok ? reply.redirect('/staff/team?saved=unlocked', 303) : reply.callNotFound();
     },
   );
 }

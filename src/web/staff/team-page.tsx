@@ -82,6 +82,12 @@ export function TeamPage(
                 {t('admin.team.resetTotp')}
               </button>
             </form>
+            <form method="post" action={`/staff/team/${m.id}/unlock`}>
+              <CsrfField token={staff.csrfToken} />
+              <button type="submit" class="button secondary">
+                {t('admin.team.unlock')}
+              </button>
+            </form>
           </li>
         ))}
       </ul>
