@@ -89,3 +89,21 @@ test('the request steps of the shared staff step refuse a role they are not for'
   );
   expect(request?.status).toBe('in_review');
 });
+
+test('a reviewer never decides a request for their own subscriber account, linked by the e-mail they share', async () => {
+  const { requestId } = await submittedRequest(database, '+79161110101', {
+    reason: 'switch_to_esim',
+    simType: 'esim',
+    delivery: 'esim',
+    deliveryAddress: null,
+  });
+  await database.raw.query(
+    "update accounts set email = 'Reviewer@Volna.example' where id = (select account_id from replacement_requests where id = $1)",
+    [requestId],
+  );
+  expect(await reviewRequest(database.db, testLinks, staff.reviewer, requestId, { decision: 'approve' })).toEqual({
+    ok: false,
+    error: 'request.own',
+  });
+  expect((await reviewRequest(database.db, testLinks, staff.admin, requestId, { decision: 'approve' })).ok).toBe(true);
+});

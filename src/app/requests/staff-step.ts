@@ -1,7 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { replacementRequests } from '../../db/schema/requests.ts';
 import { type StaffRole, staffRoles, staffUsers } from '../../db/schema/staff.ts';
+import { accounts } from '../../db/schema/subscribers.ts';
 import type { RequestEvent, TransitionError } from '../../domain/request-machine.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -72,7 +73,23 @@ export async function hasRole(tx: Db | Tx, staff: StaffActor, roles: StaffRole[]
   return rows.some((r) => r.role === 'admin' || roles.includes(r.role));
 }
 
-/** The request locked for a staff member of its operator who holds one of the roles. */
+/** Whether the subscriber account is the staff member's own, linked by the e-mail address they share. */
+async function isOwnAccount(tx: Tx, staff: StaffActor, accountId: string): Promise<boolean> {
+  const [own] = await tx
+    .select({ id: accounts.id })
+    .from(accounts)
+    .innerJoin(
+      staffUsers,
+      and(eq(staffUsers.id, staff.staffId), sql`lower(${staffUsers.email}) = lower(${accounts.email})`),
+    )
+    .where(eq(accounts.id, accountId));
+  return own !== undefined;
+}
+
+/**
+ * The request locked for a staff member of its operator who holds one of the roles; never one
+ * they created or one for their own subscriber account.
+ */
 export async function requestFor(
   tx: Tx,
   staff: StaffActor,
@@ -86,7 +103,8 @@ export async function requestFor(
     .where(and(eq(replacementRequests.operatorId, staff.operatorId), eq(replacementRequests.id, requestId)))
     .for('update');
   if (!request) return err('request.not_found');
-  if (request.createdByStaffId === staff.staffId) return err('request.own');
+  if (request.createdByStaffId === staff.staffId || (await isOwnAccount(tx, staff, request.accountId)))
+    return err('request.own');
   return ok(request);
 }
 

@@ -699,7 +699,7 @@ export const en = {
   'review.done.second_review': 'Your approval is recorded; a second, different reviewer must approve too.',
   'review.done.rejected': 'Rejected. The subscriber has been told, and any payment is refunded.',
   'review.done.needs_info': 'The subscriber has been asked for more information.',
-  'review.refused.own': 'You cannot review a request you created.',
+  'review.refused.own': 'You cannot handle a request you created or one for your own subscriber account.',
   'review.refused.same_reviewer':
     'You approved this request already: a different reviewer must give the second approval.',
   'review.refused.decided': 'Someone else has just decided this request. It is shown as it stands now.',

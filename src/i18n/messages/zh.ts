@@ -667,7 +667,7 @@ export const zh: Record<MessageKey, string> = {
   'review.done.second_review': '您的批准已记录；还需要另一位审核员批准。',
   'review.done.rejected': '已拒绝，已通知用户，款项将退还。',
   'review.done.needs_info': '已要求用户补充信息。',
-  'review.refused.own': '您不能审核自己创建的申请。',
+  'review.refused.own': '您不能处理自己创建的申请，也不能处理您本人用户账户的申请。',
   'review.refused.same_reviewer': '您已批准过此申请：第二次批准必须由另一位审核员给出。',
   'review.refused.decided': '其他人刚刚对此申请作出了决定。以下为其当前状态。',
   'review.refused.forbidden': '您的角色无权执行此操作。',
