@@ -20,6 +20,7 @@ const schema = z
     DATA_DIR: z.string().default('./data'),
     DOCUMENTS_DIR: z.string().optional(),
     AUDIT_CHECKPOINT_DIR: z.string().optional(),
+    PDF_THREADS: z.coerce.number().int().min(1).max(64).optional(),
     AUDIT_KEY: z.string().min(32).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -141,6 +142,8 @@ export type Config = {
   auditKey: string;
   /** Where the signed checkpoints of the audit log are written: outside the database. */
   auditCheckpointDir: string;
+  /** Worker threads rendering uploaded PDFs; by default one less than the cores, at most two. */
+  pdfThreads: number | undefined;
   logLevel: string;
   sessionSecret: string;
   documentKey: Buffer;
@@ -203,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     documentsDir: e.DOCUMENTS_DIR ?? `${e.DATA_DIR}/documents`,
     auditKey: e.AUDIT_KEY ?? derivedSecret(sessionSecret, 'audit-checkpoints'),
     auditCheckpointDir: e.AUDIT_CHECKPOINT_DIR ?? `${e.DATA_DIR}/audit-checkpoints`,
+    pdfThreads: e.PDF_THREADS,
     logLevel: e.LOG_LEVEL,
     sessionSecret,
     documentKey: Buffer.from(e.DOCUMENT_KEY ?? (local?.documentKey as string), 'base64'),

@@ -125,7 +125,7 @@ export async function buildApp({
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  const renderer = pdf ?? pdfRenderer();
+  const renderer = pdf ?? pdfRenderer({ threads: config.pdfThreads });
   if (!pdf) app.addHook('onClose', () => renderer.close());
 
   await app.register(returnPathsPlugin);

@@ -127,6 +127,23 @@ test('a full pool answers "busy, try again" at once instead of queueing without 
   }
 });
 
+test('one subscriber sending five PDFs at once has one rendered; another subscriber’s PDF still goes through', async () => {
+  const pool = pdfRenderer({ threads: 2, queue: 4, waitMs: 60_000 });
+  try {
+    const heavy = inflateBombPdf(20);
+    const flood = Array.from({ length: 5 }, () => pool.render(heavy, 'account-flooding'));
+    const started = performance.now();
+    const other = await pool.render(await scannedPdf(), 'account-other');
+    const otherMs = performance.now() - started;
+    const answers = await Promise.all(flood);
+    console.log(`5 PDFs from one account at once, one from another: the other's took ${Math.round(otherMs)} ms`);
+    expect(other).toMatchObject({ ok: true });
+    expect(answers.filter((a) => !a.ok && a.error === 'document.busy')).toHaveLength(4);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('a file that runs past its time budget stops its thread and is refused as too complex', async () => {
   const strict = pdfRenderer({ threads: 1, budgetMs: 200 });
   try {

@@ -27,6 +27,8 @@ export type DocumentProblem = 'document.missing' | 'document.too_large' | 'docum
 export async function cleanDocument(
   content: Buffer,
   pdf: PdfRenderer,
+  /** Whose file it is: one PDF of theirs is rendered at a time. */
+  owner?: string,
 ): Promise<Result<{ contentType: DocumentContentType; content: Buffer }, DocumentProblem>> {
   if (content.length === 0) return err('document.missing');
   if (content.length > DOCUMENT_MAX_BYTES) return err('document.too_large');
@@ -36,7 +38,7 @@ export async function cleanDocument(
     case 'image/png':
       return reencode(content, detected.mime);
     case 'application/pdf': {
-      const pages = await pdf.render(content);
+      const pages = await pdf.render(content, owner);
       return pages.ok ? stack(pages.value) : pages;
     }
     default:

@@ -47,7 +47,7 @@ export async function saveIdentityDocument(
 ): Promise<Result<SavedDocument, DocumentProblem | 'draft.not_found'>> {
   // Whose draft it is is settled before any work on the file, which can take seconds.
   if (!acceptsDocument((await ownRequest(db, actor, requestId))?.request)) return err('draft.not_found');
-  const cleaned = input.file ? await cleanDocument(input.file, vault.pdf) : null;
+  const cleaned = input.file ? await cleanDocument(input.file, vault.pdf, actor.accountId) : null;
   const file = cleaned?.ok ? cleaned.value : null;
   let putKey: string | null = null;
   const write = db.transaction(async (tx) => {

@@ -7,7 +7,8 @@ import type { PdfLimits, PdfProblem, PdfTask, RenderedPage } from './pdf-pages.t
 
 export type PdfRenderProblem = PdfProblem | 'document.too_complex' | 'document.busy';
 export type PdfRenderer = {
-  render(pdf: Buffer): Promise<Result<RenderedPage[], PdfRenderProblem>>;
+  /** `owner` (an account) has one file rendered at a time; another sent meanwhile is answered "busy". */
+  render(pdf: Buffer, owner?: string): Promise<Result<RenderedPage[], PdfRenderProblem>>;
   close(): Promise<void>;
 };
 
@@ -27,7 +28,9 @@ export type PdfRendererOptions = {
 
 /**
  * Renders uploaded PDFs in a pool of worker threads, so a slow or hostile file costs one thread
- * for at most its time budget and never the event loop that serves everyone else.
+ * for at most its time budget and never the event loop that serves everyone else. Each owner has
+ * at most one file in the pool, so one subscriber sending many at once cannot fill the threads
+ * and the short queue that everybody else's uploads wait in.
  */
 export function pdfRenderer(options: PdfRendererOptions = {}): PdfRenderer {
   const threads = options.threads ?? Math.max(1, Math.min(2, availableParallelism() - 1));
@@ -42,7 +45,19 @@ export function pdfRenderer(options: PdfRendererOptions = {}): PdfRenderer {
     resourceLimits: { maxOldGenerationSizeMb: heapMb },
   });
 
-  async function render(pdf: Buffer): Promise<Result<RenderedPage[], PdfRenderProblem>> {
+  const rendering = new Set<string>();
+
+  async function render(pdf: Buffer, owner?: string): Promise<Result<RenderedPage[], PdfRenderProblem>> {
+    if (owner !== undefined && rendering.has(owner)) return err('document.busy');
+    if (owner !== undefined) rendering.add(owner);
+    try {
+      return await renderInPool(pdf);
+    } finally {
+      if (owner !== undefined) rendering.delete(owner);
+    }
+  }
+
+  async function renderInPool(pdf: Buffer): Promise<Result<RenderedPage[], PdfRenderProblem>> {
     if (pool.queueSize >= queue) return err('document.busy');
     const controller = new AbortController();
     const channel = new MessageChannel();
