@@ -28,6 +28,15 @@ export const isDatabaseUnavailable = (error: unknown) =>
       e.code === 'ECONNRESET',
   );
 
+/**
+ * PostgreSQL refusing a value the client sent: a NUL byte or broken UTF-8 in a text, a number
+ * out of range, a malformed date. Validation should catch these first; where a value slips
+ * through, it is the request that is bad (400), not the service (500).
+ */
+const BAD_VALUE_CODES = new Set(['22021', '22P05', '22003', '22P02', '22007', '22008', '22001', '54000']);
+
+export const isBadInputValue = (error: unknown) => [...causes(error)].some((e) => BAD_VALUE_CODES.has(String(e.code)));
+
 const ATTEMPTS = 6;
 
 /**

@@ -77,8 +77,11 @@ export function readSubscriptionAsk(
     if (expiresAt <= now) return err({ code: 'OUT_OF_RANGE', message: 'config.subscriptionExpireTime is in the past' });
   }
   const maxEvents = config.subscriptionMaxEvents;
-  if (maxEvents !== undefined && (!Number.isInteger(maxEvents) || (maxEvents as number) < 1))
-    return invalid('config.subscriptionMaxEvents must be an integer of at least 1');
+  if (
+    maxEvents !== undefined &&
+    (!Number.isInteger(maxEvents) || (maxEvents as number) < 1 || (maxEvents as number) > MAX_EVENTS)
+  )
+    return invalid(`config.subscriptionMaxEvents must be an integer from 1 to ${MAX_EVENTS}`);
   const sinkToken = readCredential(body.sinkCredential, now);
   if (!sinkToken.ok) return sinkToken;
   return ok({
@@ -89,6 +92,9 @@ export function readSubscriptionAsk(
     maxEvents: (maxEvents as number | undefined) ?? null,
   });
 }
+
+/** The most events a subscription may ask for (an int column; no bank needs more). */
+const MAX_EVENTS = 1_000_000;
 
 export const TERMINATION_REASONS = [
   'MAX_EVENTS_REACHED',

@@ -27,7 +27,7 @@ import { apiRoutes } from './api/v1/api-v1.ts';
 import { registerAssets } from './assets.ts';
 import { accountViews } from './plugins/account-views.ts';
 import { csrfPlugin } from './plugins/csrf.ts';
-import { registerErrorPages } from './plugins/errors.tsx';
+import { badAddress, registerErrorPages } from './plugins/errors.tsx';
 import { i18nPlugin } from './plugins/i18n.ts';
 import { loggerOptions } from './plugins/log-redaction.ts';
 import { operatorResolver } from './plugins/operator.ts';
@@ -121,6 +121,7 @@ export async function buildApp({
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
+    frameworkErrors: badAddress,
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

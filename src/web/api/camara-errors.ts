@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable } from '../../db/conflicts.ts';
-import { RETRY_AFTER_SECONDS } from '../plugins/errors.tsx';
+import { isBadInputValue, isDatabaseUnavailable } from '../../db/conflicts.ts';
+import { RETRY_AFTER_SECONDS } from '../shared/retry-after.ts';
 
 /** CAMARA's error codes with the status and message its specifications give them. */
 const ERRORS = {
@@ -55,7 +55,7 @@ export function camaraErrorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
-  const status = error.statusCode ?? 500;
+  const status = isBadInputValue(error) ? 400 : (error.statusCode ?? 500);
   if (isDatabaseUnavailable(error)) {
     request.log.error({ err: error }, 'CAMARA request failed: the database is unavailable');
     reply.header('retry-after', RETRY_AFTER_SECONDS);

@@ -1,9 +1,11 @@
 import { eq } from 'drizzle-orm';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../../app/api/access-tokens.ts';
 import { clientByCredentials } from '../../app/api/api-clients.ts';
 import type { Db } from '../../db/client.ts';
+import { isBadInputValue, isDatabaseUnavailable } from '../../db/conflicts.ts';
 import { API_SCOPES, apiClients } from '../../db/schema/api.ts';
+import { RETRY_AFTER_SECONDS } from '../shared/retry-after.ts';
 
 type Options = { db: Db; tokens: AccessTokens; now: () => Date };
 type TokenBody = { grant_type?: string; scope?: string; client_id?: string; client_secret?: string };
@@ -17,10 +19,37 @@ const grantable = (scope: string, granted: readonly string[]) =>
   (granted.includes(scope) || granted.some((g) => scope.startsWith(`${g}:`)));
 
 /** RFC 6749 §5.2: the error, never cached. */
-const oauthError = (reply: FastifyReply, status: number, error: string) => {
+export const oauthError = (reply: FastifyReply, status: number, error: string, description?: string) => {
   if (status === 401) reply.header('www-authenticate', 'Basic realm="simdesk"');
-  return reply.status(status).header('cache-control', 'no-store').send({ error });
+  return reply
+    .status(status)
+    .header('cache-control', 'no-store')
+    .send(description ? { error, error_description: description } : { error });
 };
+
+/** Any failure on an OAuth path, in RFC 6749's shape: the client's (invalid_request) or the server's. */
+export function oauthErrorHandler(
+  error: Error & { statusCode?: number },
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  if (isDatabaseUnavailable(error)) {
+    reply.header('retry-after', RETRY_AFTER_SECONDS);
+    return oauthError(reply, 503, 'temporarily_unavailable');
+  }
+  const status = isBadInputValue(error) ? 400 : (error.statusCode ?? 500);
+  if (status >= 500) {
+    request.log.error({ err: error }, 'OAuth request failed');
+    return oauthError(reply, 500, 'server_error');
+  }
+  request.log.info({ err: error }, 'bad OAuth request');
+  return oauthError(
+    reply,
+    status,
+    'invalid_request',
+    status === 415 ? 'Send application/x-www-form-urlencoded.' : undefined,
+  );
+}
 
 /** client_secret_basic (RFC 6749 §2.3.1: form-encoded id and secret in Basic), else client_secret_post. */
 function credentials(authorization: string | undefined, body: TokenBody): { id: string; secret: string } | null {
@@ -29,10 +58,11 @@ function credentials(authorization: string | undefined, body: TokenBody): { id: 
     const decoded = Buffer.from(basic, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return null;
-    return {
-      id: decodeURIComponent(decoded.slice(0, colon)),
-      secret: decodeURIComponent(decoded.slice(colon + 1)),
-    };
+    try {
+      return { id: decodeURIComponent(decoded.slice(0, colon)), secret: decodeURIComponent(decoded.slice(colon + 1)) };
+    } catch {
+      return null;
+    }
   }
   return body.client_id && body.client_secret ? { id: body.client_id, secret: body.client_secret } : null;
 }

@@ -1,5 +1,8 @@
-import type { FastifyInstance } from 'fastify';
-import { isDatabaseUnavailable } from '../../db/conflicts.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isBadInputValue, isDatabaseUnavailable } from '../../db/conflicts.ts';
+import { camaraError, camaraErrorHandler } from '../api/camara-errors.ts';
+import { oauthError, oauthErrorHandler } from '../api/oauth-routes.ts';
+import { sendProblem } from '../api/v1/problems.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import {
   BadRequestPage,
@@ -9,11 +12,36 @@ import {
   ServerErrorPage,
   UnavailablePage,
 } from '../shared/error-page.tsx';
+import { RETRY_AFTER_SECONDS } from '../shared/retry-after.ts';
+
+/** Paths of an API with its own error format: they never answer with a page. */
+const apiOf = (url: string) =>
+  url.startsWith('/api/v1/')
+    ? 'rest'
+    : url.startsWith('/oauth/')
+      ? 'oauth'
+      : /^\/sim-swap(?:-subscriptions)?\//.test(url)
+        ? 'camara'
+        : null;
+
+/**
+ * An address the router cannot read (broken percent-encoding, a parameter longer than the
+ * router keeps), refused before any hook runs: in the API's own format on API paths.
+ */
+export function badAddress(error: Error & { statusCode?: number }, request: FastifyRequest, reply: FastifyReply) {
+  const status = error.statusCode ?? 400;
+  const api = apiOf(request.url);
+  if (api === 'rest')
+    return sendProblem(request, reply, status, status === 414 ? 'uri-too-long' : 'bad-url', error.message);
+  if (api === 'camara') return camaraError(request, reply, 'INVALID_ARGUMENT');
+  if (api === 'oauth') return oauthError(reply, 400, 'invalid_request', 'The address cannot be read.');
+  return reply
+    .status(status)
+    .type('text/plain; charset=utf-8')
+    .send(status === 414 ? 'URI Too Long' : 'Bad Request');
+}
 
 const wantsHtml = (accept: string | undefined) => !accept || accept.includes('text/html') || accept.includes('*/*');
-
-/** A database outage (failover, restart) lasts seconds: the browser or client may try again soon. */
-export const RETRY_AFTER_SECONDS = 5;
 
 /** Errors of the body parsers (busboy, the JSON and form parsers) that mean a malformed body. */
 const MALFORMED_BODY =
@@ -22,17 +50,23 @@ const MALFORMED_BODY =
 const statusOf = (error: Error & { statusCode?: number }) => {
   if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return error.statusCode;
   if (isDatabaseUnavailable(error)) return 503;
-  return MALFORMED_BODY.test(error.message) ? 400 : 500;
+  return MALFORMED_BODY.test(error.message) || isBadInputValue(error) ? 400 : 500;
 };
 
 /** Translated 404 and 500 pages (JSON for API clients); 5xx details go to the log, never to the page. */
 export function registerErrorPages(app: FastifyInstance, { assets, demo }: { assets: Assets; demo: boolean }) {
   app.setNotFoundHandler(async (request, reply) => {
+    const api = apiOf(request.url);
+    if (api === 'camara') return camaraError(request, reply, 'NOT_FOUND');
+    if (api === 'oauth') return oauthError(reply, 404, 'invalid_request', 'No such endpoint.');
     if (!wantsHtml(request.headers.accept)) return reply.status(404).send({ error: 'not_found' });
     return sendPage(reply, <NotFoundPage ctx={pageContext(request, assets, demo)} />, 404);
   });
 
   app.setErrorHandler(async (error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const api = apiOf(request.url);
+    if (api === 'camara') return camaraErrorHandler(error, request, reply);
+    if (api === 'oauth') return oauthErrorHandler(error, request, reply);
     if (error.code?.startsWith('FST_CSRF_') && wantsHtml(request.headers.accept)) {
       request.log.info({ err: error }, 'form without a valid CSRF token');
       return sendPage(reply, <ExpiredFormPage ctx={pageContext(request, assets, demo)} />, 403);

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isDatabaseUnavailable } from '../../../db/conflicts.ts';
-import { RETRY_AFTER_SECONDS } from '../../plugins/errors.tsx';
+import { isBadInputValue, isDatabaseUnavailable } from '../../../db/conflicts.ts';
+import { RETRY_AFTER_SECONDS } from '../../shared/retry-after.ts';
 
 /** One field's problem in a 422 or 400: where (a JSON pointer into the request) and what. */
 const FieldProblem = z.object({ pointer: z.string(), detail: z.string(), code: z.string().optional() });
@@ -74,7 +74,7 @@ export function problemErrorHandler(
     }));
     return sendProblem(request, reply, 400, 'invalid-request', 'The request does not match the schema.', errors);
   }
-  const status = error.statusCode ?? 500;
+  const status = isBadInputValue(error) ? 400 : (error.statusCode ?? 500);
   if (isDatabaseUnavailable(error)) {
     request.log.error({ err: error }, 'API request failed: the database is unavailable');
     reply.header('retry-after', RETRY_AFTER_SECONDS);

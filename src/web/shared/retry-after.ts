@@ -1,0 +1,2 @@
+/** A database outage (failover, restart) lasts seconds: the browser or client may try again soon. */
+export const RETRY_AFTER_SECONDS = 5;
