@@ -80,7 +80,7 @@ test('an approval edited with every later hash recomputed passes the chain but n
   await database.raw.query(`update audit_log set data = '{"reviewer": "reviewer-2", "risk": 10}' where id = $1`, [
     approval!.id,
   ]);
-  expect((await verifyAuditLog(database.db, anchor)).brokenAt).toBe(approval!.id);
+  expect((await verifyAuditLog(database.db, anchor)).brokenAt).toBe(Number(approval!.id));
   await rewriteChainFrom(approval!.id);
   const check = await verifyAuditLog(database.db, anchor);
   expect(check.brokenAt, 'the recomputed chain itself verifies').toBeNull();
