@@ -5,6 +5,7 @@ import { createApiClient } from '../../src/app/api/api-clients.ts';
 import type { Database } from '../../src/db/client.ts';
 import { API_SCOPES } from '../../src/db/schema/api.ts';
 import { buildApp } from '../../src/web/app.ts';
+import { askToken } from '../support/api-token.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
 
@@ -32,16 +33,7 @@ beforeAll(async () => {
     scopes: [...API_SCOPES],
     ratePerMinute: 1_000_000,
   });
-  const issued = await app.inject({
-    method: 'POST',
-    url: '/oauth/token',
-    headers: { host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: client.clientId,
-      client_secret: client.secret,
-    }).toString(),
-  });
+  const issued = await askToken(app, client);
   token = issued.json().access_token;
   const doc = (await app.inject({ url: '/api/v1/openapi.json', headers: { host: 'localhost' } })).json() as {
     paths: Record<string, Record<string, unknown>>;

@@ -8,6 +8,7 @@ import type { Database } from '../../src/db/client.ts';
 import { API_SCOPES } from '../../src/db/schema/api.ts';
 import { routeScope } from '../../src/web/api/v1/api-v1.ts';
 import { buildApp } from '../../src/web/app.ts';
+import { askToken } from '../support/api-token.ts';
 import { passportPhoto } from '../support/requests.ts';
 import { routesUnder } from '../support/routes.ts';
 import { seededDatabase } from '../support/seeded.ts';
@@ -73,16 +74,7 @@ async function tokenWith(scopes: string[]) {
     scopes: scopes as never,
     ratePerMinute: 1000,
   });
-  const res = await app.inject({
-    method: 'POST',
-    url: '/oauth/token',
-    headers: { host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: client.clientId,
-      client_secret: client.secret,
-    }).toString(),
-  });
+  const res = await askToken(app, client);
   expect(res.statusCode, res.body).toBe(200);
   return res.json().access_token as string;
 }
@@ -566,18 +558,7 @@ describe('access', () => {
       scopes: ['sim-swap'],
       ratePerMinute: 100,
     });
-    const ask = (scope: string) =>
-      app.inject({
-        method: 'POST',
-        url: '/oauth/token',
-        headers: { host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
-        payload: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: client.clientId,
-          client_secret: client.secret,
-          scope,
-        }).toString(),
-      });
+    const ask = (scope: string) => askToken(app, client, scope);
     const madeUp = await ask('sim-swap:check:extra');
     expect(madeUp.statusCode).toBe(400);
     expect(madeUp.json()).toMatchObject({ error: 'invalid_scope' });

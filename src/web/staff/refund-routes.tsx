@@ -1,16 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { retryStuckDelivery } from '../../app/back-office/stuck-deliveries.ts';
 import { type PendingRefund, pendingRefunds } from '../../app/payments/counter-refunds.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
 import { formatDateTime, formatMoney, type MessageKey } from '../../i18n/translate.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
-import { CsrfField } from '../shared/form.tsx';
-import { formRoute } from '../shared/form-schema.ts';
 import { Layout } from '../shared/layout.tsx';
 import type { PageContext } from '../shared/page-context.ts';
 import { StaffMenu } from './review-pages.tsx';
 import { staffOnly } from './staff-session.ts';
+import { RetryForm, retryRoute } from './stuck-delivery-routes.tsx';
 
 type Options = { assets: Assets; demo: boolean; db: Db; onOutboxWrite: () => void };
 
@@ -64,12 +62,7 @@ function RefundsPage({
                 )}
               </dl>
               {'gateway' in r.where && r.where.state === 'dead' && r.where.jobId !== null && (
-                <form method="post" action={`/staff/refunds/${r.where.jobId}/retry`}>
-                  <CsrfField token={staff.csrfToken} />
-                  <button type="submit" class="button">
-                    {t('network.retry')}
-                  </button>
-                </form>
+                <RetryForm ctx={ctx} staff={staff} action={`/staff/refunds/${r.where.jobId}/retry`} />
               )}
             </li>
           ))}
@@ -93,22 +86,5 @@ export async function refundRoutes(app: FastifyInstance, { assets, demo, db, onO
   app.get<{ Querystring: { done?: string } }>('/staff/refunds', { preHandler: guard }, async (request, reply) =>
     sendPage(reply, await page(request, request.query.done === 'retried')),
   );
-  app.post<{ Params: { jobId: string } }>(
-    '/staff/refunds/:jobId/retry',
-    { ...formRoute({}), preHandler: guard },
-    async (request, reply) => {
-      const jobId = Number(request.params.jobId);
-      if (!Number.isSafeInteger(jobId) || jobId <= 0) return reply.callNotFound();
-      const staff = request.staff as StaffSession;
-      const retried = await retryStuckDelivery(
-        db,
-        { operatorId: staff.operatorId, staffId: staff.staffId, ip: request.ip },
-        'payments',
-        jobId,
-      );
-      if (!retried.ok) return reply.callNotFound();
-      onOutboxWrite();
-      return reply.redirect('/staff/refunds?done=retried', 303);
-    },
-  );
+  retryRoute(app, { db, onOutboxWrite }, 'payments', '/staff/refunds');
 }

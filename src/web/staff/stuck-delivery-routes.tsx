@@ -85,19 +85,55 @@ function StuckDeliveriesPage({
                 <dt>{t('network.lastError')}</dt>
                 <dd class="breakable">{job.lastError ?? '—'}</dd>
               </dl>
-              {job.status === 'dead' && (
-                <form method="post" action={`${page.path}/${job.id}/retry`}>
-                  <CsrfField token={staff.csrfToken} />
-                  <button type="submit" class="button">
-                    {t('network.retry')}
-                  </button>
-                </form>
-              )}
+              {job.status === 'dead' && <RetryForm ctx={ctx} staff={staff} action={`${page.path}/${job.id}/retry`} />}
             </li>
           ))}
         </ul>
       )}
     </Layout>
+  );
+}
+
+/** "Send again" for a delivery given up after its last retry. */
+export function RetryForm({ ctx, staff, action }: { ctx: PageContext; staff: StaffSession; action: string }) {
+  return (
+    <form method="post" action={action}>
+      <CsrfField token={staff.csrfToken} />
+      <button type="submit" class="button">
+        {ctx.t('network.retry')}
+      </button>
+    </form>
+  );
+}
+
+/**
+ * `POST <path>/:jobId/retry`: the lane's given-up delivery back in the queue under its own key,
+ * then back to `<path>` saying so (or that a later command superseded it).
+ */
+export function retryRoute(
+  app: FastifyInstance,
+  { db, onOutboxWrite }: { db: Db; onOutboxWrite: () => void },
+  lane: WatchedLane,
+  path: string,
+) {
+  app.post<{ Params: { jobId: string } }>(
+    `${path}/:jobId/retry`,
+    { ...formRoute({}), preHandler: staffOnly(['admin']) },
+    async (request, reply) => {
+      const jobId = Number(request.params.jobId);
+      if (!Number.isSafeInteger(jobId) || jobId <= 0) return reply.callNotFound();
+      const staff = request.staff as StaffSession;
+      const retried = await retryStuckDelivery(
+        db,
+        { operatorId: staff.operatorId, staffId: staff.staffId, ip: request.ip },
+        lane,
+        jobId,
+      );
+      if (!retried.ok && retried.error === 'job.superseded') return reply.redirect(`${path}?done=superseded`, 303);
+      if (!retried.ok) return reply.callNotFound();
+      onOutboxWrite();
+      return reply.redirect(`${path}?done=retried`, 303);
+    },
   );
 }
 
@@ -121,24 +157,6 @@ export async function stuckDeliveryRoutes(app: FastifyInstance, { assets, demo, 
         />,
       ),
     );
-    app.post<{ Params: { jobId: string } }>(
-      `${path}/:jobId/retry`,
-      { ...formRoute({}), preHandler: guard },
-      async (request, reply) => {
-        const jobId = Number(request.params.jobId);
-        if (!Number.isSafeInteger(jobId) || jobId <= 0) return reply.callNotFound();
-        const staff = request.staff as StaffSession;
-        const retried = await retryStuckDelivery(
-          db,
-          { operatorId: staff.operatorId, staffId: staff.staffId, ip: request.ip },
-          lane,
-          jobId,
-        );
-        if (!retried.ok && retried.error === 'job.superseded') return reply.redirect(`${path}?done=superseded`, 303);
-        if (!retried.ok) return reply.callNotFound();
-        onOutboxWrite();
-        return reply.redirect(`${path}?done=retried`, 303);
-      },
-    );
+    retryRoute(app, { db, onOutboxWrite }, lane, path);
   }
 }
