@@ -57,6 +57,11 @@ export async function clientByCredentials(db: Db, clientId: string, secret: stri
   return client && matches ? client : null;
 }
 
+/** The client was given a token: when it was last seen, for the administrators' list. */
+export async function noteClientUsed(db: Db, clientId: string, now: Date): Promise<void> {
+  await db.update(apiClients).set({ lastUsedAt: now }).where(eq(apiClients.id, clientId));
+}
+
 export type ClientUsage = {
   id: string;
   name: string;

@@ -2,9 +2,11 @@ import { and, desc, eq, gte, inArray, like, lt, or, type SQL, sql } from 'drizzl
 import { DateTime } from 'luxon';
 import type { Db } from '../../db/client.ts';
 import { replacementRequests } from '../../db/schema/requests.ts';
+import { staffUsers } from '../../db/schema/staff.ts';
 import { lines } from '../../db/schema/subscribers.ts';
 import { auditLog } from '../../db/schema/system.ts';
 import type { CheckpointFinding } from '../../domain/audit-chain.ts';
+import { UUID } from '../../domain/identifiers.ts';
 import { parseMsisdn } from '../../domain/msisdn.ts';
 import { type AuditAnchor, verifyAuditLog } from '../audit/audit-log.ts';
 
@@ -105,4 +107,19 @@ async function targetsOf(db: Db, operatorId: string, filters: AuditFilters): Pro
     }
   }
   return filtered ? ids : null;
+}
+
+/** The e-mail of each staff member who acted in the entries, to name them on the page. */
+export async function actorNames(db: Db, operatorId: string, entries: AuditEntryView[]): Promise<Map<string, string>> {
+  const ids = [
+    ...new Set(
+      entries.flatMap((e) => (e.actorKind === 'staff' && UUID.test(e.actorId ?? '') ? [e.actorId as string] : [])),
+    ),
+  ];
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: staffUsers.id, email: staffUsers.email })
+    .from(staffUsers)
+    .where(and(eq(staffUsers.operatorId, operatorId), inArray(staffUsers.id, ids)));
+  return new Map(rows.map((r) => [r.id, r.email]));
 }

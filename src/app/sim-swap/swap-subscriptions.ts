@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, lte, ne, or } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { camaraSubscriptions } from '../../db/schema/api.ts';
+import { UUID } from '../../domain/identifiers.ts';
 import {
   type CloudEvent,
   endedEvent,
@@ -76,8 +77,6 @@ export function swapSubscriptionsOf(db: Db, owner: Owner, phoneNumber: string | 
     .where(and(...where))
     .orderBy(desc(camaraSubscriptions.startsAt));
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** One of the client's subscriptions not deleted; anyone else's (or another number's, with a three-legged token) is null. */
 export async function swapSubscriptionOf(

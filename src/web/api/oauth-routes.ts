@@ -1,10 +1,9 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../../app/api/access-tokens.ts';
-import { clientByCredentials } from '../../app/api/api-clients.ts';
+import { clientByCredentials, noteClientUsed } from '../../app/api/api-clients.ts';
 import type { Db } from '../../db/client.ts';
 import { isBadInputValue, isDatabaseUnavailable } from '../../db/conflicts.ts';
-import { API_SCOPES, apiClients } from '../../db/schema/api.ts';
+import { API_SCOPES } from '../../db/schema/api.ts';
 import { RETRY_AFTER_SECONDS } from '../shared/retry-after.ts';
 
 type Options = { db: Db; tokens: AccessTokens; now: () => Date };
@@ -88,7 +87,7 @@ export async function oauthRoutes(app: FastifyInstance, { db, tokens, now }: Opt
         { clientId: client.id, operatorId: client.operatorId, scopes, ratePerMinute: client.ratePerMinute },
         now(),
       );
-      await db.update(apiClients).set({ lastUsedAt: now() }).where(eq(apiClients.id, client.id));
+      await noteClientUsed(db, client.id, now());
       return reply.header('cache-control', 'no-store').send({
         access_token: issued.token,
         token_type: 'Bearer',

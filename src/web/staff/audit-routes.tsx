@@ -1,11 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { AuditAnchor } from '../../app/audit/audit-log.ts';
-import { type AuditFilters, auditEntries } from '../../app/back-office/audit-view.ts';
+import { type AuditFilters, actorNames, auditEntries } from '../../app/back-office/audit-view.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
-import { staffUsers } from '../../db/schema/staff.ts';
-import { UUID } from '../portal/routes/subscriber-context.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
 import { AuditPage } from './audit-pages.tsx';
 import { staffOnly } from './staff-session.ts';
@@ -29,17 +26,7 @@ export async function auditRoutes(app: FastifyInstance, { assets, demo, db, audi
       }).filter(([, v]) => v !== undefined),
     );
     const { entries, brokenAt, checkpoint } = await auditEntries(db, auditAnchor, request.operator, filters);
-    const staffIds = [
-      ...new Set(
-        entries.flatMap((e) => (e.actorKind === 'staff' && UUID.test(e.actorId ?? '') ? [e.actorId as string] : [])),
-      ),
-    ];
-    const names = staffIds.length
-      ? await db
-          .select({ id: staffUsers.id, email: staffUsers.email })
-          .from(staffUsers)
-          .where(and(eq(staffUsers.operatorId, request.operator.id), inArray(staffUsers.id, staffIds)))
-      : [];
+    const actors = await actorNames(db, request.operator.id, entries);
     const ctx = pageContext(request, assets, demo);
     const page = (
       <AuditPage
@@ -49,7 +36,7 @@ export async function auditRoutes(app: FastifyInstance, { assets, demo, db, audi
         entries={entries}
         brokenAt={brokenAt}
         checkpoint={checkpoint}
-        actors={new Map(names.map((n) => [n.id, n.email]))}
+        actors={actors}
       />
     );
     return sendPage(reply, page);

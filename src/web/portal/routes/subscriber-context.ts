@@ -20,7 +20,7 @@ export type SubscriberRouteOptions = {
   links: Links;
 };
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { UUID } from '../../../domain/identifiers.ts';
 
 export type Upload = { content: Buffer; truncated: boolean };
 export type FormBody = Record<string, string | Upload | undefined>;
