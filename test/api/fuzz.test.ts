@@ -21,6 +21,8 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 5_000);
 let database: Database;
 let app: FastifyInstance;
 let token: string;
+/** The fuzzer's own client, so token requests get past the credentials to what follows. */
+let credentials: { clientId: string; secret: string };
 let operations: { method: string; path: string }[];
 
 beforeAll(async () => {
@@ -33,6 +35,7 @@ beforeAll(async () => {
     scopes: [...API_SCOPES],
     ratePerMinute: 1_000_000,
   });
+  credentials = client;
   const issued = await askToken(app, client);
   token = issued.json().access_token;
   const doc = (await app.inject({ url: '/api/v1/openapi.json', headers: { host: 'localhost' } })).json() as {
@@ -152,6 +155,10 @@ const request = fc.record({
   ),
   body,
   auth: fc.constantFrom('token', 'token', 'token', 'lower', 'none', 'garbage'),
+  /** For /oauth/token: the real client's credentials with other parameters, some repeated. */
+  tokenForm: fc.array(fc.tuple(fc.constantFrom('grant_type', 'scope', 'client_id', 'client_secret', 'x'), nasty), {
+    maxLength: 4,
+  }),
   correlator: fc.option(nasty),
 });
 
@@ -197,13 +204,25 @@ test(`the APIs answer ${RUNS} generated and broken requests without a 5xx, each 
       if (r.auth === 'lower') headers.authorization = `bearer ${token}`;
       if (r.auth === 'garbage') headers.authorization = 'Bearer \u00ff\u00fe';
       if (r.correlator !== null) headers['x-correlator'] = r.correlator.replace(/[^\x20-\x7e]/g, '');
-      const withBody = r.body && operation.method !== 'GET' && operation.method !== 'DELETE';
-      if (withBody && r.body?.type) headers['content-type'] = r.body.type;
+      const form =
+        path === '/oauth/token' && operation.method === 'POST' && r.auth === 'token'
+          ? {
+              type: 'application/x-www-form-urlencoded',
+              payload: new URLSearchParams([
+                ['grant_type', 'client_credentials'],
+                ['client_id', credentials.clientId],
+                ['client_secret', credentials.secret],
+                ...r.tokenForm.map(([k, v]) => [k, wellFormed(v)]),
+              ]).toString(),
+            }
+          : r.body;
+      const withBody = form && operation.method !== 'GET' && operation.method !== 'DELETE';
+      if (withBody && form?.type) headers['content-type'] = form.type;
       const res = await app.inject({
         method: operation.method as InjectOptions['method'],
         url: `${path}${query}`,
         headers,
-        ...(withBody ? { payload: r.body?.payload } : {}),
+        ...(withBody ? { payload: form?.payload } : {}),
       });
       seen.requests++;
       seen.byStatus.set(res.statusCode, (seen.byStatus.get(res.statusCode) ?? 0) + 1);

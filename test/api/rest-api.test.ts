@@ -546,7 +546,7 @@ describe('access', () => {
     expect(routeScope({}, true)).toBe('open');
   });
 
-  test('the scheme is case-insensitive (RFC 6750); a made-up scope is never issued', async () => {
+  test('the scheme is case-insensitive (RFC 6750); a made-up scope is never issued, a repeated parameter is refused', async () => {
     const lower = await app.inject({
       url: '/api/v1/centers',
       headers: { host: 'localhost', authorization: `bearer ${token}` },
@@ -559,6 +559,14 @@ describe('access', () => {
       ratePerMinute: 100,
     });
     const ask = (scope: string) => askToken(app, client, scope);
+    const twice = await app.inject({
+      method: 'POST',
+      url: '/oauth/token',
+      headers: { host: 'localhost', 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `grant_type=client_credentials&client_id=${client.clientId}&client_secret=${client.secret}&scope=sim-swap&scope=sim-swap`,
+    });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.json()).toMatchObject({ error: 'invalid_request' });
     const madeUp = await ask('sim-swap:check:extra');
     expect(madeUp.statusCode).toBe(400);
     expect(madeUp.json()).toMatchObject({ error: 'invalid_scope' });

@@ -76,6 +76,9 @@ export async function oauthRoutes(app: FastifyInstance, { db, tokens, now }: Opt
     { config: { csrf: false, accepts: ['application/x-www-form-urlencoded'] } },
     async (request, reply) => {
       const body = (request.body ?? {}) as TokenBody;
+      // RFC 6749 §3.2: no parameter more than once (a repeated one arrives as a list).
+      if (Object.values(body).some(Array.isArray))
+        return oauthError(reply, 400, 'invalid_request', 'A parameter was sent more than once.');
       const given = credentials(request.headers.authorization, body);
       const client = given ? await clientByCredentials(db, given.id, given.secret) : null;
       if (!client || client.operatorId !== request.operator.id) return oauthError(reply, 401, 'invalid_client');
