@@ -11,6 +11,7 @@ import { configuredSmdp } from '../integrations/smdp/smdp-simulator.ts';
 import { allHandlers } from '../jobs/handlers.ts';
 import { maintenance } from '../jobs/maintenance.ts';
 import { outboxWorker } from '../jobs/outbox-worker.ts';
+import { timedJob } from '../jobs/timed-job.ts';
 import { buildApp } from '../web/app.ts';
 import { openConfiguredDatabase } from './database.ts';
 import { configuredIntegrations } from './integrations.ts';
@@ -43,31 +44,25 @@ export async function serve(config: Config): Promise<void> {
   });
   const carrier = configuredCarrier(config, database.db);
   const app = await buildApp({ config, database, gateway, carrier, smdp, storage, onOutboxWrite: worker.kick });
-  const parcels = setInterval(() => {
-    carrier?.tick().catch((error) => app.log.error({ err: error }, 'carrier simulator failed'));
-  }, 30_000);
+  const failed = (what: string) => (error: unknown) => app.log.error({ err: error }, `${what} failed`);
   const checkpoint = auditCheckpointWriter(database.db, configuredAuditAnchor(config));
-  const checkpoints = setInterval(() => {
-    checkpoint().catch((error) => app.log.error({ err: error }, 'writing the audit checkpoint failed'));
-  }, 60_000);
-  const lapses = setInterval(() => {
-    endLapsedSubscriptions(database.db)
-      .then((ended) => ended > 0 && worker.kick())
-      .catch((error) => app.log.error({ err: error }, 'ending lapsed CAMARA subscriptions failed'));
-  }, 15_000);
-  const retention = maintenance({
-    db: database.db,
-    storage,
-    gateway,
-    links,
-    everyMs: 5 * 60_000,
-    onError: (error) => app.log.error({ err: error }, 'maintenance job failed'),
-  });
+  // Each runs once per period across every instance on the database (see timedJob).
+  const jobs = [
+    maintenance({ db: database.db, storage, gateway, links, everyMs: 5 * 60_000, onError: failed('maintenance job') }),
+    timedJob(database.db, 'audit-checkpoint', 60_000, () => checkpoint(), failed('writing the audit checkpoint')),
+    timedJob(
+      database.db,
+      'lapsed-subscriptions',
+      15_000,
+      async () => (await endLapsedSubscriptions(database.db)) > 0 && worker.kick(),
+      failed('ending lapsed CAMARA subscriptions'),
+    ),
+    ...(carrier
+      ? [timedJob(database.db, 'carrier-simulator', 30_000, () => carrier.tick(), failed('carrier simulator'))]
+      : []),
+  ];
   const stop = async () => {
-    retention.stop();
-    clearInterval(parcels);
-    clearInterval(lapses);
-    clearInterval(checkpoints);
+    await Promise.all(jobs.map((job) => job.stop()));
     await app.close();
     await carrier?.flushNotifications();
     await smdp?.flushNotifications();
@@ -78,7 +73,7 @@ export async function serve(config: Config): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
   await app.listen({ host: config.host, port: config.port });
   worker.start();
-  retention.start();
+  for (const job of jobs) job.start();
   const logins = DEMO_SUBSCRIBERS.filter((s) => s.operator === 'volna')
     .slice(0, 3)
     .map((s) => `    ${s.lines[0]!.msisdn}  ${DEMO_PASSWORD}  (${s.fullName}, ${s.locale})`);

@@ -12,6 +12,7 @@ import { outbox } from '../db/schema/system.ts';
 import { TERMINAL_STATUSES } from '../domain/request-machine.ts';
 import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts';
 import type { DocumentStorage } from '../integrations/storage/document-storage.ts';
+import { timedJob } from './timed-job.ts';
 
 /** Delivered messages keep who they went to, but not their text (codes, links) past this. */
 const MESSAGE_TEXT_HOURS = 24;
@@ -117,7 +118,10 @@ export async function redactDeliveredMessages(db: Db, now = new Date()): Promise
   return rows.length;
 }
 
-/** Runs the retention and reconciliation jobs at start and then every `everyMs`, until stopped. */
+/**
+ * The retention and reconciliation jobs, at start and then every `everyMs`, by one instance at a
+ * time across the deployment (see timedJob).
+ */
 export function maintenance(options: {
   db: Db;
   storage: DocumentStorage;
@@ -126,25 +130,15 @@ export function maintenance(options: {
   everyMs?: number;
   onError: (error: unknown) => void;
 }) {
-  const run = () =>
-    purgeExpiredDocuments(options.db, options.storage)
-      .then(() => sweepOrphanDocuments(options.db, options.storage))
-      .then(() => redactDeliveredMessages(options.db))
-      .then(() => reconcilePayments(options.db, options.links, options.gateway))
-      .then(() => sendVisitReminders(options.db, options.links))
-      .then(() => purgeUnconfirmedVisits(options.db))
-      .then(() => purgeIdempotencyKeys(options.db))
-      .then(() => dropSpentAllowances(options.db, new Date(Date.now() - 2 * 86_400_000)))
-      .catch(options.onError);
-  let timer: NodeJS.Timeout | undefined;
-  return {
-    start() {
-      void run();
-      timer = setInterval(run, options.everyMs ?? 3_600_000);
-      timer.unref();
-    },
-    stop() {
-      clearInterval(timer);
-    },
+  const run = async () => {
+    await purgeExpiredDocuments(options.db, options.storage);
+    await sweepOrphanDocuments(options.db, options.storage);
+    await redactDeliveredMessages(options.db);
+    await reconcilePayments(options.db, options.links, options.gateway);
+    await sendVisitReminders(options.db, options.links);
+    await purgeUnconfirmedVisits(options.db);
+    await purgeIdempotencyKeys(options.db);
+    await dropSpentAllowances(options.db, new Date(Date.now() - 2 * 86_400_000));
   };
+  return timedJob(options.db, 'maintenance', options.everyMs ?? 3_600_000, run, options.onError);
 }

@@ -45,3 +45,13 @@ export async function withLease<T>(
     await db.delete(leases).where(and(eq(leases.name, name), eq(leases.holder, holder)));
   }
 }
+
+/**
+ * Claims `name`'s turn for `ttlMs` across every instance and keeps it (it is not released when
+ * the work ends): a timed job that claims its turn each time it is due runs once per period
+ * however many instances tick, and if the instance running it dies, the next one due after the
+ * turn has run out takes over.
+ */
+export function claimTurn(db: Db, name: string, ttlMs: number): Promise<boolean> {
+  return take(db, name, randomUUID(), ttlMs);
+}
