@@ -176,7 +176,12 @@ test('a returned parcel comes back to logistics, which sends it again or puts th
 });
 
 test('booking is idempotent and survives a carrier outage; the simulated journey ends delivered or returned', async () => {
-  const parcel = { idempotencyKey: 'k-1', reference: 'R-TEST01', recipient: { name: 'A', phone: '+7', address: 'x' } };
+  const parcel = {
+    idempotencyKey: 'k-1',
+    reference: 'R-TEST01',
+    recipient: { name: 'A', phone: '+7', address: 'x' },
+    handOverInPerson: false,
+  };
   const first = await carrier.bookParcel(parcel);
   expect(await carrier.bookParcel(parcel)).toEqual(first);
 
@@ -208,6 +213,16 @@ test('booking is idempotent and survives a carrier outage; the simulated journey
     'returned',
   ]);
   expect(await journeys.tick(new Date(60_000))).toBe(0);
+
+  // Where the passport is checked at the door, the parcel goes out for delivery and waits there.
+  const atDoor = await journeys.bookParcel({ ...parcel, idempotencyKey: 'k-4', handOverInPerson: true }, new Date(0));
+  const legs: string[] = [];
+  for (let step = 1; step <= 5; step++) {
+    const moved = await journeys.advance(atDoor.trackingNumber, undefined, new Date(step * 1_000));
+    if (!moved) break;
+    legs.push(moved);
+  }
+  expect(legs).toEqual(['in_transit', 'out_for_delivery']);
 });
 
 test('nothing is booked with the carrier for a dispatch that would be refused: the SIM-change lock, a role without it', async () => {

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { operators } from '../../db/schema/operators.ts';
 import { replacementRequests, shipments } from '../../db/schema/requests.ts';
 import type { DeliveryAddress } from '../../domain/replacement.ts';
 import { err } from '../../domain/result.ts';
@@ -36,8 +37,10 @@ export async function dispatchWithCarrier(
       phone: r.contactPhone,
       address: r.deliveryAddress,
       parcels: db.$count(shipments, eq(shipments.requestId, r.id)),
+      doorCheck: operators.courierPassportCheck,
     })
     .from(r)
+    .innerJoin(operators, eq(operators.id, r.operatorId))
     .where(and(eq(r.operatorId, staff.operatorId), eq(r.id, requestId)));
   if (!request) return err('request.not_found' as const);
   if (!request.address || !request.phone) return err('transition.wrong_delivery' as const);
@@ -49,6 +52,7 @@ export async function dispatchWithCarrier(
       idempotencyKey: `${requestId}:${request.parcels + 1}`,
       reference: request.reference,
       recipient: { name: request.name ?? '', phone: request.phone, address: addressLine(request.address) },
+      handOverInPerson: request.doorCheck,
     });
     return dispatchRequest(db, links, staff, requestId, { carrier: carrier.name, trackingNumber }, now);
   } catch (error) {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { PARCEL_EVENTS } from '../../domain/replacement.ts';
 import { at, createdAt, oneOf } from './columns.ts';
 
@@ -55,6 +55,8 @@ export const sandboxParcels = pgTable(
     recipient: jsonb('recipient').$type<{ name: string; phone: string; address: string }>().notNull(),
     status: text('status', { enum: SANDBOX_PARCEL_STATUSES }).notNull().default('booked'),
     attempts: integer('attempts').notNull().default(0),
+    /** Handed over only by a person checking the passport at the door: the parcel stops at "out for delivery". */
+    handOverInPerson: boolean('hand_over_in_person').notNull().default(false),
     /** When the parcel moves on by itself; null once it is delivered or returned, or when moved by hand only. */
     nextAt: at('next_at'),
     createdAt: createdAt(),

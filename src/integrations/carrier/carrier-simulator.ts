@@ -52,6 +52,7 @@ export class CarrierSimulator implements Carrier {
         idempotencyKey: parcel.idempotencyKey,
         reference: parcel.reference,
         recipient: parcel.recipient,
+        handOverInPerson: parcel.handOverInPerson,
         nextAt: stepMs === null ? null : new Date(now.getTime() + stepMs),
       })
       .onConflictDoNothing({ target: sandboxParcels.idempotencyKey });
@@ -133,6 +134,8 @@ export class CarrierSimulator implements Carrier {
       case 'in_transit':
         return 'out_for_delivery';
       case 'out_for_delivery':
+        // The person at the door checks the passport: only simdesk's hand-over delivers it.
+        if (parcel.handOverInPerson) return null;
         return random() < failedAttemptRate ? 'failed_attempt' : 'delivered';
       case 'failed_attempt':
         return parcel.attempts >= maxAttempts ? 'returned' : 'out_for_delivery';

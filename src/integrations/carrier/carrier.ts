@@ -11,6 +11,11 @@ export type NewParcel = {
   /** The request's reference, printed on the label. */
   reference: string;
   recipient: { name: string; phone: string; address: string };
+  /**
+   * The card may only be handed over by someone who checks the passport at the door (the
+   * operator's courier policy): the carrier brings it out for delivery and does not deliver it.
+   */
+  handOverInPerson: boolean;
 };
 
 /** The carrier could not be reached or answered with an error; the caller may try again. */

@@ -1,0 +1,1 @@
+ALTER TABLE "sandbox_parcels" ADD COLUMN "hand_over_in_person" boolean DEFAULT false NOT NULL;
