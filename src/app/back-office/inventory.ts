@@ -1,4 +1,4 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import { replacementRequests } from '../../db/schema/requests.ts';
@@ -8,6 +8,14 @@ import { parseIccid } from '../../domain/iccid.ts';
 import type { SimStatus } from '../../domain/replacement.ts';
 
 /** Cards or eSIM profiles at one place (a center, or the warehouse when `centerId` is null) in each status. */
+/** Every center of the operator, open or not, as places stock can be kept and sent to. */
+export const stockPlaces = (db: Db, operatorId: string) =>
+  db
+    .select({ id: serviceCenters.id, name: serviceCenters.name })
+    .from(serviceCenters)
+    .where(eq(serviceCenters.operatorId, operatorId))
+    .orderBy(asc(serviceCenters.code));
+
 export type StockLine = {
   centerId: string | null;
   kind: 'physical' | 'esim';

@@ -1,15 +1,13 @@
 import fastifyMultipart from '@fastify/multipart';
-import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
 import { appendAudit } from '../../app/audit/audit-log.ts';
-import { findSim, stockOverview } from '../../app/back-office/inventory.ts';
+import { findSim, stockOverview, stockPlaces } from '../../app/back-office/inventory.ts';
 import { openTransfers, receiveTransfer, sendTransfer, type TransferProblem } from '../../app/back-office/transfers.ts';
 import { HeaderError, type ImportSummary, importCsv } from '../../app/import/csv-import.ts';
 import { inventorySpecFor } from '../../app/import/inventory.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Database } from '../../db/client.ts';
-import { serviceCenters } from '../../db/schema/centers.ts';
 import type { MessageKey } from '../../i18n/translate.ts';
 import { sameToken } from '../plugins/csrf.ts';
 import { UUID } from '../portal/routes/subscriber-context.ts';
@@ -52,11 +50,7 @@ export async function inventoryRoutes(app: FastifyInstance, { assets, demo, data
     const staff = request.staff as StaffSession;
     const [stock, centers, found, open] = await Promise.all([
       stockOverview(db, operatorId),
-      db
-        .select({ id: serviceCenters.id, name: serviceCenters.name })
-        .from(serviceCenters)
-        .where(eq(serviceCenters.operatorId, operatorId))
-        .orderBy(asc(serviceCenters.code)),
+      stockPlaces(db, operatorId),
       search ? findSim(db, operatorId, search) : Promise.resolve(null),
       openTransfers(db, operatorId),
     ]);
