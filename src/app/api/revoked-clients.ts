@@ -13,13 +13,14 @@ export const API_CLIENT_CHANGES = 'simdesk_api_clients';
 export class RevokedClients {
   private ids = new Set<string>();
   private stopListening: (() => Promise<void>) | null = null;
+  private retry: NodeJS.Timeout | null = null;
 
   private constructor(private readonly database: Database) {}
 
   static async start(database: Database): Promise<RevokedClients> {
     const revoked = new RevokedClients(database);
     await revoked.load();
-    revoked.stopListening = await database.listen(API_CLIENT_CHANGES, () => void revoked.load());
+    revoked.stopListening = await database.listen(API_CLIENT_CHANGES, () => revoked.reload());
     return revoked;
   }
 
@@ -28,7 +29,23 @@ export class RevokedClients {
   }
 
   async stop(): Promise<void> {
+    if (this.retry) clearTimeout(this.retry);
     await this.stopListening?.();
+  }
+
+  /**
+   * Reloads after a change; while the database cannot be reached (a failover, a restart) the
+   * last list is kept and the load tried again every second until it succeeds.
+   */
+  private reload(): void {
+    if (this.retry) return;
+    this.load().catch(() => {
+      this.retry = setTimeout(() => {
+        this.retry = null;
+        this.reload();
+      }, 1_000);
+      this.retry.unref();
+    });
   }
 
   private async load(): Promise<void> {
