@@ -28,6 +28,7 @@ import { keyId, openSecret, sealSecret } from '../secret-box.ts';
 import { alertStaff } from '../staff/staff-alerts.ts';
 import { transact, transactKeeping } from '../transact.ts';
 import { counterCenter } from './counter-center.ts';
+import { documentCheckHeld, wrongDocumentShown } from './document-checks.ts';
 
 /**
  * A walk-in at the counter: the agent checks the passport in person against the one the
@@ -67,50 +68,6 @@ type WalkInLine = {
   account: typeof accounts.$inferSelect;
   operator: typeof operators.$inferSelect;
 };
-
-/** Wrong documents shown at a counter for one line in an hour before its check is held for the rest of the hour. */
-const DOCUMENT_CHECKS = 3;
-const wrongDocuments = (lineId: string) => ({
-  name: `counter-documents:${lineId}`,
-  limit: DOCUMENT_CHECKS,
-  windowMs: 3_600_000,
-});
-
-/**
- * A wrong document at the counter: audited, and counted on the line; the one that uses up the
- * hour's allowance holds the line's check and tells the operator's administrators and the
- * center's agents, since someone may be trying passports one after another.
- */
-async function wrongDocumentShown(tx: Tx, staff: StaffActor, lineId: string, docType: string, now: Date) {
-  await appendAudit(
-    tx,
-    {
-      operatorId: staff.operatorId,
-      actorKind: 'staff',
-      actorId: staff.staffId,
-      action: 'counter.identity_mismatch',
-      targetKind: 'line',
-      targetId: lineId,
-      ip: staff.ip,
-      data: { docType },
-    },
-    now,
-  );
-  const counted = await takeAllowance(tx, wrongDocuments(lineId), now);
-  if (counted.used < DOCUMENT_CHECKS) return;
-  const [line] = await tx.select({ msisdn: lines.msisdn }).from(lines).where(eq(lines.id, lineId));
-  await alertStaff(
-    tx,
-    staff.operatorId,
-    ['admin'],
-    {
-      subject: 'email.documentsHeld.subject',
-      body: 'email.documentsHeld.body',
-      values: { msisdn: line?.msisdn ?? '', n: DOCUMENT_CHECKS, until: counted.retryAt.toISOString().slice(11, 16) },
-    },
-    `documents-held:${lineId}:${counted.retryAt.toISOString()}`,
-  );
-}
 
 /**
  * The owner, whose passport matches the contract's, stands at the counter: a request frozen by
@@ -173,7 +130,7 @@ export async function startWalkIn(
         .where(and(eq(lines.operatorId, staff.operatorId), eq(lines.id, walkIn.lineId)))
         .for('update', { of: lines });
       if (!row || row.line.status === 'terminated') return err('line.not_found');
-      if (!(await allowanceUsed(tx, wrongDocuments(row.line.id), now)).allowed) return err('identity.held');
+      if (await documentCheckHeld(tx, row.line.id, now)) return err('identity.held');
       return ok({ center: center.value, ...row });
     },
     (tx, kept) => openWalkIn(tx, links, documentKey, staff, walkIn, kept, now),
