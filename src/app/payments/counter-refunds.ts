@@ -35,6 +35,15 @@ const counterRefundColumns = {
   owedSince: payments.updatedAt,
 };
 
+/** Counter payments of the center still owed back. */
+const owedAtCenter = (operatorId: string, centerId: string) =>
+  and(
+    eq(payments.operatorId, operatorId),
+    eq(payments.centerId, centerId),
+    eq(payments.provider, COUNTER),
+    eq(payments.status, 'refund_pending'),
+  );
+
 /** Money taken at the staff member's counter that is owed back: cash to pay out, terminal payments to reverse. */
 export async function counterRefundsDue(db: Db, staff: StaffActor): Promise<CounterRefund[]> {
   const center = await counterCenter(db, staff);
@@ -43,14 +52,7 @@ export async function counterRefundsDue(db: Db, staff: StaffActor): Promise<Coun
     .select(counterRefundColumns)
     .from(payments)
     .innerJoin(replacementRequests, eq(replacementRequests.id, payments.requestId))
-    .where(
-      and(
-        eq(payments.operatorId, staff.operatorId),
-        eq(payments.centerId, center.value),
-        eq(payments.provider, COUNTER),
-        eq(payments.status, 'refund_pending'),
-      ),
-    )
+    .where(owedAtCenter(staff.operatorId, center.value))
     .orderBy(asc(payments.updatedAt));
   return rows as CounterRefund[];
 }
@@ -77,15 +79,7 @@ export function recordCounterRefund(
       .select(counterRefundColumns)
       .from(payments)
       .innerJoin(replacementRequests, eq(replacementRequests.id, payments.requestId))
-      .where(
-        and(
-          eq(payments.operatorId, staff.operatorId),
-          eq(payments.id, paymentId),
-          eq(payments.centerId, center.value),
-          eq(payments.provider, COUNTER),
-          eq(payments.status, 'refund_pending'),
-        ),
-      )
+      .where(and(owedAtCenter(staff.operatorId, center.value), eq(payments.id, paymentId)))
       .for('update', { of: payments });
     if (!owed) return err('refund.not_found');
     const slipRef = reversal.slipRef.trim();
