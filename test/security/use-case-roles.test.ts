@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { addFeeRule } from '../../src/app/admin/fee-table.ts';
 import { currentPolicies, updatePolicies } from '../../src/app/admin/operator-policies.ts';
@@ -5,6 +6,7 @@ import { inviteStaff } from '../../src/app/admin/team.ts';
 import { retryStuckDelivery } from '../../src/app/back-office/stuck-deliveries.ts';
 import { sendTransfer } from '../../src/app/back-office/transfers.ts';
 import { startWalkIn } from '../../src/app/counter/walk-in.ts';
+import { importStock } from '../../src/app/import/inventory.ts';
 import { assignSim, reviewRequest } from '../../src/app/requests/fulfilment.ts';
 import { markDelivered } from '../../src/app/requests/hand-over.ts';
 import { StaffForbidden } from '../../src/app/requests/staff-step.ts';
@@ -56,6 +58,13 @@ test('a reviewer cannot start a walk-in, send stock away, add staff, change fees
       const form = Object.fromEntries(Object.entries(current).map(([k, v]) => [k, v === null ? '' : String(v)]));
       return updatePolicies(database.db, reviewer, form);
     },
+    stock: () =>
+      importStock(
+        database,
+        reviewer,
+        Readable.from(['iccid,imsi,form_factor\n8970199000000099991,250990000099991,physical\n']),
+        { allOrNothing: false },
+      ),
     network: () => retryStuckDelivery(database.db, reviewer, 'network', 1),
     partners: () => retryStuckDelivery(database.db, reviewer, 'partners', 1),
   };
@@ -68,6 +77,7 @@ test('a reviewer cannot start a walk-in, send stock away, add staff, change fees
   expect(outcomes).toEqual(Object.fromEntries(Object.keys(attempts).map((k) => [k, 'forbidden'])));
   const [mallory] = await database.raw.query("select 1 from staff_users where email = 'mallory@volna.example'");
   expect(mallory).toBeUndefined();
+  expect(await database.raw.query("select 1 from sims where iccid = '8970199000000099991'")).toEqual([]);
 });
 
 test('the request steps of the shared staff step refuse a role they are not for', async () => {

@@ -29,6 +29,15 @@ const CODE_MINUTES = 30;
 const MAX_CODES_PER_HOUR = 5;
 const email = z.email().max(254);
 
+/** What the settings page shows of the signed-in account; null when the account is gone. */
+export async function accountContacts(db: Db, actor: Pick<SettingsActor, 'operatorId' | 'accountId'>) {
+  const [account] = await db
+    .select({ locale: accounts.locale, email: accounts.email, secondPhone: accounts.secondPhone })
+    .from(accounts)
+    .where(and(eq(accounts.operatorId, actor.operatorId), eq(accounts.id, actor.accountId)));
+  return account ?? null;
+}
+
 export async function setLanguage(db: Db, actor: SettingsActor, locale: Locale): Promise<void> {
   await db
     .update(accounts)

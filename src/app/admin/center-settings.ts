@@ -32,6 +32,10 @@ export type CenterSettings = z.output<typeof centerForm> & {
   exceptions: string;
 };
 
+/** Every center of the operator, open or not, by code: the admin's list. */
+export const operatorCenters = (db: Db | Tx, operatorId: string) =>
+  db.select().from(serviceCenters).where(eq(serviceCenters.operatorId, operatorId)).orderBy(asc(serviceCenters.code));
+
 export async function centerSettings(
   db: Db | Tx,
   operatorId: string,

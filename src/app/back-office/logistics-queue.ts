@@ -62,3 +62,12 @@ export async function logisticsQueue(db: Db, operatorId: string, today: string):
     overdue: row.status === 'dispatched' && row.expectedTo !== null && row.expectedTo < today,
   }));
 }
+
+/** The reference of one of the operator's requests, for the message after a logistics step. */
+export async function requestReference(db: Db, operatorId: string, requestId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ reference: replacementRequests.reference })
+    .from(replacementRequests)
+    .where(and(eq(replacementRequests.operatorId, operatorId), eq(replacementRequests.id, requestId)));
+  return row?.reference ?? null;
+}

@@ -1,9 +1,10 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, count, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import type { Locale } from '../../db/schema/columns.ts';
 import { appointments } from '../../db/schema/requests.ts';
+import { accounts, lines } from '../../db/schema/subscribers.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
 import { type Slot, slotAt, visitDays } from '../../domain/visit-slots.ts';
 import { translator } from '../../i18n/translate.ts';
@@ -285,6 +286,36 @@ export async function bookVisit(
 }
 
 export type Visit = Appointment & { center: typeof serviceCenters.$inferSelect };
+
+/** One of this operator's visits with its center, as the API shows it after booking. */
+export async function visitById(db: Db | Tx, operatorId: string, id: string): Promise<Visit | null> {
+  const [row] = await db
+    .select({ visit: appointments, center: serviceCenters })
+    .from(appointments)
+    .innerJoin(serviceCenters, eq(serviceCenters.id, appointments.centerId))
+    .where(and(eq(appointments.operatorId, operatorId), eq(appointments.id, id)));
+  return row ? { ...row.visit, center: row.center } : null;
+}
+
+/** A signed-in subscriber as a visitor: the account's name, first active line and e-mail. */
+export async function accountVisitor(db: Db, accountId: string, locale: Locale): Promise<VisitContact | null> {
+  const [row] = await db
+    .select({ account: accounts, msisdn: lines.msisdn })
+    .from(accounts)
+    .innerJoin(lines, eq(lines.accountId, accounts.id))
+    .where(and(eq(accounts.id, accountId), eq(lines.status, 'active')))
+    .orderBy(asc(lines.createdAt))
+    .limit(1);
+  if (!row) return null;
+  return {
+    name: row.account.fullName,
+    phone: row.msisdn,
+    email: row.account.email,
+    lineMsisdn: null,
+    locale,
+    accountId: row.account.id,
+  };
+}
 
 /** The visit a cancel-or-move link points at, on this operator's site. */
 export async function visitByToken(db: Db | Tx, operatorId: string, token: string): Promise<Visit | null> {

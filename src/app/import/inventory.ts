@@ -1,12 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import type { Db, RawTx } from '../../db/client.ts';
+import type { Database, Db, RawTx } from '../../db/client.ts';
 import { serviceCenters } from '../../db/schema/centers.ts';
 import { parseIccid } from '../../domain/iccid.ts';
 import { parseImsi } from '../../domain/imsi.ts';
 import { FORM_FACTORS, type FormFactor } from '../../domain/replacement.ts';
 import { err, ok } from '../../domain/result.ts';
-import type { ImportSpec, Numbered, RejectedRow } from './csv-import.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+import { hasRole, type StaffActor, StaffForbidden } from '../requests/staff-step.ts';
+import {
+  type ImportOptions,
+  type ImportSpec,
+  type ImportSummary,
+  importCsv,
+  type Numbered,
+  type RejectedRow,
+} from './csv-import.ts';
 import { csvLine } from './csv-line.ts';
 
 export type InventoryRow = {
@@ -122,4 +132,32 @@ export async function inventorySpecFor(db: Db, operatorId: string): Promise<Impo
     .from(serviceCenters)
     .where(eq(serviceCenters.operatorId, operatorId));
   return inventorySpec({ operatorId, centers: new Map(centers.map((c) => [c.code, c.id])) });
+}
+
+/** A stock file uploaded by logistics: imported row by row as it streams in, then audited with its counts. */
+export async function importStock(
+  database: Database,
+  staff: StaffActor,
+  input: Readable,
+  options: ImportOptions,
+): Promise<ImportSummary> {
+  const { db } = database;
+  if (!(await hasRole(db, staff, ['logistics', 'admin']))) throw new StaffForbidden();
+  const summary = await importCsv(database, input, await inventorySpecFor(db, staff.operatorId), options);
+  await db.transaction((tx) =>
+    appendAudit(tx, {
+      operatorId: staff.operatorId,
+      actorKind: 'staff',
+      actorId: staff.staffId,
+      action: 'inventory.imported',
+      ip: staff.ip,
+      data: {
+        read: summary.read,
+        imported: summary.imported,
+        rejected: summary.rejectedCount,
+        rolledBack: summary.rolledBack,
+      },
+    }),
+  );
+  return summary;
 }

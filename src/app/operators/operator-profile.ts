@@ -40,11 +40,7 @@ export async function loadOperatorProfile(db: Db | Tx, operator: Operator): Prom
   const zones = await operatorZones(db, operator.id);
   const centers = await activeCenters(db, operator.id);
   const cities = new Map(centers.map((c) => [c.cityKey, c.city]));
-  const faq = await db
-    .select()
-    .from(faqEntries)
-    .where(eq(faqEntries.operatorId, operator.id))
-    .orderBy(asc(faqEntries.position));
+  const faq = await operatorFaq(db, operator.id);
   return {
     faq,
     operator,
@@ -55,6 +51,10 @@ export async function loadOperatorProfile(db: Db | Tx, operator: Operator): Prom
     offer: offerOf(operator, zones, centers),
   };
 }
+
+/** The operator's FAQ entries in the order its admins set. */
+export const operatorFaq = (db: Db | Tx, operatorId: string) =>
+  db.select().from(faqEntries).where(eq(faqEntries.operatorId, operatorId)).orderBy(asc(faqEntries.position));
 
 const operatorZones = (db: Db | Tx, operatorId: string) =>
   db

@@ -32,7 +32,7 @@ export async function startPayment(
   actor: SubscriberActor,
   requestId: string,
   input: { method: GatewayMethod; attemptKey: string; returnOrigin: string; description: string },
-): Promise<Result<{ checkoutUrl: string }, StartPaymentError>> {
+): Promise<Result<{ checkoutUrl: string; payment: Payment }, StartPaymentError>> {
   const own = await ownRequest(db, actor, requestId);
   const request = own?.request;
   if (request?.status !== 'awaiting_payment' || request.feeMinor <= 0 || !ATTEMPT.test(input.attemptKey))
@@ -63,7 +63,7 @@ export async function startPayment(
       metadata: { paymentId: payment.id, reference: request.reference },
     });
     await db.update(payments).set({ providerRef: created.ref }).where(eq(payments.id, payment.id));
-    return ok({ checkoutUrl: created.checkoutUrl });
+    return ok({ checkoutUrl: created.checkoutUrl, payment: { ...payment, providerRef: created.ref } });
   } catch (error) {
     if (error instanceof GatewayUnavailable) return err('payment.unavailable');
     throw error;

@@ -25,6 +25,12 @@ export const ESIM_PROGRESS = {
  * calls carry keys derived from the request, so a retry after a crash gets the same profile. A
  * request that meanwhile stopped waiting for it gives the profile back.
  */
+/** The matching id of a request's eSIM profile, which a device (or the demo's simulated phone) downloads. */
+export async function esimMatchingId(db: Db, simId: string): Promise<string | null> {
+  const [sim] = await db.select({ matchingId: sims.esimMatchingId }).from(sims).where(eq(sims.id, simId));
+  return sim?.matchingId ?? null;
+}
+
 export async function orderEsimProfile(db: Db, links: Links, smdp: SmdpPlus, requestId: string, now = new Date()) {
   const [row] = await db
     .select({ request: replacementRequests, slug: operators.slug })

@@ -1,11 +1,10 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ComponentChildren } from 'preact';
-import { appendAudit } from '../../app/audit/audit-log.ts';
 import { findSim, stockOverview, stockPlaces } from '../../app/back-office/inventory.ts';
 import { openTransfers, receiveTransfer, sendTransfer, type TransferProblem } from '../../app/back-office/transfers.ts';
-import { HeaderError, type ImportSummary, importCsv } from '../../app/import/csv-import.ts';
-import { inventorySpecFor } from '../../app/import/inventory.ts';
+import { HeaderError, type ImportSummary } from '../../app/import/csv-import.ts';
+import { importStock } from '../../app/import/inventory.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Database } from '../../db/client.ts';
 import type { MessageKey } from '../../i18n/translate.ts';
@@ -162,8 +161,7 @@ export async function inventoryRoutes(app: FastifyInstance, { assets, demo, data
           continue;
         }
         try {
-          const spec = await inventorySpecFor(db, staff.operatorId);
-          summary = await importCsv(database, part.file, spec, {
+          summary = await importStock(database, actor(request), part.file, {
             allOrNothing: fields.allOrNothing === 'on',
             maxReported: 200,
           });
@@ -176,22 +174,6 @@ export async function inventoryRoutes(app: FastifyInstance, { assets, demo, data
         }
       }
       if (!sameToken(fields._csrf ?? '', staff.csrfToken)) return reply.status(403).send();
-      if (summary)
-        await db.transaction((tx) =>
-          appendAudit(tx, {
-            operatorId: staff.operatorId,
-            actorKind: 'staff',
-            actorId: staff.staffId,
-            action: 'inventory.imported',
-            ip: request.ip,
-            data: {
-              read: summary?.read,
-              imported: summary?.imported,
-              rejected: summary?.rejectedCount,
-              rolledBack: summary?.rolledBack,
-            },
-          }),
-        );
       const ctx = pageContext(request, assets, demo);
       const notice = <ImportResult ctx={ctx} summary={summary} problem={problem} />;
       return page(request, reply, '', { notice, status: summary && summary.rejectedCount === 0 ? 200 : 400 });

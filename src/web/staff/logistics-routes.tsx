@@ -1,6 +1,5 @@
-import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { logisticsQueue } from '../../app/back-office/logistics-queue.ts';
+import { logisticsQueue, requestReference } from '../../app/back-office/logistics-queue.ts';
 import type { Links } from '../../app/operators/links.ts';
 import { dispatchWithCarrier } from '../../app/requests/carrier-booking.ts';
 import { assignSim, dispatchRequest, markReadyForPickup, takeBackReturn } from '../../app/requests/fulfilment.ts';
@@ -8,7 +7,6 @@ import { markDelivered } from '../../app/requests/hand-over.ts';
 import type { StaffActor, StaffError } from '../../app/requests/staff-step.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
-import { replacementRequests } from '../../db/schema/requests.ts';
 import type { Result } from '../../domain/result.ts';
 import type { MessageKey } from '../../i18n/translate.ts';
 import type { Carrier } from '../../integrations/carrier/carrier.ts';
@@ -88,14 +86,6 @@ export async function logisticsRoutes(
     );
   });
 
-  const referenceOf = async (operatorId: string, requestId: string) =>
-    (
-      await db
-        .select({ reference: replacementRequests.reference })
-        .from(replacementRequests)
-        .where(and(eq(replacementRequests.operatorId, operatorId), eq(replacementRequests.id, requestId)))
-    )[0]?.reference;
-
   const step = async (
     request: FastifyRequest<Route>,
     reply: FastifyReply,
@@ -104,7 +94,7 @@ export async function logisticsRoutes(
   ) => {
     const { requestId } = request.params;
     if (!UUID.test(requestId)) return reply.callNotFound();
-    const reference = await referenceOf(request.operator.id, requestId);
+    const reference = await requestReference(db, request.operator.id, requestId);
     if (!reference) return reply.callNotFound();
     const result = await run(actor(request), requestId);
     if (result.ok) {
@@ -142,7 +132,8 @@ export async function logisticsRoutes(
       const trackingNumber = (request.body?.trackingNumber ?? '').trim().toUpperCase();
       const typed = { requestId: request.params.requestId, carrier, trackingNumber };
       if (!carrier || !TRACKING.test(trackingNumber)) {
-        const reference = (await referenceOf(request.operator.id, request.params.requestId)) ?? '';
+        const { requestId } = request.params;
+        const reference = (UUID.test(requestId) && (await requestReference(db, request.operator.id, requestId))) || '';
         return page(request, reply, { reference, message: 'logistics.parcel_invalid', problem: true }, typed, 400);
       }
       return step(

@@ -1,6 +1,5 @@
-import { asc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { centerSettings, updateCenter } from '../../app/admin/center-settings.ts';
+import { centerSettings, operatorCenters, updateCenter } from '../../app/admin/center-settings.ts';
 import { addFaqEntry, removeFaqEntry } from '../../app/admin/faq-answers.ts';
 import { addFeeRule, feeTable, removeFeeRule } from '../../app/admin/fee-table.ts';
 import type { FormProblems } from '../../app/admin/form-values.ts';
@@ -8,11 +7,10 @@ import { addCenter, newCenterForm } from '../../app/admin/new-center.ts';
 import { currentPolicies, POLICY_FIELDS, updatePolicies } from '../../app/admin/operator-policies.ts';
 import { inviteStaff, resetTotp, team, unlockStaffSignIn, updateMember } from '../../app/admin/team.ts';
 import { operatorZones, updateZone } from '../../app/admin/zone-settings.ts';
+import { operatorFaq } from '../../app/operators/operator-profile.ts';
 import type { StaffActor } from '../../app/requests/staff-step.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
-import { serviceCenters } from '../../db/schema/centers.ts';
-import { faqEntries } from '../../db/schema/operators.ts';
 import type { MessageKey } from '../../i18n/translate.ts';
 import { UUID } from '../portal/routes/subscriber-context.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
@@ -55,8 +53,7 @@ export async function operatorSettingsRoutes(app: FastifyInstance, { assets, dem
     errors,
     saved: SAVED[request.query?.saved ?? ''] ?? null,
   });
-  const centersOf = (operatorId: string) =>
-    db.select().from(serviceCenters).where(eq(serviceCenters.operatorId, operatorId)).orderBy(asc(serviceCenters.code));
+  const centersOf = (operatorId: string) => operatorCenters(db, operatorId);
 
   const policies = async (request: FastifyRequest<Saved>, reply: FastifyReply, values?: Values, errors?: FieldErrors) =>
     sendPage(
@@ -143,8 +140,7 @@ export async function operatorSettingsRoutes(app: FastifyInstance, { assets, dem
       <FaqSettingsPage {...common(request, errors)} entries={await faqOf(request.operator.id)} values={values} />,
       errors ? 400 : 200,
     );
-  const faqOf = (operatorId: string) =>
-    db.select().from(faqEntries).where(eq(faqEntries.operatorId, operatorId)).orderBy(asc(faqEntries.position));
+  const faqOf = (operatorId: string) => operatorFaq(db, operatorId);
   const faqFields = ['Ru', 'En', 'Zh'].flatMap((l) => [
     [`question${l}`, line(300)],
     [`answer${l}`, text(4_000)],

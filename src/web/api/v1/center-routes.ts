@@ -1,14 +1,12 @@
-import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { lineByMsisdn } from '../../../app/api/api-reads.ts';
 import { type CenterListing, centerDirectory } from '../../../app/centers/center-directory.ts';
-import { bookVisit, centerSlots, type VisitError } from '../../../app/centers/visits.ts';
+import { bookVisit, centerSlots, type VisitError, visitById } from '../../../app/centers/visits.ts';
 import type { Db } from '../../../db/client.ts';
-import { serviceCenters } from '../../../db/schema/centers.ts';
 import { LOCALES } from '../../../db/schema/columns.ts';
-import { APPOINTMENT_STATUSES, appointments } from '../../../db/schema/requests.ts';
+import { APPOINTMENT_STATUSES } from '../../../db/schema/requests.ts';
 import { parseMsisdn } from '../../../domain/msisdn.ts';
 import { authorized, needs } from './api-token.ts';
 import type { ApiOptions } from './api-v1.ts';
@@ -219,19 +217,15 @@ export async function centerRoutes(app: FastifyInstance, { db, links, onOutboxWr
 }
 
 async function visitOf(db: Db, operatorId: string, id: string) {
-  const [row] = await db
-    .select({ visit: appointments, code: serviceCenters.code })
-    .from(appointments)
-    .innerJoin(serviceCenters, eq(serviceCenters.id, appointments.centerId))
-    .where(and(eq(appointments.operatorId, operatorId), eq(appointments.id, id)));
-  return row
+  const visit = await visitById(db, operatorId, id);
+  return visit
     ? {
-        id: row.visit.id,
-        ticket: row.visit.ticket,
-        centerCode: row.code,
-        startsAt: row.visit.startsAt.toISOString(),
-        endsAt: row.visit.endsAt.toISOString(),
-        status: row.visit.status,
+        id: visit.id,
+        ticket: visit.ticket,
+        centerCode: visit.center.code,
+        startsAt: visit.startsAt.toISOString(),
+        endsAt: visit.endsAt.toISOString(),
+        status: visit.status,
       }
     : null;
 }

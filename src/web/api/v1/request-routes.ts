@@ -1,4 +1,3 @@
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -10,7 +9,6 @@ import { startPayment } from '../../../app/payments/payments.ts';
 import { cancelRequest } from '../../../app/requests/cancel-request.ts';
 import { type SubscriberActor, saveAnswers, startReplacement } from '../../../app/requests/replacement-draft.ts';
 import { submitReplacement } from '../../../app/requests/submit-replacement.ts';
-import { payments } from '../../../db/schema/requests.ts';
 import { DELIVERIES, REASONS, SIM_TYPES } from '../../../domain/replacement.ts';
 import {
   deliveriesFor,
@@ -341,11 +339,7 @@ export async function requestRoutes(app: FastifyInstance, options: ApiOptions) {
           return started.error === 'payment.unavailable'
             ? problem(503, 'payment-unavailable', 'The payment gateway does not answer; try again shortly.')
             : problem(409, 'payment-not-due', 'Nothing is due on this request.');
-        const [payment] = await db
-          .select()
-          .from(payments)
-          .where(eq(payments.idempotencyKey, `pay:${row.id}:${attemptKey}`));
-        if (!payment) throw new Error('the payment just started is missing');
+        const { payment } = started.value;
         await auditApiCall(db, callOf(request), 'payment.start', { kind: 'payment', id: payment.id });
         return created(paymentBody(payment, started.value.checkoutUrl));
       }),

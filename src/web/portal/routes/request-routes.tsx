@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { DOCUMENT_MAX_BYTES } from '../../../app/documents/document-content.ts';
@@ -7,9 +6,9 @@ import { originFor } from '../../../app/operators/links.ts';
 import { ownPayment, requestPayments, settlePayment, startPayment } from '../../../app/payments/payments.ts';
 import { loadReceipt } from '../../../app/payments/receipt.ts';
 import { cancelRequest } from '../../../app/requests/cancel-request.ts';
+import { esimMatchingId } from '../../../app/requests/esim-orders.ts';
 import { provideInformation } from '../../../app/requests/provide-information.ts';
 import type { Draft } from '../../../app/requests/replacement-draft.ts';
-import { sims } from '../../../db/schema/sims.ts';
 import { nextStep, readDocument } from '../../../domain/replacement-wizard.ts';
 import { eventsFrom } from '../../../domain/request-machine.ts';
 import type { PaymentGateway } from '../../../integrations/payments/payment-gateway.ts';
@@ -198,11 +197,8 @@ export async function requestRoutes(app: FastifyInstance, options: Options) {
         const { requestId } = request.params;
         const own = UUID.test(requestId) ? await app.accountViews.request(subscriberSession(request), requestId) : null;
         if (!own?.request.simId) return reply.callNotFound();
-        const [sim] = await db
-          .select({ matchingId: sims.esimMatchingId })
-          .from(sims)
-          .where(eq(sims.id, own.request.simId));
-        if (sim?.matchingId && phone.installOnDevice(sim.matchingId)) await phone.flushNotifications();
+        const matchingId = await esimMatchingId(db, own.request.simId);
+        if (matchingId && phone.installOnDevice(matchingId)) await phone.flushNotifications();
         return reply.redirect(`/requests/${requestId}`, 303);
       },
     );

@@ -1,6 +1,6 @@
-import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
+  accountContacts,
   type Contact,
   confirmContactChange,
   type SettingsActor,
@@ -9,7 +9,6 @@ import {
 } from '../../../app/accounts/account-settings.ts';
 import type { SubscriberSession } from '../../../app/auth/sessions.ts';
 import type { Db } from '../../../db/client.ts';
-import { accounts } from '../../../db/schema/subscribers.ts';
 import { isLocale } from '../../../i18n/translate.ts';
 import { LOCALE_COOKIE, LOCALE_COOKIE_OPTIONS } from '../../plugins/i18n.ts';
 import { requireSubscriber } from '../../plugins/session.ts';
@@ -40,11 +39,7 @@ export async function settingsRoutes(app: FastifyInstance, { assets, demo, db, o
     refused: { form: SettingsForm; errors: FieldErrors; value: string } | null,
     done: 'language' | 'email' | 'phone' | null = null,
   ) => {
-    const { operatorId, accountId } = actor(request);
-    const [account] = await db
-      .select({ locale: accounts.locale, email: accounts.email, secondPhone: accounts.secondPhone })
-      .from(accounts)
-      .where(and(eq(accounts.operatorId, operatorId), eq(accounts.id, accountId)));
+    const account = await accountContacts(db, actor(request));
     if (!account) return reply.clearSessionCookie().redirect('/login', 303);
     const page = (
       <SettingsPage

@@ -1,9 +1,9 @@
-import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { SubscriberSession } from '../../../app/auth/sessions.ts';
 import {
+  accountVisitor,
   bookVisit,
   type CenterSlots,
   cancelVisit,
@@ -18,7 +18,6 @@ import {
 import { takeAllowance } from '../../../app/limits/allowances.ts';
 import type { Links } from '../../../app/operators/links.ts';
 import type { Db } from '../../../db/client.ts';
-import { accounts, lines } from '../../../db/schema/subscribers.ts';
 import { parseMsisdn } from '../../../domain/msisdn.ts';
 import { err } from '../../../domain/result.ts';
 import type { MessageKey } from '../../../i18n/translate.ts';
@@ -116,26 +115,9 @@ export async function visitRoutes(app: FastifyInstance, { assets, demo, db, link
     );
   };
 
-  /** The signed-in subscriber as a visitor: the account's name, first line and e-mail, in its language. */
-  const signedInBooker = async (request: FastifyRequest): Promise<VisitContact | null> => {
+  const signedInBooker = (request: FastifyRequest): Promise<VisitContact | null> => {
     const session = request.session as SubscriberSession | null;
-    if (!session) return null;
-    const [row] = await db
-      .select({ account: accounts, msisdn: lines.msisdn })
-      .from(accounts)
-      .innerJoin(lines, eq(lines.accountId, accounts.id))
-      .where(and(eq(accounts.id, session.accountId), eq(lines.status, 'active')))
-      .orderBy(asc(lines.createdAt))
-      .limit(1);
-    if (!row) return null;
-    return {
-      name: row.account.fullName,
-      phone: row.msisdn,
-      email: row.account.email,
-      lineMsisdn: null,
-      locale: request.locale,
-      accountId: row.account.id,
-    };
+    return session ? accountVisitor(db, session.accountId, request.locale) : Promise.resolve(null);
   };
 
   app.get<BookRoute>('/centers/:code/book', (request, reply) => bookPage(request, reply));
