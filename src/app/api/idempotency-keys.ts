@@ -6,12 +6,14 @@ import { apiIdempotencyKeys } from '../../db/schema/api.ts';
 /** How long a key is remembered: a client retrying a lost answer does so within a day. */
 export const IDEMPOTENCY_HOURS = 24;
 /**
- * A first call still unanswered after this long died with its process. Its repeat runs again:
+ * A first call whose claim has not been renewed for this long died with its process (a running
+ * call renews it every few seconds, see {@link holdClaim}). Its repeat runs again:
  * every creating call is itself keyed (the draft per line, the payment and the webhook
  * subscription by ids derived from the key, the document per request), so running it twice
  * finds what the first run made.
  */
-const ABANDONED_MS = 60_000;
+const ABANDONED_MS = 10_000;
+const RENEW_MS = 3_000;
 
 export type StoredAnswer = { status: number; response: unknown; location: string | null };
 export type Claim =
@@ -72,6 +74,17 @@ export async function keepAnswer(db: Db, clientId: string, key: string, answer: 
     .update(apiIdempotencyKeys)
     .set({ status: answer.status, response: answer.response, location: answer.location })
     .where(keyOf(clientId, key));
+}
+
+/** Renews the claim of a running call until the returned function is called, so that only a dead one is taken over. */
+export function holdClaim(db: Db, clientId: string, key: string): () => void {
+  const renewal = setInterval(() => {
+    db.update(apiIdempotencyKeys)
+      .set({ createdAt: new Date() })
+      .where(and(keyOf(clientId, key), isNull(apiIdempotencyKeys.status)))
+      .catch(() => {});
+  }, RENEW_MS);
+  return () => clearInterval(renewal);
 }
 
 /** Lets the key go after a call that failed, so the client may correct it and send it again under the same key. */

@@ -23,15 +23,15 @@ async function take(db: Db, name: string, holder: string, ttlMs: number): Promis
 
 /**
  * Runs `work` while holding the lease on `name`, across every instance on the database: a
- * second caller waits (polling) up to `waitMs`, then gives up with a retryable error. The lease
- * ends when the work does, or after `ttlMs` if its holder dies; the work must finish well within
- * it (its calls' own time limits are shorter).
+ * second caller waits (polling) up to `waitMs`, then gives up with a retryable error. The holder
+ * renews the lease while the work runs, so it can be short: when the holder's process dies, the
+ * next caller takes over within `ttlMs` instead of waiting out a long lease.
  */
 export async function withLease<T>(
   db: Db,
   name: string,
   work: () => Promise<T>,
-  { ttlMs = 30_000, waitMs = 15_000, pollMs = 50 } = {},
+  { ttlMs = 5_000, waitMs = 15_000, pollMs = 50 } = {},
 ): Promise<T> {
   const holder = randomUUID();
   const giveUpAt = Date.now() + waitMs;
@@ -39,9 +39,16 @@ export async function withLease<T>(
     if (Date.now() >= giveUpAt) throw new LeaseBusy(name);
     await sleep(pollMs);
   }
+  const renewal = setInterval(() => {
+    db.update(leases)
+      .set({ until: new Date(Date.now() + ttlMs) })
+      .where(and(eq(leases.name, name), eq(leases.holder, holder)))
+      .catch(() => {});
+  }, ttlMs / 3);
   try {
     return await work();
   } finally {
+    clearInterval(renewal);
     await db.delete(leases).where(and(eq(leases.name, name), eq(leases.holder, holder)));
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { claimKey, keepAnswer, releaseKey } from '../../../app/api/idempotency-keys.ts';
+import { claimKey, holdClaim, keepAnswer, releaseKey } from '../../../app/api/idempotency-keys.ts';
 import type { Db } from '../../../db/client.ts';
 import { tokenOf } from './api-token.ts';
 import { type FieldError, sendProblem } from './problems.ts';
@@ -74,11 +74,14 @@ export async function idempotent(
     return reply.status(claim.answer.status).header('idempotent-replayed', 'true').send(claim.answer.response);
   }
   let outcome: Outcome;
+  const release = holdClaim(db, token.clientId, key);
   try {
     outcome = await run(`${token.clientId}:${key}`);
   } catch (error) {
     await releaseKey(db, token.clientId, key);
     throw error;
+  } finally {
+    release();
   }
   if (!outcome.ok) {
     await releaseKey(db, token.clientId, key);
