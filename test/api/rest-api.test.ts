@@ -4,12 +4,13 @@ import formats from 'ajv-formats';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApiClient } from '../../src/app/api/api-clients.ts';
+import { fingerprintOf } from '../../src/app/api/idempotency-keys.ts';
 import type { Database } from '../../src/db/client.ts';
 import { API_SCOPES } from '../../src/db/schema/api.ts';
 import { routeScope } from '../../src/web/api/v1/api-v1.ts';
 import { buildApp } from '../../src/web/app.ts';
 import { askToken } from '../support/api-token.ts';
-import { passportPhoto } from '../support/requests.ts';
+import { passportPhoto, submittedRequest } from '../support/requests.ts';
 import { routesUnder } from '../support/routes.ts';
 import { seededDatabase } from '../support/seeded.ts';
 import { testConfig } from '../support/test-config.ts';
@@ -316,6 +317,24 @@ describe('a replacement request through the API', () => {
     expect(submitted.json().fee.amountMinor).toBeGreaterThan(0);
     const twice = await api({ method: 'POST', url: `/api/v1/requests/${requestId}/submit` });
     expect(twice.statusCode).toBe(409);
+  });
+
+  test('the repeat of a submission cut off by a crash after it committed answers the submitted request', async () => {
+    const { requestId: cutOff } = await submittedRequest(database, '+79161110051');
+    const url = `/api/v1/requests/${cutOff}/submit`;
+    // What the killed process left: its claim of the key, never answered, no longer renewed.
+    await database.raw.query(
+      `insert into api_idempotency_keys (operator_id, client_id, key, fingerprint, created_at)
+         select operator_id, client_id, 'submit-cut-off', $1, now() - interval '1 minute' from api_idempotency_keys limit 1`,
+      [fingerprintOf({ method: 'POST', path: url, body: undefined })],
+    );
+    const repeat = await api({ method: 'POST', url, headers: { 'idempotency-key': 'submit-cut-off' } });
+    expect(repeat.statusCode, repeat.body).toBe(200);
+    expect(repeat.json()).toMatchObject({ id: cutOff, status: 'awaiting_payment' });
+    const replayed = await api({ method: 'POST', url, headers: { 'idempotency-key': 'submit-cut-off' } });
+    expect(replayed.headers['idempotent-replayed']).toBe('true');
+    const fresh = await api({ method: 'POST', url, headers: { 'idempotency-key': 'submit-other' } });
+    expect(fresh.statusCode).toBe(409);
   });
 
   test('a payment is started once per key, with the page the payer confirms on', async () => {

@@ -17,7 +17,8 @@ const RENEW_MS = 3_000;
 
 export type StoredAnswer = { status: number; response: unknown; location: string | null };
 export type Claim =
-  | { kind: 'new' }
+  /** `abandoned`: a first call with this key died unanswered, and what it did may be done already. */
+  | { kind: 'new'; abandoned?: true }
   | { kind: 'replay'; answer: StoredAnswer }
   | { kind: 'mismatch' }
   | { kind: 'in_progress' };
@@ -63,7 +64,7 @@ export async function claimKey(db: Db, call: Call, now = new Date()): Promise<Cl
         ),
       )
       .returning({ key: apiIdempotencyKeys.key });
-    return reclaimed.length > 0 ? { kind: 'new' } : { kind: 'in_progress' };
+    return reclaimed.length > 0 ? { kind: 'new', abandoned: true } : { kind: 'in_progress' };
   }
   return { kind: 'replay', answer: { status: kept.status, response: kept.response, location: kept.location } };
 }

@@ -51,7 +51,7 @@ export async function idempotent(
   db: Db,
   request: FastifyRequest,
   reply: FastifyReply,
-  run: (key: string) => Promise<Outcome>,
+  run: (key: string, repeat: { abandoned: boolean }) => Promise<Outcome>,
 ) {
   const key = request.headers['idempotency-key'] as string;
   const token = tokenOf(request);
@@ -76,7 +76,7 @@ export async function idempotent(
   let outcome: Outcome;
   const release = holdClaim(db, token.clientId, key);
   try {
-    outcome = await run(`${token.clientId}:${key}`);
+    outcome = await run(`${token.clientId}:${key}`, { abandoned: claim.kind === 'new' && claim.abandoned === true });
   } catch (error) {
     await releaseKey(db, token.clientId, key);
     throw error;
@@ -85,13 +85,18 @@ export async function idempotent(
   }
   if (!outcome.ok) {
     await releaseKey(db, token.clientId, key);
-    return sendProblem(request, reply, outcome.status, outcome.code, outcome.detail, outcome.errors);
+    return sendOutcome(request, reply, outcome);
   }
   await keepAnswer(db, token.clientId, key, {
     status: outcome.status,
     response: outcome.secret ? null : outcome.body,
     location: outcome.location ?? null,
   });
+  return sendOutcome(request, reply, outcome);
+}
+
+export function sendOutcome(request: FastifyRequest, reply: FastifyReply, outcome: Outcome) {
+  if (!outcome.ok) return sendProblem(request, reply, outcome.status, outcome.code, outcome.detail, outcome.errors);
   if (outcome.location) reply.header('location', outcome.location);
   return reply.status(outcome.status).send(outcome.body);
 }

@@ -21,7 +21,7 @@ import { REQUEST_STATUSES } from '../../../domain/request-machine.ts';
 import type { MessageKey } from '../../../i18n/translate.ts';
 import { authorized, needs, tokenOf } from './api-token.ts';
 import type { ApiOptions } from './api-v1.ts';
-import { created, IdempotencyKey, idempotent, type Outcome, problem, uuidFrom } from './idempotent.ts';
+import { created, IdempotencyKey, idempotent, type Outcome, problem, sendOutcome, uuidFrom } from './idempotent.ts';
 import { type FieldError, sendProblem } from './problems.ts';
 import {
   Address,
@@ -286,27 +286,37 @@ export async function requestRoutes(app: FastifyInstance, options: ApiOptions) {
       schema: {
         tags: TAGS,
         summary: 'Submit a complete draft: the fee is fixed, the risk scored and every contact of the account told',
+        description:
+          'With an `Idempotency-Key`, a repeat gets the first answer, and the repeat of a call cut off after it submitted answers the submitted request.',
         security: needs('requests:write'),
         params: ById,
+        headers: IdempotencyKey.partial(),
         response: { 200: ReplacementRequest, ...problems(400, 401, 403, 404, 409, 422, 429) },
       },
     },
     async (request, reply) => {
-      const row = await found(request, request.params.requestId);
-      if (!row) return sendProblem(request, reply, 404, 'request-not-found', 'No such request.');
-      const submitted = await submitReplacement(db, links, vault.key, onBehalf(request, row), row.id, now());
-      if (!submitted.ok) {
-        const error = submitted.error;
-        if (error === 'draft.not_found')
-          return sendProblem(request, reply, 409, 'request-not-draft', 'The request was submitted already.');
-        if (error === 'draft.incomplete')
-          return sendProblem(request, reply, 422, 'request-incomplete', 'Add the identity document first.');
-        if (error === 'draft.changed') return sendProblem(request, reply, 409, 'request-changed', 'Try again.');
-        return sendProblem(request, reply, 422, error.replace('.', '-').replaceAll('_', '-'), request.t(error));
-      }
-      onOutboxWrite();
-      await auditApiCall(db, callOf(request), 'request.submit', { kind: 'replacement_request', id: row.id });
-      return requestBody((await found(request, row.id)) as ApiRequest);
+      const submit = async (abandoned: boolean): Promise<Outcome> => {
+        const row = await found(request, request.params.requestId);
+        if (!row) return problem(404, 'request-not-found', 'No such request.');
+        const submitted = await submitReplacement(db, links, vault.key, onBehalf(request, row), row.id, now());
+        if (!submitted.ok) {
+          const error = submitted.error;
+          // The first call with this key died after its submission committed: that submission is this call's.
+          if (error === 'draft.not_found' && abandoned && row.status !== 'draft')
+            return { ok: true, status: 200, body: requestBody(row) };
+          if (error === 'draft.not_found')
+            return problem(409, 'request-not-draft', 'The request was submitted already.');
+          if (error === 'draft.incomplete')
+            return problem(422, 'request-incomplete', 'Add the identity document first.');
+          if (error === 'draft.changed') return problem(409, 'request-changed', 'Try again.');
+          return problem(422, error.replace('.', '-').replaceAll('_', '-'), request.t(error));
+        }
+        onOutboxWrite();
+        await auditApiCall(db, callOf(request), 'request.submit', { kind: 'replacement_request', id: row.id });
+        return { ok: true, status: 200, body: requestBody((await found(request, row.id)) as ApiRequest) };
+      };
+      if (!request.headers['idempotency-key']) return sendOutcome(request, reply, await submit(false));
+      return idempotent(db, request, reply, (_key, repeat) => submit(repeat.abandoned));
     },
   );
 
