@@ -82,6 +82,68 @@ export async function runCli(argv: string[], term: Terminal, env: NodeJS.Process
   }
 
   program
+    .command('operator')
+    .description('operators (brands) served by this installation')
+    .command('create')
+    .description(
+      'create an operator with a default zone and fee, and its first administrator, who is e-mailed a one-time link to set a password',
+    )
+    .requiredOption('--slug <slug>', 'short name, e.g. volna')
+    .requiredOption('--name-ru <name>', 'name in Russian')
+    .requiredOption('--name-en <name>', 'name in English')
+    .requiredOption('--name-zh <name>', 'name in Chinese')
+    .requiredOption('--host <host...>', "host names of the operator's site")
+    .requiredOption('--time-zone <zone>', 'IANA time zone, e.g. Europe/Moscow')
+    .requiredOption('--currency <code>', 'ISO 4217 currency, e.g. RUB')
+    .requiredOption('--support-phone <phone>', "support's phone number")
+    .requiredOption('--support-email <email>', "support's e-mail address")
+    .requiredOption('--admin-name <name>', "the first administrator's full name")
+    .requiredOption('--admin-email <email>', "the first administrator's e-mail, where the enrolment link goes")
+    .option('--admin-locale <locale>', 'language of the enrolment e-mail (ru, en, zh)', 'en')
+    .option('--print-link', 'also print the enrolment link, to hand over where no mail runs yet')
+    .action(async (o: Record<string, string | string[] | boolean | undefined>) => {
+      const settings = config();
+      const { createOperator } = await import('../app/platform/create-operator.ts');
+      const { ENROLMENT_HOURS } = await import('../app/staff/enrolment.ts');
+      const { operatorLinks } = await import('../app/operators/links.ts');
+      const { translator } = await import('../i18n/translate.ts');
+      const db = await openDatabase(settings);
+      try {
+        const form = {
+          slug: o.slug,
+          nameRu: o.nameRu,
+          nameEn: o.nameEn,
+          nameZh: o.nameZh,
+          hostnames: (o.host as string[]).join(' '),
+          timeZone: o.timeZone,
+          currency: o.currency,
+          supportPhone: o.supportPhone,
+          supportEmail: o.supportEmail,
+          adminName: o.adminName,
+          adminEmail: o.adminEmail,
+          adminLocale: o.adminLocale,
+        } as Record<string, string>;
+        const links = operatorLinks(settings.publicUrl, settings.sessionSecret);
+        const created = await createOperator(db.db, links, settings.documentKey, null, form);
+        if (!created.ok) {
+          const t = translator('en');
+          const flag = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+          const problems = Object.entries(created.error).map(
+            ([field, key]) => `${flag(field === 'hostnames' ? 'host' : field)}: ${t(key as never)}`,
+          );
+          throw new UserError(`The operator was not created:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        }
+        term.out(`Created operator ${form.slug} (${created.value.operatorId}).`);
+        term.out(
+          `Its administrator ${form.adminEmail} is e-mailed a link to set a password, once \`simdesk serve\` runs; it works once, for ${ENROLMENT_HOURS} hours.`,
+        );
+        if (o.printLink) term.out(`Enrolment link: ${created.value.enrolmentLink}`);
+      } finally {
+        await db.close();
+      }
+    });
+
+  program
     .command('staff')
     .description('manage staff users')
     .command('create')

@@ -51,6 +51,7 @@ import { apiClientRoutes } from './staff/api-client-routes.tsx';
 import { auditRoutes } from './staff/audit-routes.tsx';
 import { counterRoutes } from './staff/counter-routes.tsx';
 import { courierRoutes } from './staff/courier-routes.tsx';
+import { enrolmentRoutes } from './staff/enrolment-routes.tsx';
 import { frozenRoutes } from './staff/frozen-routes.tsx';
 import { inventoryRoutes } from './staff/inventory-routes.tsx';
 import { logisticsRoutes } from './staff/logistics-routes.tsx';
@@ -225,6 +226,7 @@ export async function buildApp({
   }
   await app.register(wasntMeRoutes, { ...pages, links });
   await app.register(staffSignInRoutes, { ...pages, documentKey: config.documentKey });
+  await app.register(enrolmentRoutes, pages);
   await app.register(reviewRoutes, { ...subscriber, links });
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite, carrier });
   await app.register(auditRoutes, { ...pages, auditAnchor });
@@ -233,7 +235,7 @@ export async function buildApp({
   await app.register(frozenRoutes, { ...pages, links, onOutboxWrite });
   await app.register(webhookRoutes, { ...pages, documentKey: config.documentKey, partners: config.partners });
   await app.register(reportRoutes, { ...pages, now });
-  await app.register(platformRoutes, { ...pages, documentKey: config.documentKey });
+  await app.register(platformRoutes, { ...pages, documentKey: config.documentKey, links, onOutboxWrite });
   await app.register(apiClientRoutes, pages);
   await app.register(operatorSettingsRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(inventoryRoutes, { assets, demo: config.demo, database });

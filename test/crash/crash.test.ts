@@ -7,10 +7,10 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createApiClient } from '../../src/app/api/api-clients.ts';
 import { verifyAuditLog } from '../../src/app/audit/audit-log.ts';
 import type { Database } from '../../src/db/client.ts';
+import { appProcess } from '../support/app-process.ts';
 import { cliDatabase } from '../support/db.ts';
 import { passportPhoto } from '../support/requests.ts';
 import { testAuditAnchor, testConfig } from '../support/test-config.ts';
-import { appProcess } from './app-process.ts';
 import { acknowledged, type Ledger, mixedLoad } from './load.ts';
 import { startNetworkEndpoint } from './network-endpoint.ts';
 

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { generate } from 'otplib';
 import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET } from '../../src/app/seed/seed.ts';
 import { SANDBOX_CARDS } from '../../src/integrations/payments/sandbox-gateway.ts';
-import { type Answer, again, Remote } from './remote.ts';
+import { type Answer, again, Remote } from '../support/remote.ts';
 
 /** What the app acknowledged during the run: each must be found in the database afterwards. */
 export type Ledger = {

@@ -35,8 +35,9 @@ const ACCESS: [RegExp, readonly StaffRole[] | 'any'][] = [
   [/^\/staff\/team/, ['admin']],
   [/^\/staff\/platform/, ['platform_admin']],
 ];
-/** The sign-in itself, open to anyone. */
+/** The sign-in itself and a new member's one-time link, open to anyone (the link is its own proof). */
 const SIGN_IN = ['/staff', '/staff/totp', '/staff/logout'];
+const ENROLMENT = /^\/staff\/enrol\/[^/]+$/;
 
 let database: Database;
 let app: FastifyInstance;
@@ -52,7 +53,9 @@ afterAll(async () => {
 
 /** Every staff route of the app's route table but the sign-in. */
 const staffRoutes = () =>
-  routesUnder(app, '/staff').filter((r) => !SIGN_IN.includes(r.path) && (r.method === 'GET' || r.method === 'POST'));
+  routesUnder(app, '/staff').filter(
+    (r) => !SIGN_IN.includes(r.path) && !ENROLMENT.test(r.path) && (r.method === 'GET' || r.method === 'POST'),
+  );
 
 const allowed = (path: string) => {
   const entry = ACCESS.find(([pattern]) => pattern.test(path));

@@ -254,7 +254,8 @@ test('a platform admin creates an operator with its first admin, who signs in on
 
   const created = await platform.post('/staff/platform/operators', form);
   expect(created.statusCode).toBe(200);
-  const [, password] = created.body.match(/<code>([\w-]{16})<\/code>/) ?? [];
+  const [, link] = created.body.match(/<code>(http[^<]+\/staff\/enrol\/[\w-]{43})<\/code>/) ?? [];
+  expect(created.body).not.toMatch(/password/i);
   const [operator] = await database.raw.query<{ id: string; hostnames: string[]; currency: string }>(
     "select id, hostnames, currency from operators where slug = 'zarya'",
   );
@@ -263,14 +264,28 @@ test('a platform admin creates an operator with its first admin, who signs in on
     "select operator_id, action from audit_log where action = 'operator.created'",
   );
   expect(audit?.operator_id).toBe(operator?.id);
+  const [mail] = await database.raw.query<{ payload: { to: string; text: string } }>(
+    "select payload from outbox where topic = 'email.send' and payload->>'to' = 'olga@zarya.example'",
+  );
+  expect(mail?.payload.text).toContain(link);
 
+  const path = new URL(link as string).pathname;
+  expect(new URL(link as string).hostname).toBe('zarya.localhost');
+  expect((await new WebClient(app).get(path)).statusCode).toBe(410);
   const olga = new WebClient(app, { host: 'zarya.localhost' });
-  const signIn = await olga.submit('/staff', '/staff', { email: 'olga@zarya.example', password: password as string });
-  expect(signIn.headers.location).toBe('/staff/totp');
-  const elsewhere = await new WebClient(app).submit('/staff', '/staff', {
+  const weak = await olga.submit(path, path, { next: 'short', repeat: 'short' });
+  expect(weak.statusCode).toBe(400);
+  const password = 'zarya olga sets her own';
+  const enrolled = await olga.submit(path, path, { next: password, repeat: password });
+  expect(enrolled.headers.location).toBe('/staff/totp');
+  expect((await olga.get('/staff/totp')).body).toContain('Подключите приложение-аутентификатор');
+  expect((await new WebClient(app, { host: 'zarya.localhost' }).get(path)).statusCode).toBe(410);
+  const signIn = await new WebClient(app, { host: 'zarya.localhost' }).submit('/staff', '/staff', {
     email: 'olga@zarya.example',
-    password: password as string,
+    password,
   });
+  expect(signIn.headers.location).toBe('/staff/totp');
+  const elsewhere = await new WebClient(app).submit('/staff', '/staff', { email: 'olga@zarya.example', password });
   expect(elsewhere.headers.location).not.toBe('/staff/totp');
   const home = (await new WebClient(app, { host: 'zarya.localhost' }).get('/')).body;
   expect(home).toContain('Заря: замена SIM-карты');

@@ -30,6 +30,12 @@ export type OperatorProfile = {
 };
 export type FaqEntry = typeof faqEntries.$inferSelect;
 
+/** Whether any operator exists yet: an installation without one is not set up. */
+export async function hasOperator(database: Database): Promise<boolean> {
+  const [row] = await database.raw.query<{ set_up: boolean }>('select exists (select 1 from operators) as set_up');
+  return row?.set_up === true;
+}
+
 export async function listOperators(db: Db): Promise<Operator[]> {
   return db.select().from(operators).orderBy(asc(operators.createdAt), asc(operators.slug));
 }

@@ -64,13 +64,18 @@ export async function requireRole(tx: Tx, staff: StaffActor, roles: StaffRole[])
   if (!(await hasRole(tx, staff, roles))) throw new StaffForbidden();
 }
 
-/** Whether the staff member holds one of the roles at their operator (administrators hold every role). */
+/**
+ * Whether the staff member holds one of the roles at their operator. Administrators hold every
+ * role of their operator, but not the platform administrator's, which looks after every operator.
+ */
 export async function hasRole(tx: Db | Tx, staff: StaffActor, roles: StaffRole[]): Promise<boolean> {
   const rows = await tx
     .select({ role: staffRoles.role })
     .from(staffRoles)
     .where(and(eq(staffRoles.operatorId, staff.operatorId), eq(staffRoles.staffId, staff.staffId)));
-  return rows.some((r) => r.role === 'admin' || roles.includes(r.role));
+  return rows.some(
+    (r) => roles.includes(r.role) || (r.role === 'admin' && roles.some((role) => role !== 'platform_admin')),
+  );
 }
 
 /** Whether the subscriber account is the staff member's own, linked by the e-mail address they share. */

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, pgTable, primaryKey, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { serviceCenters } from './centers.ts';
 import { at, createdAt, id, oneOf, sameOperator } from './columns.ts';
 import { operatorId } from './operators.ts';
@@ -47,5 +47,25 @@ export const staffRoles = pgTable(
     primaryKey({ columns: [t.staffId, t.role] }),
     sameOperator('staff_roles_staff_fk', t.operatorId, t.staffId, staffUsers),
     oneOf('staff_roles_role_check', t.role, STAFF_ROLES),
+  ],
+);
+
+/**
+ * A one-time link that lets a new member set their own password (their authenticator follows at
+ * the first sign-in): nobody else ever knows it. Only the token's hash is kept.
+ */
+export const staffEnrolments = pgTable(
+  'staff_enrolments',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    operatorId: operatorId(),
+    staffId: uuid('staff_id').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    sameOperator('staff_enrolments_staff_fk', t.operatorId, t.staffId, staffUsers),
+    index('staff_enrolments_staff_idx').on(t.staffId),
   ],
 );

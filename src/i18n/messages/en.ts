@@ -1459,6 +1459,21 @@ export const en = {
   'staff.password.same': 'Choose a password other than the current one',
   'staff.password.mismatch': 'The two new passwords differ',
   'staff.password.changed': 'Your password is changed; your other sessions have ended.',
+  'email.enrol.subject': '{operator}: set up your staff account',
+  'email.enrol.body':
+    'Hello, {name}.\n\nAn account of the {operator} back office was made for you. To choose your password, open this link within {hours} hours; it works once:\n{link}\n\nAt your first sign-in you will add the account to an authenticator app.\n\nIf you did not expect this message, tell your administrator.',
+  'staff.enrol.title': 'Set up your account',
+  'staff.enrol.lead':
+    'Hello, {name} ({email}). Choose the password you will sign in with; nobody else will know it. Then you will add the account to an authenticator app.',
+  'staff.enrol.save': 'Save the password and sign in',
+  'staff.enrol.gone.title': 'This link no longer works',
+  'staff.enrol.gone.lead':
+    'It was used already, it expired, or it is not complete. Ask your administrator for a new one.',
+  'platform.enrolment':
+    'An enrolment link was e-mailed to the administrator; it works once, for {hours} hours. Where no mail runs yet, hand it over yourself:',
+  'setup.title': 'simdesk is not set up yet',
+  'setup.lead':
+    'No operator exists on this installation. Its administrator creates the first one with `simdesk operator create` (see docs/deployment.md).',
 } as const;
 
 export type MessageKey = keyof typeof en;

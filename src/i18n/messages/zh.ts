@@ -1389,4 +1389,17 @@ export const zh: Record<MessageKey, string> = {
   'staff.password.same': '请选择与当前密码不同的密码',
   'staff.password.mismatch': '两次输入的新密码不一致',
   'staff.password.changed': '密码已修改；您的其他会话已结束。',
+  'email.enrol.subject': '{operator}：设置您的员工账户',
+  'email.enrol.body':
+    '{name}，您好。\n\n已为您创建 {operator} 后台账户。请在 {hours} 小时内打开此链接设置密码，该链接仅可使用一次：\n{link}\n\n首次登录时，您需要将账户添加到身份验证器应用。\n\n如果您没有预期收到此邮件，请告知管理员。',
+  'staff.enrol.title': '设置您的账户',
+  'staff.enrol.lead': '{name}（{email}），您好。请设置登录密码，除您以外无人知晓。随后您将把账户添加到身份验证器应用。',
+  'staff.enrol.save': '保存密码并登录',
+  'staff.enrol.gone.title': '此链接已失效',
+  'staff.enrol.gone.lead': '链接已被使用、已过期或不完整。请向管理员索取新链接。',
+  'platform.enrolment':
+    '已向管理员发送账户设置链接，{hours} 小时内有效且仅可使用一次。如果邮件尚未配置，请您亲自转交：',
+  'setup.title': 'simdesk 尚未设置',
+  'setup.lead':
+    '此安装中还没有任何运营商。管理员使用 `simdesk operator create` 创建第一个运营商（参见 docs/deployment.md）。',
 };

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isBadInputValue, isDatabaseUnavailable } from '../../db/conflicts.ts';
-import { RETRY_AFTER_SECONDS } from '../shared/retry-after.ts';
+import { isBadInputValue } from '../../db/conflicts.ts';
+import { isUnavailable, RETRY_AFTER_SECONDS } from '../shared/retry-after.ts';
 
 /** CAMARA's error codes with the status and message its specifications give them. */
 const ERRORS = {
@@ -56,7 +56,7 @@ export function camaraErrorHandler(
   reply: FastifyReply,
 ) {
   const status = isBadInputValue(error) ? 400 : (error.statusCode ?? 500);
-  if (isDatabaseUnavailable(error)) {
+  if (isUnavailable(error)) {
     request.log.error({ err: error }, 'CAMARA request failed: the database is unavailable');
     reply.header('retry-after', RETRY_AFTER_SECONDS);
     return reply.status(503).send({ status: 503, code: 'UNAVAILABLE', message: 'Service Unavailable.' });

@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokens } from '../../app/api/access-tokens.ts';
 import { clientByCredentials, noteClientUsed } from '../../app/api/api-clients.ts';
 import type { Db } from '../../db/client.ts';
-import { isBadInputValue, isDatabaseUnavailable } from '../../db/conflicts.ts';
+import { isBadInputValue } from '../../db/conflicts.ts';
 import { API_SCOPES } from '../../db/schema/api.ts';
-import { RETRY_AFTER_SECONDS } from '../shared/retry-after.ts';
+import { isUnavailable, RETRY_AFTER_SECONDS } from '../shared/retry-after.ts';
 
 type Options = { db: Db; tokens: AccessTokens; now: () => Date };
 type TokenBody = { grant_type?: string; scope?: string; client_id?: string; client_secret?: string };
@@ -32,7 +32,7 @@ export function oauthErrorHandler(
   request: FastifyRequest,
   reply: FastifyReply,
 ) {
-  if (isDatabaseUnavailable(error)) {
+  if (isUnavailable(error)) {
     reply.header('retry-after', RETRY_AFTER_SECONDS);
     return oauthError(reply, 503, 'temporarily_unavailable');
   }

@@ -9,10 +9,12 @@ import {
   ExpiredFormPage,
   ForbiddenPage,
   NotFoundPage,
+  NotSetUpPage,
   ServerErrorPage,
   UnavailablePage,
 } from '../shared/error-page.tsx';
 import { RETRY_AFTER_SECONDS } from '../shared/retry-after.ts';
+import { NotSetUp } from './operator.ts';
 
 /** Paths of an API with its own error format: they never answer with a page. */
 const apiOf = (url: string) =>
@@ -70,6 +72,12 @@ export function registerErrorPages(app: FastifyInstance, { assets, demo }: { ass
     if (error.code?.startsWith('FST_CSRF_') && wantsHtml(request.headers.accept)) {
       request.log.info({ err: error }, 'form without a valid CSRF token');
       return sendPage(reply, <ExpiredFormPage ctx={pageContext(request, assets, demo)} />, 403);
+    }
+    if (error instanceof NotSetUp) {
+      reply.header('retry-after', RETRY_AFTER_SECONDS);
+      if (!wantsHtml(request.headers.accept))
+        return reply.status(503).send({ error: 'not_set_up', detail: error.message });
+      return sendPage(reply, <NotSetUpPage ctx={pageContext(request, assets, demo)} />, 503);
     }
     const status = statusOf(error);
     if (status === 503) reply.header('retry-after', RETRY_AFTER_SECONDS);

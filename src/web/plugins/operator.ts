@@ -28,6 +28,14 @@ export type OperatorOptions = { database: Database; defaultOperator: string | un
  * zones, centers) are kept in memory: the database notifies every instance when one changes, so
  * a change takes effect at once; `maxAgeMs` bounds how long a copy is trusted even so.
  */
+/** No operator exists yet: every page says so (503) until `simdesk operator create` makes the first. */
+export class NotSetUp extends Error {
+  readonly statusCode = 503;
+  constructor() {
+    super('No operator exists yet: create the first with `simdesk operator create` (docs/deployment.md).');
+  }
+}
+
 /** Paths that serve no operator's site: probes must answer even before an operator exists. */
 const OPERATOR_FREE = ['/healthz', '/readyz', '/assets/'];
 
@@ -54,7 +62,7 @@ async function operatorPlugin(app: FastifyInstance, options: OperatorOptions) {
     const host = request.hostname.replace(/:\d+$/, '').toLowerCase();
     const operator =
       list.find((o) => o.hostnames.includes(host)) ?? list.find((o) => o.slug === options.defaultOperator) ?? list[0];
-    if (!operator) throw new Error('No operator is configured: run `simdesk seed` or create one.');
+    if (!operator) throw new NotSetUp();
     request.operator = operator;
   });
 }

@@ -41,6 +41,17 @@ export function UnavailablePage({ ctx }: { ctx: PageContext }) {
   );
 }
 
+/** No operator exists yet on this installation: what its administrator does next. */
+export function NotSetUpPage({ ctx }: { ctx: PageContext }) {
+  const { t } = ctx;
+  return (
+    <Layout ctx={ctx} title={t('setup.title')}>
+      <h1>{t('setup.title')}</h1>
+      <p>{t('setup.lead')}</p>
+    </Layout>
+  );
+}
+
 /** A form posted without a valid CSRF token: stale page, or a request forged by another site. */
 export function ExpiredFormPage({ ctx }: { ctx: PageContext }) {
   const { t } = ctx;

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Links } from '../../app/operators/links.ts';
 import { createOperator } from '../../app/platform/create-operator.ts';
 import { type OperatorSummary, platformOverview } from '../../app/platform/platform-overview.ts';
+import { ENROLMENT_HOURS } from '../../app/staff/enrolment.ts';
 import type { StaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
@@ -12,7 +14,7 @@ import { StaffMenu } from './review-pages.tsx';
 import { Input } from './settings-controls.tsx';
 import { staffOnly } from './staff-session.ts';
 
-type Options = { assets: Assets; demo: boolean; db: Db; documentKey: Buffer };
+type Options = { assets: Assets; demo: boolean; db: Db; documentKey: Buffer; links: Links; onOutboxWrite: () => void };
 
 const NEW_OPERATOR_FIELDS = [
   'slug',
@@ -28,7 +30,7 @@ const NEW_OPERATOR_FIELDS = [
   'adminEmail',
 ] as const;
 
-type Created = { slug: string; adminEmail: string; password: string };
+type Created = { slug: string; adminEmail: string; enrolmentLink: string };
 
 function PlatformPage({
   ctx,
@@ -58,7 +60,7 @@ function PlatformPage({
         <div class="notice" role="status">
           <p>{t('platform.created', { slug: created.slug, email: created.adminEmail })}</p>
           <p>
-            {t('admin.team.firstPassword')} <code>{created.password}</code>
+            {t('platform.enrolment', { hours: ENROLMENT_HOURS })} <code>{created.enrolmentLink}</code>
           </p>
         </div>
       )}
@@ -107,7 +109,10 @@ function PlatformPage({
 }
 
 /** The platform administrator's view across every operator (brand) of the deployment. */
-export async function platformRoutes(app: FastifyInstance, { assets, demo, db, documentKey }: Options) {
+export async function platformRoutes(
+  app: FastifyInstance,
+  { assets, demo, db, documentKey, links, onOutboxWrite }: Options,
+) {
   const guard = staffOnly(['platform_admin']);
   const page = async (
     request: FastifyRequest,
@@ -134,12 +139,13 @@ export async function platformRoutes(app: FastifyInstance, { assets, demo, db, d
       const staff = request.staff as StaffSession;
       const body = request.body ?? {};
       const actor = { operatorId: staff.operatorId, staffId: staff.staffId, ip: request.ip };
-      const created = await createOperator(db, documentKey, actor, body);
+      const created = await createOperator(db, links, documentKey, actor, body);
       if (!created.ok)
         return page(request, reply, { values: body as Record<string, string>, errors: created.error as FieldErrors });
+      onOutboxWrite();
       const adminEmail = String(body.adminEmail).trim().toLowerCase();
       return page(request, reply, {
-        created: { slug: String(body.slug).trim(), adminEmail, password: created.value.password },
+        created: { slug: String(body.slug).trim(), adminEmail, enrolmentLink: created.value.enrolmentLink },
       });
     },
   );

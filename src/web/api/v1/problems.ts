@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isBadInputValue, isDatabaseUnavailable } from '../../../db/conflicts.ts';
+import { NotSetUp } from '../../plugins/operator.ts';
 import { RETRY_AFTER_SECONDS } from '../../shared/retry-after.ts';
 
 /** One field's problem in a 422 or 400: where (a JSON pointer into the request) and what. */
@@ -75,6 +76,10 @@ export function problemErrorHandler(
     return sendProblem(request, reply, 400, 'invalid-request', 'The request does not match the schema.', errors);
   }
   const status = isBadInputValue(error) ? 400 : (error.statusCode ?? 500);
+  if (error instanceof NotSetUp) {
+    reply.header('retry-after', RETRY_AFTER_SECONDS);
+    return sendProblem(request, reply, 503, 'not-set-up', error.message);
+  }
   if (isDatabaseUnavailable(error)) {
     request.log.error({ err: error }, 'API request failed: the database is unavailable');
     reply.header('retry-after', RETRY_AFTER_SECONDS);

@@ -13,12 +13,12 @@ export function appProcess(env: Record<string, string>) {
   let output = '';
   const base = `http://localhost:${env.PORT}`;
 
-  const ready = async () => {
+  const ready = async (status: number) => {
     for (let i = 0; i < 600; i++) {
       if (child?.exitCode !== null)
         throw new Error(`simdesk serve exited with ${child?.exitCode}:\n${output.slice(-3000)}`);
       const up = await fetch(`${base}/readyz`).then(
-        (r) => r.ok,
+        (r) => r.status === status,
         () => false,
       );
       if (up) return;
@@ -29,7 +29,8 @@ export function appProcess(env: Record<string, string>) {
 
   return {
     base,
-    async start() {
+    /** Starts it and waits until `/readyz` answers `status` (503 on an installation not set up yet). */
+    async start(status = 200) {
       const { DATABASE_URL: _inherited, ...inherited } = process.env;
       child = spawn(process.execPath, [bin, 'serve'], {
         env: { ...inherited, ...env },
@@ -40,7 +41,7 @@ export function appProcess(env: Record<string, string>) {
       };
       child.stdout?.on('data', keep);
       child.stderr?.on('data', keep);
-      await ready();
+      await ready(status);
     },
     /** SIGKILL: no shutdown hook runs, whatever was in flight is cut off. */
     async kill() {
