@@ -7,6 +7,7 @@ import { STAFF_ROLES } from '../db/schema/staff.ts';
 import { UserError } from '../errors.ts';
 import type { ImportKind } from './import-command.ts';
 import type { Terminal } from './terminal.ts';
+import { simdeskVersion } from './version.ts';
 
 // Commands load their modules when they run, so that `--help` and configuration errors are quick.
 async function openDatabase(config: Config) {
@@ -27,6 +28,7 @@ const positiveInt = (value: string) => {
 export async function runCli(argv: string[], term: Terminal, env: NodeJS.ProcessEnv): Promise<number> {
   const program = new Command('simdesk')
     .description('SIM card replacement platform')
+    .version(simdeskVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => term.out(s.trimEnd()), writeErr: (s) => term.err(s.trimEnd()) });

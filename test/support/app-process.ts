@@ -2,13 +2,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-const bin = new URL('../../bin/simdesk.js', import.meta.url).pathname;
-
 /**
- * `simdesk serve` as a real process of its own, as an operator runs it, so that it can be
+ * `simdesk serve` as a real process of its own (from the sources, or `bin` of a build), as an operator runs it, so that it can be
  * killed with SIGKILL at any moment and started again on the same database.
  */
-export function appProcess(env: Record<string, string>) {
+export function appProcess(
+  env: Record<string, string>,
+  bin = new URL('../../bin/simdesk.js', import.meta.url).pathname,
+) {
   let child: ChildProcess | null = null;
   let output = '';
   const base = `http://localhost:${env.PORT}`;

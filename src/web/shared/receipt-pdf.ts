@@ -1,13 +1,11 @@
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import type { Receipt } from '../../app/payments/receipt.ts';
 import { formatMsisdn } from '../../domain/msisdn.ts';
 import { formatDateTime, type Translate } from '../../i18n/translate.ts';
 
-/** One font for Latin, Cyrillic and Chinese; the PDF embeds only the glyphs it uses. */
-const FONT = createRequire(import.meta.url).resolve(
-  '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
-);
+/** One font for Latin, Cyrillic and Chinese (Noto Sans SC, SIL Open Font License); the PDF embeds only the glyphs it uses. */
+const FONT = fileURLToPath(new URL('./fonts/NotoSansSC-Regular.ttf', import.meta.url));
 
 /** Amounts with the currency code: the font has no ruble sign, and a code reads the same in any language. */
 const money = (t: Translate, minor: number, currency: string) =>
