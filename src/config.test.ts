@@ -26,6 +26,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('the demo, whose passwords are published, listens on this machine only unless told otherwise', () => {
+    const DATA_DIR = mkdtempSync(join(tmpdir(), 'simdesk-config-'));
+    expect(loadConfig({ NODE_ENV: 'development', DATA_DIR }).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'development', DATA_DIR, HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+
   it('refuses default secrets and a missing database in production', () => {
     try {
       loadConfig({ NODE_ENV: 'production' });
@@ -60,6 +66,8 @@ describe('loadConfig', () => {
   it('starts in production with real adapters and secrets, demo off', () => {
     const config = loadConfig(production);
     expect(config.demo).toBe(false);
+    expect(config.host).toBe('0.0.0.0');
+    expect(loadConfig({ ...production, HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
     expect(config.payments).toMatchObject({ gateway: 'yookassa', checkoutOrigin: 'https://yoomoney.ru' });
     expect(config.provisioning).toMatchObject({ kind: 'http', timeoutMs: 10_000 });
     expect(config.carrier).toEqual({ kind: 'manual' });

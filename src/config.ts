@@ -9,7 +9,7 @@ const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-    HOST: z.string().default('0.0.0.0'),
+    HOST: z.string().optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.url().optional(),
     DATABASE_URL: z
@@ -197,7 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const sessionSecret = e.SESSION_SECRET ?? (local?.sessionSecret as string);
   return {
     env: e.NODE_ENV,
-    host: e.HOST,
+    // The demo ships published passwords: it listens on this machine only unless told otherwise.
+    host: e.HOST ?? ((e.DEMO ?? e.NODE_ENV !== 'production') ? '127.0.0.1' : '0.0.0.0'),
     port: e.PORT,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     databaseUrl: e.DATABASE_URL,

@@ -5,6 +5,7 @@ import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from '../app/seed/demo-subscribers.ts
 import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET, isEmpty, seedDemo } from '../app/seed/seed.ts';
 import { endLapsedSubscriptions } from '../app/sim-swap/swap-subscriptions.ts';
 import type { Config } from '../config.ts';
+import { UserError } from '../errors.ts';
 import { configuredCarrier } from '../integrations/carrier/carrier-simulator.ts';
 import { SandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
 import { configuredSmdp } from '../integrations/smdp/smdp-simulator.ts';
@@ -16,14 +17,23 @@ import { buildApp } from '../web/app.ts';
 import { openConfiguredDatabase } from './database.ts';
 import { configuredIntegrations } from './integrations.ts';
 
+/** How long a stop may take to finish requests and deliveries in flight before the process exits anyway. */
+const STOP_SECONDS = 20;
+
 /** Starts the product: migrate, seed an empty database in demo mode, listen, stop cleanly on a signal. */
 export async function serve(config: Config): Promise<void> {
+  console.log(
+    `  Opening the database (${config.databaseUrl ? 'PostgreSQL' : 'embedded PGlite'}) and applying migrations…`,
+  );
   const database = await openConfiguredDatabase(config);
   await checkSharedSecrets(database.db, sharedSecrets(config)).catch(async (error: unknown) => {
     await database.close();
     throw error;
   });
-  if (config.demo && (await isEmpty(database))) await seedDemo(database, config.documentKey);
+  if (config.demo && (await isEmpty(database))) {
+    console.log('  First start: loading the demo operators, centers, stock, subscribers and staff (up to a minute)…');
+    await seedDemo(database, config.documentKey);
+  }
   const links = operatorLinks(config.publicUrl, config.sessionSecret);
   const { gateway, provisioning, mailer, sms, storage } = configuredIntegrations(config, database.db);
   const smdp = configuredSmdp(config);
@@ -70,8 +80,30 @@ export async function serve(config: Config): Promise<void> {
     await worker.stop();
     await database.close();
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop());
-  await app.listen({ host: config.host, port: config.port });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      app.log.info({ signal }, `stopping: finishing requests and deliveries in flight (up to ${STOP_SECONDS} s)`);
+      const late = setTimeout(() => {
+        app.log.error(`still busy after ${STOP_SECONDS} s: stopping anyway`);
+        process.exit(1);
+      }, STOP_SECONDS * 1000);
+      late.unref();
+      stop().then(
+        () => app.log.info('stopped'),
+        (error: unknown) => app.log.error({ err: error }, 'stopping failed'),
+      );
+    });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await stop();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new UserError(`Port ${config.port} is in use by another program: stop it, or set PORT to a free one.`);
+    if (code === 'EACCES')
+      throw new UserError(`Port ${config.port} needs privileges this user lacks: set PORT above 1023.`);
+    throw error;
+  }
   worker.start();
   for (const job of jobs) job.start();
   const logins = DEMO_SUBSCRIBERS.filter((s) => s.operator === 'volna')
@@ -95,6 +127,9 @@ export async function serve(config: Config): Promise<void> {
             '    admin@volna.example           all of the above, the audit log, reports and the operator settings',
             '    platform-admin@volna.example  every operator of the deployment; adds operators',
             '    (the same with @sever.example on the Sever site, except platform-admin)',
+            '',
+            `  The demo sends no real e-mail or SMS: codes and links it sends appear at ${config.publicUrl}/dev/mailbox`,
+            `  It listens on ${config.host} only; set HOST=0.0.0.0 to let other machines in (its passwords are public).`,
             '',
           ]
         : []),

@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -254,4 +256,39 @@ test('an instance whose secrets differ from those the database was first started
   expect(second.code).toBe(1);
   expect(second.stderr).toContain('SESSION_SECRET differs from the value the other instances on this database use');
   expect(second.stderr).not.toContain('DOCUMENT_KEY');
+});
+
+test('a database out of reach and a port in use each give one line saying what to check, and exit code 1', async () => {
+  const lines: string[] = [];
+  const term = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l), tty: null };
+  const unreachable = await runCli(['migrate'], term, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: 'postgres://simdesk:wrong@127.0.0.1:1/simdesk',
+  });
+  expect(unreachable).toBe(1);
+  expect(lines).toEqual([
+    'Cannot reach PostgreSQL at 127.0.0.1:1 (ECONNREFUSED): check DATABASE_URL and that the server runs.',
+  ]);
+  const busy = createServer().listen(0, '127.0.0.1');
+  await once(busy, 'listening');
+  const port = (busy.address() as AddressInfo).port;
+  lines.length = 0;
+  const fresh = await cliDatabase('empty');
+  try {
+    const served = await runCli(['serve'], term, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DEMO: 'false',
+      AUDIT_CHECKPOINT_DIR: join(dir, 'audit-checkpoints'),
+      ...fresh.env,
+    });
+    expect(served).toBe(1);
+    expect(lines.at(-1)).toBe(`Port ${port} is in use by another program: stop it, or set PORT to a free one.`);
+  } finally {
+    busy.close();
+    await fresh.drop();
+  }
 });

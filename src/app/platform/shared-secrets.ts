@@ -3,8 +3,9 @@ import { inArray } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { sharedSecretChecks } from '../../db/schema/system.ts';
+import { UserError } from '../../errors.ts';
 
-export class SharedSecretMismatch extends Error {
+export class SharedSecretMismatch extends UserError {
   constructor(readonly names: string[]) {
     super(
       `${names.join(', ')} ${names.length === 1 ? 'differs' : 'differ'} from the value the other instances on this ` +
