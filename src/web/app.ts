@@ -156,7 +156,7 @@ export async function buildApp({
   const revoked = await RevokedClients.start(database);
   app.addHook('onClose', () => revoked.stop());
   const tokens = accessTokens(config.sessionSecret, revoked);
-  const caller = apiCaller(tokens, now);
+  const caller = apiCaller(tokens, database, now);
   const usage = usageMeter(database.db);
   app.decorate('apiUsage', usage);
   app.addHook('onClose', () => usage.stop());
