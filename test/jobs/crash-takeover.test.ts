@@ -58,10 +58,19 @@ test('an idempotency key of a running call is renewed; one left by a killed proc
   });
   expect(await claimKey(database.db, call('alive'))).toEqual({ kind: 'new' });
   expect(await claimKey(database.db, call('killed'))).toEqual({ kind: 'new' });
+  const claimedAt = async (key: string) =>
+    (
+      await database.raw.query<{ created_at: Date }>(
+        'select created_at from api_idempotency_keys where client_id = $1 and key = $2',
+        [clientId, key],
+      )
+    )[0]?.created_at.getTime();
+  const first = await claimedAt('alive');
   const release = holdClaim(database.db, clientId, 'alive');
-  await sleep(3_500);
+  for (let i = 0; i < 100 && (await claimedAt('alive')) === first; i++) await sleep(100);
   release();
-  const later = new Date(Date.now() + 8_000);
+  expect(await claimedAt('alive')).toBeGreaterThan(first ?? 0);
+  const later = new Date(((await claimedAt('alive')) ?? 0) + 8_000);
   expect(await claimKey(database.db, call('alive'), later)).toEqual({ kind: 'in_progress' });
-  expect(await claimKey(database.db, call('killed'), later)).toEqual({ kind: 'new' });
+  expect(await claimKey(database.db, call('killed'), later)).toEqual({ kind: 'new', abandoned: true });
 });

@@ -74,7 +74,9 @@ export async function hasRole(tx: Db | Tx, staff: StaffActor, roles: StaffRole[]
     .from(staffRoles)
     .where(and(eq(staffRoles.operatorId, staff.operatorId), eq(staffRoles.staffId, staff.staffId)));
   return rows.some(
-    (r) => roles.includes(r.role) || (r.role === 'admin' && roles.some((role) => role !== 'platform_admin')),
+    (r) =>
+      roles.includes(r.role) ||
+      (r.role === 'admin' && (roles.length === 0 || roles.some((role) => role !== 'platform_admin'))),
   );
 }
 
