@@ -32,6 +32,31 @@ describe('loadConfig', () => {
     expect(loadConfig({ NODE_ENV: 'development', DATA_DIR, HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
   });
 
+  it('documents in an S3 bucket: the bucket is required, keys come in pairs, an endpoint addresses buckets by path', () => {
+    const DATA_DIR = mkdtempSync(join(tmpdir(), 'simdesk-config-'));
+    expect(() => loadConfig({ DATA_DIR, DOCUMENT_STORAGE: 's3', S3_ACCESS_KEY_ID: 'k' })).toThrow(
+      /S3_BUCKET: is required with DOCUMENT_STORAGE=s3[\s\S]*S3_SECRET_ACCESS_KEY/,
+    );
+    const config = loadConfig({
+      DATA_DIR,
+      DOCUMENT_STORAGE: 's3',
+      S3_BUCKET: 'docs',
+      S3_ENDPOINT: 'https://storage.yandexcloud.net',
+      S3_REGION: 'ru-central1',
+      S3_ACCESS_KEY_ID: 'k',
+      S3_SECRET_ACCESS_KEY: 's',
+    });
+    expect(config.documentStorage).toEqual({
+      kind: 's3',
+      bucket: 'docs',
+      region: 'ru-central1',
+      endpoint: 'https://storage.yandexcloud.net',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'k', secretAccessKey: 's' },
+    });
+    expect(loadConfig({ DATA_DIR }).documentStorage).toEqual({ kind: 'local' });
+  });
+
   it('refuses default secrets and a missing database in production', () => {
     try {
       loadConfig({ NODE_ENV: 'production' });

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
 import type { OutboundPolicy } from './integrations/outbound/partner-post.ts';
+import type { S3Options } from './integrations/storage/s3-storage.ts';
 import { localSecrets } from './local-secrets.ts';
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -61,8 +62,27 @@ const schema = z
     SMDP: z.enum(['simulator', 'none']).optional(),
     SMDP_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     SIMULATORS_ALLOWED: flag.optional(),
+    DOCUMENT_STORAGE: z.enum(['local', 's3']).default('local'),
+    S3_BUCKET: z.string().optional(),
+    S3_REGION: z.string().default('us-east-1'),
+    S3_ENDPOINT: z.url().optional(),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    S3_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9-]+(\/[a-z0-9-]+)*$/, 'lower-case letters, digits, - and /')
+      .optional(),
+    S3_FORCE_PATH_STYLE: flag.optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.DOCUMENT_STORAGE === 's3' && !env.S3_BUCKET)
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required with DOCUMENT_STORAGE=s3' });
+    if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_SECRET_ACCESS_KEY'],
+        message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY are set together (or neither, for the SDK default chain)',
+      });
     if (env.PAYMENT_GATEWAY === 'yookassa')
       for (const name of ['YOOKASSA_SHOP_ID', 'YOOKASSA_SECRET_KEY'] as const)
         if (!env[name])
@@ -133,8 +153,10 @@ export type Config = {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
-  /** Encrypted identity-document files (local storage). */
+  /** Encrypted identity-document files: the local directory (also where `simdesk documents migrate` reads from). */
   documentsDir: string;
+  /** Where identity documents are kept: `documentsDir`, or an S3-compatible bucket every instance shares. */
+  documentStorage: { kind: 'local' } | ({ kind: 's3' } & S3Options);
   /**
    * Signs the audit log's checkpoints; the database never holds it, so whoever can write to the
    * database cannot rewrite the log and sign it again. Defaults to one derived from SESSION_SECRET.
@@ -205,6 +227,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     documentsDir: e.DOCUMENTS_DIR ?? `${e.DATA_DIR}/documents`,
+    documentStorage:
+      e.DOCUMENT_STORAGE === 's3'
+        ? {
+            kind: 's3',
+            bucket: e.S3_BUCKET as string,
+            region: e.S3_REGION,
+            endpoint: e.S3_ENDPOINT,
+            forcePathStyle: e.S3_FORCE_PATH_STYLE ?? Boolean(e.S3_ENDPOINT),
+            credentials:
+              e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+                ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+                : undefined,
+            ...(e.S3_PREFIX ? { prefix: e.S3_PREFIX } : {}),
+          }
+        : { kind: 'local' },
     auditKey: e.AUDIT_KEY ?? derivedSecret(sessionSecret, 'audit-checkpoints'),
     auditCheckpointDir: e.AUDIT_CHECKPOINT_DIR ?? `${e.DATA_DIR}/audit-checkpoints`,
     pdfThreads: e.PDF_THREADS,

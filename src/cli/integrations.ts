@@ -9,7 +9,7 @@ import { HttpProvisioning } from '../integrations/provisioning/http-provisioning
 import type { Provisioning } from '../integrations/provisioning/provisioning.ts';
 import { ProvisioningSimulator } from '../integrations/provisioning/simulator.ts';
 import { smppSender } from '../integrations/sms/smpp-sender.ts';
-import { LocalStorage } from '../integrations/storage/local-storage.ts';
+import { configuredStorage } from '../integrations/storage/configured-storage.ts';
 
 /**
  * The external systems as configured: real adapters where set, simulators otherwise (which the
@@ -35,6 +35,6 @@ export function configuredIntegrations(config: Config, db: Db) {
     provisioning,
     mailer: config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : developerMailbox,
     sms: config.smppUrl ? smppSender(config.smppUrl, config.smsSender) : developerMailbox,
-    storage: new LocalStorage(config.documentsDir),
+    storage: configuredStorage(config),
   };
 }

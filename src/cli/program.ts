@@ -84,6 +84,25 @@ export async function runCli(argv: string[], term: Terminal, env: NodeJS.Process
   }
 
   program
+    .command('documents')
+    .description('the identity documents store')
+    .command('migrate')
+    .description(
+      'copy every document of the local DOCUMENTS_DIR into the S3 bucket DOCUMENT_STORAGE=s3 names; resumable: what the bucket has is skipped',
+    )
+    .action(async () => {
+      const settings = config();
+      if (settings.documentStorage.kind !== 's3')
+        throw new UserError('Set DOCUMENT_STORAGE=s3 and the bucket (S3_BUCKET, S3_ENDPOINT, …) to migrate into.');
+      const { migrateDocuments } = await import('../integrations/storage/migrate-documents.ts');
+      const { LocalStorage } = await import('../integrations/storage/local-storage.ts');
+      const { S3Storage } = await import('../integrations/storage/s3-storage.ts');
+      const { kind: _s3, ...options } = settings.documentStorage;
+      const moved = await migrateDocuments(new LocalStorage(settings.documentsDir), new S3Storage(options));
+      term.out(`Copied ${moved.copied} documents into the bucket; ${moved.present} were there already.`);
+    });
+
+  program
     .command('operator')
     .description('operators (brands) served by this installation')
     .command('create')

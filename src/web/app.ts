@@ -17,8 +17,8 @@ import type { PaymentGateway } from '../integrations/payments/payment-gateway.ts
 import { SandboxGateway, sandboxGateway } from '../integrations/payments/sandbox-gateway.ts';
 import type { SmdpPlus } from '../integrations/smdp/smdp.ts';
 import { configuredSmdp, SmdpSimulator } from '../integrations/smdp/smdp-simulator.ts';
+import { configuredStorage } from '../integrations/storage/configured-storage.ts';
 import type { DocumentStorage } from '../integrations/storage/document-storage.ts';
-import { LocalStorage } from '../integrations/storage/local-storage.ts';
 import { apiCaller } from './api/client-allowance.ts';
 import { oauthRoutes } from './api/oauth-routes.ts';
 import { simSwapRoutes } from './api/sim-swap-routes.ts';
@@ -108,7 +108,7 @@ export async function buildApp({
   database,
   logger,
   onOutboxWrite = () => {},
-  storage = new LocalStorage(config.documentsDir),
+  storage = configuredStorage(config),
   auditAnchor = configuredAuditAnchor(config),
   gateway = sandboxGateway(config, database.db),
   carrier = configuredCarrier(config, database.db),

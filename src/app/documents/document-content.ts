@@ -16,7 +16,12 @@ const IMAGE_SECONDS = 10;
 const PAGE_GAP = 16;
 
 export type DocumentContentType = 'image/jpeg' | 'image/png';
-export type DocumentProblem = 'document.missing' | 'document.too_large' | 'document.wrong_type' | PdfRenderProblem;
+export type DocumentProblem =
+  | 'document.missing'
+  | 'document.too_large'
+  | 'document.wrong_type'
+  | 'document.storage_unavailable'
+  | PdfRenderProblem;
 
 /**
  * Makes an uploaded scan safe to keep: the type is read from the content, never the name or the

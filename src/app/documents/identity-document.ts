@@ -5,7 +5,7 @@ import { operators } from '../../db/schema/operators.ts';
 import { identityDocuments } from '../../db/schema/requests.ts';
 import type { DocumentType } from '../../domain/replacement.ts';
 import { err, ok, type Result } from '../../domain/result.ts';
-import type { DocumentStorage } from '../../integrations/storage/document-storage.ts';
+import { type DocumentStorage, StorageUnavailable } from '../../integrations/storage/document-storage.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { type DraftDocument, lockOwnRequest, ownRequest, type SubscriberActor } from '../requests/replacement-draft.ts';
 import { keyId, openSecret, sealBytes, sealSecret } from '../secret-box.ts';
@@ -110,9 +110,12 @@ export async function saveIdentityDocument(
   });
   // A file written for a transaction that did not commit belongs to nothing: remove it.
   const written = await write.catch(async (error: unknown) => {
-    if (putKey) await vault.storage.delete(putKey);
+    // When the store is down the delete fails too; the maintenance sweep removes such files later.
+    if (putKey) await vault.storage.delete(putKey).catch(() => {});
+    if (error instanceof StorageUnavailable) return 'unavailable' as const;
     throw error;
   });
+  if (written === 'unavailable') return err('document.storage_unavailable');
   if (!written) return err('draft.not_found');
   if (written.replaced) await vault.storage.delete(written.replaced);
   if (cleaned && !cleaned.ok) return err(cleaned.error);

@@ -253,6 +253,8 @@ export const en = {
   'document.too_large': 'The file is larger than the limit: choose a smaller file',
   'document.wrong_type': 'The file must be a JPEG, PNG or PDF',
   'document.unreadable': 'The file could not be read: take a new photo or scan',
+  'document.storage_unavailable':
+    'We cannot store documents right now, and nothing was saved: send it again in a few minutes',
   'document.busy': 'We are processing many files right now: wait a minute and send it again',
   'document.too_complex': 'The PDF takes too long to open: send a photo or a simpler scan',
   'document.page_too_large': 'A page of the PDF is far larger than a document page: scan it again or send a photo',

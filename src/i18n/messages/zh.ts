@@ -241,6 +241,7 @@ export const zh: Record<MessageKey, string> = {
   'document.too_large': '文件超过大小限制：请选择更小的文件',
   'document.wrong_type': '文件必须是 JPEG、PNG 或 PDF 格式',
   'document.unreadable': '无法读取文件：请重新拍照或扫描',
+  'document.storage_unavailable': '我们暂时无法保存文件，未保存任何内容：请几分钟后重新上传',
   'document.busy': '我们正在处理大量文件：请稍等一分钟后重新上传',
   'document.too_complex': 'PDF 打开时间过长：请上传照片或更简单的扫描件',
   'document.page_too_large': 'PDF 页面远大于证件页面：请重新扫描或上传照片',

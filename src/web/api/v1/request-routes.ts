@@ -246,7 +246,7 @@ export async function requestRoutes(app: FastifyInstance, options: ApiOptions) {
         body: DocumentInput,
         response: {
           201: z.object({ docType: DocumentInput.shape.docType, uploaded: z.literal(true) }),
-          ...problems(400, 401, 403, 404, 409, 413, 422, 429),
+          ...problems(400, 401, 403, 404, 409, 413, 422, 429, 503),
         },
       },
     },
@@ -268,6 +268,8 @@ export async function requestRoutes(app: FastifyInstance, options: ApiOptions) {
         });
         if (!saved.ok && saved.error === 'draft.not_found')
           return problem(409, 'request-not-draft', 'Documents are added to a draft only.');
+        if (!saved.ok && saved.error === 'document.storage_unavailable')
+          return problem(503, 'storage-unavailable', request.t(saved.error));
         if (!saved.ok || !saved.value.uploaded) {
           const code = saved.ok ? 'document.missing' : (saved.error as Exclude<typeof saved.error, 'draft.not_found'>);
           return problem(422, 'validation-failed', request.t(code), [
