@@ -32,6 +32,7 @@ export async function readyDraft(
   database: Database,
   msisdn: string,
   answers: Partial<DraftAnswers> = {},
+  vault: Vault = testVault(),
 ): Promise<{ requestId: string; actor: SubscriberActor }> {
   const [line] = await database.raw.query<{ id: string; operator_id: string; account_id: string; full_name: string }>(
     `select l.id, l.operator_id, l.account_id, a.full_name from lines l join accounts a on a.id = l.account_id
@@ -53,7 +54,6 @@ export async function readyDraft(
     ...answers,
   });
   if (!saved.ok) throw new Error(`cannot save answers: ${saved.error}`);
-  const vault = testVault();
   const document = await saveIdentityDocument(database.db, vault, actor, requestId, {
     docType: 'passport_ru',
     docNumber: '4506 123456',
