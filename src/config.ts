@@ -62,6 +62,7 @@ const schema = z
     SMDP: z.enum(['simulator', 'none']).optional(),
     SMDP_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     SIMULATORS_ALLOWED: flag.optional(),
+    METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
     DOCUMENT_STORAGE: z.enum(['local', 's3']).default('local'),
     S3_BUCKET: z.string().optional(),
     S3_REGION: z.string().default('us-east-1'),
@@ -155,6 +156,8 @@ export type Config = {
   dataDir: string;
   /** Encrypted identity-document files: the local directory (also where `simdesk documents migrate` reads from). */
   documentsDir: string;
+  /** Bearer token Prometheus scrapes `/metrics` with; unset, there is no metrics route. */
+  metricsToken: string | undefined;
   /** Where identity documents are kept: `documentsDir`, or an S3-compatible bucket every instance shares. */
   documentStorage: { kind: 'local' } | ({ kind: 's3' } & S3Options);
   /**
@@ -227,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     documentsDir: e.DOCUMENTS_DIR ?? `${e.DATA_DIR}/documents`,
+    metricsToken: e.METRICS_TOKEN,
     documentStorage:
       e.DOCUMENT_STORAGE === 's3'
         ? {

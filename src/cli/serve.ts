@@ -1,4 +1,5 @@
 import { auditCheckpointWriter, configuredAuditAnchor } from '../app/audit/audit-log.ts';
+import { serviceMetrics } from '../app/metrics/service-metrics.ts';
 import { operatorLinks } from '../app/operators/links.ts';
 import { checkSharedSecrets, sharedSecrets } from '../app/platform/shared-secrets.ts';
 import { DEMO_PASSWORD, DEMO_SUBSCRIBERS } from '../app/seed/demo-subscribers.ts';
@@ -35,6 +36,7 @@ export async function serve(config: Config): Promise<void> {
     await seedDemo(database, config.documentKey);
   }
   const links = operatorLinks(config.publicUrl, config.sessionSecret);
+  const metrics = serviceMetrics(database);
   const { gateway, provisioning, mailer, sms, storage } = configuredIntegrations(config, database.db);
   const smdp = configuredSmdp(config);
   const worker = outboxWorker({
@@ -42,7 +44,7 @@ export async function serve(config: Config): Promise<void> {
     handlers: allHandlers({
       db: database.db,
       links,
-      provisioning,
+      provisioning: metrics.counting(provisioning),
       mailer,
       sms,
       gateway,
@@ -53,7 +55,16 @@ export async function serve(config: Config): Promise<void> {
     onError: (error, message) => app.log.warn({ err: error, message }, 'outbox delivery failed'),
   });
   const carrier = configuredCarrier(config, database.db);
-  const app = await buildApp({ config, database, gateway, carrier, smdp, storage, onOutboxWrite: worker.kick });
+  const app = await buildApp({
+    config,
+    database,
+    gateway,
+    carrier,
+    smdp,
+    storage,
+    metrics,
+    onOutboxWrite: worker.kick,
+  });
   const failed = (what: string) => (error: unknown) => app.log.error({ err: error }, `${what} failed`);
   const checkpoint = auditCheckpointWriter(database.db, configuredAuditAnchor(config));
   // Each runs once per period across every instance on the database (see timedJob).

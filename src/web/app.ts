@@ -7,6 +7,7 @@ import { RevokedClients } from '../app/api/revoked-clients.ts';
 import { type UsageMeter, usageMeter } from '../app/api/usage-meter.ts';
 import { type AuditAnchor, configuredAuditAnchor } from '../app/audit/audit-log.ts';
 import { type PdfRenderer, pdfRenderer } from '../app/documents/pdf-renderer.ts';
+import { type ServiceMetrics, serviceMetrics } from '../app/metrics/service-metrics.ts';
 import { operatorLinks } from '../app/operators/links.ts';
 import { SwapIndex } from '../app/sim-swap/swap-index.ts';
 import type { Config } from '../config.ts';
@@ -67,6 +68,7 @@ import { stuckDeliveryRoutes } from './staff/stuck-delivery-routes.tsx';
 import { webhookRoutes } from './staff/webhook-routes.tsx';
 import { healthRoutes } from './system/health.ts';
 import { mailboxRoutes } from './system/mailbox-routes.tsx';
+import { metricsRoutes } from './system/metrics.ts';
 import { carrierWebhookRoutes } from './webhooks/carrier-webhook-routes.ts';
 import { paymentWebhookRoutes } from './webhooks/payment-webhook-routes.ts';
 import { smdpWebhookRoutes } from './webhooks/smdp-webhook-routes.ts';
@@ -100,6 +102,8 @@ export type AppOptions = {
   pdf?: PdfRenderer;
   /** The clock of what depends on the hour (a center open now); tests fix it. */
   now?: () => Date;
+  /** Prometheus metrics; the app's own unless passed (`simdesk serve` shares them with the outbox worker). */
+  metrics?: ServiceMetrics;
 };
 
 /** Builds the whole web application without listening, so tests drive it with `inject`. */
@@ -115,6 +119,7 @@ export async function buildApp({
   smdp = configuredSmdp(config),
   pdf,
   now = () => new Date(),
+  metrics = serviceMetrics(database),
 }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? loggerOptions(config.logLevel),
@@ -145,6 +150,7 @@ export async function buildApp({
   const assets = await registerAssets(app);
   registerErrorPages(app, { assets, demo: config.demo });
   await app.register(healthRoutes, { database });
+  await app.register(metricsRoutes, { metrics, token: config.metricsToken });
   await app.register(publicPages, { assets, demo: config.demo });
   await app.register(centerRoutes, { assets, demo: config.demo, db: database.db, now });
   const pages = { assets, demo: config.demo, db: database.db };

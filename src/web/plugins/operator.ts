@@ -37,7 +37,7 @@ export class NotSetUp extends Error {
 }
 
 /** Paths that serve no operator's site: probes must answer even before an operator exists. */
-const OPERATOR_FREE = ['/healthz', '/readyz', '/assets/'];
+const OPERATOR_FREE = ['/healthz', '/readyz', '/metrics', '/assets/'];
 
 async function operatorPlugin(app: FastifyInstance, options: OperatorOptions) {
   const { db } = options.database;
