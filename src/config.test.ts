@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,6 +55,19 @@ describe('loadConfig', () => {
       credentials: { accessKeyId: 'k', secretAccessKey: 's' },
     });
     expect(loadConfig({ DATA_DIR }).documentStorage).toEqual({ kind: 'local' });
+  });
+
+  it('secrets can come from files (NAME_FILE), as mounted Docker and Kubernetes secrets', () => {
+    const DATA_DIR = mkdtempSync(join(tmpdir(), 'simdesk-config-'));
+    const file = join(DATA_DIR, 'session-secret');
+    writeFileSync(file, `${'f'.repeat(40)}\n`);
+    expect(loadConfig({ DATA_DIR, SESSION_SECRET_FILE: file }).sessionSecret).toBe('f'.repeat(40));
+    expect(() => loadConfig({ DATA_DIR, SESSION_SECRET_FILE: file, SESSION_SECRET: 'x'.repeat(40) })).toThrow(
+      'SESSION_SECRET: set it or SESSION_SECRET_FILE, not both',
+    );
+    expect(() => loadConfig({ DATA_DIR, DOCUMENT_KEY_FILE: join(DATA_DIR, 'missing') })).toThrow(
+      /DOCUMENT_KEY_FILE: cannot read .* \(ENOENT\)/,
+    );
   });
 
   it('refuses default secrets and a missing database in production', () => {

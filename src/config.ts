@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from './errors.ts';
 import type { OutboundPolicy } from './integrations/outbound/partner-post.ts';
@@ -208,9 +209,41 @@ export class ConfigError extends UserError {
   }
 }
 
+/** Secrets that may come from a file (`NAME_FILE`), as Docker and Kubernetes secrets are mounted. */
+const SECRET_FILES = [
+  'SESSION_SECRET',
+  'DOCUMENT_KEY',
+  'PAYMENT_WEBHOOK_SECRET',
+  'AUDIT_KEY',
+  'DATABASE_URL',
+  'SMTP_URL',
+  'SMPP_URL',
+  'YOOKASSA_SECRET_KEY',
+  'PROVISIONING_SECRET',
+  'CARRIER_WEBHOOK_SECRET',
+  'SMDP_WEBHOOK_SECRET',
+  'S3_SECRET_ACCESS_KEY',
+  'METRICS_TOKEN',
+] as const;
+
+function withSecretFiles(set: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out = { ...set };
+  for (const name of SECRET_FILES) {
+    const file = set[`${name}_FILE`];
+    if (!file) continue;
+    if (set[name]) throw new ConfigError([`${name}: set it or ${name}_FILE, not both`]);
+    try {
+      out[name] = readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new ConfigError([`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`]);
+    }
+  }
+  return out;
+}
+
 /** Reads and validates the environment, listing every bad variable at once; empty means unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const set = withSecretFiles(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
   const parsed = schema.safeParse(set);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
