@@ -62,6 +62,32 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** `simdesk operator create` for Zarya, with `changed` flags in place of the good ones. */
+const createOperator = (changed: Record<string, string | string[]>) => {
+  const flags: Record<string, string | string[]> = {
+    slug: 'zarya',
+    nameRu: 'Заря',
+    nameEn: 'Zarya',
+    nameZh: '曙光',
+    host: ['localhost', 'sim.zarya.example'],
+    timeZone: 'Asia/Novosibirsk',
+    currency: 'RUB',
+    supportPhone: '+7 383 000-00-00',
+    supportEmail: 'help@zarya.example',
+    adminName: 'Olga Zorina',
+    adminEmail: 'olga@zarya.example',
+    ...changed,
+  };
+  return [
+    'operator',
+    'create',
+    ...Object.entries(flags).flatMap(([name, value]) => [
+      `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      ...[value].flat(),
+    ]),
+  ];
+};
+
 async function simdesk(...args: string[]) {
   const lines: string[] = [];
   const term = { out: (l: string) => lines.push(l), err: (l: string) => lines.push(l), tty: null };
@@ -87,61 +113,12 @@ test.skipIf(!url)(
       expect(await home.text()).toContain('simdesk ещё не настроен');
 
       const refused = await simdesk(
-        'operator',
-        'create',
-        '--slug',
-        'Zarya!',
-        '--name-ru',
-        'Заря',
-        '--name-en',
-        'Zarya',
-        '--name-zh',
-        '曙光',
-        '--host',
-        'localhost',
-        '--time-zone',
-        'Mars/Olympus',
-        '--currency',
-        'RUB',
-        '--support-phone',
-        '+7 383 000-00-00',
-        '--support-email',
-        'help@zarya.example',
-        '--admin-name',
-        'Olga Zorina',
-        '--admin-email',
-        'olga@zarya.example',
+        ...createOperator({ slug: 'Zarya!', host: ['localhost'], timeZone: 'Mars/Olympus' }),
       );
       expect(refused.code).not.toBe(0);
       expect(refused.output).toContain('--slug:');
       expect(refused.output).toContain('--time-zone:');
-      const created = await simdesk(
-        'operator',
-        'create',
-        '--slug',
-        'zarya',
-        '--name-ru',
-        'Заря',
-        '--name-en',
-        'Zarya',
-        '--name-zh',
-        '曙光',
-        '--host',
-        'localhost',
-        'sim.zarya.example',
-        '--time-zone',
-        'Asia/Novosibirsk',
-        '--currency',
-        'RUB',
-        '--support-phone',
-        '+7 383 000-00-00',
-        '--support-email',
-        'help@zarya.example',
-        '--admin-name',
-        'Olga Zorina',
-        '--admin-email',
-        'olga@zarya.example',
-      );
+      const created = await simdesk(...createOperator({}));
       expect(created.code, created.output).toBe(0);
       expect(created.output).not.toMatch(/password:|\/staff\/enrol\//i);
 

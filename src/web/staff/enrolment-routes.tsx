@@ -3,10 +3,11 @@ import { completeEnrolment, openEnrolment } from '../../app/staff/enrolment.ts';
 import { startStaffSession } from '../../app/staff/staff-sessions.ts';
 import type { Db } from '../../db/client.ts';
 import { type Assets, pageContext, sendPage } from '../render.ts';
-import { CsrfField, ErrorSummary, Field, type FieldErrors } from '../shared/form.tsx';
+import { CsrfField, ErrorSummary, type FieldErrors } from '../shared/form.tsx';
 import { formRoute, secret } from '../shared/form-schema.ts';
 import { Layout } from '../shared/layout.tsx';
 import type { PageContext } from '../shared/page-context.ts';
+import { NewPasswordFields } from './staff-pages.tsx';
 
 type Options = { assets: Assets; demo: boolean; db: Db };
 type Route = { Params: { token: string } };
@@ -40,23 +41,7 @@ function EnrolmentPage({
       <p>{t('staff.enrol.lead', { name: member.fullName, email: member.email })}</p>
       <form method="post" action={`/staff/enrol/${token}`} novalidate>
         <CsrfField token={csrf} />
-        <Field
-          t={t}
-          name="next"
-          type="password"
-          label={t('staff.password.next')}
-          hint={t('staff.password.hint')}
-          autocomplete="new-password"
-          errors={errors}
-        />
-        <Field
-          t={t}
-          name="repeat"
-          type="password"
-          label={t('staff.password.repeat')}
-          autocomplete="new-password"
-          errors={errors}
-        />
+        <NewPasswordFields t={t} errors={errors} />
         <button type="submit" class="button">
           {t('staff.enrol.save')}
         </button>

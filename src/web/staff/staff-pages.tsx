@@ -202,6 +202,31 @@ function StockSection({ ctx, stock }: { ctx: PageContext; stock: CounterStock })
 }
 
 /** A member changes their own password; the first thing asked of one whose password an administrator set. */
+/** A new password and its repeat, as the password change and a new member's enrolment ask for them. */
+export function NewPasswordFields({ t, errors }: { t: PageContext['t']; errors: FieldErrors }) {
+  return (
+    <>
+      <Field
+        t={t}
+        name="next"
+        type="password"
+        label={t('staff.password.next')}
+        hint={t('staff.password.hint')}
+        autocomplete="new-password"
+        errors={errors}
+      />
+      <Field
+        t={t}
+        name="repeat"
+        type="password"
+        label={t('staff.password.repeat')}
+        autocomplete="new-password"
+        errors={errors}
+      />
+    </>
+  );
+}
+
 export function StaffPasswordPage({
   ctx,
   staff,
@@ -232,23 +257,7 @@ export function StaffPasswordPage({
           autocomplete="current-password"
           errors={errors}
         />
-        <Field
-          t={t}
-          name="next"
-          type="password"
-          label={t('staff.password.next')}
-          hint={t('staff.password.hint')}
-          autocomplete="new-password"
-          errors={errors}
-        />
-        <Field
-          t={t}
-          name="repeat"
-          type="password"
-          label={t('staff.password.repeat')}
-          autocomplete="new-password"
-          errors={errors}
-        />
+        <NewPasswordFields t={t} errors={errors} />
         <button type="submit" class="button">
           {t('staff.password.save')}
         </button>
