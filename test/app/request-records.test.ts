@@ -37,7 +37,8 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
-const row = async <T extends Record<string, unknown>>(sql: string, params: unknown[]) => (await database.raw.query<T>(sql, params))[0] as T;
+const row = async <T extends Record<string, unknown>>(sql: string, params: unknown[]) =>
+  (await database.raw.query<T>(sql, params))[0] as T;
 const rows = <T extends Record<string, unknown>>(sql: string, params: unknown[]) => database.raw.query<T>(sql, params);
 
 const lastEvent = (requestId: string) =>
