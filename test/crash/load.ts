@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isDeepStrictEqual } from 'node:util';
 import { generate } from 'otplib';
 import { DEMO_STAFF_PASSWORD, DEMO_STAFF_TOTP_SECRET } from '../../src/app/seed/seed.ts';
 import { SANDBOX_CARDS } from '../../src/integrations/payments/sandbox-gateway.ts';
@@ -36,8 +37,26 @@ export const acknowledged = (l: Ledger) =>
 
 type Api = (method: string, path: string, body?: unknown, key?: string) => Promise<Answer>;
 
-/** An operator system calling `/api/v1` with client credentials, repeating each call across restarts. */
-function apiClient(base: string, client: { clientId: string; secret: string }): Api {
+/** A body as JSON where it is JSON: a replayed answer may order its keys differently. */
+const parsed = (answer: Answer) => {
+  try {
+    return JSON.parse(answer.body) as unknown;
+  } catch {
+    return answer.body;
+  }
+};
+
+/**
+ * An operator system calling `/api/v1` with client credentials, repeating each call across
+ * restarts. One keyed call in four is sent again after its answer, as a client does whose answer
+ * was lost on the way (a kill between the commit and the reply, which random kills seldom hit):
+ * the repeat must get the same answer, or `differs` is told.
+ */
+function apiClient(
+  base: string,
+  client: { clientId: string; secret: string },
+  differs: (what: string, first: Answer, repeat: Answer) => void,
+): Api {
   const remote = new Remote(base);
   let token = '';
   const authorize = async () => {
@@ -53,7 +72,7 @@ function apiClient(base: string, client: { clientId: string; secret: string }): 
     );
     token = answer.json<{ access_token: string }>().access_token;
   };
-  return async (method, path, body, key) => {
+  const call: Api = async (method, path, body, key) => {
     if (!token) await authorize();
     for (;;) {
       const answer = await again(() =>
@@ -67,6 +86,15 @@ function apiClient(base: string, client: { clientId: string; secret: string }): 
         await sleep(300);
       else return answer;
     }
+  };
+  return async (method, path, body, key) => {
+    const answer = await call(method, path, body, key);
+    if (key && answer.status < 500 && Math.random() < 0.25) {
+      const repeat = await call(method, path, body, key);
+      if (repeat.status !== answer.status || !isDeepStrictEqual(parsed(repeat), parsed(answer)))
+        differs(`${method} ${path} again under its key`, answer, repeat);
+    }
+    return answer;
   };
 }
 
@@ -84,9 +112,11 @@ export function mixedLoad(
 ) {
   const ledger = newLedger();
   let running = true;
-  const api = apiClient(base, client);
   const wrong = (what: string, answer: Answer) =>
     ledger.wrong.push(`${what}: ${answer.status} ${answer.body.slice(0, 200)}`);
+  const api = apiClient(base, client, (what, first, repeat) =>
+    wrong(`${what} (first ${first.status} ${first.body.slice(0, 80)})`, repeat),
+  );
 
   const replacements = async (msisdn: string) => {
     while (running) {
