@@ -8,7 +8,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { isDatabaseUnavailable, retryingConflicts } from './conflicts.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PgNotifications } from './pg-notifications.ts';
@@ -37,6 +37,8 @@ export type Database = {
    * caller can drop whatever it cached meanwhile.
    */
   listen(channel: string, listener: ChangeListener): Promise<() => Promise<void>>;
+  /** Streams what `COPY (…) TO STDOUT` writes, in chunks, without holding the whole output. */
+  copyOut(copySql: string): AsyncIterable<Uint8Array>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 };
@@ -126,6 +128,10 @@ export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<Pgl
       const stop = await client.listen(channel, listener);
       return () => stop();
     },
+    copyOut: async function* (copySql) {
+      const [result] = await client.exec(copySql.replace(/TO STDOUT/i, "TO '/dev/blob'"));
+      if (result?.blob) yield new Uint8Array(await result.blob.arrayBuffer());
+    },
     migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
     close: async () => {
       await client.close();
@@ -210,6 +216,17 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       transaction: (fn) => retryingConflicts(() => rawTransaction(fn)),
     },
     listen: (channel, listener) => notifications.listen(channel, listener),
+    copyOut: async function* (copySql) {
+      const client = await pool.connect();
+      let finished = false;
+      try {
+        for await (const chunk of client.query(copyTo(copySql))) yield chunk as Uint8Array;
+        finished = true;
+      } finally {
+        // A COPY failed or left before its end leaves the connection mid-protocol: not reused.
+        client.release(finished ? undefined : new Error('COPY TO STDOUT did not finish'));
+      }
+    },
     migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
     close: async () => {
       await notifications.close();

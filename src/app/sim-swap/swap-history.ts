@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { readModel } from '../../db/json-rows.ts';
-import type { SwapHistory } from '../../domain/sim-swap.ts';
+import { type SwapHistory, swappedWithin } from '../../domain/sim-swap.ts';
+import type { SwapIndex } from './swap-index.ts';
 
 /**
  * A number's SIM change history in one call (`simswap_history`, migration 0016): its latest change
@@ -23,4 +24,26 @@ export async function swapHistory(
     activatedAt: model?.activated ? new Date(model.activated) : null,
     known: Boolean(model?.line) || latestChange !== null,
   };
+}
+
+/**
+ * The history a bank's check answers from, as of the moment it asks: a change the index holds
+ * inside the checked window is an answer at once ("swapped": the index never leads the database);
+ * a change it holds outside the window, or the latest date, is an answer once the index is current
+ * (see `SwapIndex.current`); anything else (a number it does not hold, an index still building or
+ * cut off from its notifications) is read from the database along the (msisdn, changed_at) index.
+ */
+export async function currentSwapHistory(
+  db: Db,
+  index: SwapIndex,
+  at: { operatorId: string; msisdn: string; hours?: number; now: Date },
+): Promise<SwapHistory & { known: boolean }> {
+  const latestChange = index.latestChange(at.operatorId, at.msisdn);
+  const held = latestChange ? { latestChange, activatedAt: null, known: true } : null;
+  if (held && at.hours !== undefined && swappedWithin(held, at.hours, at.now)) return held;
+  if (held && (await index.current())) {
+    const latest = index.latestChange(at.operatorId, at.msisdn);
+    if (latest) return { latestChange: latest, activatedAt: null, known: true };
+  }
+  return swapHistory(db, at.operatorId, at.msisdn);
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessToken } from '../../app/api/access-tokens.ts';
 import type { UsageMeter } from '../../app/api/usage-meter.ts';
-import { swapHistory } from '../../app/sim-swap/swap-history.ts';
+import { currentSwapHistory } from '../../app/sim-swap/swap-history.ts';
 import type { SwapIndex } from '../../app/sim-swap/swap-index.ts';
 import type { Db } from '../../db/client.ts';
 import { checkedHours, latestSwap, swappedWithin } from '../../domain/sim-swap.ts';
@@ -23,19 +23,8 @@ type Asked = { token: AccessToken; phoneNumber: string; body: Record<string, unk
  * names. Errors come in its `{ status, code, message }` shape; `x-correlator` is echoed.
  */
 export async function simSwapRoutes(app: FastifyInstance, { db, caller: api, usage, index, now }: Options) {
-  /**
-   * On PostgreSQL the index learns of another instance's swap a moment after its commit, so it may
-   * be behind but never ahead: a change it holds inside the window is an answer ("swapped");
-   * anything else (not swapped, the latest date) is read from the database along the
-   * (msisdn, changed_at) index, so a check that starts after a swap's commit answers swapped on
-   * every instance. Where the index is complete (PGlite) it answers everything it holds.
-   */
-  const historyOf = async (operatorId: string, msisdn: string, hours?: number) => {
-    const latestChange = index.latestChange(operatorId, msisdn);
-    const held = latestChange ? { latestChange, activatedAt: null, known: true } : null;
-    if (held && (index.complete || (hours !== undefined && swappedWithin(held, hours, now())))) return held;
-    return swapHistory(db, operatorId, msisdn);
-  };
+  const historyOf = (operatorId: string, msisdn: string, hours?: number) =>
+    currentSwapHistory(db, index, { operatorId, msisdn, ...(hours === undefined ? {} : { hours }), now: now() });
 
   const caller = camaraCaller(api);
 
