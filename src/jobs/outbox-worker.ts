@@ -81,11 +81,14 @@ export function outboxWorker(options: OutboxWorkerOptions) {
     };
 
     async function claim(limit: number, now: Date): Promise<Message[]> {
+      // A message is stamped by the database's clock in microseconds, the worker's in milliseconds:
+      // the later of the two decides, so a message committed a moment ago is not skipped.
+      const dueBy = sql`greatest(clock_timestamp(), ${now.toISOString()}::timestamptz)`;
       const due = db
         .select({ id: outbox.id })
         .from(outbox)
         .where(
-          and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now), inArray(outbox.topic, [...lane.topics])),
+          and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, dueBy), inArray(outbox.topic, [...lane.topics])),
         )
         .orderBy(asc(outbox.id))
         .limit(limit)

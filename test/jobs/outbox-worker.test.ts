@@ -66,6 +66,21 @@ test('a message is enqueued once per idempotency key, and redelivery after a cra
   expect(await message('once-1')).toMatchObject({ status: 'sent' });
 });
 
+test('a message committed within the worker’s last millisecond is due: the database’s finer clock is not ahead of it', async () => {
+  await suspend('+79160000003', 'fine-clock-1');
+  const [{ t }] = (await database.raw.query<{ t: Date }>('select clock_timestamp() t')) as [{ t: Date }];
+  // Due half a millisecond after a moment the worker reads as the same millisecond.
+  await database.raw.query(
+    `update outbox set next_attempt_at = $1::timestamptz + interval '500 microseconds' where idempotency_key = 'fine-clock-1'`,
+    [t.toISOString()],
+  );
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const network = new ProvisioningSimulator();
+  const worker = outboxWorker({ db: database.db, handlers: provisioningHandlers(database.db, network) });
+  expect(await worker.deliverDue(t)).toBe(1);
+  expect(await message('fine-clock-1')).toMatchObject({ status: 'sent' });
+});
+
 test('a permanent failure is not retried', async () => {
   const network = new ProvisioningSimulator();
   await suspend('not-a-number', 'dead-1');
