@@ -57,6 +57,34 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATA_DIR }).documentStorage).toEqual({ kind: 'local' });
   });
 
+  it("audit checkpoints in a bucket of their own, with the S3 settings, never the documents' bucket", () => {
+    const DATA_DIR = mkdtempSync(join(tmpdir(), 'simdesk-config-'));
+    const s3 = { DATA_DIR, DOCUMENT_STORAGE: 's3', S3_BUCKET: 'docs', S3_ENDPOINT: 'http://minio:9000' };
+    expect(loadConfig({ ...s3, AUDIT_CHECKPOINT_BUCKET: 'audit' }).auditCheckpointBucket).toMatchObject({
+      bucket: 'audit',
+      endpoint: 'http://minio:9000',
+      forcePathStyle: true,
+    });
+    expect(loadConfig(s3).auditCheckpointBucket).toBeUndefined();
+    expect(() => loadConfig({ ...s3, AUDIT_CHECKPOINT_BUCKET: 'docs' })).toThrow(
+      /AUDIT_CHECKPOINT_BUCKET: must not be the documents' bucket/,
+    );
+  });
+
+  it('a read replica is a replica of DATABASE_URL', () => {
+    const DATA_DIR = mkdtempSync(join(tmpdir(), 'simdesk-config-'));
+    expect(() => loadConfig({ DATA_DIR, DATABASE_READ_URL: 'postgres://replica/simdesk' })).toThrow(
+      /DATABASE_READ_URL: is a replica of DATABASE_URL: set both/,
+    );
+    expect(
+      loadConfig({
+        DATA_DIR,
+        DATABASE_URL: 'postgres://primary/simdesk',
+        DATABASE_READ_URL: 'postgres://replica/simdesk',
+      }).databaseReadUrl,
+    ).toBe('postgres://replica/simdesk');
+  });
+
   it('secrets can come from files (NAME_FILE), as mounted Docker and Kubernetes secrets', () => {
     const DATA_DIR = mkdtempSync(join(tmpdir(), 'simdesk-config-'));
     const file = join(DATA_DIR, 'session-secret');

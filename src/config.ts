@@ -18,10 +18,15 @@ const schema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
       .optional(),
+    DATABASE_READ_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     DATA_DIR: z.string().default('./data'),
     DOCUMENTS_DIR: z.string().optional(),
     AUDIT_CHECKPOINT_DIR: z.string().optional(),
+    AUDIT_CHECKPOINT_BUCKET: z.string().optional(),
     PDF_THREADS: z.coerce.number().int().min(1).max(64).optional(),
     AUDIT_KEY: z.string().min(32).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -77,6 +82,14 @@ const schema = z
     S3_FORCE_PATH_STYLE: flag.optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.DATABASE_READ_URL && !env.DATABASE_URL)
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_READ_URL'], message: 'is a replica of DATABASE_URL: set both' });
+    if (env.AUDIT_CHECKPOINT_BUCKET && env.DOCUMENT_STORAGE === 's3' && env.AUDIT_CHECKPOINT_BUCKET === env.S3_BUCKET)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_CHECKPOINT_BUCKET'],
+        message: "must not be the documents' bucket, whose retention sweep deletes what no document names",
+      });
     if (env.DOCUMENT_STORAGE === 's3' && !env.S3_BUCKET)
       ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'is required with DOCUMENT_STORAGE=s3' });
     if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY))
@@ -153,6 +166,8 @@ export type Config = {
   port: number;
   publicUrl: string;
   databaseUrl: string | undefined;
+  /** A streaming replica of the database, for reads that tolerate lag; unset, they go to the primary. */
+  databaseReadUrl: string | undefined;
   databasePoolSize: number;
   dataDir: string;
   /** Encrypted identity-document files: the local directory (also where `simdesk documents migrate` reads from). */
@@ -168,6 +183,8 @@ export type Config = {
   auditKey: string;
   /** Where the signed checkpoints of the audit log are written: outside the database. */
   auditCheckpointDir: string;
+  /** A bucket every instance writes checkpoints to instead (S3_* settings), ideally with Object Lock. */
+  auditCheckpointBucket: S3Options | undefined;
   /** Worker threads rendering uploaded PDFs; by default one less than the cores, at most two. */
   pdfThreads: number | undefined;
   logLevel: string;
@@ -216,6 +233,7 @@ const SECRET_FILES = [
   'PAYMENT_WEBHOOK_SECRET',
   'AUDIT_KEY',
   'DATABASE_URL',
+  'DATABASE_READ_URL',
   'SMTP_URL',
   'SMPP_URL',
   'YOOKASSA_SECRET_KEY',
@@ -249,6 +267,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const s3Options = (bucket: string): S3Options => ({
+    bucket,
+    region: e.S3_REGION,
+    endpoint: e.S3_ENDPOINT,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ?? Boolean(e.S3_ENDPOINT),
+    credentials:
+      e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
+        ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+        : undefined,
+    ...(e.S3_PREFIX ? { prefix: e.S3_PREFIX } : {}),
+  });
   // Outside production a missing secret is made once per data directory, never a shared constant.
   const missing = !e.SESSION_SECRET || !e.DOCUMENT_KEY || !e.PAYMENT_WEBHOOK_SECRET;
   const local = missing ? localSecrets(e.DATA_DIR) : null;
@@ -260,27 +289,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: e.DATA_DIR,
     documentsDir: e.DOCUMENTS_DIR ?? `${e.DATA_DIR}/documents`,
     metricsToken: e.METRICS_TOKEN,
     documentStorage:
-      e.DOCUMENT_STORAGE === 's3'
-        ? {
-            kind: 's3',
-            bucket: e.S3_BUCKET as string,
-            region: e.S3_REGION,
-            endpoint: e.S3_ENDPOINT,
-            forcePathStyle: e.S3_FORCE_PATH_STYLE ?? Boolean(e.S3_ENDPOINT),
-            credentials:
-              e.S3_ACCESS_KEY_ID && e.S3_SECRET_ACCESS_KEY
-                ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
-                : undefined,
-            ...(e.S3_PREFIX ? { prefix: e.S3_PREFIX } : {}),
-          }
-        : { kind: 'local' },
+      e.DOCUMENT_STORAGE === 's3' ? { kind: 's3', ...s3Options(e.S3_BUCKET as string) } : { kind: 'local' },
     auditKey: e.AUDIT_KEY ?? derivedSecret(sessionSecret, 'audit-checkpoints'),
     auditCheckpointDir: e.AUDIT_CHECKPOINT_DIR ?? `${e.DATA_DIR}/audit-checkpoints`,
+    auditCheckpointBucket: e.AUDIT_CHECKPOINT_BUCKET ? s3Options(e.AUDIT_CHECKPOINT_BUCKET) : undefined,
     pdfThreads: e.PDF_THREADS,
     logLevel: e.LOG_LEVEL,
     sessionSecret,

@@ -10,6 +10,7 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
   try {
     database = await openDatabase({
       url: config.databaseUrl,
+      readUrl: config.databaseReadUrl,
       dataDir: join(config.dataDir, 'pglite'),
       poolSize: config.databasePoolSize,
     });

@@ -9,7 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { isDatabaseUnavailable, retryingConflicts } from './conflicts.ts';
+import { isDatabaseUnavailable, isRetryableConflict, retryingConflicts } from './conflicts.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { PgNotifications } from './pg-notifications.ts';
 import * as schema from './schema/index.ts';
@@ -27,9 +27,23 @@ export type RawTx = {
 /** Called with a notification's payload; `null` when notifications may have been missed. */
 export type ChangeListener = (payload: string | null) => void;
 
+/** A streaming replica that takes reads which tolerate lag (`DATABASE_READ_URL`). */
+export type ReadReplica = {
+  /** How far the replica's replay is behind, in seconds; null when it cannot be asked. */
+  lagSeconds(): Promise<number | null>;
+  /** Reads the replica could not answer (down, or a query cancelled by recovery), answered by the primary. */
+  readonly fallbacks: number;
+};
+
 export type Database = {
   kind: 'pglite' | 'postgres';
   db: Db;
+  /**
+   * For reads that tolerate a few seconds of lag and decide nothing (reports, lists, counts): the
+   * read replica when one is configured, answering from the primary while it cannot; else `db`.
+   */
+  reads: Db;
+  replica: ReadReplica | null;
   raw: RawTx & { transaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T> };
   /**
    * Subscribes to a NOTIFY channel (see the change triggers in the migrations). On PostgreSQL a
@@ -48,6 +62,8 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 export type OpenOptions = {
   /** postgres:// URL; without it an embedded PGlite database is used. */
   url?: string | undefined;
+  /** postgres:// URL of a streaming replica of `url`, for `reads`. */
+  readUrl?: string | undefined;
   /** PGlite data directory; omit for an in-memory database. */
   dataDir?: string | undefined;
   /** PGlite: start from a dumped data directory (fast test databases). */
@@ -56,7 +72,7 @@ export type OpenOptions = {
 };
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolSize ?? 10) : openPglite(options);
+  return options.url ? openPostgres(options.url, options.poolSize ?? 10, options.readUrl) : openPglite(options);
 }
 
 /** An embedded database that can also be dumped, to clone a migrated state quickly. */
@@ -123,6 +139,8 @@ export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<Pgl
   return {
     kind: 'pglite',
     db,
+    reads: db,
+    replica: null,
     raw: { ...rawOf(client), transaction: (fn) => client.transaction((tx) => fn(rawOf(tx))) },
     listen: async (channel, listener) => {
       const stop = await client.listen(channel, listener);
@@ -142,9 +160,8 @@ export async function openPglite(options: Omit<OpenOptions, 'url'>): Promise<Pgl
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  const notifications = new PgNotifications(url);
+function connectionPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
   // An idle connection the server closes (restart, failover, DROP DATABASE … FORCE) is discarded
   // by the pool and replaced on the next query; without a listener the 'error' event would crash
   // the process, so it is reported as a warning instead.
@@ -156,7 +173,57 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   pool.on('connect', (client) =>
     client.on('error', (error) => process.emitWarning(`PostgreSQL closed a connection in use: ${error.message}`)),
   );
+  return pool;
+}
+
+/**
+ * Reads sent to the replica, and to the primary when the replica cannot answer: it is down or
+ * restarting, or it cancelled the query to replay a change that conflicts with it (40001). The
+ * replica only ever slows a read down, it never fails one the primary could answer.
+ */
+function replicaReads(replicaUrl: string, primary: pg.Pool, max: number) {
+  const replica = connectionPool(replicaUrl, max);
+  let fallbacks = 0;
+  type Query = (config: unknown, values?: unknown) => Promise<pg.QueryResult>;
+  const client = {
+    query: async (config: unknown, values?: unknown) => {
+      try {
+        return await (replica.query as Query)(config, values);
+      } catch (error) {
+        if (!isDatabaseUnavailable(error) && !isRetryableConflict(error)) throw error;
+        fallbacks++;
+        return (primary.query as Query)(config, values);
+      }
+    },
+  };
+  const status: ReadReplica = {
+    async lagSeconds() {
+      // Replay is behind by how long ago the last replayed change was made, unless it has replayed
+      // everything it received (an idle primary sends nothing to replay).
+      const rows = await replica
+        .query<{ lag: number | null }>(
+          `select case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
+             else extract(epoch from now() - pg_last_xact_replay_timestamp())::float end as lag`,
+        )
+        .catch(() => null);
+      return rows?.rows[0]?.lag ?? null;
+    },
+    get fallbacks() {
+      return fallbacks;
+    },
+  };
+  return {
+    db: drizzlePg(client as unknown as pg.Pool, { schema }) as unknown as Db,
+    status,
+    close: () => replica.end(),
+  };
+}
+
+async function openPostgres(url: string, poolSize: number, readUrl?: string): Promise<Database> {
+  const pool = connectionPool(url, poolSize);
+  const notifications = new PgNotifications(url);
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const replica = readUrl ? replicaReads(readUrl, pool, poolSize) : null;
   // Drizzle's own transaction over a pool sends BEGIN before its try: a BEGIN on a connection the
   // server dropped leaves the client checked out for ever, and after a failover the pool is soon
   // empty. Each transaction takes its client here instead, and a broken one is discarded.
@@ -211,6 +278,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     kind: 'postgres',
     db,
+    reads: replica?.db ?? db,
+    replica: replica?.status ?? null,
     raw: {
       ...rawOf(pool),
       transaction: (fn) => retryingConflicts(() => rawTransaction(fn)),
@@ -230,6 +299,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
     close: async () => {
       await notifications.close();
+      await replica?.close();
       await pool.end();
     },
   };

@@ -170,7 +170,8 @@ export async function buildApp({
   const index = await SwapIndex.start(database);
   app.decorate('swapIndex', index);
   app.addHook('onClose', () => index.stop());
-  await app.register(simSwapRoutes, { db: database.db, caller, usage, index, now });
+  const replica = database.replica ? database.reads : null;
+  await app.register(simSwapRoutes, { db: database.db, replica, caller, usage, index, now });
   await app.register(swapSubscriptionRoutes, {
     db: database.db,
     caller,
@@ -233,14 +234,14 @@ export async function buildApp({
   await app.register(wasntMeRoutes, { ...pages, links });
   await app.register(staffSignInRoutes, { ...pages, documentKey: config.documentKey });
   await app.register(enrolmentRoutes, pages);
-  await app.register(reviewRoutes, { ...subscriber, links });
+  await app.register(reviewRoutes, { ...subscriber, reads: database.reads, links });
   await app.register(logisticsRoutes, { ...pages, links, onOutboxWrite, carrier });
   await app.register(auditRoutes, { ...pages, auditAnchor });
   await app.register(stuckDeliveryRoutes, { ...pages, onOutboxWrite });
   await app.register(refundRoutes, { ...pages, onOutboxWrite });
   await app.register(frozenRoutes, { ...pages, links, onOutboxWrite });
   await app.register(webhookRoutes, { ...pages, documentKey: config.documentKey, partners: config.partners });
-  await app.register(reportRoutes, { ...pages, now });
+  await app.register(reportRoutes, { ...pages, db: database.reads, now });
   await app.register(platformRoutes, { ...pages, documentKey: config.documentKey, links, onOutboxWrite });
   await app.register(apiClientRoutes, pages);
   await app.register(operatorSettingsRoutes, { ...pages, documentKey: config.documentKey });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createApiClient } from '../../src/app/api/api-clients.ts';
+import { auditCheckpointWriter, configuredAuditAnchor, verifyAuditLog } from '../../src/app/audit/audit-log.ts';
 import type { Database } from '../../src/db/client.ts';
 import { StorageUnavailable } from '../../src/integrations/storage/document-storage.ts';
 import { LocalStorage } from '../../src/integrations/storage/local-storage.ts';
@@ -133,4 +134,23 @@ test('simdesk documents migrate copies a local store into the bucket, and a seco
   expect(await migrateDocuments(local, bucket)).toEqual({ copied: 2, present: 1 });
   expect(await migrateDocuments(local, bucket)).toEqual({ copied: 0, present: 3 });
   for (const n of [1, 2, 3]) expect((await bucket.get(`op/doc-${n}`)).toString()).toBe(`sealed ${n}`);
+});
+
+test("the audit log's checkpoints in a bucket: what one instance signed, every instance verifies against", async () => {
+  const anchorOf = () =>
+    configuredAuditAnchor({
+      auditKey: testConfig.auditKey,
+      auditCheckpointDir: join(dir, 'never-used'),
+      auditCheckpointBucket: { ...s3.options, prefix: 'audit' },
+    });
+  const written = await auditCheckpointWriter(database.db, anchorOf())();
+  expect(written).not.toBeNull();
+  const elsewhere = await verifyAuditLog(database.db, anchorOf());
+  expect(elsewhere).toMatchObject({ brokenAt: null, checkpointProblem: null, checkpoints: 1 });
+  // A checkpoint rewritten in the bucket no longer carries the key's signature.
+  const key = `checkpoint-${String(written?.lastId).padStart(16, '0')}`;
+  const bucket = new S3Storage({ ...s3.options, prefix: 'audit' });
+  const forged = { ...JSON.parse((await bucket.get(key)).toString('utf8')), rows: 1 };
+  await bucket.put(key, Buffer.from(JSON.stringify(forged)));
+  expect((await verifyAuditLog(database.db, anchorOf())).checkpointProblem).not.toBeNull();
 });

@@ -14,6 +14,7 @@ import {
 } from '../../domain/audit-chain.ts';
 import type { DocumentStorage } from '../../integrations/storage/document-storage.ts';
 import { LocalStorage } from '../../integrations/storage/local-storage.ts';
+import { type S3Options, S3Storage } from '../../integrations/storage/s3-storage.ts';
 
 /** One advisory lock orders all appends, so two transactions never chain from the same row. */
 const AUDIT_LOCK = 0x5153_4b41;
@@ -125,8 +126,19 @@ export async function verifyAuditLog(db: Db, anchor: AuditAnchor, operatorId?: s
   };
 }
 
-/** The anchor as configured: the audit key, and checkpoints in their own directory (never the documents'). */
-export const configuredAuditAnchor = (config: { auditKey: string; auditCheckpointDir: string }): AuditAnchor => ({
+/**
+ * The anchor as configured: the audit key, and checkpoints in a bucket every instance writes to,
+ * or in a directory of their own (never the documents', whose sweep deletes what no document names).
+ */
+export const configuredAuditAnchor = (config: {
+  auditKey: string;
+  auditCheckpointDir: string;
+  auditCheckpointBucket?: S3Options | undefined;
+}): AuditAnchor => ({
   key: config.auditKey,
-  checkpoints: storedCheckpoints(new LocalStorage(config.auditCheckpointDir)),
+  checkpoints: storedCheckpoints(
+    config.auditCheckpointBucket
+      ? new S3Storage(config.auditCheckpointBucket)
+      : new LocalStorage(config.auditCheckpointDir),
+  ),
 });

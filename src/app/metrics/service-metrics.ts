@@ -72,6 +72,26 @@ export function serviceMetrics(database: Database) {
       for (const f of await signInFailures(database)) this.set({ subject: f.subject }, f.count);
     },
   });
+  const { replica } = database;
+  if (replica) {
+    new Gauge({
+      name: 'simdesk_read_replica_lag_seconds',
+      help: "How far the read replica's replay is behind the primary (-1: the replica does not answer)",
+      registers: [registry],
+      async collect() {
+        this.set((await replica.lagSeconds()) ?? -1);
+      },
+    });
+    new Counter({
+      name: 'simdesk_read_replica_fallbacks_total',
+      help: 'Reads the replica could not answer, answered by the primary',
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(replica.fallbacks);
+      },
+    });
+  }
 
   return {
     registry,

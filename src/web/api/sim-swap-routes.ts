@@ -9,7 +9,15 @@ import { camaraCaller, subjectOf } from './camara-caller.ts';
 import { type CamaraCode, camaraAnswer, camaraError, camaraErrorHandler } from './camara-errors.ts';
 import type { ApiCaller } from './client-allowance.ts';
 
-type Options = { db: Db; caller: ApiCaller; usage: UsageMeter; index: SwapIndex; now: () => Date };
+type Options = {
+  db: Db;
+  /** The read replica, if there is one. */
+  replica: Db | null;
+  caller: ApiCaller;
+  usage: UsageMeter;
+  index: SwapIndex;
+  now: () => Date;
+};
 
 /** CAMARA's phone number: E.164 with its plus sign. */
 const PHONE = /^\+[1-9][0-9]{4,14}$/;
@@ -22,9 +30,15 @@ type Asked = { token: AccessToken; phoneNumber: string; body: Record<string, unk
  * change history, for API clients holding an access token with the scope the specification
  * names. Errors come in its `{ status, code, message }` shape; `x-correlator` is echoed.
  */
-export async function simSwapRoutes(app: FastifyInstance, { db, caller: api, usage, index, now }: Options) {
+export async function simSwapRoutes(app: FastifyInstance, { db, replica, caller: api, usage, index, now }: Options) {
   const historyOf = (operatorId: string, msisdn: string, hours?: number) =>
-    currentSwapHistory(db, index, { operatorId, msisdn, ...(hours === undefined ? {} : { hours }), now: now() });
+    currentSwapHistory(db, index, {
+      operatorId,
+      msisdn,
+      ...(hours === undefined ? {} : { hours }),
+      now: now(),
+      replica,
+    });
 
   const caller = camaraCaller(api);
 

@@ -15,7 +15,16 @@ import { formRoute, text } from '../shared/form-schema.ts';
 import { ReviewCasePage, type ReviewOutcome, ReviewQueuePage } from './review-pages.tsx';
 import { staffOnly } from './staff-session.ts';
 
-type Options = { assets: Assets; demo: boolean; db: Db; links: Links; vault: Vault; onOutboxWrite: () => void };
+type Options = {
+  assets: Assets;
+  demo: boolean;
+  db: Db;
+  /** The queue is a list to pick from, read where lag is tolerated; every decision reads the primary. */
+  reads: Db;
+  links: Links;
+  vault: Vault;
+  onOutboxWrite: () => void;
+};
 type CaseRoute = { Params: { requestId: string }; Querystring: { done?: string } };
 
 const oneOf = <T extends string>(values: readonly T[], v: unknown): T | undefined => values.find((x) => x === v);
@@ -54,7 +63,10 @@ const OUTCOMES: Record<string, MessageKey> = {
 };
 
 /** The reviewer's queue and the page of each request, with the decisions of `reviewRequest`. */
-export async function reviewRoutes(app: FastifyInstance, { assets, demo, db, links, vault, onOutboxWrite }: Options) {
+export async function reviewRoutes(
+  app: FastifyInstance,
+  { assets, demo, db, reads, links, vault, onOutboxWrite }: Options,
+) {
   const guard = staffOnly(['reviewer', 'admin']);
   const actor = (request: FastifyRequest): StaffActor => {
     const staff = request.staff as StaffSession;
@@ -64,7 +76,7 @@ export async function reviewRoutes(app: FastifyInstance, { assets, demo, db, lin
   app.get('/staff/review', { preHandler: guard }, async (request, reply) => {
     const filters = filtersOf(request.query as Record<string, unknown>);
     const now = new Date();
-    const { rows, next } = await reviewQueue(db, request.operator.id, filters, now);
+    const { rows, next } = await reviewQueue(reads, request.operator.id, filters, now);
     const ctx = pageContext(request, assets, demo);
     const staff = request.staff as StaffSession;
     return sendPage(
