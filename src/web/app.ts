@@ -129,8 +129,9 @@ export async function buildApp({
     bodyLimit: 1024 * 1024,
     frameworkErrors: badAddress,
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
   const renderer = pdf ?? pdfRenderer({ threads: config.pdfThreads });
   if (!pdf) app.addHook('onClose', () => renderer.close());

@@ -115,6 +115,17 @@ describe('operations', () => {
     expect((await get('/')).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  test('machine APIs answer with the headers that apply to JSON: a CSP allowing nothing, no sniffing, no caching', async () => {
+    for (const url of ['/sim-swap/v2/check', '/api/v1/requests', '/oauth/token']) {
+      const res = await app.inject({ method: 'POST', url, headers: { host: 'localhost' } });
+      expect(res.headers['content-security-policy'], url).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['cache-control'], url).toBe('no-store');
+      expect(res.headers['x-frame-options'], url).toBeUndefined();
+    }
+    expect((await get('/api/docs')).headers['x-frame-options']).toBe('SAMEORIGIN');
+  });
+
   test('static assets are cached for a year under a content hash', async () => {
     const href = (await get('/')).body.match(/href="(\/assets\/site\.css\?v=[0-9a-f]+)"/)?.[1];
     expect(href).toBeDefined();

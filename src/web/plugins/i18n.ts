@@ -49,9 +49,10 @@ function pickLocale(request: FastifyRequest): Locale {
 async function i18n(app: FastifyInstance) {
   app.decorateRequest('locale', 'ru');
   app.decorateRequest('t', null as unknown as Translate);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     request.locale = pickLocale(request);
     request.t = translator(request.locale);
+    done();
   });
 
   app.get<{ Params: { locale: string }; Querystring: { next?: string } }>('/lang/:locale', async (request, reply) => {

@@ -39,9 +39,14 @@ async function sessionPlugin(app: FastifyInstance, options: { database: Database
   app.decorateReply('clearSessionCookie', function (this: FastifyReply) {
     return this.clearCookie(ANONYMOUS_CSRF_COOKIE, { path: '/' }).clearCookie(SESSION_COOKIE, cookie);
   });
-  app.addHook('onRequest', async (request) => {
+  // Most calls (the APIs, the assets) carry no session cookie: they pass without a promise.
+  app.addHook('onRequest', (request, _reply, done) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token && request.operator) request.session = await store.resume(request.operator.id, token);
+    if (!token || !request.operator) return done();
+    store.resume(request.operator.id, token).then((session) => {
+      request.session = session;
+      done();
+    }, done);
   });
 }
 
